@@ -1,0 +1,551 @@
+//! The persisted domain. Every struct here is stored as versioned JSON;
+//! new fields get `#[serde(default)]` so older data keeps loading.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ParseError;
+use crate::types::{
+    EmailAddress, IdentityKey, MemberId, Money, OutboxId, ProgramId, ReferralCode, ReferralId, RewardId, Role, Slug,
+    SurveyId,
+};
+
+pub type Timestamp = DateTime<Utc>;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub display_name: String,
+    pub roles: BTreeSet<Role>,
+    pub joined_at: Timestamp,
+    /// Where notifications go: the identity used most recently to reach vouch.
+    pub primary_identity: IdentityKey,
+    #[serde(default)]
+    pub email: Option<EmailAddress>,
+}
+
+impl Member {
+    /// The highest role; every member has at least `Member`.
+    pub fn top_role(&self) -> Role {
+        self.roles.iter().copied().max().unwrap_or(Role::Member)
+    }
+
+    pub fn has_role(&self, needed: Role) -> bool {
+        self.top_role() >= needed
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    pub key: IdentityKey,
+    pub member: MemberId,
+    /// Proven by the platform (a chat message, an authenticated email, `link`).
+    pub verified: bool,
+    pub first_seen: Timestamp,
+    /// Set when the platform says the person cannot be reached (blocked bot, hard bounce).
+    #[serde(default)]
+    pub unreachable: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProgramKind {
+    Customer,
+    Champion,
+    Ecosystem,
+    Internal,
+    Hiring,
+    Partner,
+    ExpertClub,
+    Mastermind,
+}
+
+impl ProgramKind {
+    pub const ALL: [ProgramKind; 8] = [
+        ProgramKind::Customer,
+        ProgramKind::Champion,
+        ProgramKind::Ecosystem,
+        ProgramKind::Internal,
+        ProgramKind::Hiring,
+        ProgramKind::Partner,
+        ProgramKind::ExpertClub,
+        ProgramKind::Mastermind,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProgramKind::Customer => "customer",
+            ProgramKind::Champion => "champion",
+            ProgramKind::Ecosystem => "ecosystem",
+            ProgramKind::Internal => "internal",
+            ProgramKind::Hiring => "hiring",
+            ProgramKind::Partner => "partner",
+            ProgramKind::ExpertClub => "expert-club",
+            ProgramKind::Mastermind => "mastermind",
+        }
+    }
+}
+
+impl FromStr for ProgramKind {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        let s = s.trim().to_ascii_lowercase().replace('_', "-");
+        let s = if s == "employee" { "internal".to_string() } else { s };
+        ProgramKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or(ParseError::Value { key: "kind", value: s })
+    }
+}
+
+/// What one side of a referral receives.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "kebab-case")]
+pub enum Reward {
+    Nothing,
+    DiscountPercent(u8),
+    FreeMonths(u16),
+    Credit(Money),
+    Cashback(Money),
+    Donation(Money),
+    Swag(String),
+    FeatureUnlock(String),
+    EventSeat(String),
+    Custom(String),
+}
+
+impl Reward {
+    /// Parses `credit:50`, `discount:20%`, `free-months:1`, `swag:T-shirt`,
+    /// `donation:25`, `event-seat:Quarterly lunch`, `feature:SSO`, `none`.
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let input = input.trim();
+        let (kind, value) = input.split_once(':').unwrap_or((input, ""));
+        let value = value.trim();
+        let bad = || ParseError::Reward(input.chars().take(60).collect());
+        let text = || -> Result<String, ParseError> {
+            if value.is_empty() || value.chars().count() > 80 {
+                Err(bad())
+            } else {
+                Ok(value.to_string())
+            }
+        };
+        let reward = match kind.trim().to_ascii_lowercase().as_str() {
+            "none" | "nothing" => Reward::Nothing,
+            "discount" => {
+                let pct: u8 = value.trim_end_matches('%').trim().parse().map_err(|_| bad())?;
+                if pct == 0 || pct > 100 {
+                    return Err(bad());
+                }
+                Reward::DiscountPercent(pct)
+            }
+            "free-months" | "free-month" | "months" => {
+                let n: u16 = value.parse().map_err(|_| bad())?;
+                if n == 0 || n > 120 {
+                    return Err(bad());
+                }
+                Reward::FreeMonths(n)
+            }
+            "credit" => Reward::Credit(Money::parse(value)?),
+            "cashback" | "cash" => Reward::Cashback(Money::parse(value)?),
+            "donation" | "charity" => Reward::Donation(Money::parse(value)?),
+            "swag" | "gift" => Reward::Swag(text()?),
+            "feature" | "feature-unlock" | "unlock" => Reward::FeatureUnlock(text()?),
+            "event-seat" | "seat" => Reward::EventSeat(text()?),
+            "custom" => Reward::Custom(text()?),
+            _ => return Err(bad()),
+        };
+        Ok(reward)
+    }
+
+    /// The money value when the reward itself is money.
+    pub fn money(&self) -> Option<Money> {
+        match self {
+            Reward::Credit(m) | Reward::Cashback(m) | Reward::Donation(m) => Some(*m),
+            _ => None,
+        }
+    }
+
+    pub fn is_nothing(&self) -> bool {
+        matches!(self, Reward::Nothing)
+    }
+
+    /// The machine form accepted by [`Reward::parse`].
+    pub fn spec(&self) -> String {
+        match self {
+            Reward::Nothing => "none".into(),
+            Reward::DiscountPercent(p) => format!("discount:{p}%"),
+            Reward::FreeMonths(n) => format!("free-months:{n}"),
+            Reward::Credit(m) => format!("credit:{}", m.plain()),
+            Reward::Cashback(m) => format!("cashback:{}", m.plain()),
+            Reward::Donation(m) => format!("donation:{}", m.plain()),
+            Reward::Swag(t) => format!("swag:{t}"),
+            Reward::FeatureUnlock(t) => format!("feature:{t}"),
+            Reward::EventSeat(t) => format!("event-seat:{t}"),
+            Reward::Custom(t) => format!("custom:{t}"),
+        }
+    }
+
+    /// Human wording, e.g. "$50.00 account credit", "20% off".
+    pub fn describe(&self, currency: &str) -> String {
+        match self {
+            Reward::Nothing => "no reward".into(),
+            Reward::DiscountPercent(p) => format!("{p}% off"),
+            Reward::FreeMonths(1) => "1 free month".into(),
+            Reward::FreeMonths(n) => format!("{n} free months"),
+            Reward::Credit(m) => format!("{} account credit", m.display(currency)),
+            Reward::Cashback(m) => format!("{} cashback", m.display(currency)),
+            Reward::Donation(m) => format!("a {} donation to charity", m.display(currency)),
+            Reward::Swag(t) => format!("a gift: {t}"),
+            Reward::FeatureUnlock(t) => format!("{t} unlocked"),
+            Reward::EventSeat(t) => format!("a seat at {t}"),
+            Reward::Custom(t) => t.clone(),
+        }
+    }
+}
+
+/// A reward plus what it costs the organizer (for ROI).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RewardSpec {
+    pub reward: Reward,
+    /// Cost per reward; defaults to the money value for money rewards.
+    #[serde(default)]
+    pub cost: Option<Money>,
+}
+
+impl RewardSpec {
+    pub fn new(reward: Reward) -> Self {
+        Self { reward, cost: None }
+    }
+
+    pub fn cost(&self) -> Money {
+        self.cost.or_else(|| self.reward.money()).unwrap_or_default()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Month,
+    Quarter,
+    Year,
+}
+
+impl Period {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Year => "year",
+        }
+    }
+}
+
+impl FromStr for Period {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        match s.trim().to_ascii_lowercase().trim_end_matches('s') {
+            "month" | "monthly" | "m" => Ok(Period::Month),
+            "quarter" | "quarterly" | "q" => Ok(Period::Quarter),
+            "year" | "yearly" | "annual" | "y" => Ok(Period::Year),
+            other => Err(ParseError::Value { key: "period", value: other.to_string() }),
+        }
+    }
+}
+
+/// "At most `max` referrals per referrer per `period`" (e.g. 12 per year).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cap {
+    pub max: u32,
+    pub period: Period,
+}
+
+impl Cap {
+    /// Parses `12/year`, `3/month`, `none`.
+    pub fn parse(input: &str) -> Result<Option<Self>, ParseError> {
+        let s = input.trim();
+        if s.eq_ignore_ascii_case("none") || s.eq_ignore_ascii_case("off") {
+            return Ok(None);
+        }
+        let bad = || ParseError::Value { key: "cap", value: s.to_string() };
+        let (n, p) = s.split_once('/').ok_or_else(bad)?;
+        let max: u32 = n.trim().parse().map_err(|_| bad())?;
+        if max == 0 {
+            return Err(bad());
+        }
+        Ok(Some(Cap { max, period: p.parse().map_err(|_| bad())? }))
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Approval {
+    /// Conversions are rewarded at once.
+    Auto,
+    /// An organizer approves each reward.
+    Manual,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Program {
+    pub id: ProgramId,
+    pub slug: Slug,
+    pub kind: ProgramKind,
+    #[serde(default)]
+    pub description: String,
+    pub referrer_reward: RewardSpec,
+    pub referred_reward: RewardSpec,
+    pub cap: Option<Cap>,
+    /// A referral must convert within this many days of being recorded.
+    pub attribution_days: u32,
+    pub approval: Approval,
+    /// Days a member must have been around before their code can be redeemed.
+    #[serde(default)]
+    pub min_tenure_days: u32,
+    /// Ideal-client notes shown with the share text ("SaaS, 10-200 staff").
+    #[serde(default)]
+    pub ideal_client: String,
+    pub paused: bool,
+    pub currency: String,
+    /// Average revenue per account per year, for LTV.
+    #[serde(default)]
+    pub arpa: Option<Money>,
+    #[serde(default)]
+    pub lifetime_years: Option<f64>,
+    /// Customer acquisition cost through other channels, for LTV:CAC.
+    #[serde(default)]
+    pub cac: Option<Money>,
+    pub created_at: Timestamp,
+}
+
+/// One referrer's code for one program.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CodeRecord {
+    pub code: ReferralCode,
+    pub member: MemberId,
+    pub program: ProgramId,
+    pub created_at: Timestamp,
+    #[serde(default)]
+    pub revoked: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferralState {
+    /// Recorded by hand (`refer`); the referred person has not acted yet.
+    Issued,
+    /// The referred person used a code.
+    Redeemed,
+    /// Vetted by an organizer before conversion.
+    Qualified,
+    /// Became a customer; rewards are pending approval.
+    Converted,
+    /// Rewards approved.
+    Rewarded,
+    Rejected,
+}
+
+impl ReferralState {
+    pub const ALL: [ReferralState; 6] = [
+        ReferralState::Issued,
+        ReferralState::Redeemed,
+        ReferralState::Qualified,
+        ReferralState::Converted,
+        ReferralState::Rewarded,
+        ReferralState::Rejected,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReferralState::Issued => "issued",
+            ReferralState::Redeemed => "redeemed",
+            ReferralState::Qualified => "qualified",
+            ReferralState::Converted => "converted",
+            ReferralState::Rewarded => "rewarded",
+            ReferralState::Rejected => "rejected",
+        }
+    }
+
+    /// Still on its way to a conversion.
+    pub fn is_open(self) -> bool {
+        matches!(self, ReferralState::Issued | ReferralState::Redeemed | ReferralState::Qualified)
+    }
+
+    pub fn is_converted(self) -> bool {
+        matches!(self, ReferralState::Converted | ReferralState::Rewarded)
+    }
+}
+
+impl FromStr for ReferralState {
+    type Err = ParseError;
+    fn from_str(s: &str) -> Result<Self, ParseError> {
+        ReferralState::ALL
+            .into_iter()
+            .find(|st| st.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| ParseError::Value { key: "state", value: s.trim().to_string() })
+    }
+}
+
+impl fmt::Display for ReferralState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReferralSource {
+    Code,
+    Manual,
+    Email,
+    Invite,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StateChange {
+    pub at: Timestamp,
+    pub state: ReferralState,
+    pub by: Option<MemberId>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Referral {
+    pub id: ReferralId,
+    pub program: ProgramId,
+    pub referrer: MemberId,
+    pub referred: MemberId,
+    pub code: Option<ReferralCode>,
+    pub source: ReferralSource,
+    pub state: ReferralState,
+    #[serde(default)]
+    pub note: String,
+    pub value: Option<Money>,
+    #[serde(default)]
+    pub reject_reason: Option<String>,
+    pub created_at: Timestamp,
+    pub history: Vec<StateChange>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Referrer,
+    Referred,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RewardStatus {
+    Pending,
+    Approved,
+    Paid,
+    Void,
+}
+
+impl RewardStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RewardStatus::Pending => "pending",
+            RewardStatus::Approved => "approved",
+            RewardStatus::Paid => "paid",
+            RewardStatus::Void => "void",
+        }
+    }
+
+    /// Counts toward a member's balance and the program's cost.
+    pub fn is_earned(self) -> bool {
+        matches!(self, RewardStatus::Approved | RewardStatus::Paid)
+    }
+}
+
+/// One line of the reward ledger. Entries are never deleted; a rejected
+/// referral voids its entries so `why` can still explain what happened.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RewardEntry {
+    pub id: RewardId,
+    pub member: MemberId,
+    pub referral: ReferralId,
+    pub program: ProgramId,
+    pub side: Side,
+    pub reward: Reward,
+    /// What this entry costs the organizer, in the program's currency.
+    pub cost: Money,
+    pub currency: String,
+    pub status: RewardStatus,
+    pub created_at: Timestamp,
+    pub history: Vec<RewardChange>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RewardChange {
+    pub at: Timestamp,
+    pub status: RewardStatus,
+    pub by: Option<MemberId>,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum SurveyAnswer {
+    Nps { score: u8, comment: String },
+    Heard { source: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyRecord {
+    pub id: SurveyId,
+    pub member: MemberId,
+    pub answer: SurveyAnswer,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutboxState {
+    Pending,
+    Sent,
+    /// Permanently failed (e.g. SMTP 5xx); kept with the error for organizers.
+    Failed,
+}
+
+/// A message waiting to leave vouch. Workers render `template` with `data`
+/// for the recipient's channel, deliver, and mark it sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    pub id: OutboxId,
+    pub to: IdentityKey,
+    pub template: String,
+    pub data: serde_json::Value,
+    pub created_at: Timestamp,
+    pub state: OutboxState,
+    pub attempts: u32,
+    pub next_attempt_at: Timestamp,
+    #[serde(default)]
+    pub last_error: Option<String>,
+    #[serde(default)]
+    pub sent_at: Option<Timestamp>,
+}
+
+/// The remembered result of one inbound delivery (Telegram update, Discord
+/// interaction, email Message-ID), so a redelivery has no second effect.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboundRecord {
+    pub key: String,
+    pub at: Timestamp,
+    /// What was answered the first time, for adapters that want to repeat it.
+    pub outcome: serde_json::Value,
+}
+
+/// A one-time code pairing a second identity with a member (`link`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinkCode {
+    pub code: ReferralCode,
+    pub member: MemberId,
+    pub expires_at: Timestamp,
+}

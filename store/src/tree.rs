@@ -1,0 +1,115 @@
+//! Tree names and the value codec.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::StoreError;
+
+/// One sled tree per entity, plus secondary indexes (`*By*`, values empty
+/// unless noted). The discriminant is the position in [`TreeName::ALL`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TreeName {
+    /// `schema` version and id counters.
+    Meta,
+    Members,
+    /// identity key string -> Identity
+    Identities,
+    /// member ++ identity key
+    IdentitiesByMember,
+    Programs,
+    /// slug -> program id
+    ProgramsBySlug,
+    /// canonical code -> CodeRecord
+    Codes,
+    /// member ++ program -> canonical code
+    CodesByOwner,
+    Referrals,
+    /// referrer ++ referral
+    ReferralsByReferrer,
+    /// referred ++ program -> referral id
+    ReferralsByReferred,
+    Ledger,
+    /// member ++ reward
+    LedgerByMember,
+    Surveys,
+    Outbox,
+    /// next attempt (ms, big endian) ++ outbox id, for pending rows only
+    OutboxDue,
+    /// inbound delivery key -> InboundRecord
+    Inbound,
+    /// link code -> LinkCode
+    LinkCodes,
+}
+
+impl TreeName {
+    pub const ALL: [TreeName; 18] = [
+        TreeName::Meta,
+        TreeName::Members,
+        TreeName::Identities,
+        TreeName::IdentitiesByMember,
+        TreeName::Programs,
+        TreeName::ProgramsBySlug,
+        TreeName::Codes,
+        TreeName::CodesByOwner,
+        TreeName::Referrals,
+        TreeName::ReferralsByReferrer,
+        TreeName::ReferralsByReferred,
+        TreeName::Ledger,
+        TreeName::LedgerByMember,
+        TreeName::Surveys,
+        TreeName::Outbox,
+        TreeName::OutboxDue,
+        TreeName::Inbound,
+        TreeName::LinkCodes,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TreeName::Meta => "meta",
+            TreeName::Members => "members",
+            TreeName::Identities => "identities",
+            TreeName::IdentitiesByMember => "identities_by_member",
+            TreeName::Programs => "programs",
+            TreeName::ProgramsBySlug => "programs_by_slug",
+            TreeName::Codes => "codes",
+            TreeName::CodesByOwner => "codes_by_owner",
+            TreeName::Referrals => "referrals",
+            TreeName::ReferralsByReferrer => "referrals_by_referrer",
+            TreeName::ReferralsByReferred => "referrals_by_referred",
+            TreeName::Ledger => "ledger",
+            TreeName::LedgerByMember => "ledger_by_member",
+            TreeName::Surveys => "surveys",
+            TreeName::Outbox => "outbox",
+            TreeName::OutboxDue => "outbox_due",
+            TreeName::Inbound => "inbound",
+            TreeName::LinkCodes => "link_codes",
+        }
+    }
+}
+
+/// Version byte in front of every stored value. Version 1 is JSON.
+const CODEC_JSON_V1: u8 = 1;
+
+pub(crate) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    let mut out = Vec::with_capacity(128);
+    out.push(CODEC_JSON_V1);
+    serde_json::to_writer(&mut out, value).map_err(|e| StoreError::Corrupt(format!("encode: {e}")))?;
+    Ok(out)
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(tree: TreeName, bytes: &[u8]) -> Result<T, StoreError> {
+    match bytes.split_first() {
+        Some((&CODEC_JSON_V1, body)) => serde_json::from_slice(body)
+            .map_err(|e| StoreError::Corrupt(format!("{}: {e}", tree.as_str()))),
+        Some((v, _)) => Err(StoreError::Corrupt(format!("{}: unknown codec version {v}", tree.as_str()))),
+        None => Err(StoreError::Corrupt(format!("{}: empty value", tree.as_str()))),
+    }
+}
+
+/// Concatenates key parts (ids are big-endian so keys sort by id).
+pub(crate) fn key2(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(a.len() + b.len());
+    k.extend_from_slice(a);
+    k.extend_from_slice(b);
+    k
+}

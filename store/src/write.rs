@@ -1,0 +1,176 @@
+//! The write side: one sled transaction over every tree.
+
+use std::cell::Cell;
+
+use serde::Serialize;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree, UnabortableTransactionError};
+
+use crate::read::{counter_key, counter_value};
+use crate::tree::{TreeName, encode, key2};
+use crate::*;
+
+/// A transaction in progress. Obtained from [`Store::write`].
+pub struct WriteTx<'a> {
+    store: &'a Store,
+    views: &'a [TransactionalTree],
+    dirty: Cell<bool>,
+    conflicted: Cell<bool>,
+}
+
+/// Runs `f` in a transaction; returns its value and whether it wrote anything.
+pub(crate) fn run<T, E>(store: &Store, f: &impl Fn(&mut WriteTx<'_>) -> Result<T, E>) -> Result<(T, bool), E>
+where
+    E: From<StoreError>,
+{
+    let result = store.trees.as_slice().transaction(|views: &Vec<TransactionalTree>| {
+        let mut tx = WriteTx { store, views, dirty: Cell::new(false), conflicted: Cell::new(false) };
+        match f(&mut tx) {
+            Ok(v) => Ok((v, tx.dirty.get())),
+            Err(_) if tx.conflicted.get() => Err(ConflictableTransactionError::Conflict),
+            Err(e) => Err(ConflictableTransactionError::Abort(e)),
+        }
+    });
+    match result {
+        Ok(v) => Ok(v),
+        Err(TransactionError::Abort(e)) => Err(e),
+        Err(TransactionError::Storage(e)) => Err(E::from(StoreError::Sled(e))),
+    }
+}
+
+impl Read for WriteTx<'_> {
+    fn get_raw(&self, tree: TreeName, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        self.views[tree as usize].get(key).map_err(|e| self.fail(e))
+    }
+
+    fn committed(&self) -> &Store {
+        self.store
+    }
+}
+
+impl WriteTx<'_> {
+    fn fail(&self, e: UnabortableTransactionError) -> StoreError {
+        match e {
+            UnabortableTransactionError::Conflict => {
+                self.conflicted.set(true);
+                StoreError::Conflict
+            }
+            UnabortableTransactionError::Storage(e) => StoreError::Sled(e),
+        }
+    }
+
+    fn insert_raw(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+        self.dirty.set(true);
+        self.views[tree as usize].insert(key, value).map(drop).map_err(|e| self.fail(e))
+    }
+
+    fn remove_raw(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
+        self.dirty.set(true);
+        self.views[tree as usize].remove(key).map(drop).map_err(|e| self.fail(e))
+    }
+
+    fn put<V: Serialize>(&self, tree: TreeName, key: &[u8], value: &V) -> Result<(), StoreError> {
+        self.insert_raw(tree, key, &encode(value)?)
+    }
+
+    /// Hands out the next id of a sequence (`member`, `referral`, ...).
+    pub fn next_id(&self, name: &str) -> Result<u64, StoreError> {
+        let key = counter_key(name);
+        let next = counter_value(self.get_raw(TreeName::Meta, &key)?)? + 1;
+        self.insert_raw(TreeName::Meta, &key, &next.to_be_bytes())?;
+        Ok(next)
+    }
+
+    /// Sets a counter to at least `value` (import).
+    pub fn raise_counter(&self, name: &str, value: u64) -> Result<(), StoreError> {
+        let key = counter_key(name);
+        if counter_value(self.get_raw(TreeName::Meta, &key)?)? < value {
+            self.insert_raw(TreeName::Meta, &key, &value.to_be_bytes())?;
+        }
+        Ok(())
+    }
+
+    pub fn put_member(&self, m: &Member) -> Result<(), StoreError> {
+        self.put(TreeName::Members, &m.id.to_key(), m)
+    }
+
+    /// Inserts or moves an identity, keeping the by-member index right.
+    pub fn put_identity(&self, identity: &Identity) -> Result<(), StoreError> {
+        let key = identity.key.to_string();
+        if let Some(old) = self.identity(&identity.key)?
+            && old.member != identity.member
+        {
+            self.remove_raw(TreeName::IdentitiesByMember, &key2(&old.member.to_key(), key.as_bytes()))?;
+        }
+        self.insert_raw(TreeName::IdentitiesByMember, &key2(&identity.member.to_key(), key.as_bytes()), b"")?;
+        self.put(TreeName::Identities, key.as_bytes(), identity)
+    }
+
+    pub fn put_program(&self, p: &Program) -> Result<(), StoreError> {
+        if let Some(old) = self.program(p.id)?
+            && old.slug != p.slug
+        {
+            self.remove_raw(TreeName::ProgramsBySlug, old.slug.as_str().as_bytes())?;
+        }
+        self.insert_raw(TreeName::ProgramsBySlug, p.slug.as_str().as_bytes(), &p.id.to_key())?;
+        self.put(TreeName::Programs, &p.id.to_key(), p)
+    }
+
+    pub fn put_code(&self, c: &CodeRecord) -> Result<(), StoreError> {
+        self.insert_raw(
+            TreeName::CodesByOwner,
+            &key2(&c.member.to_key(), &c.program.to_key()),
+            c.code.as_str().as_bytes(),
+        )?;
+        self.put(TreeName::Codes, c.code.as_str().as_bytes(), c)
+    }
+
+    /// Referrer, referred and program never change after creation, so the
+    /// indexes are written once and re-writing them is harmless.
+    pub fn put_referral(&self, r: &Referral) -> Result<(), StoreError> {
+        self.insert_raw(TreeName::ReferralsByReferrer, &key2(&r.referrer.to_key(), &r.id.to_key()), b"")?;
+        self.insert_raw(
+            TreeName::ReferralsByReferred,
+            &key2(&r.referred.to_key(), &r.program.to_key()),
+            &r.id.to_key(),
+        )?;
+        self.put(TreeName::Referrals, &r.id.to_key(), r)
+    }
+
+    pub fn put_reward(&self, w: &RewardEntry) -> Result<(), StoreError> {
+        self.insert_raw(TreeName::LedgerByMember, &key2(&w.member.to_key(), &w.id.to_key()), b"")?;
+        self.put(TreeName::Ledger, &w.id.to_key(), w)
+    }
+
+    pub fn put_survey(&self, s: &SurveyRecord) -> Result<(), StoreError> {
+        self.put(TreeName::Surveys, &s.id.to_key(), s)
+    }
+
+    /// Inserts or updates an outbox row; only pending rows are in the due index.
+    pub fn put_outbox(&self, m: &OutboxMessage) -> Result<(), StoreError> {
+        if let Some(old) = self.outbox(m.id)? {
+            self.remove_raw(TreeName::OutboxDue, &due_key(&old))?;
+        }
+        if m.state == OutboxState::Pending {
+            self.insert_raw(TreeName::OutboxDue, &due_key(m), b"")?;
+        }
+        self.put(TreeName::Outbox, &m.id.to_key(), m)
+    }
+
+    pub fn put_inbound(&self, r: &InboundRecord) -> Result<(), StoreError> {
+        self.put(TreeName::Inbound, r.key.as_bytes(), r)
+    }
+
+    pub fn put_link_code(&self, l: &LinkCode) -> Result<(), StoreError> {
+        self.put(TreeName::LinkCodes, l.code.as_str().as_bytes(), l)
+    }
+
+    pub fn remove_link_code(&self, code: &ReferralCode) -> Result<(), StoreError> {
+        self.remove_raw(TreeName::LinkCodes, code.as_str().as_bytes())
+    }
+}
+
+fn due_key(m: &OutboxMessage) -> Vec<u8> {
+    let ms = m.next_attempt_at.timestamp_millis().max(0) as u64;
+    key2(&ms.to_be_bytes(), &m.id.to_key())
+}
