@@ -37,8 +37,6 @@ pub enum StoreError {
     Io(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
-    #[error("transaction conflict")]
-    Conflict,
     #[error("the data directory is not empty; import needs a fresh one")]
     NotEmpty,
 }

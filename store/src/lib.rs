@@ -114,16 +114,16 @@ impl Store {
 
     /// Runs `f` as one atomic transaction and returns once it is durable.
     ///
-    /// `f` may be re-run if sled detects a conflict, so it must not have side
-    /// effects outside the transaction. Reads through the transaction see its
-    /// own writes; scans (`Read::store()`) see the state before it.
-    pub fn write<T, E>(&self, f: impl Fn(&mut WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
+    /// Writers run one at a time. Reads through the transaction see its own
+    /// writes; scans (`Read::committed()`) see the state before it. If `f`
+    /// returns an error nothing is written.
+    pub fn write<T, E>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
         let (value, seq) = {
             let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-            let (value, dirty) = write::run(self, &f)?;
+            let (value, dirty) = write::run(self, f)?;
             let seq = if dirty { Some(self.committed.fetch_add(1, Ordering::SeqCst) + 1) } else { None };
             (value, seq)
         };

@@ -1,46 +1,70 @@
-//! The write side: one sled transaction over every tree.
+//! The write side. A command reads committed data (plus its own pending
+//! writes) while holding the store's writer lock, collects its writes in an
+//! overlay, and commits them as one write-only sled transaction. Because the
+//! writer lock serializes commands, nothing can conflict, and sled's global
+//! transaction lock is held only for the few microseconds of the commit.
 
-use std::cell::Cell;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree, UnabortableTransactionError};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
 use crate::read::{counter_key, counter_value};
 use crate::tree::{TreeName, encode, key2};
 use crate::*;
 
+type Overlay = BTreeMap<(usize, Vec<u8>), Option<Vec<u8>>>;
+
 /// A transaction in progress. Obtained from [`Store::write`].
 pub struct WriteTx<'a> {
     store: &'a Store,
-    views: &'a [TransactionalTree],
-    dirty: Cell<bool>,
-    conflicted: Cell<bool>,
+    writes: RefCell<Overlay>,
 }
 
-/// Runs `f` in a transaction; returns its value and whether it wrote anything.
-pub(crate) fn run<T, E>(store: &Store, f: &impl Fn(&mut WriteTx<'_>) -> Result<T, E>) -> Result<(T, bool), E>
+/// Runs `f` and commits its writes atomically; returns whether it wrote.
+pub(crate) fn run<T, E>(store: &Store, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>) -> Result<(T, bool), E>
 where
     E: From<StoreError>,
 {
-    let result = store.trees.as_slice().transaction(|views: &Vec<TransactionalTree>| {
-        let mut tx = WriteTx { store, views, dirty: Cell::new(false), conflicted: Cell::new(false) };
-        match f(&mut tx) {
-            Ok(v) => Ok((v, tx.dirty.get())),
-            Err(_) if tx.conflicted.get() => Err(ConflictableTransactionError::Conflict),
-            Err(e) => Err(ConflictableTransactionError::Abort(e)),
+    let mut tx = WriteTx { store, writes: RefCell::new(BTreeMap::new()) };
+    let value = f(&mut tx)?;
+    let writes = tx.writes.into_inner();
+    if writes.is_empty() {
+        return Ok((value, false));
+    }
+    commit(store, &writes).map_err(E::from)?;
+    Ok((value, true))
+}
+
+fn commit(store: &Store, writes: &Overlay) -> Result<(), StoreError> {
+    let mut touched: Vec<usize> = writes.keys().map(|(t, _)| *t).collect();
+    touched.dedup();
+    let trees: Vec<sled::Tree> = touched.iter().map(|t| store.trees[*t].clone()).collect();
+    let result = trees.as_slice().transaction(|views: &Vec<TransactionalTree>| {
+        for ((tree, key), value) in writes {
+            let slot = touched.iter().position(|t| t == tree).unwrap_or_default();
+            match value {
+                Some(v) => views[slot].insert(key.as_slice(), v.as_slice())?,
+                None => views[slot].remove(key.as_slice())?,
+            };
         }
+        Ok::<_, ConflictableTransactionError<StoreError>>(())
     });
     match result {
-        Ok(v) => Ok(v),
+        Ok(()) => Ok(()),
         Err(TransactionError::Abort(e)) => Err(e),
-        Err(TransactionError::Storage(e)) => Err(E::from(StoreError::Sled(e))),
+        Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
     }
 }
 
 impl Read for WriteTx<'_> {
     fn get_raw(&self, tree: TreeName, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
-        self.views[tree as usize].get(key).map_err(|e| self.fail(e))
+        if let Some(pending) = self.writes.borrow().get(&(tree as usize, key.to_vec())) {
+            return Ok(pending.as_deref().map(sled::IVec::from));
+        }
+        self.store.get_raw(tree, key)
     }
 
     fn committed(&self) -> &Store {
@@ -49,24 +73,14 @@ impl Read for WriteTx<'_> {
 }
 
 impl WriteTx<'_> {
-    fn fail(&self, e: UnabortableTransactionError) -> StoreError {
-        match e {
-            UnabortableTransactionError::Conflict => {
-                self.conflicted.set(true);
-                StoreError::Conflict
-            }
-            UnabortableTransactionError::Storage(e) => StoreError::Sled(e),
-        }
-    }
-
     fn insert_raw(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
-        self.dirty.set(true);
-        self.views[tree as usize].insert(key, value).map(drop).map_err(|e| self.fail(e))
+        self.writes.borrow_mut().insert((tree as usize, key.to_vec()), Some(value.to_vec()));
+        Ok(())
     }
 
     fn remove_raw(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
-        self.dirty.set(true);
-        self.views[tree as usize].remove(key).map(drop).map_err(|e| self.fail(e))
+        self.writes.borrow_mut().insert((tree as usize, key.to_vec()), None);
+        Ok(())
     }
 
     fn put<V: Serialize>(&self, tree: TreeName, key: &[u8], value: &V) -> Result<(), StoreError> {

@@ -1,0 +1,477 @@
+//! Parsed commands. Text becomes a [`Command`] here, once, with specific
+//! usage errors; past this point nothing re-checks strings.
+
+use vouch_store::{EmailAddress, IdentityKey, Money, ReferralCode, ReferralId, ReferralState, RewardStatus, Role, Slug};
+
+use crate::catalog::{self, ArgKind, CommandSpec};
+use crate::error::UserError;
+
+/// Longest accepted command line; chat platforms allow more, nobody needs it.
+pub const MAX_LINE: usize = 2000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Help { topic: Option<String> },
+    Code { program: Option<Slug> },
+    /// Raw text: the engine parses it so it can suggest the nearest code.
+    Redeem { code: String },
+    Refer { name: String, email: EmailAddress, note: String },
+    Mine,
+    Why,
+    Leaderboard { period: LeaderPeriod },
+    Nps { score: u8, comment: String },
+    Heard { source: String },
+    Link { code: Option<String> },
+    Program(ProgramAction),
+    Referrals { state: Option<ReferralState> },
+    Convert { referral: ReferralId, value: Option<Money> },
+    Approve { referral: ReferralId },
+    Reject { referral: ReferralId, reason: String },
+    RewardPaid { reward: vouch_store::RewardId },
+    RewardList { status: Option<RewardStatus> },
+    Role { grant: bool, identity: IdentityKey, role: Role },
+    Report { month: Option<YearMonth> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProgramAction {
+    List,
+    Show(Slug),
+    Create(Slug, Vec<(String, String)>),
+    Set(Slug, Vec<(String, String)>),
+    Pause(Slug),
+    Resume(Slug),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LeaderPeriod {
+    Month,
+    Quarter,
+    Year,
+    All,
+}
+
+impl LeaderPeriod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaderPeriod::Month => "month",
+            LeaderPeriod::Quarter => "quarter",
+            LeaderPeriod::Year => "year",
+            LeaderPeriod::All => "all",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    pub year: i32,
+    pub month: u32,
+}
+
+impl YearMonth {
+    pub fn parse(s: &str) -> Option<Self> {
+        let (y, m) = s.trim().split_once('-')?;
+        let year: i32 = y.parse().ok()?;
+        let month: u32 = m.parse().ok()?;
+        ((2000..=2200).contains(&year) && (1..=12).contains(&month)).then_some(Self { year, month })
+    }
+
+    pub fn of(t: vouch_store::Timestamp) -> Self {
+        use chrono::Datelike;
+        Self { year: t.year(), month: t.month() }
+    }
+
+    pub fn prev(self) -> Self {
+        if self.month == 1 { Self { year: self.year - 1, month: 12 } } else { Self { year: self.year, month: self.month - 1 } }
+    }
+}
+
+impl std::fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// Splits a line into words; double or single quotes group words.
+pub fn tokenize(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_word = false;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => cur.push(c),
+            None if c == '"' || c == '\'' && !in_word => {
+                quote = Some(c);
+                in_word = true;
+            }
+            None if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            None => {
+                cur.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(cur);
+    }
+    out
+}
+
+/// Parses one command line (a leading `/` and a Telegram `@botname` suffix
+/// are accepted). Returns the command's catalog entry with it so callers
+/// can check the role before running it.
+pub fn parse(line: &str) -> Result<(&'static CommandSpec, Command), UserError> {
+    if line.len() > MAX_LINE {
+        return Err(UserError::TooLong { max: MAX_LINE });
+    }
+    let line = clean(line);
+    let words = tokenize(&line);
+    let Some(first) = words.first() else {
+        return Err(UserError::Empty);
+    };
+    let name = first.trim_start_matches('/');
+    let name = name.split_once('@').map_or(name, |(n, _)| n);
+    let spec = catalog::find(name).ok_or_else(|| UserError::UnknownCommand {
+        input: name.chars().take(40).collect(),
+        suggestion: catalog::closest(name).map(|c| c.name),
+    })?;
+    // The raw text after the command word, for `Rest` arguments.
+    let rest_text = line.trim_start()[first.len()..].trim().to_string();
+    let args = Args { spec, words: &words[1..], rest: rest_text };
+    let cmd = build(spec, &args)?;
+    Ok((spec, cmd))
+}
+
+/// Drops control characters (keeps newlines as spaces) so nothing odd is stored.
+fn clean(line: &str) -> String {
+    line.chars()
+        .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
+        .filter(|c| !c.is_control())
+        .collect()
+}
+
+struct Args<'a> {
+    spec: &'static CommandSpec,
+    words: &'a [String],
+    rest: String,
+}
+
+impl Args<'_> {
+    fn usage(&self, problem: impl Into<String>) -> UserError {
+        UserError::Usage { command: self.spec.name, usage: self.spec.usage(), problem: problem.into() }
+    }
+
+    fn word(&self, i: usize) -> Option<&str> {
+        self.words.get(i).map(String::as_str)
+    }
+
+    fn required(&self, i: usize, what: &str) -> Result<&str, UserError> {
+        self.word(i).ok_or_else(|| self.usage(format!("{what} is missing")))
+    }
+
+    /// Text from word `i` to the end of the line, keeping the user's spacing
+    /// for single-word prefixes.
+    fn rest_from(&self, i: usize) -> String {
+        if i == 0 {
+            return self.rest.clone();
+        }
+        self.words.get(i..).map(|w| w.join(" ")).unwrap_or_default()
+    }
+
+    fn no_more_than(&self, n: usize) -> Result<(), UserError> {
+        match self.words.get(n) {
+            Some(extra) => Err(self.usage(format!("I didn't expect '{}'", truncate(extra, 40)))),
+            None => Ok(()),
+        }
+    }
+}
+
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+fn slug(args: &Args<'_>, i: usize) -> Result<Slug, UserError> {
+    let w = args.required(i, "the program name")?;
+    Slug::parse(w).map_err(|e| args.usage(e.to_string()))
+}
+
+fn settings(args: &Args<'_>, from: usize) -> Result<Vec<(String, String)>, UserError> {
+    args.words
+        .get(from..)
+        .unwrap_or_default()
+        .iter()
+        .map(|w| {
+            w.split_once('=')
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .ok_or_else(|| args.usage(format!("settings look like key=value, not '{}'", truncate(w, 40))))
+        })
+        .collect()
+}
+
+fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError> {
+    let choice = |i: usize| -> Result<Option<String>, UserError> {
+        let Some(w) = a.word(i) else { return Ok(None) };
+        let ArgKind::Choice(options) = spec.args[i].kind else { return Ok(Some(w.to_string())) };
+        let w = w.to_ascii_lowercase();
+        if options.contains(&w.as_str()) {
+            Ok(Some(w))
+        } else {
+            Err(a.usage(format!("'{}' isn't one of {}", truncate(&w, 30), options.join(", "))))
+        }
+    };
+    let cmd = match spec.name {
+        "help" => Command::Help { topic: a.word(0).map(|w| w.trim_start_matches('/').to_ascii_lowercase()) },
+        "code" => {
+            a.no_more_than(1)?;
+            Command::Code { program: a.word(0).map(|_| slug(a, 0)).transpose()? }
+        }
+        "redeem" => {
+            // Codes may be typed with a space in the middle.
+            let code = a.rest.clone();
+            if code.is_empty() {
+                return Err(a.usage("the code is missing"));
+            }
+            Command::Redeem { code }
+        }
+        "refer" => {
+            // NAME may be several words: everything before the email address.
+            let at = a
+                .words
+                .iter()
+                .position(|w| w.contains('@'))
+                .ok_or_else(|| a.usage("I need their email address, e.g. refer Jane Doe jane@acme.com"))?;
+            if at == 0 {
+                return Err(a.usage("their name comes first, then the email address"));
+            }
+            let name = a.words[..at].join(" ");
+            let email = EmailAddress::parse(&a.words[at]).map_err(|e| a.usage(e.to_string()))?;
+            let note = a.rest_from(at + 1);
+            if name.chars().count() > 80 {
+                return Err(a.usage("the name is too long (80 characters at most)"));
+            }
+            if note.chars().count() > 500 {
+                return Err(a.usage("the note is too long (500 characters at most)"));
+            }
+            Command::Refer { name, email, note }
+        }
+        "mine" => {
+            a.no_more_than(0)?;
+            Command::Mine
+        }
+        "why" => {
+            a.no_more_than(0)?;
+            Command::Why
+        }
+        "leaderboard" => {
+            a.no_more_than(1)?;
+            let period = match choice(0)?.as_deref() {
+                Some("month") => LeaderPeriod::Month,
+                Some("quarter") => LeaderPeriod::Quarter,
+                Some("year") => LeaderPeriod::Year,
+                _ => LeaderPeriod::All,
+            };
+            Command::Leaderboard { period }
+        }
+        "nps" => {
+            let w = a.required(0, "the score")?;
+            let score = w
+                .parse::<u8>()
+                .ok()
+                .filter(|s| *s <= 10)
+                .ok_or_else(|| a.usage(format!("the score is a whole number from 0 to 10, not '{}'", truncate(w, 20))))?;
+            let comment = a.rest_from(1);
+            if comment.chars().count() > 1000 {
+                return Err(a.usage("the comment is too long (1000 characters at most)"));
+            }
+            Command::Nps { score, comment }
+        }
+        "heard" => {
+            let source = a.rest.clone();
+            if source.is_empty() {
+                return Err(a.usage("tell me who or what, e.g. heard a friend at Acme"));
+            }
+            if source.chars().count() > 200 {
+                return Err(a.usage("that's a bit long (200 characters at most)"));
+            }
+            Command::Heard { source }
+        }
+        "link" => Command::Link { code: (!a.rest.is_empty()).then(|| a.rest.clone()) },
+        "program" => {
+            let action = choice(0)?.ok_or_else(|| a.usage("say what to do: list, show, create, set, pause or resume"))?;
+            let action = match action.as_str() {
+                "list" => {
+                    a.no_more_than(1)?;
+                    ProgramAction::List
+                }
+                "show" => {
+                    a.no_more_than(2)?;
+                    ProgramAction::Show(slug(a, 1)?)
+                }
+                "create" => ProgramAction::Create(slug(a, 1)?, settings(a, 2)?),
+                "set" => {
+                    let s = settings(a, 2)?;
+                    if s.is_empty() {
+                        return Err(a.usage("say what to change, e.g. program set customer cap=12/year"));
+                    }
+                    ProgramAction::Set(slug(a, 1)?, s)
+                }
+                "pause" => {
+                    a.no_more_than(2)?;
+                    ProgramAction::Pause(slug(a, 1)?)
+                }
+                _ => {
+                    a.no_more_than(2)?;
+                    ProgramAction::Resume(slug(a, 1)?)
+                }
+            };
+            Command::Program(action)
+        }
+        "referrals" => {
+            a.no_more_than(1)?;
+            Command::Referrals { state: choice(0)?.and_then(|s| s.parse().ok()) }
+        }
+        "convert" => {
+            a.no_more_than(2)?;
+            let referral = referral_id(a, 0)?;
+            let value = a
+                .word(1)
+                .map(|v| vouch_store::Money::parse(v).map_err(|e| a.usage(e.to_string())))
+                .transpose()?;
+            Command::Convert { referral, value }
+        }
+        "approve" => {
+            a.no_more_than(1)?;
+            Command::Approve { referral: referral_id(a, 0)? }
+        }
+        "reject" => {
+            let referral = referral_id(a, 0)?;
+            let reason = a.rest_from(1);
+            if reason.chars().count() > 300 {
+                return Err(a.usage("the reason is too long (300 characters at most)"));
+            }
+            Command::Reject { referral, reason }
+        }
+        "reward" => {
+            a.no_more_than(2)?;
+            match choice(0)?.as_deref() {
+                Some("paid") => {
+                    let w = a.required(1, "the reward id")?;
+                    let reward = w.parse().map_err(|_| a.usage(format!("'{}' isn't a reward id", truncate(w, 20))))?;
+                    Command::RewardPaid { reward }
+                }
+                _ => {
+                    let status = match a.word(1) {
+                        None => None,
+                        Some(w) => Some(match w.to_ascii_lowercase().as_str() {
+                            "pending" => RewardStatus::Pending,
+                            "approved" => RewardStatus::Approved,
+                            "paid" => RewardStatus::Paid,
+                            "void" => RewardStatus::Void,
+                            _ => return Err(a.usage("status is pending, approved, paid or void")),
+                        }),
+                    };
+                    Command::RewardList { status }
+                }
+            }
+        }
+        "role" => {
+            a.no_more_than(3)?;
+            let grant = choice(0)?.as_deref() == Some("grant");
+            let who = a.required(1, "who")?;
+            let identity = IdentityKey::parse(who).map_err(|e| a.usage(e.to_string()))?;
+            let role: Role = choice(2)?
+                .ok_or_else(|| a.usage("the role is missing"))?
+                .parse()
+                .map_err(|e: vouch_store::ParseError| a.usage(e.to_string()))?;
+            Command::Role { grant, identity, role }
+        }
+        "report" => {
+            a.no_more_than(1)?;
+            let month = a
+                .word(0)
+                .map(|w| YearMonth::parse(w).ok_or_else(|| a.usage(format!("write the month as YYYY-MM, not '{}'", truncate(w, 20)))))
+                .transpose()?;
+            Command::Report { month }
+        }
+        other => return Err(UserError::UnknownCommand { input: other.to_string(), suggestion: None }),
+    };
+    Ok(cmd)
+}
+
+fn referral_id(a: &Args<'_>, i: usize) -> Result<ReferralId, UserError> {
+    let w = a.required(i, "the referral id")?;
+    w.parse()
+        .map_err(|_| a.usage(format!("'{}' isn't a referral id; `referrals` lists them", truncate(w, 20))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(line: &str) -> Command {
+        match parse(line) {
+            Ok((_, c)) => c,
+            Err(e) => panic!("{line}: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn slash_botname_and_aliases() {
+        assert_eq!(ok("/code@vouch_bot"), Command::Code { program: None });
+        assert_eq!(ok("CODE partners"), Command::Code { program: Some(Slug::parse("partners").expect("slug")) });
+        assert_eq!(ok("use 7k3m 9qxp"), Command::Redeem { code: "7k3m 9qxp".into() });
+    }
+
+    #[test]
+    fn refer_takes_multi_word_names_and_notes() {
+        match ok("refer Jane van Dyke jane@acme.com met at the \"SaaS\" meetup") {
+            Command::Refer { name, email, note } => {
+                assert_eq!(name, "Jane van Dyke");
+                assert_eq!(email.as_str(), "jane@acme.com");
+                assert_eq!(note, "met at the SaaS meetup");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parse("refer jane@acme.com"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse("refer Jane"), Err(UserError::Usage { .. })));
+    }
+
+    #[test]
+    fn unknown_commands_get_a_suggestion() {
+        match parse("reedem ABC") {
+            Err(UserError::UnknownCommand { suggestion, .. }) => assert_eq!(suggestion, Some("redeem")),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(parse("   "), Err(UserError::Empty)));
+    }
+
+    #[test]
+    fn arguments_are_checked() {
+        assert!(matches!(parse("nps 11"), Err(UserError::Usage { .. })));
+        assert_eq!(ok("nps 10 love it"), Command::Nps { score: 10, comment: "love it".into() });
+        assert!(matches!(parse("convert abc"), Err(UserError::Usage { .. })));
+        assert_eq!(ok("convert #3 1,200"), Command::Convert { referral: ReferralId(3), value: Some(Money(120000)) });
+        assert!(matches!(parse("role grant alice wizard"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse("report 2026-13"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse("program set customer cap"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse(&"x".repeat(MAX_LINE + 1)), Err(UserError::TooLong { .. })));
+    }
+
+    #[test]
+    fn control_characters_are_dropped() {
+        assert_eq!(ok("heard a\u{0007}friend\nat work"), Command::Heard { source: "afriend at work".into() });
+    }
+}

@@ -1,0 +1,129 @@
+//! Refusals. Each is a polite, specific sentence rendered from a template
+//! (`error/<name>`); none shows internals. A refused command changes nothing.
+
+use serde_json::{Value, json};
+use vouch_store::{Role, StoreError};
+
+use crate::reply::Reply;
+
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
+    #[error("empty command")]
+    Empty,
+    #[error("line too long")]
+    TooLong { max: usize },
+    #[error("unknown command {input}")]
+    UnknownCommand { input: String, suggestion: Option<&'static str> },
+    #[error("usage of {command}: {problem}")]
+    Usage { command: &'static str, usage: String, problem: String },
+    #[error("{command} needs the {needed} role")]
+    NotAllowed { command: &'static str, needed: Role },
+    #[error("malformed code")]
+    MalformedCode { problem: String, suggestion: Option<String> },
+    #[error("unknown code")]
+    UnknownCode { code: String, suggestion: Option<String> },
+    #[error("code revoked")]
+    CodeRevoked,
+    #[error("self referral")]
+    SelfReferral,
+    #[error("already redeemed this code")]
+    AlreadyRedeemed { code: String, program: String, when: String },
+    #[error("already referred")]
+    AlreadyReferred { program: String, by_you: bool, name: String },
+    #[error("cap reached")]
+    CapReached { referrer: String, max: u32, period: &'static str },
+    #[error("program paused")]
+    ProgramPaused { program: String },
+    #[error("referrer too new")]
+    TooNew { days: u32 },
+    #[error("unknown program")]
+    UnknownProgram { name: String, available: Vec<String> },
+    #[error("no active program")]
+    NoProgram,
+    #[error("program exists")]
+    ProgramExists { name: String },
+    #[error("invalid setting")]
+    InvalidSetting { key: String, problem: String },
+    #[error("unknown referral")]
+    UnknownReferral { id: String },
+    #[error("unknown reward")]
+    UnknownReward { id: String },
+    #[error("invalid transition")]
+    InvalidTransition { id: String, state: &'static str, action: &'static str, hint: String },
+    #[error("outside attribution window")]
+    OutsideWindow { id: String, days: u32 },
+    #[error("rate limited")]
+    RateLimited { seconds: u64 },
+    #[error("invalid link code")]
+    LinkInvalid,
+    #[error("link conflict")]
+    LinkConflict,
+    #[error("already linked")]
+    AlreadyLinked,
+    #[error("role change refused")]
+    RoleRefused { reason: String },
+    /// Storage failed; nothing was acknowledged. Details go to the log only.
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for UserError {
+    fn from(e: StoreError) -> Self {
+        UserError::Internal(e.to_string())
+    }
+}
+
+impl UserError {
+    /// Template name under `error/` and the data it renders.
+    pub fn to_reply(&self) -> Reply {
+        let (name, data): (&str, Value) = match self {
+            UserError::Empty => ("empty", json!({})),
+            UserError::TooLong { max } => ("too_long", json!({ "max": max })),
+            UserError::UnknownCommand { input, suggestion } => {
+                ("unknown_command", json!({ "input": input, "suggestion": suggestion }))
+            }
+            UserError::Usage { command, usage, problem } => {
+                ("usage", json!({ "command": command, "usage": usage, "problem": problem }))
+            }
+            UserError::NotAllowed { command, needed } => {
+                ("not_allowed", json!({ "command": command, "role": needed.as_str() }))
+            }
+            UserError::MalformedCode { problem, suggestion } => {
+                ("malformed_code", json!({ "problem": problem, "suggestion": suggestion }))
+            }
+            UserError::UnknownCode { code, suggestion } => ("unknown_code", json!({ "code": code, "suggestion": suggestion })),
+            UserError::CodeRevoked => ("code_revoked", json!({})),
+            UserError::SelfReferral => ("self_referral", json!({})),
+            UserError::AlreadyRedeemed { code, program, when } => {
+                ("already_redeemed", json!({ "code": code, "program": program, "when": when }))
+            }
+            UserError::AlreadyReferred { program, by_you, name } => {
+                ("already_referred", json!({ "program": program, "by_you": by_you, "name": name }))
+            }
+            UserError::CapReached { referrer, max, period } => {
+                ("cap_reached", json!({ "referrer": referrer, "max": max, "period": period }))
+            }
+            UserError::ProgramPaused { program } => ("program_paused", json!({ "program": program })),
+            UserError::TooNew { days } => ("too_new", json!({ "days": days })),
+            UserError::UnknownProgram { name, available } => {
+                ("unknown_program", json!({ "name": name, "available": available }))
+            }
+            UserError::NoProgram => ("no_program", json!({})),
+            UserError::ProgramExists { name } => ("program_exists", json!({ "name": name })),
+            UserError::InvalidSetting { key, problem } => ("invalid_setting", json!({ "key": key, "problem": problem })),
+            UserError::UnknownReferral { id } => ("unknown_referral", json!({ "id": id })),
+            UserError::UnknownReward { id } => ("unknown_reward", json!({ "id": id })),
+            UserError::InvalidTransition { id, state, action, hint } => {
+                ("invalid_transition", json!({ "id": id, "state": state, "action": action, "hint": hint }))
+            }
+            UserError::OutsideWindow { id, days } => ("outside_window", json!({ "id": id, "days": days })),
+            UserError::RateLimited { seconds } => ("rate_limited", json!({ "seconds": seconds })),
+            UserError::LinkInvalid => ("link_invalid", json!({})),
+            UserError::LinkConflict => ("link_conflict", json!({})),
+            UserError::AlreadyLinked => ("already_linked", json!({})),
+            UserError::RoleRefused { reason } => ("role_refused", json!({ "reason": reason })),
+            UserError::Internal(_) => ("internal", json!({})),
+        };
+        Reply { template: format!("error/{name}"), data, private: false, is_error: true }
+    }
+}

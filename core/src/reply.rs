@@ -1,0 +1,54 @@
+//! What the engine answers. Adapters render each [`Reply`] for their channel.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use vouch_store::IdentityKey;
+
+/// One message back to the caller: a template name and its data.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub template: String,
+    pub data: Value,
+    /// Contains personal data: send by DM / ephemeral, never in a group.
+    pub private: bool,
+    pub is_error: bool,
+}
+
+impl Reply {
+    pub fn new(template: &str, data: Value) -> Self {
+        Self { template: template.to_string(), data, private: false, is_error: false }
+    }
+
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+}
+
+/// A message queued in the outbox by the same transaction as the change.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    pub to: IdentityKey,
+    pub template: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub replies: Vec<Reply>,
+    pub effects: Vec<Effect>,
+}
+
+impl Outcome {
+    pub fn reply(reply: Reply) -> Self {
+        Self { replies: vec![reply], effects: Vec::new() }
+    }
+}
+
+/// What an adapter gets back for one inbound message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub replies: Vec<Reply>,
+    /// The same inbound key was handled before; the replies are the first
+    /// answer, and nothing changed this time.
+    pub duplicate: bool,
+}
