@@ -1,7 +1,7 @@
 //! Parsed commands. Text becomes a [`Command`] here, once, with specific
 //! usage errors; past this point nothing re-checks strings.
 
-use vouch_store::{EmailAddress, IdentityKey, Money, ReferralCode, ReferralId, ReferralState, RewardStatus, Role, Slug};
+use vouch_store::{EmailAddress, IdentityKey, Money, ReferralId, ReferralState, RewardStatus, Role, Slug};
 
 use crate::catalog::{self, ArgKind, CommandSpec};
 use crate::error::UserError;

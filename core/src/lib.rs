@@ -1,1 +1,20 @@
+//! vouch-core: the command catalog and grammar, the engine with its
+//! permissions and rules, and rendering. No network IO; time and randomness
+//! come through ports.
 
+pub mod catalog;
+pub mod command;
+pub mod engine;
+pub mod error;
+mod limit;
+pub mod ports;
+pub mod render;
+pub mod reply;
+
+pub use catalog::{CATALOG, CommandSpec};
+pub use command::{Command, parse};
+pub use engine::{Caller, Engine, Limits, Settings};
+pub use error::UserError;
+pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
+pub use render::{Format, Renderer};
+pub use reply::{Effect, Outcome, Reply, Response};

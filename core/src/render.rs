@@ -202,7 +202,16 @@ fn param_str(h: &Helper<'_>, i: usize) -> String {
     }
 }
 
+handlebars::handlebars_helper!(concat: |*args| args
+    .iter()
+    .map(|v| match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    })
+    .collect::<String>());
+
 fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMap<String, String>) {
+    hb.register_helper("concat", Box::new(concat));
     let wrap = move |open: &'static str, close: &'static str| {
         move |h: &Helper<'_>, _: &Handlebars<'_>, _: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output| -> HelperResult {
             let text = format.escape(&param_str(h, 0));

@@ -1,0 +1,287 @@
+//! A member's own view (`help`, `mine`, `why`, `leaderboard`), surveys,
+//! account linking and roles.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use vouch_store::{
+    IdentityKey, LinkCode, Member, MemberId, Read, ReferralCode, ReferralState, RewardStatus, Role, SurveyAnswer, SurveyId,
+    SurveyRecord, normalize_code,
+};
+
+use super::referrals::{code_for, default_program, entry_json, referral_json, share_data};
+use super::{Cx, create_member};
+use crate::catalog::{CATALOG, CommandSpec, closest};
+use crate::command::LeaderPeriod;
+use crate::error::UserError;
+use crate::reply::Outcome;
+
+fn spec_json(c: &CommandSpec) -> Value {
+    json!({
+        "name": c.name,
+        "usage": c.usage(),
+        "summary": c.summary,
+        "aliases": c.aliases.join(", "),
+        "role": c.role.as_str(),
+        "args": c.args.iter().map(|a| json!({ "name": a.name, "help": a.help, "required": a.required })).collect::<Vec<_>>(),
+    })
+}
+
+pub(super) fn help(cx: &mut Cx<'_, '_>, topic: Option<String>) -> Result<Outcome, UserError> {
+    let allowed = |c: &&CommandSpec| cx.caller.admin || cx.me.has_role(c.role);
+    if let Some(topic) = topic {
+        let Some(spec) = CATALOG.iter().find(|c| c.matches(&topic)) else {
+            return Err(UserError::UnknownCommand {
+                input: crate::command::truncate(&topic, 40),
+                suggestion: closest(&topic).map(|c| c.name),
+            });
+        };
+        let mut data = spec_json(spec);
+        if spec.name == "program" {
+            data["settings"] = json!(super::programs::SETTING_KEYS.join(", "));
+        }
+        return Ok(cx.reply("reply/help_command", json!({ "command": data })));
+    }
+    let member: Vec<Value> = CATALOG.iter().filter(allowed).filter(|c| c.role < Role::Organizer).map(spec_json).collect();
+    let organizer: Vec<Value> = CATALOG.iter().filter(allowed).filter(|c| c.role >= Role::Organizer).map(spec_json).collect();
+    Ok(cx.reply("reply/help", json!({ "name": cx.me.display_name, "commands": member, "organizer": organizer })))
+}
+
+/// Totals of earned money rewards, per currency, and counts of the rest.
+fn balance(entries: &[vouch_store::RewardEntry], status: impl Fn(RewardStatus) -> bool) -> Vec<String> {
+    let mut money: BTreeMap<&str, vouch_store::Money> = BTreeMap::new();
+    let mut other: BTreeMap<String, u32> = BTreeMap::new();
+    for e in entries.iter().filter(|e| status(e.status)) {
+        match e.reward.money() {
+            Some(m) => {
+                let total = money.entry(e.currency.as_str()).or_default();
+                *total = *total + m;
+            }
+            None => *other.entry(e.reward.describe(&e.currency)).or_default() += 1,
+        }
+    }
+    money
+        .into_iter()
+        .map(|(cur, m)| m.display(cur))
+        .chain(other.into_iter().map(|(what, n)| if n == 1 { what } else { format!("{n} × {what}") }))
+        .collect()
+}
+
+pub(super) fn mine(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
+    let store = cx.tx.committed();
+    let referrals = store.referrals_by_referrer(cx.me.id)?;
+    let rewards = store.rewards_of(cx.me.id)?;
+    let rows = referrals.iter().rev().take(super::referrals::LIST_LIMIT).map(|r| referral_json(cx, r)).collect::<Result<Vec<_>, _>>()?;
+    let codes: Vec<Value> = store
+        .programs()?
+        .iter()
+        .filter_map(|p| match store.code_of(cx.me.id, p.id) {
+            Ok(Some(c)) if !c.revoked => Some(Ok(json!({ "code": c.code.to_string(), "program": p.slug.as_str() }))),
+            Ok(_) => None,
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<Result<_, _>>()?;
+    let converted = referrals.iter().filter(|r| r.state.is_converted()).count();
+    Ok(cx.reply(
+        "reply/mine",
+        json!({
+            "name": cx.me.display_name,
+            "referrals": rows,
+            "count": referrals.len(),
+            "converted": converted,
+            "codes": codes,
+            "earned": balance(&rewards, RewardStatus::is_earned),
+            "pending": balance(&rewards, |s| s == RewardStatus::Pending),
+        }),
+    ))
+}
+
+pub(super) fn why(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
+    let rewards = cx.tx.committed().rewards_of(cx.me.id)?;
+    let entries = rewards.iter().map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?;
+    Ok(cx.reply(
+        "reply/why",
+        json!({
+            "name": cx.me.display_name,
+            "entries": entries,
+            "earned": balance(&rewards, RewardStatus::is_earned),
+            "paid": balance(&rewards, |s| s == RewardStatus::Paid),
+            "pending": balance(&rewards, |s| s == RewardStatus::Pending),
+        }),
+    ))
+}
+
+pub(super) fn leaderboard(cx: &mut Cx<'_, '_>, period: LeaderPeriod) -> Result<Outcome, UserError> {
+    use chrono::{Datelike, TimeZone, Utc};
+    let now = cx.now;
+    let since = match period {
+        LeaderPeriod::All => None,
+        LeaderPeriod::Year => Utc.with_ymd_and_hms(now.year(), 1, 1, 0, 0, 0).single(),
+        LeaderPeriod::Quarter => Utc.with_ymd_and_hms(now.year(), (now.month() - 1) / 3 * 3 + 1, 1, 0, 0, 0).single(),
+        LeaderPeriod::Month => Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0).single(),
+    };
+    // (converted, referred) per referrer.
+    let mut scores: BTreeMap<MemberId, (u32, u32)> = BTreeMap::new();
+    for r in cx.tx.committed().referrals()? {
+        if r.state == ReferralState::Rejected || since.is_some_and(|s| r.created_at < s) {
+            continue;
+        }
+        let s = scores.entry(r.referrer).or_default();
+        s.1 += 1;
+        if r.state.is_converted() {
+            s.0 += 1;
+        }
+    }
+    let mut ranked: Vec<(MemberId, (u32, u32))> = scores.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let rows = ranked
+        .iter()
+        .take(10)
+        .enumerate()
+        .map(|(i, (id, (converted, referred)))| {
+            Ok(json!({
+                "rank": i + 1,
+                "name": cx.member(*id)?.display_name,
+                "converted": converted,
+                "referred": referred,
+                "me": *id == cx.me.id,
+            }))
+        })
+        .collect::<Result<Vec<_>, UserError>>()?;
+    Ok(cx.reply("reply/leaderboard", json!({ "rows": rows, "period": period.as_str() })))
+}
+
+pub(super) fn nps(cx: &mut Cx<'_, '_>, score: u8, comment: &str) -> Result<Outcome, UserError> {
+    let record = SurveyRecord {
+        id: SurveyId(cx.tx.next_id("survey")?),
+        member: cx.me.id,
+        answer: SurveyAnswer::Nps { score, comment: comment.to_string() },
+        at: cx.now,
+    };
+    cx.tx.put_survey(&record)?;
+    match score {
+        9..=10 => {
+            // Ask promoters at the moment of delight, with the code in hand.
+            let data = match default_program(cx) {
+                Ok(program) => {
+                    let code = code_for(cx, &program)?;
+                    let mut d = share_data(cx, &program, &code.code);
+                    d["score"] = json!(score);
+                    d["has_code"] = json!(true);
+                    d
+                }
+                Err(_) => json!({ "score": score, "has_code": false }),
+            };
+            Ok(cx.reply("reply/nps_promoter", data))
+        }
+        7..=8 => Ok(cx.reply("reply/nps_passive", json!({ "score": score }))),
+        _ => {
+            let me = cx.me.clone();
+            for organizer in organizers(cx)? {
+                cx.notify(
+                    &organizer,
+                    "notice/detractor",
+                    json!({ "member": me.display_name, "score": score, "comment": comment, "contact": me.primary_identity.to_string() }),
+                )?;
+            }
+            Ok(cx.reply("reply/nps_detractor", json!({ "score": score })))
+        }
+    }
+}
+
+fn organizers(cx: &Cx<'_, '_>) -> Result<Vec<Member>, UserError> {
+    Ok(cx
+        .tx
+        .committed()
+        .members()?
+        .into_iter()
+        .filter(|m| m.has_role(Role::Organizer) && m.primary_identity.external() != "admin")
+        .collect())
+}
+
+pub(super) fn heard(cx: &mut Cx<'_, '_>, source: &str) -> Result<Outcome, UserError> {
+    let record = SurveyRecord {
+        id: SurveyId(cx.tx.next_id("survey")?),
+        member: cx.me.id,
+        answer: SurveyAnswer::Heard { source: source.to_string() },
+        at: cx.now,
+    };
+    cx.tx.put_survey(&record)?;
+    // "A friend gave me 7K3M-9QXP": point them at the code instead of losing it.
+    let code_hint = source
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter_map(|w| ReferralCode::parse(w).ok())
+        .find(|c| cx.tx.code(c).ok().flatten().is_some())
+        .map(|c| c.to_string());
+    let already = cx.tx.committed().programs()?.iter().any(|p| matches!(cx.tx.referral_of_referred(cx.me.id, p.id), Ok(Some(_))));
+    Ok(cx.reply("reply/heard", json!({ "source": source, "code_hint": code_hint, "already_referred": already })))
+}
+
+pub(super) fn link(cx: &mut Cx<'_, '_>, typed: Option<&str>) -> Result<Outcome, UserError> {
+    let Some(typed) = typed else {
+        let code = loop {
+            let candidate = cx.engine.ids.code();
+            if cx.tx.link_code(&candidate)?.is_none() && cx.tx.code(&candidate)?.is_none() {
+                break candidate;
+            }
+        };
+        let ttl = cx.settings().link_ttl_minutes;
+        cx.tx.put_link_code(&LinkCode { code: code.clone(), member: cx.me.id, expires_at: cx.now + chrono::Duration::minutes(ttl) })?;
+        return Ok(cx.reply("reply/link_code", json!({ "code": code.to_string(), "minutes": ttl })));
+    };
+    let code = ReferralCode::parse(&normalize_code(typed)).map_err(|_| UserError::LinkInvalid)?;
+    let link = cx.tx.link_code(&code)?.filter(|l| l.expires_at >= cx.now).ok_or(UserError::LinkInvalid)?;
+    if link.member == cx.me.id {
+        return Err(UserError::AlreadyLinked);
+    }
+    // Only a fresh account can be folded into another: moving one with
+    // referrals or rewards would rewrite history.
+    let store = cx.tx.committed();
+    let has_history = !store.referrals_by_referrer(cx.me.id)?.is_empty()
+        || !store.rewards_of(cx.me.id)?.is_empty()
+        || store.programs()?.iter().any(|p| matches!(cx.tx.referral_of_referred(cx.me.id, p.id), Ok(Some(_))));
+    if has_history {
+        return Err(UserError::LinkConflict);
+    }
+    let mut identity = cx.tx.identity(&cx.caller.identity)?.ok_or_else(|| UserError::Internal("caller identity missing".into()))?;
+    identity.member = link.member;
+    identity.verified = true;
+    cx.tx.put_identity(&identity)?;
+    cx.tx.remove_link_code(&code)?;
+    let target = cx.member(link.member)?;
+    Ok(cx.reply(
+        "reply/linked",
+        json!({ "name": target.display_name, "identity": cx.caller.identity.to_string(), "channel": cx.caller.identity.channel().as_str() }),
+    ))
+}
+
+pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, role: Role) -> Result<Outcome, UserError> {
+    if role == Role::Member {
+        return Err(UserError::RoleRefused { reason: "everyone is a member; grant champion, organizer or admin".into() });
+    }
+    if role == Role::Admin && !(cx.caller.admin || cx.me.has_role(Role::Admin)) {
+        return Err(UserError::RoleRefused { reason: "only an admin can grant or revoke admin".into() });
+    }
+    let mut target = match cx.tx.member_by_identity(identity)? {
+        Some(m) => m,
+        None if grant => create_member(cx.tx, identity, identity.external(), [Role::Member].into(), false, cx.now)?,
+        None => {
+            return Err(UserError::RoleRefused { reason: format!("{identity} has never talked to me, so has no roles") });
+        }
+    };
+    let changed = if grant { target.roles.insert(role) } else { target.roles.remove(&role) };
+    if changed {
+        cx.tx.put_member(&target)?;
+    }
+    Ok(cx.reply(
+        "reply/role",
+        json!({
+            "grant": grant,
+            "changed": changed,
+            "identity": identity.to_string(),
+            "name": target.display_name,
+            "role": role.as_str(),
+            "roles": target.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+        }),
+    ))
+}

@@ -1,0 +1,401 @@
+//! The engine: resolves the caller, checks the role, runs the command in one
+//! store transaction (with its outbox rows) and answers once it is durable.
+
+mod members;
+mod programs;
+mod referrals;
+mod report;
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+use vouch_store::{
+    Identity, IdentityKey, InboundRecord, Member, MemberId, OutboxId, OutboxMessage, OutboxState, Program, Read, Role,
+    Store, Timestamp, WriteTx,
+};
+
+use crate::catalog::CommandSpec;
+use crate::command::{self, Command};
+use crate::error::UserError;
+use crate::limit::Limiter;
+use crate::ports::{Clock, IdGen};
+use crate::reply::{Effect, Outcome, Reply, Response};
+
+pub use programs::preset;
+
+/// Deployment-wide settings the engine needs (from config).
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Shown in share texts and notices ("Acme Community").
+    pub community: String,
+    /// Share link with `{code}` in it, e.g. `https://acme.example/join?ref={code}`.
+    pub share_url: Option<String>,
+    /// Currency of new programs (ISO 4217).
+    pub currency: String,
+    /// How long a `link` code stays valid.
+    pub link_ttl_minutes: i64,
+    pub limits: Limits,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            community: "our community".into(),
+            share_url: None,
+            currency: "USD".into(),
+            link_ttl_minutes: 15,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// Flood protection per identity.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Commands allowed in a burst.
+    pub burst: u32,
+    /// Sustained commands per minute after the burst.
+    pub per_minute: u32,
+    /// Wrong codes (redeem/link) allowed per hour: guessing stays hopeless.
+    pub failed_codes_per_hour: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { burst: 20, per_minute: 30, failed_codes_per_hour: 10 }
+    }
+}
+
+/// Who is talking: a channel identity and the name the platform shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub identity: IdentityKey,
+    pub display_name: String,
+    /// The local CLI: every role, no rate limit.
+    pub admin: bool,
+}
+
+impl Caller {
+    pub fn new(identity: IdentityKey, display_name: &str) -> Self {
+        let display_name = clean_name(display_name, &identity_fallback_name(&identity));
+        Self { identity, display_name, admin: false }
+    }
+
+    /// The administrator at the command line.
+    pub fn admin() -> Self {
+        Self {
+            identity: IdentityKey::parse("console:admin").unwrap_or_else(|_| unreachable!("valid console name")),
+            display_name: "Administrator".into(),
+            admin: true,
+        }
+    }
+}
+
+fn identity_fallback_name(identity: &IdentityKey) -> String {
+    identity.external().to_string()
+}
+
+/// Names come from platforms and users: trim, drop control characters and
+/// bidi overrides, cap the length. Escaping happens at render time.
+pub fn clean_name(name: &str, fallback: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cleaned = command::truncate(&cleaned, 64);
+    if cleaned.is_empty() { fallback.to_string() } else { cleaned }
+}
+
+pub struct Engine {
+    store: Arc<Store>,
+    clock: Arc<dyn Clock>,
+    ids: Arc<dyn IdGen>,
+    settings: Settings,
+    limiter: Limiter,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine").field("store", &self.store).field("settings", &self.settings).finish_non_exhaustive()
+    }
+}
+
+/// Everything a command handler needs inside its transaction.
+pub(crate) struct Cx<'a, 'tx> {
+    pub engine: &'a Engine,
+    pub tx: &'a WriteTx<'tx>,
+    pub me: Member,
+    pub caller: &'a Caller,
+    pub now: Timestamp,
+    pub effects: Vec<Effect>,
+}
+
+impl Cx<'_, '_> {
+    /// Queues a message to a member's preferred identity, in this transaction.
+    pub fn notify(&mut self, member: &Member, template: &str, data: Value) -> Result<(), UserError> {
+        self.notify_identity(member.primary_identity.clone(), template, data)
+    }
+
+    pub fn notify_identity(&mut self, to: IdentityKey, template: &str, data: Value) -> Result<(), UserError> {
+        let id = OutboxId(self.tx.next_id("outbox")?);
+        let mut data = data;
+        if let Value::Object(map) = &mut data {
+            map.insert("community".into(), json!(self.engine.settings.community));
+        }
+        self.tx.put_outbox(&OutboxMessage {
+            id,
+            to: to.clone(),
+            template: template.to_string(),
+            data,
+            created_at: self.now,
+            state: OutboxState::Pending,
+            attempts: 0,
+            next_attempt_at: self.now,
+            last_error: None,
+            sent_at: None,
+        })?;
+        self.effects.push(Effect { to, template: template.to_string() });
+        Ok(())
+    }
+
+    pub fn member(&self, id: MemberId) -> Result<Member, UserError> {
+        self.tx.member(id)?.ok_or_else(|| UserError::Internal(format!("member {id} missing")))
+    }
+
+    pub fn program(&self, id: vouch_store::ProgramId) -> Result<Program, UserError> {
+        self.tx.program(id)?.ok_or_else(|| UserError::Internal(format!("program {id} missing")))
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.engine.settings
+    }
+
+    pub fn reply(&self, template: &str, data: Value) -> Outcome {
+        let mut data = data;
+        if let Value::Object(map) = &mut data {
+            map.insert("community".into(), json!(self.engine.settings.community));
+        }
+        Outcome::reply(Reply::new(template, data))
+    }
+}
+
+impl Engine {
+    /// Builds the engine and makes sure a default program exists.
+    pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>, settings: Settings) -> Result<Self, UserError> {
+        let limiter = Limiter::new(settings.limits);
+        let engine = Self { store, clock, ids, settings, limiter };
+        engine.ensure_default_program()?;
+        Ok(engine)
+    }
+
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    fn ensure_default_program(&self) -> Result<(), UserError> {
+        if !self.store.programs()?.is_empty() {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let currency = self.settings.currency.clone();
+        self.store.write(|tx| programs::create_default(tx, now, &currency))
+    }
+
+    /// Grants `organizer` to each identity (from `VOUCH_ORGANIZERS`); writes
+    /// only what is missing.
+    pub fn seed_organizers(&self, identities: &[IdentityKey]) -> Result<(), UserError> {
+        for identity in identities {
+            let has = self.store.member_by_identity(identity)?.is_some_and(|m| m.has_role(Role::Organizer));
+            if !has {
+                let line = format!("role grant {identity} organizer");
+                let response = self.respond(&Caller::admin(), &line, None);
+                if let Some(r) = response.replies.iter().find(|r| r.is_error) {
+                    return Err(UserError::Internal(format!("seeding organizer {identity}: {}", r.template)));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses and runs one line from a person. Errors become polite replies.
+    /// With `dedupe_key` (a platform's message id), a redelivery returns the
+    /// first answer and changes nothing.
+    pub fn respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Response {
+        match self.try_respond(caller, line, dedupe_key) {
+            Ok(r) => r,
+            Err(e) => {
+                if let UserError::Internal(detail) = &e {
+                    tracing_like_log(detail);
+                }
+                Response { replies: vec![e.to_reply()], duplicate: false }
+            }
+        }
+    }
+
+    fn try_respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Result<Response, UserError> {
+        let now = self.clock.now();
+        if !caller.admin {
+            self.limiter.check(&caller.identity, now)?;
+        }
+        let (spec, cmd) = command::parse(line)?;
+        if let Command::Redeem { .. } | Command::Link { code: Some(_) } = cmd
+            && !caller.admin
+        {
+            self.limiter.check_guesses(&caller.identity, now)?;
+        }
+        let result = self.run(caller, spec, cmd, dedupe_key);
+        if let Err(UserError::UnknownCode { .. } | UserError::MalformedCode { .. } | UserError::LinkInvalid) = &result {
+            self.limiter.record_failed_guess(&caller.identity, now);
+        }
+        let (outcome, duplicate) = result?;
+        let mut replies = outcome.replies;
+        if spec.private {
+            for r in &mut replies {
+                r.private = true;
+            }
+        }
+        Ok(Response { replies, duplicate })
+    }
+
+    /// Runs a parsed command (adapters with structured input, e.g. Discord
+    /// slash options, build the [`Command`] themselves).
+    pub fn handle(&self, caller: &Caller, cmd: Command) -> Result<Outcome, UserError> {
+        let name = command_name(&cmd);
+        let spec = crate::catalog::find(name).ok_or_else(|| UserError::Internal(format!("{name} not in catalog")))?;
+        self.run(caller, spec, cmd, None).map(|(o, _)| o)
+    }
+
+    fn run(
+        &self,
+        caller: &Caller,
+        spec: &'static CommandSpec,
+        cmd: Command,
+        dedupe_key: Option<&str>,
+    ) -> Result<(Outcome, bool), UserError> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            if let Some(key) = dedupe_key
+                && let Some(seen) = tx.inbound(key)?
+            {
+                let outcome: Outcome = serde_json::from_value(seen.outcome).unwrap_or_default();
+                return Ok((outcome, true));
+            }
+            let me = self.resolve(tx, caller, now)?;
+            if !caller.admin && !me.has_role(spec.role) {
+                return Err(UserError::NotAllowed { command: spec.name, needed: spec.role });
+            }
+            let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new() };
+            let mut outcome = self.dispatch(&mut cx, cmd)?;
+            outcome.effects.append(&mut cx.effects);
+            if let Some(key) = dedupe_key {
+                let stored = serde_json::to_value(&outcome).map_err(|e| UserError::Internal(e.to_string()))?;
+                tx.put_inbound(&InboundRecord { key: key.to_string(), at: now, outcome: stored })?;
+            }
+            Ok((outcome, false))
+        })
+    }
+
+    /// The member behind an identity; a first contact creates one.
+    fn resolve(&self, tx: &WriteTx<'_>, caller: &Caller, now: Timestamp) -> Result<Member, UserError> {
+        if let Some(member) = tx.member_by_identity(&caller.identity)? {
+            return Ok(member);
+        }
+        let mut roles = std::collections::BTreeSet::from([Role::Member]);
+        if caller.admin {
+            roles.insert(Role::Admin);
+        }
+        create_member(tx, &caller.identity, &caller.display_name, roles, true, now)
+    }
+
+    fn dispatch(&self, cx: &mut Cx<'_, '_>, cmd: Command) -> Result<Outcome, UserError> {
+        match cmd {
+            Command::Help { topic } => members::help(cx, topic),
+            Command::Code { program } => referrals::code(cx, program),
+            Command::Redeem { code } => referrals::redeem(cx, &code),
+            Command::Refer { name, email, note } => referrals::refer(cx, &name, &email, &note),
+            Command::Mine => members::mine(cx),
+            Command::Why => members::why(cx),
+            Command::Leaderboard { period } => members::leaderboard(cx, period),
+            Command::Nps { score, comment } => members::nps(cx, score, &comment),
+            Command::Heard { source } => members::heard(cx, &source),
+            Command::Link { code } => members::link(cx, code.as_deref()),
+            Command::Program(action) => programs::program(cx, action),
+            Command::Referrals { state } => referrals::list(cx, state),
+            Command::Convert { referral, value } => referrals::convert(cx, referral, value),
+            Command::Approve { referral } => referrals::approve(cx, referral),
+            Command::Reject { referral, reason } => referrals::reject(cx, referral, &reason),
+            Command::RewardPaid { reward } => referrals::reward_paid(cx, reward),
+            Command::RewardList { status } => referrals::reward_list(cx, status),
+            Command::Role { grant, identity, role } => members::role(cx, grant, &identity, role),
+            Command::Report { month } => report::report(cx, month),
+        }
+    }
+
+    /// Marks an outbox row delivered (or failed), durably.
+    pub fn outbox_update(&self, message: &OutboxMessage) -> Result<(), UserError> {
+        self.store.write(|tx| tx.put_outbox(message).map_err(UserError::from))
+    }
+}
+
+fn command_name(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::Help { .. } => "help",
+        Command::Code { .. } => "code",
+        Command::Redeem { .. } => "redeem",
+        Command::Refer { .. } => "refer",
+        Command::Mine => "mine",
+        Command::Why => "why",
+        Command::Leaderboard { .. } => "leaderboard",
+        Command::Nps { .. } => "nps",
+        Command::Heard { .. } => "heard",
+        Command::Link { .. } => "link",
+        Command::Program(_) => "program",
+        Command::Referrals { .. } => "referrals",
+        Command::Convert { .. } => "convert",
+        Command::Approve { .. } => "approve",
+        Command::Reject { .. } => "reject",
+        Command::RewardPaid { .. } | Command::RewardList { .. } => "reward",
+        Command::Role { .. } => "role",
+        Command::Report { .. } => "report",
+    }
+}
+
+/// The core has no logger dependency; internal errors go to stderr, which
+/// the binary's log setup captures. User-facing text never includes them.
+fn tracing_like_log(detail: &str) {
+    eprintln!("vouch: internal error: {detail}");
+}
+
+pub(crate) fn create_member(
+    tx: &WriteTx<'_>,
+    identity: &IdentityKey,
+    name: &str,
+    roles: std::collections::BTreeSet<Role>,
+    verified: bool,
+    now: Timestamp,
+) -> Result<Member, UserError> {
+    let id = MemberId(tx.next_id("member")?);
+    let member = Member {
+        id,
+        display_name: clean_name(name, identity.external()),
+        roles,
+        joined_at: now,
+        primary_identity: identity.clone(),
+        email: identity.email(),
+    };
+    tx.put_member(&member)?;
+    tx.put_identity(&Identity { key: identity.clone(), member: id, verified, first_seen: now, unreachable: false })?;
+    Ok(member)
+}
+
+#[cfg(test)]
+mod tests;

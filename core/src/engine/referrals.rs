@@ -1,0 +1,579 @@
+//! Codes, redemptions, hand-recorded referrals, and the organizer's path
+//! from referral to reward.
+
+use chrono::{Datelike, TimeZone, Utc};
+use serde_json::{Value, json};
+use vouch_store::{
+    Approval, CODE_ALPHABET, CODE_LEN, CodeRecord, EmailAddress, IdentityKey, Member, Money, Period, Program, Read,
+    ReferralCode, Referral, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId,
+    RewardStatus, Side, Slug, StateChange, Timestamp, normalize_code,
+};
+
+use super::{Cx, create_member};
+use crate::error::UserError;
+use crate::reply::Outcome;
+
+pub(crate) fn date(t: Timestamp) -> String {
+    t.format("%Y-%m-%d").to_string()
+}
+
+/// The program a bare `code` or `redeem` means: `customer` if active, else
+/// the oldest active one.
+pub(super) fn default_program(cx: &Cx<'_, '_>) -> Result<Program, UserError> {
+    let programs = cx.tx.committed().programs()?;
+    let active = programs
+        .iter()
+        .find(|p| p.slug.as_str() == "customer" && !p.paused)
+        .or_else(|| programs.iter().find(|p| !p.paused));
+    match (active, programs.first()) {
+        (Some(p), _) => Ok(p.clone()),
+        (None, Some(p)) => Err(UserError::ProgramPaused { program: p.slug.to_string() }),
+        (None, None) => Err(UserError::NoProgram),
+    }
+}
+
+fn program_named(cx: &Cx<'_, '_>, slug: Option<Slug>) -> Result<Program, UserError> {
+    match slug {
+        None => default_program(cx),
+        Some(slug) => cx.tx.program_by_slug(&slug)?.ok_or_else(|| UserError::UnknownProgram {
+            name: slug.to_string(),
+            available: cx
+                .tx
+                .committed()
+                .programs()
+                .map(|ps| ps.into_iter().filter(|p| !p.paused).map(|p| p.slug.to_string()).collect())
+                .unwrap_or_default(),
+        }),
+    }
+}
+
+/// The member's code for the program, created on first ask.
+pub(super) fn code_for(cx: &mut Cx<'_, '_>, program: &Program) -> Result<CodeRecord, UserError> {
+    if let Some(existing) = cx.tx.code_of(cx.me.id, program.id)?
+        && !existing.revoked
+    {
+        return Ok(existing);
+    }
+    // 31^8 codes: a collision is rare, and retried.
+    let code = loop {
+        let candidate = cx.engine.ids.code();
+        if cx.tx.code(&candidate)?.is_none() && cx.tx.link_code(&candidate)?.is_none() {
+            break candidate;
+        }
+    };
+    let record = CodeRecord { code, member: cx.me.id, program: program.id, created_at: cx.now, revoked: false };
+    cx.tx.put_code(&record)?;
+    Ok(record)
+}
+
+pub(super) fn share_data(cx: &Cx<'_, '_>, program: &Program, code: &ReferralCode) -> Value {
+    let link = cx.settings().share_url.as_ref().map(|u| u.replace("{code}", &code.to_string()));
+    json!({
+        "code": code.to_string(),
+        "program": program.slug.as_str(),
+        "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
+        "referred_reward": program.referred_reward.reward.describe(&program.currency),
+        "has_referred_reward": !program.referred_reward.reward.is_nothing(),
+        "has_referrer_reward": !program.referrer_reward.reward.is_nothing(),
+        "share_link": link,
+        "cap": program.cap.map(|c| format!("{} per {}", c.max, c.period.as_str())),
+        "ideal_client": program.ideal_client,
+        "name": cx.me.display_name,
+    })
+}
+
+pub(super) fn code(cx: &mut Cx<'_, '_>, program: Option<Slug>) -> Result<Outcome, UserError> {
+    let program = program_named(cx, program)?;
+    if program.paused {
+        return Err(UserError::ProgramPaused { program: program.slug.to_string() });
+    }
+    let record = code_for(cx, &program)?;
+    let data = share_data(cx, &program, &record.code);
+    Ok(cx.reply("reply/code", data))
+}
+
+/// The nearest existing code: one character replaced (or a bad character
+/// fixed), or two neighbours swapped.
+fn suggest(cx: &Cx<'_, '_>, typed: &str) -> Result<Option<ReferralCode>, UserError> {
+    let chars: Vec<u8> = typed.bytes().collect();
+    if chars.len() != CODE_LEN {
+        return Ok(None);
+    }
+    let bad: Vec<usize> = (0..CODE_LEN).filter(|i| !CODE_ALPHABET.contains(&chars[*i])).collect();
+    let positions: Vec<usize> = match bad.len() {
+        0 => (0..CODE_LEN).collect(),
+        1 => bad,
+        _ => return Ok(None),
+    };
+    let exists = |candidate: &[u8]| -> Result<Option<ReferralCode>, UserError> {
+        let Ok(code) = ReferralCode::parse(&String::from_utf8_lossy(candidate)) else { return Ok(None) };
+        Ok(cx.tx.code(&code)?.filter(|c| !c.revoked).map(|c| c.code))
+    };
+    for i in positions.iter().copied() {
+        for &c in CODE_ALPHABET {
+            if c == chars[i] {
+                continue;
+            }
+            let mut candidate = chars.clone();
+            candidate[i] = c;
+            if let Some(found) = exists(&candidate)? {
+                return Ok(Some(found));
+            }
+        }
+    }
+    for i in 0..CODE_LEN - 1 {
+        let mut candidate = chars.clone();
+        candidate.swap(i, i + 1);
+        if candidate != chars
+            && let Some(found) = exists(&candidate)?
+        {
+            return Ok(Some(found));
+        }
+    }
+    Ok(None)
+}
+
+fn period_start(now: Timestamp, period: Period) -> Timestamp {
+    let month = match period {
+        Period::Month => now.month(),
+        Period::Quarter => (now.month() - 1) / 3 * 3 + 1,
+        Period::Year => 1,
+    };
+    Utc.with_ymd_and_hms(now.year(), month, 1, 0, 0, 0).single().unwrap_or(now)
+}
+
+/// Refuses when the referrer already has `cap.max` referrals this period.
+fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<(), UserError> {
+    let Some(cap) = program.cap else { return Ok(()) };
+    let since = period_start(cx.now, cap.period);
+    let used = cx
+        .tx
+        .committed()
+        .referrals_by_referrer(referrer.id)?
+        .iter()
+        .filter(|r| r.program == program.id && r.state != ReferralState::Rejected && r.created_at >= since)
+        .count();
+    if used >= cap.max as usize {
+        return Err(UserError::CapReached {
+            referrer: referrer.display_name.clone(),
+            max: cap.max,
+            period: cap.period.as_str(),
+        });
+    }
+    Ok(())
+}
+
+fn refuse_if_already_referred(cx: &Cx<'_, '_>, referred: &Member, program: &Program) -> Result<(), UserError> {
+    if let Some(existing) = cx.tx.referral_of_referred(referred.id, program.id)? {
+        let by_you = existing.referrer == cx.me.id;
+        let name = if by_you { referred.display_name.clone() } else { cx.member(existing.referrer)?.display_name };
+        return Err(UserError::AlreadyReferred { program: program.slug.to_string(), by_you, name });
+    }
+    Ok(())
+}
+
+pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserError> {
+    let normalized = normalize_code(typed);
+    let code = match ReferralCode::parse(typed) {
+        Ok(code) => code,
+        Err(e) => {
+            let suggestion = suggest(cx, &normalized)?.map(|c| c.to_string());
+            return Err(UserError::MalformedCode { problem: e.to_string(), suggestion });
+        }
+    };
+    let Some(record) = cx.tx.code(&code)? else {
+        let suggestion = suggest(cx, code.as_str())?.map(|c| c.to_string());
+        return Err(UserError::UnknownCode { code: code.to_string(), suggestion });
+    };
+    if record.revoked {
+        return Err(UserError::CodeRevoked);
+    }
+    let program = cx.program(record.program)?;
+    if program.paused {
+        return Err(UserError::ProgramPaused { program: program.slug.to_string() });
+    }
+    if record.member == cx.me.id {
+        return Err(UserError::SelfReferral);
+    }
+    if let Some(existing) = cx.tx.referral_of_referred(cx.me.id, program.id)? {
+        if existing.code.as_ref() == Some(&code) {
+            return Err(UserError::AlreadyRedeemed {
+                code: code.to_string(),
+                program: program.slug.to_string(),
+                when: date(existing.created_at),
+            });
+        }
+        let referrer = cx.member(existing.referrer)?;
+        return Err(UserError::AlreadyReferred {
+            program: program.slug.to_string(),
+            by_you: false,
+            name: referrer.display_name,
+        });
+    }
+    let referrer = cx.member(record.member)?;
+    if program.min_tenure_days > 0 && cx.now < referrer.joined_at + chrono::Duration::days(i64::from(program.min_tenure_days)) {
+        return Err(UserError::TooNew { days: program.min_tenure_days });
+    }
+    check_cap(cx, &program, &referrer)?;
+    let id = ReferralId(cx.tx.next_id("referral")?);
+    let referral = Referral {
+        id,
+        program: program.id,
+        referrer: referrer.id,
+        referred: cx.me.id,
+        code: Some(code.clone()),
+        source: ReferralSource::Code,
+        state: ReferralState::Redeemed,
+        note: String::new(),
+        value: None,
+        reject_reason: None,
+        created_at: cx.now,
+        history: vec![StateChange { at: cx.now, state: ReferralState::Redeemed, by: Some(cx.me.id), note: String::new() }],
+    };
+    cx.tx.put_referral(&referral)?;
+    let me = cx.me.clone();
+    cx.notify(
+        &referrer,
+        "notice/referral_redeemed",
+        json!({ "referrer": referrer.display_name, "referred": me.display_name, "program": program.slug.as_str(), "code": code.to_string() }),
+    )?;
+    Ok(cx.reply(
+        "reply/redeemed",
+        json!({
+            "referrer": referrer.display_name,
+            "program": program.slug.as_str(),
+            "referred_reward": program.referred_reward.reward.describe(&program.currency),
+            "has_referred_reward": !program.referred_reward.reward.is_nothing(),
+            "approval_manual": program.approval == Approval::Manual,
+        }),
+    ))
+}
+
+pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note: &str) -> Result<Outcome, UserError> {
+    let program = default_program(cx)?;
+    let identity = IdentityKey::new_email(email);
+    let referred = match cx.tx.member_by_identity(&identity)? {
+        Some(m) => m,
+        None => create_member(cx.tx, &identity, name, [vouch_store::Role::Member].into(), false, cx.now)?,
+    };
+    if referred.id == cx.me.id {
+        return Err(UserError::SelfReferral);
+    }
+    refuse_if_already_referred(cx, &referred, &program)?;
+    let me = cx.me.clone();
+    check_cap(cx, &program, &me)?;
+    let id = ReferralId(cx.tx.next_id("referral")?);
+    let referral = Referral {
+        id,
+        program: program.id,
+        referrer: me.id,
+        referred: referred.id,
+        code: None,
+        source: ReferralSource::Manual,
+        state: ReferralState::Issued,
+        note: note.to_string(),
+        value: None,
+        reject_reason: None,
+        created_at: cx.now,
+        history: vec![StateChange { at: cx.now, state: ReferralState::Issued, by: Some(me.id), note: note.to_string() }],
+    };
+    cx.tx.put_referral(&referral)?;
+    Ok(cx.reply(
+        "reply/referred",
+        json!({
+            "id": id.to_string(),
+            "name": referred.display_name,
+            "email": email.as_str(),
+            "program": program.slug.as_str(),
+            "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
+        }),
+    ))
+}
+
+pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, UserError> {
+    let referrer = cx.member(r.referrer)?;
+    let referred = cx.member(r.referred)?;
+    let program = cx.program(r.program)?;
+    Ok(json!({
+        "id": r.id.to_string(),
+        "state": r.state.as_str(),
+        "referrer": referrer.display_name,
+        "referred": referred.display_name,
+        "referred_email": referred.email.as_ref().map(|e| e.as_str()),
+        "program": program.slug.as_str(),
+        "date": date(r.created_at),
+        "value": r.value.map(|v| v.display(&program.currency)),
+        "note": r.note,
+        "reason": r.reject_reason,
+        "source": match r.source {
+            ReferralSource::Code => "code",
+            ReferralSource::Manual => "by hand",
+            ReferralSource::Email => "email",
+            ReferralSource::Invite => "invite",
+        },
+    }))
+}
+
+/// How many rows a list shows; chat messages stay readable.
+pub(crate) const LIST_LIMIT: usize = 50;
+
+pub(super) fn list(cx: &mut Cx<'_, '_>, state: Option<ReferralState>) -> Result<Outcome, UserError> {
+    let mut all = cx.tx.committed().referrals()?;
+    all.retain(|r| state.is_none_or(|s| r.state == s));
+    let total = all.len();
+    let rows = all
+        .iter()
+        .rev()
+        .take(LIST_LIMIT)
+        .map(|r| referral_json(cx, r))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(cx.reply(
+        "reply/referrals",
+        json!({ "referrals": rows, "total": total, "shown": rows.len(), "more": total > rows.len(), "state": state.map(|s| s.as_str()) }),
+    ))
+}
+
+fn load_referral(cx: &Cx<'_, '_>, id: ReferralId) -> Result<Referral, UserError> {
+    cx.tx.referral(id)?.ok_or(UserError::UnknownReferral { id: id.to_string() })
+}
+
+fn transition(r: &mut Referral, state: ReferralState, cx: &Cx<'_, '_>, note: &str) {
+    r.state = state;
+    r.history.push(StateChange { at: cx.now, state, by: Some(cx.me.id), note: note.to_string() });
+}
+
+fn refuse(r: &Referral, action: &'static str, hint: &str) -> UserError {
+    UserError::InvalidTransition { id: r.id.to_string(), state: r.state.as_str(), action, hint: hint.to_string() }
+}
+
+/// Writes the ledger entries a converted referral earns.
+fn grant(cx: &mut Cx<'_, '_>, r: &Referral, program: &Program, status: RewardStatus) -> Result<Vec<RewardEntry>, UserError> {
+    let mut entries = Vec::new();
+    for (side, member, spec) in [
+        (Side::Referrer, r.referrer, &program.referrer_reward),
+        (Side::Referred, r.referred, &program.referred_reward),
+    ] {
+        if spec.reward.is_nothing() {
+            continue;
+        }
+        let entry = RewardEntry {
+            id: RewardId(cx.tx.next_id("reward")?),
+            member,
+            referral: r.id,
+            program: program.id,
+            side,
+            reward: spec.reward.clone(),
+            cost: spec.cost(),
+            currency: program.currency.clone(),
+            status,
+            created_at: cx.now,
+            history: vec![RewardChange { at: cx.now, status, by: Some(cx.me.id), note: String::new() }],
+        };
+        cx.tx.put_reward(&entry)?;
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+fn notify_granted(cx: &mut Cx<'_, '_>, r: &Referral, program: &Program, entries: &[RewardEntry]) -> Result<(), UserError> {
+    let referrer = cx.member(r.referrer)?;
+    let referred = cx.member(r.referred)?;
+    for e in entries {
+        let (who, other) = match e.side {
+            Side::Referrer => (&referrer, &referred),
+            Side::Referred => (&referred, &referrer),
+        };
+        cx.notify(
+            who,
+            "notice/reward_granted",
+            json!({
+                "name": who.display_name,
+                "other": other.display_name,
+                "side": match e.side { Side::Referrer => "referrer", Side::Referred => "referred" },
+                "reward": e.reward.describe(&program.currency),
+                "reward_id": e.id.to_string(),
+                "program": program.slug.as_str(),
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>) -> Result<Outcome, UserError> {
+    let mut r = load_referral(cx, id)?;
+    if !r.state.is_open() {
+        let hint = match r.state {
+            ReferralState::Converted => "it is waiting for `approve`",
+            ReferralState::Rewarded => "its rewards were already granted",
+            _ => "rejected referrals stay rejected",
+        };
+        return Err(refuse(&r, "convert", hint));
+    }
+    let program = cx.program(r.program)?;
+    let deadline = r.created_at + chrono::Duration::days(i64::from(program.attribution_days));
+    if cx.now > deadline {
+        return Err(UserError::OutsideWindow { id: r.id.to_string(), days: program.attribution_days });
+    }
+    r.value = value;
+    transition(&mut r, ReferralState::Converted, cx, "");
+    let auto = program.approval == Approval::Auto;
+    let status = if auto { RewardStatus::Approved } else { RewardStatus::Pending };
+    let entries = grant(cx, &r, &program, status)?;
+    if auto {
+        transition(&mut r, ReferralState::Rewarded, cx, "approved automatically");
+        notify_granted(cx, &r, &program, &entries)?;
+    } else {
+        let referrer = cx.member(r.referrer)?;
+        let referred = cx.member(r.referred)?;
+        cx.notify(
+            &referrer,
+            "notice/referral_converted",
+            json!({
+                "name": referrer.display_name,
+                "referred": referred.display_name,
+                "reward": program.referrer_reward.reward.describe(&program.currency),
+                "has_reward": !program.referrer_reward.reward.is_nothing(),
+            }),
+        )?;
+    }
+    cx.tx.put_referral(&r)?;
+    let mut data = referral_json(cx, &r)?;
+    data["auto"] = json!(auto);
+    data["entries"] = json!(entries.iter().map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?);
+    Ok(cx.reply("reply/converted", data))
+}
+
+pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, UserError> {
+    let mut r = load_referral(cx, id)?;
+    let program = cx.program(r.program)?;
+    match r.state {
+        ReferralState::Issued | ReferralState::Redeemed => {
+            transition(&mut r, ReferralState::Qualified, cx, "");
+            cx.tx.put_referral(&r)?;
+            let data = referral_json(cx, &r)?;
+            Ok(cx.reply("reply/qualified", data))
+        }
+        ReferralState::Converted => {
+            let mut approved = Vec::new();
+            for mut e in cx.tx.committed().rewards_of(r.referrer)?.into_iter().chain(cx.tx.committed().rewards_of(r.referred)?) {
+                if e.referral == r.id && e.status == RewardStatus::Pending {
+                    e.status = RewardStatus::Approved;
+                    e.history.push(RewardChange { at: cx.now, status: RewardStatus::Approved, by: Some(cx.me.id), note: String::new() });
+                    cx.tx.put_reward(&e)?;
+                    approved.push(e);
+                }
+            }
+            approved.sort_by_key(|e| e.id);
+            transition(&mut r, ReferralState::Rewarded, cx, "");
+            cx.tx.put_referral(&r)?;
+            notify_granted(cx, &r, &program, &approved)?;
+            let mut data = referral_json(cx, &r)?;
+            data["entries"] = json!(approved.iter().map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?);
+            Ok(cx.reply("reply/approved", data))
+        }
+        ReferralState::Qualified => Err(refuse(&r, "approve", "it is already qualified; `convert` it when they become a customer")),
+        ReferralState::Rewarded => Err(refuse(&r, "approve", "its rewards were already approved")),
+        ReferralState::Rejected => Err(refuse(&r, "approve", "rejected referrals stay rejected")),
+    }
+}
+
+pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Result<Outcome, UserError> {
+    let mut r = load_referral(cx, id)?;
+    if r.state == ReferralState::Rejected {
+        return Err(refuse(&r, "reject", "it is already rejected"));
+    }
+    let entries: Vec<RewardEntry> = cx
+        .tx
+        .committed()
+        .rewards_of(r.referrer)?
+        .into_iter()
+        .chain(cx.tx.committed().rewards_of(r.referred)?)
+        .filter(|e| e.referral == r.id)
+        .collect();
+    if entries.iter().any(|e| e.status == RewardStatus::Paid) {
+        return Err(refuse(&r, "reject", "a reward for it was already paid out"));
+    }
+    for mut e in entries.into_iter().filter(|e| e.status != RewardStatus::Void) {
+        e.status = RewardStatus::Void;
+        e.history.push(RewardChange { at: cx.now, status: RewardStatus::Void, by: Some(cx.me.id), note: reason.to_string() });
+        cx.tx.put_reward(&e)?;
+    }
+    r.reject_reason = (!reason.is_empty()).then(|| reason.to_string());
+    transition(&mut r, ReferralState::Rejected, cx, reason);
+    cx.tx.put_referral(&r)?;
+    let referrer = cx.member(r.referrer)?;
+    let referred = cx.member(r.referred)?;
+    cx.notify(
+        &referrer,
+        "notice/referral_rejected",
+        json!({ "name": referrer.display_name, "referred": referred.display_name, "reason": reason }),
+    )?;
+    let data = referral_json(cx, &r)?;
+    Ok(cx.reply("reply/rejected", data))
+}
+
+pub(crate) fn entry_json(e: &RewardEntry, cx: &Cx<'_, '_>) -> Result<Value, UserError> {
+    let referral = cx.tx.referral(e.referral)?;
+    let (referrer, referred) = match &referral {
+        Some(r) => (cx.member(r.referrer)?.display_name, cx.member(r.referred)?.display_name),
+        None => (String::new(), String::new()),
+    };
+    let program = cx.program(e.program)?;
+    Ok(json!({
+        "id": e.id.to_string(),
+        "member": cx.member(e.member)?.display_name,
+        "referral": e.referral.to_string(),
+        "program": program.slug.as_str(),
+        "side": match e.side { Side::Referrer => "referrer", Side::Referred => "referred" },
+        "is_referrer": e.side == Side::Referrer,
+        "referrer": referrer,
+        "referred": referred,
+        "reward": e.reward.describe(&e.currency),
+        "cost": e.cost.display(&e.currency),
+        "status": e.status.as_str(),
+        "date": date(e.created_at),
+        "history": e.history.iter().map(|h| json!({
+            "date": date(h.at),
+            "status": h.status.as_str(),
+            "note": h.note,
+        })).collect::<Vec<_>>(),
+    }))
+}
+
+pub(super) fn reward_paid(cx: &mut Cx<'_, '_>, id: RewardId) -> Result<Outcome, UserError> {
+    let mut e = cx.tx.reward(id)?.ok_or(UserError::UnknownReward { id: id.to_string() })?;
+    let refuse = |hint: &str| UserError::InvalidTransition {
+        id: id.to_string(),
+        state: e.status.as_str(),
+        action: "mark as paid",
+        hint: hint.to_string(),
+    };
+    match e.status {
+        RewardStatus::Approved => {}
+        RewardStatus::Pending => return Err(refuse("approve its referral first")),
+        RewardStatus::Paid => return Err(refuse("it was already paid")),
+        RewardStatus::Void => return Err(refuse("its referral was rejected")),
+    }
+    e.status = RewardStatus::Paid;
+    e.history.push(RewardChange { at: cx.now, status: RewardStatus::Paid, by: Some(cx.me.id), note: String::new() });
+    cx.tx.put_reward(&e)?;
+    let member = cx.member(e.member)?;
+    cx.notify(
+        &member,
+        "notice/reward_paid",
+        json!({ "name": member.display_name, "reward": e.reward.describe(&e.currency), "reward_id": e.id.to_string() }),
+    )?;
+    let data = entry_json(&e, cx)?;
+    Ok(cx.reply("reply/reward_paid", data))
+}
+
+pub(super) fn reward_list(cx: &mut Cx<'_, '_>, status: Option<RewardStatus>) -> Result<Outcome, UserError> {
+    let mut all = cx.tx.committed().rewards()?;
+    all.retain(|e| status.is_none_or(|s| e.status == s));
+    let total = all.len();
+    let rows = all.iter().rev().take(LIST_LIMIT).map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?;
+    Ok(cx.reply(
+        "reply/reward_list",
+        json!({ "rewards": rows, "total": total, "more": total > rows.len(), "status": status.map(|s| s.as_str()) }),
+    ))
+}

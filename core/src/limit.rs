@@ -1,0 +1,82 @@
+//! In-memory flood protection: a token bucket per identity for commands, and
+//! a sliding hour of failed code guesses. Memory is bounded by pruning idle
+//! entries. Restarting forgets the counts, which only ever helps a person.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use vouch_store::{IdentityKey, Timestamp};
+
+use crate::engine::Limits;
+use crate::error::UserError;
+
+const MAX_TRACKED: usize = 100_000;
+
+#[derive(Debug)]
+pub(crate) struct Limiter {
+    limits: Limits,
+    state: Mutex<HashMap<IdentityKey, Bucket>>,
+}
+
+#[derive(Debug, Clone)]
+struct Bucket {
+    tokens: f64,
+    updated: Timestamp,
+    failed_guesses: Vec<Timestamp>,
+}
+
+impl Limiter {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Self { limits, state: Mutex::new(HashMap::new()) }
+    }
+
+    fn with_bucket<T>(&self, who: &IdentityKey, now: Timestamp, f: impl FnOnce(&mut Bucket) -> T) -> T {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.len() >= MAX_TRACKED {
+            let hour_ago = now - chrono::Duration::hours(1);
+            state.retain(|_, b| b.updated > hour_ago || b.failed_guesses.iter().any(|t| *t > hour_ago));
+        }
+        let burst = f64::from(self.limits.burst);
+        let bucket = state
+            .entry(who.clone())
+            .or_insert_with(|| Bucket { tokens: burst, updated: now, failed_guesses: Vec::new() });
+        f(bucket)
+    }
+
+    /// Takes one token, or says how long to wait for the next.
+    pub(crate) fn check(&self, who: &IdentityKey, now: Timestamp) -> Result<(), UserError> {
+        let per_second = f64::from(self.limits.per_minute.max(1)) / 60.0;
+        let burst = f64::from(self.limits.burst.max(1));
+        self.with_bucket(who, now, |b| {
+            let elapsed = (now - b.updated).num_milliseconds().max(0) as f64 / 1000.0;
+            b.tokens = (b.tokens + elapsed * per_second).min(burst);
+            b.updated = now;
+            if b.tokens >= 1.0 {
+                b.tokens -= 1.0;
+                Ok(())
+            } else {
+                let seconds = ((1.0 - b.tokens) / per_second).ceil().max(1.0) as u64;
+                Err(UserError::RateLimited { seconds })
+            }
+        })
+    }
+
+    pub(crate) fn check_guesses(&self, who: &IdentityKey, now: Timestamp) -> Result<(), UserError> {
+        let hour_ago = now - chrono::Duration::hours(1);
+        let max = self.limits.failed_codes_per_hour as usize;
+        self.with_bucket(who, now, |b| {
+            b.failed_guesses.retain(|t| *t > hour_ago);
+            if b.failed_guesses.len() >= max {
+                let oldest = b.failed_guesses.first().copied().unwrap_or(now);
+                let seconds = (oldest + chrono::Duration::hours(1) - now).num_seconds().max(1) as u64;
+                Err(UserError::RateLimited { seconds })
+            } else {
+                Ok(())
+            }
+        })
+    }
+
+    pub(crate) fn record_failed_guess(&self, who: &IdentityKey, now: Timestamp) {
+        self.with_bucket(who, now, |b| b.failed_guesses.push(now));
+    }
+}
