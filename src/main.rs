@@ -1,1 +1,243 @@
-fn main() {}
+//! vouch: the binary. CLI parsing and wiring only; rules live in vouch-core.
+
+mod app;
+mod chat;
+mod config;
+mod demo;
+mod outbox;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+use crate::app::{App, OpenError, Remote, Session, Speaker};
+use crate::config::Config;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "vouch",
+    version,
+    about = "Self-hosted referral assistant: codes, introductions, rewards and champion events.",
+    after_help = "Any engine command also works from the command line, run as the administrator:\n  \
+                  vouch role grant alice organizer\n  vouch program list\n  vouch referrals\n  \
+                  vouch convert R1 1200\n  vouch report 2026-11\nSee `vouch help` for the full list."
+)]
+struct Cli {
+    /// TOML config file (default: ./vouch.toml if present). VOUCH_* variables override it.
+    #[arg(long, global = true, env = "VOUCH_CONFIG")]
+    config: Option<PathBuf>,
+    /// Data directory (default ./vouch-data; also VOUCH_DATA_DIR).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Talk to vouch as a member, one command per line (stdin).
+    Chat {
+        /// Who you are: a console name (alice) or telegram:ID, discord:ID, email:ADDRESS.
+        #[arg(long = "as", value_name = "IDENTITY")]
+        who: String,
+        /// Display name (default: the identity's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Run the configured frontends and the outbox until stopped.
+    Serve {
+        /// How often the outbox looks for due messages, in milliseconds.
+        #[arg(long, default_value_t = 1000)]
+        poll_ms: u64,
+    },
+    /// Walk through the main flows on a temporary data dir.
+    Demo,
+    /// Write all data as JSON.
+    Export {
+        /// File to write (default: stdout).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Load an export into an empty data dir.
+    Import { file: PathBuf },
+    /// Measure durable throughput and latency on this disk.
+    Bench {
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Concurrent clients for the concurrent runs.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// Directory for the temporary stores (default: the system temp dir).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// Any engine command, run as the administrator (`vouch help` lists them).
+    #[command(external_subcommand)]
+    Engine(Vec<String>),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("vouch: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> anyhow::Result<Config> {
+    let mut config = Config::load(cli.config.as_deref())?;
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = Some(dir.clone());
+    }
+    Ok(config)
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let Some(command) = &cli.command else {
+        println!("vouch {} — try `vouch demo`, `vouch chat --as alice` or `vouch --help`.", env!("CARGO_PKG_VERSION"));
+        return Ok(ExitCode::SUCCESS);
+    };
+    match command {
+        Cmd::Chat { who, name } => {
+            let config = load_config(&cli)?;
+            vouch_store::IdentityKey::parse(who).map_err(|e| anyhow::anyhow!("--as: {e}"))?;
+            let speaker = Speaker { identity: Some(who.clone()), name: name.clone() };
+            chat::run(config, speaker)
+        }
+        Cmd::Serve { poll_ms } => serve(load_config(&cli)?, Duration::from_millis((*poll_ms).max(10))),
+        Cmd::Demo => demo::run(),
+        Cmd::Export { out } => export(load_config(&cli)?, out.as_deref()),
+        Cmd::Import { file } => import(load_config(&cli)?, file),
+        Cmd::Bench { json, seconds, clients, dir } => {
+            let opts = vouch_bench::BenchOptions { dir: dir.clone(), seconds: *seconds, clients: *clients };
+            let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
+            if *json {
+                println!("{}", report.to_json());
+            } else {
+                println!("{}", report.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Engine(args) => {
+            let line = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
+            let mut session = Session::open(load_config(&cli)?)?;
+            let texts = session.say(&Speaker::admin(), &line)?;
+            let mut out = std::io::stdout().lock();
+            for t in &texts {
+                writeln!(out, "{t}")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Keeps an argument with spaces together when the line is re-parsed.
+fn quote(arg: &str) -> String {
+    if arg.chars().any(char::is_whitespace) && !arg.contains('"') { format!("\"{arg}\"") } else { arg.to_string() }
+}
+
+fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
+    let frontends = config.frontends();
+    let mail = vouch_mailer::MailConfig {
+        from: config.mail_from(),
+        smtp_url: config.smtp_url.as_ref().map(|s| s.expose().to_string()),
+        maildir: config.data_dir().join("mail"),
+    };
+    let app = match App::open(config) {
+        Ok(app) => Arc::new(app),
+        Err(OpenError::InUse(dir)) => bail!("vouch is already running on {} (stop it first)", dir.display()),
+        Err(OpenError::Other(e)) => return Err(e),
+    };
+    let mailer = vouch_mailer::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let socket = app.serve_control_socket()?;
+    if frontends.is_empty() {
+        println!(
+            "vouch: no chat or email frontends configured (set VOUCH_TELEGRAM_TOKEN, VOUCH_DISCORD_TOKEN or VOUCH_IMAP_URL)."
+        );
+    } else {
+        println!("vouch: configured frontends: {} (not yet built into this release; their messages stay queued)", frontends.join(", "));
+    }
+    println!("vouch: outbox running; mail goes to {}", mailer.describe());
+    println!("vouch: data in {}; talk to me with `vouch chat --as NAME` (control socket {})", app.config.data_dir().display(), socket.display());
+    std::io::stdout().flush()?;
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(async {
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
+        shutdown_signal().await;
+        let _ = stop.send(true);
+        let _ = worker.await;
+    });
+    app.store.sync().context("final flush")?;
+    let _ = std::fs::remove_file(&socket);
+    println!("vouch: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+fn export(config: Config, out: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+    let dir = config.data_dir();
+    let dump = match App::open(config) {
+        Ok(app) => app.store.export()?,
+        Err(OpenError::InUse(_)) => Remote::connect(&dir)?.export()?,
+        Err(OpenError::Other(e)) => return Err(e),
+    };
+    let json = serde_json::to_string_pretty(&dump)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, json + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "vouch: exported {} members, {} referrals, {} rewards to {}",
+                dump.members.len(),
+                dump.referrals.len(),
+                dump.rewards.len(),
+                path.display()
+            );
+        }
+        None => println!("{json}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(config: Config, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let dump: vouch_store::Dump = serde_json::from_str(&text).with_context(|| format!("{} is not a vouch export", file.display()))?;
+    let dir = config.data_dir();
+    let store = vouch_store::Store::open(&dir).with_context(|| format!("cannot open {}", dir.display()))?;
+    store.import(&dump).with_context(|| format!("cannot import into {}", dir.display()))?;
+    eprintln!(
+        "vouch: imported {} members, {} referrals, {} rewards into {}",
+        dump.members.len(),
+        dump.referrals.len(),
+        dump.rewards.len(),
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -224,7 +224,7 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
     match format {
         Format::Plain => {
             hb.register_helper("b", Box::new(wrap("", "")));
-            hb.register_helper("code", Box::new(wrap("", "")));
+            hb.register_helper("code", Box::new(wrap("`", "`")));
         }
         Format::Html => {
             hb.register_helper("b", Box::new(wrap("<b>", "</b>")));

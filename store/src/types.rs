@@ -391,9 +391,19 @@ impl Money {
         format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
 
-    /// `$50.00`, `€5.00`, `50.00 CHF`.
+    /// `$1,250.00`, `€5.00`, `50.00 CHF`.
     pub fn display(self, currency: &str) -> String {
-        let plain = self.plain();
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let whole = (abs / 100).to_string();
+        let mut grouped = String::with_capacity(whole.len() + whole.len() / 3);
+        for (i, ch) in whole.chars().enumerate() {
+            if i > 0 && (whole.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        let plain = format!("{sign}{grouped}.{:02}", abs % 100);
         match currency.to_ascii_uppercase().as_str() {
             "USD" => format!("${plain}"),
             "EUR" => format!("€{plain}"),
@@ -511,6 +521,8 @@ mod tests {
         assert_eq!(Money(5000).display("USD"), "$50.00");
         assert_eq!(Money(-350).plain(), "-3.50");
         assert_eq!(Money(5).display("CHF"), "0.05 CHF");
+        assert_eq!(Money(123456789).display("EUR"), "€1,234,567.89");
+        assert_eq!(Money(100000).display("USD"), "$1,000.00");
     }
 
     #[test]

@@ -137,7 +137,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
             "revenue": revenue.display(&currency),
             "average_value": (valued > 0).then(|| Money(revenue.cents() / valued as i64).display(&currency)),
             "cost": cost.display(&currency),
-            "pending_cost": pending_cost.display(&currency),
+            "pending_cost": (pending_cost.cents() > 0).then(|| pending_cost.display(&currency)),
             "roi": roi,
             "referral_cac": referral_cac.map(|m| m.display(&currency)),
             "programs": program_rows,

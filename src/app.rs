@@ -1,0 +1,252 @@
+//! Wiring: the store, engine and renderer of one data dir, and the way a
+//! second process reaches them (the control socket) when the first holds
+//! the data dir's lock.
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::net::{UnixListener, UnixStream};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use serde::{Deserialize, Serialize};
+use vouch_core::{Caller, Engine, Format, IdGen, RandomIds, Renderer, SystemClock};
+use vouch_store::{Channel, IdentityKey, OutboxState, Store, StoreError};
+
+use crate::config::Config;
+
+/// Everything that serves one data dir in this process.
+pub struct App {
+    pub config: Config,
+    pub store: Arc<Store>,
+    pub engine: Arc<Engine>,
+    pub renderer: Arc<Renderer>,
+}
+
+/// Who a line comes from, as the CLI and the socket carry it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Speaker {
+    /// `None` is the administrator.
+    pub identity: Option<String>,
+    pub name: Option<String>,
+}
+
+impl Speaker {
+    pub fn admin() -> Self {
+        Self { identity: None, name: None }
+    }
+
+    fn caller(&self) -> anyhow::Result<Caller> {
+        match &self.identity {
+            None => Ok(Caller::admin()),
+            Some(id) => {
+                let key = IdentityKey::parse(id).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let name = self.name.clone().unwrap_or_else(|| key.external().to_string());
+                Ok(Caller::new(key, &name))
+            }
+        }
+    }
+}
+
+pub fn socket_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("vouch.sock")
+}
+
+impl App {
+    pub fn open(config: Config) -> Result<Self, OpenError> {
+        Self::open_with(config, Arc::new(RandomIds))
+    }
+
+    pub fn open_with(config: Config, ids: Arc<dyn IdGen>) -> Result<Self, OpenError> {
+        let dir = config.data_dir();
+        let store = match Store::open(&dir) {
+            Ok(s) => Arc::new(s),
+            Err(StoreError::Locked(_)) => return Err(OpenError::InUse(dir)),
+            Err(e) => return Err(OpenError::Other(anyhow::Error::new(e).context(format!("cannot open {}", dir.display())))),
+        };
+        let renderer = Renderer::load(config.templates_dir.as_deref()).map_err(|e| OpenError::Other(e.into()))?;
+        let settings = config.settings().map_err(OpenError::Other)?;
+        let engine = Engine::new(Arc::clone(&store), Arc::new(SystemClock), ids, settings)
+            .map_err(|e| OpenError::Other(anyhow::anyhow!("cannot start the engine: {e}")))?;
+        let organizers = config.organizer_identities().map_err(OpenError::Other)?;
+        engine
+            .seed_organizers(&organizers)
+            .map_err(|e| OpenError::Other(anyhow::anyhow!("cannot seed organizers: {e}")))?;
+        Ok(Self { config, store, engine: Arc::new(engine), renderer: Arc::new(renderer) })
+    }
+
+    /// Runs one line and renders the answer, plus any notices waiting for a
+    /// console identity.
+    pub fn say(&self, speaker: &Speaker, line: &str) -> anyhow::Result<Vec<String>> {
+        let caller = speaker.caller()?;
+        let response = self.engine.respond(&caller, line, None);
+        let mut texts: Vec<String> = response.replies.iter().map(|r| self.renderer.render(r, Format::Plain)).collect();
+        texts.extend(self.take_console_notices(&caller.identity)?);
+        Ok(texts)
+    }
+
+    /// Console identities have no platform to push to: their notices wait
+    /// in the outbox until that person next uses the console.
+    pub fn take_console_notices(&self, identity: &IdentityKey) -> anyhow::Result<Vec<String>> {
+        if identity.channel() != Channel::Console {
+            return Ok(Vec::new());
+        }
+        let now = self.engine.now();
+        let mut out = Vec::new();
+        for mut message in self.store.outbox_due(now, usize::MAX)?.into_iter().filter(|m| &m.to == identity) {
+            let text = self.renderer.render_template(&message.template, &message.data, Format::Plain)?;
+            message.state = OutboxState::Sent;
+            message.sent_at = Some(now);
+            message.attempts += 1;
+            self.engine.outbox_update(&message).map_err(|e| anyhow::anyhow!("{e}"))?;
+            out.push(format!("📬 {text}"));
+        }
+        Ok(out)
+    }
+
+    /// Serves the control socket on a background thread, so `vouch chat`
+    /// and admin commands from other processes reach this one.
+    pub fn serve_control_socket(self: &Arc<Self>) -> anyhow::Result<PathBuf> {
+        let path = socket_path(&self.config.data_dir());
+        // We hold the data dir's lock, so any socket file left is stale.
+        let _ = std::fs::remove_file(&path);
+        let listener = UnixListener::bind(&path).with_context(|| format!("cannot listen on {}", path.display()))?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+        }
+        let app = Arc::clone(self);
+        std::thread::Builder::new().name("control".into()).spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let app = Arc::clone(&app);
+                let _ = std::thread::Builder::new().name("control-conn".into()).spawn(move || {
+                    if let Err(e) = app.serve_connection(stream) {
+                        eprintln!("vouch: control connection: {e:#}");
+                    }
+                });
+            }
+        })?;
+        Ok(path)
+    }
+
+    fn serve_connection(&self, stream: UnixStream) -> anyhow::Result<()> {
+        let mut writer = stream.try_clone()?;
+        for line in BufReader::new(stream).lines() {
+            let request: Request = serde_json::from_str(&line?)?;
+            let response = match request {
+                Request::Say { speaker, line } => match self.say(&speaker, &line) {
+                    Ok(texts) => Answer::Texts(texts),
+                    Err(e) => Answer::Error(format!("{e:#}")),
+                },
+                Request::Export => match self.store.export() {
+                    Ok(dump) => Answer::Export(Box::new(dump)),
+                    Err(e) => Answer::Error(e.to_string()),
+                },
+            };
+            serde_json::to_writer(&mut writer, &response)?;
+            writer.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+pub enum OpenError {
+    /// Another vouch process holds the data dir.
+    InUse(PathBuf),
+    Other(anyhow::Error),
+}
+
+impl std::fmt::Display for OpenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OpenError::InUse(dir) => write!(f, "{}", StoreError::Locked(dir.clone())),
+            OpenError::Other(e) => write!(f, "{e:#}"),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+enum Request {
+    Say { speaker: Speaker, line: String },
+    Export,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Answer {
+    Texts(Vec<String>),
+    Export(Box<vouch_store::Dump>),
+    Error(String),
+}
+
+/// Talks to the vouch process that holds the data dir.
+pub struct Remote {
+    reader: BufReader<UnixStream>,
+    writer: UnixStream,
+}
+
+impl Remote {
+    pub fn connect(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = socket_path(data_dir);
+        let stream = UnixStream::connect(&path).with_context(|| {
+            format!(
+                "{} is in use by another vouch process, and its control socket {} does not answer",
+                data_dir.display(),
+                path.display()
+            )
+        })?;
+        Ok(Self { reader: BufReader::new(stream.try_clone()?), writer: stream })
+    }
+
+    fn call(&mut self, request: &Request) -> anyhow::Result<Answer> {
+        serde_json::to_writer(&mut self.writer, request)?;
+        self.writer.write_all(b"\n")?;
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            bail!("the vouch process closed the connection");
+        }
+        Ok(serde_json::from_str(&line)?)
+    }
+
+    pub fn say(&mut self, speaker: &Speaker, line: &str) -> anyhow::Result<Vec<String>> {
+        match self.call(&Request::Say { speaker: speaker.clone(), line: line.to_string() })? {
+            Answer::Texts(t) => Ok(t),
+            Answer::Error(e) => bail!(e),
+            Answer::Export(_) => bail!("unexpected answer"),
+        }
+    }
+
+    pub fn export(&mut self) -> anyhow::Result<vouch_store::Dump> {
+        match self.call(&Request::Export)? {
+            Answer::Export(d) => Ok(*d),
+            Answer::Error(e) => bail!(e),
+            Answer::Texts(_) => bail!("unexpected answer"),
+        }
+    }
+}
+
+/// A place to send lines: this process's own app, or the one holding the lock.
+pub enum Session {
+    Local(Arc<App>),
+    Remote(Remote),
+}
+
+impl Session {
+    /// Opens the data dir, or connects to the process that has it open.
+    pub fn open(config: Config) -> anyhow::Result<Self> {
+        let dir = config.data_dir();
+        match App::open(config) {
+            Ok(app) => Ok(Session::Local(Arc::new(app))),
+            Err(OpenError::InUse(_)) => Ok(Session::Remote(Remote::connect(&dir)?)),
+            Err(OpenError::Other(e)) => Err(e),
+        }
+    }
+
+    pub fn say(&mut self, speaker: &Speaker, line: &str) -> anyhow::Result<Vec<String>> {
+        match self {
+            Session::Local(app) => app.say(speaker, line),
+            Session::Remote(r) => r.say(speaker, line),
+        }
+    }
+}

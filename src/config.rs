@@ -1,0 +1,171 @@
+//! Configuration: an optional TOML file, then `VOUCH_*` environment
+//! variables (env wins). Secrets are redacted from `Debug`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+/// A value that must never reach a log.
+#[derive(Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub data_dir: Option<PathBuf>,
+    pub templates_dir: Option<PathBuf>,
+    /// Identities made organizers at start: `alice`, `telegram:42`, ...
+    pub organizers: Vec<String>,
+    pub community: Option<String>,
+    pub share_url: Option<String>,
+    pub currency: Option<String>,
+    pub mail_from: Option<String>,
+    pub inbox_address: Option<String>,
+    /// May contain a password.
+    pub smtp_url: Option<Secret>,
+    pub imap_url: Option<Secret>,
+    pub telegram_token: Option<Secret>,
+    pub telegram_api_url: Option<String>,
+    pub discord_token: Option<Secret>,
+    pub discord_api_url: Option<String>,
+    pub discord_guild_id: Option<String>,
+}
+
+impl Config {
+    /// Reads `path` (or `./vouch.toml` if present), then applies the environment.
+    pub fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let mut config = match path {
+            Some(p) => Self::from_file(p)?,
+            None if Path::new("vouch.toml").exists() => Self::from_file(Path::new("vouch.toml"))?,
+            None => Self::default(),
+        };
+        config.apply_env(|k| std::env::var(k).ok());
+        Ok(config)
+    }
+
+    fn from_file(path: &Path) -> anyhow::Result<Self> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
+    }
+
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) {
+        let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+        let path = |k: &str| get(k).map(PathBuf::from);
+        let secret = |k: &str| get(k).map(Secret);
+        macro_rules! set {
+            ($field:ident, $value:expr) => {
+                if let Some(v) = $value {
+                    self.$field = Some(v);
+                }
+            };
+        }
+        set!(data_dir, path("VOUCH_DATA_DIR"));
+        set!(templates_dir, path("VOUCH_TEMPLATES_DIR"));
+        set!(community, get("VOUCH_COMMUNITY"));
+        set!(share_url, get("VOUCH_SHARE_URL"));
+        set!(currency, get("VOUCH_CURRENCY"));
+        set!(mail_from, get("VOUCH_MAIL_FROM"));
+        set!(inbox_address, get("VOUCH_INBOX_ADDRESS"));
+        set!(smtp_url, secret("VOUCH_SMTP_URL"));
+        set!(imap_url, secret("VOUCH_IMAP_URL"));
+        set!(telegram_token, secret("VOUCH_TELEGRAM_TOKEN"));
+        set!(telegram_api_url, get("VOUCH_TELEGRAM_API_URL"));
+        set!(discord_token, secret("VOUCH_DISCORD_TOKEN"));
+        set!(discord_api_url, get("VOUCH_DISCORD_API_URL"));
+        set!(discord_guild_id, get("VOUCH_DISCORD_GUILD_ID"));
+        if let Some(list) = get("VOUCH_ORGANIZERS") {
+            self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir.clone().unwrap_or_else(|| PathBuf::from("vouch-data"))
+    }
+
+    pub fn mail_from(&self) -> String {
+        self.mail_from.clone().unwrap_or_else(|| "Vouch <vouch@localhost.localdomain>".into())
+    }
+
+    pub fn settings(&self) -> anyhow::Result<vouch_core::Settings> {
+        let mut s = vouch_core::Settings::default();
+        if let Some(c) = &self.community {
+            s.community = c.clone();
+        }
+        if let Some(url) = &self.share_url {
+            if !url.contains("{code}") {
+                bail!("VOUCH_SHARE_URL must contain {{code}}, e.g. https://example.org/join?ref={{code}}");
+            }
+            s.share_url = Some(url.clone());
+        }
+        if let Some(c) = &self.currency {
+            if c.len() != 3 || !c.bytes().all(|b| b.is_ascii_alphabetic()) {
+                bail!("VOUCH_CURRENCY must be a three-letter code like USD");
+            }
+            s.currency = c.to_ascii_uppercase();
+        }
+        Ok(s)
+    }
+
+    pub fn organizer_identities(&self) -> anyhow::Result<Vec<vouch_store::IdentityKey>> {
+        self.organizers
+            .iter()
+            .map(|o| vouch_store::IdentityKey::parse(o).with_context(|| format!("VOUCH_ORGANIZERS: {o:?}")))
+            .collect()
+    }
+
+    /// Names of the frontends that have what they need to run.
+    pub fn frontends(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        if self.telegram_token.is_some() {
+            out.push("telegram");
+        }
+        if self.discord_token.is_some() {
+            out.push("discord");
+        }
+        if self.imap_url.is_some() {
+            out.push("email (IMAP)");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_wins_over_file_and_secrets_are_redacted() {
+        let mut c: Config = toml::from_str("data_dir = \"/from/file\"\ntelegram_token = \"123:abc\"\norganizers = [\"alice\"]").expect("toml");
+        c.apply_env(|k| match k {
+            "VOUCH_DATA_DIR" => Some("/from/env".into()),
+            "VOUCH_ORGANIZERS" => Some("bob, telegram:42".into()),
+            _ => None,
+        });
+        assert_eq!(c.data_dir(), PathBuf::from("/from/env"));
+        assert_eq!(c.organizers, vec!["bob", "telegram:42"]);
+        let debug = format!("{c:?}");
+        assert!(!debug.contains("123:abc"), "{debug}");
+        assert!(debug.contains("Secret(***)"));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_refused() {
+        assert!(toml::from_str::<Config>("dataa_dir = 1").is_err());
+        let c = Config { share_url: Some("https://x.example/join".into()), ..Config::default() };
+        assert!(c.settings().is_err());
+    }
+}

@@ -1,0 +1,96 @@
+//! `vouch demo`: the main flows, end to end, on a throwaway data dir,
+//! showing what each person sees.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use crate::app::{App, OpenError, Speaker};
+use crate::config::Config;
+
+fn person(id: &str, name: &str) -> Speaker {
+    Speaker { identity: Some(id.to_string()), name: Some(name.to_string()) }
+}
+
+pub fn run() -> anyhow::Result<ExitCode> {
+    let dir = tempfile::tempdir().context("cannot create a temporary data dir")?;
+    let config = Config {
+        data_dir: Some(dir.path().to_path_buf()),
+        community: Some("Acme Community".into()),
+        share_url: Some("https://acme.example/join?ref={code}".into()),
+        ..Config::default()
+    };
+    let app = match App::open_with(config, Arc::new(vouch_core::SeededIds::new(2026))) {
+        Ok(app) => app,
+        Err(OpenError::InUse(d)) => anyhow::bail!("{} is in use", d.display()),
+        Err(OpenError::Other(e)) => return Err(e),
+    };
+    let alice = person("alice", "Alice");
+    let bob = person("bob", "Bob");
+    let carol = person("carol", "Carol (organizer)");
+    let admin = Speaker::admin();
+
+    let show = |who: &Speaker, label: &str, line: &str| -> anyhow::Result<Vec<String>> {
+        println!("\n{label}> {line}");
+        let texts = app.say(who, line)?;
+        for t in &texts {
+            for l in t.lines() {
+                println!("  {l}");
+            }
+        }
+        Ok(texts)
+    };
+    let step = |title: &str| println!("\n=== {title} ===");
+
+    println!("vouch demo — a throwaway data dir at {}", dir.path().display());
+    step("The administrator makes Carol an organizer");
+    show(&admin, "admin", "role grant carol organizer")?;
+
+    step("Alice asks for her referral code");
+    show(&alice, "alice", "code")?;
+    let code = app
+        .store
+        .codes()?
+        .first()
+        .map(|c| c.code.to_string())
+        .context("alice's code was not created")?;
+
+    step("Bob mistypes it, then joins with it");
+    let typo: String = code.chars().enumerate().map(|(i, c)| if i == 1 { if c == 'A' { 'B' } else { 'A' } } else { c }).collect();
+    show(&bob, "bob", &format!("redeem {typo}"))?;
+    show(&bob, "bob", &format!("redeem {code}"))?;
+    show(&bob, "bob", "heard Alice at the meetup")?;
+
+    step("Alice sees her notice and her referral (notices wait for the console)");
+    show(&alice, "alice", "mine")?;
+
+    step("Alice also records a warm introduction by hand");
+    show(&alice, "alice", "refer Jane Doe jane@acme.example met at SaaStr, needs SSO")?;
+
+    step("Carol, the organizer, follows up");
+    show(&carol, "carol", "referrals")?;
+    show(&carol, "carol", "convert R1 1200")?;
+    show(&carol, "carol", "approve R1")?;
+    show(&carol, "carol", "reward paid W1")?;
+
+    step("Both sides hear about their rewards; Alice asks why");
+    show(&bob, "bob", "why")?;
+    show(&alice, "alice", "why")?;
+
+    step("Refusals are specific and change nothing");
+    show(&alice, "alice", &format!("redeem {code}"))?;
+    show(&bob, "bob", "approve R1")?;
+    show(&bob, "bob", "dance")?;
+
+    step("A promoter is asked to refer at the moment of delight");
+    show(&bob, "bob", "nps 10 great onboarding")?;
+
+    step("Carol tunes the program and reads the report");
+    show(&carol, "carol", "program set customer arpa=1200 lifetime=3 cac=800")?;
+    show(&carol, "carol", "leaderboard")?;
+    show(&carol, "carol", "report")?;
+
+    println!("\nThat's the tour. Start your own with `vouch chat --as alice` (data in ./vouch-data), or `vouch serve`.");
+    Ok(ExitCode::SUCCESS)
+}

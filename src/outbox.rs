@@ -1,0 +1,110 @@
+//! The outbox worker: delivers due rows, marks them sent only after the
+//! transport accepted them, retries transient failures with backoff.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use vouch_core::Format;
+use vouch_mailer::{Mailer, OutgoingMail, SendError};
+use vouch_store::{Channel, OutboxMessage, OutboxState};
+
+use crate::app::App;
+
+/// Attempts before a transiently failing message is given up.
+const MAX_ATTEMPTS: u32 = 12;
+
+pub struct Worker {
+    app: Arc<App>,
+    mailer: Mailer,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pass {
+    pub sent: usize,
+    pub retried: usize,
+    pub failed: usize,
+}
+
+impl Worker {
+    pub fn new(app: Arc<App>, mailer: Mailer) -> Self {
+        Self { app, mailer }
+    }
+
+    /// Delivers everything due now; returns what happened.
+    pub async fn run_once(&self) -> anyhow::Result<Pass> {
+        let now = self.app.engine.now();
+        let due = self.app.store.outbox_due(now, 200)?;
+        let mut pass = Pass::default();
+        for message in due {
+            // Console notices wait for their reader; chat platforms deliver
+            // their own rows once their frontends run.
+            if message.to.channel() != Channel::Email {
+                continue;
+            }
+            let result = match self.render_mail(&message) {
+                Ok(mail) => self.mailer.send(&mail).await,
+                Err(e) => Err(SendError::Permanent(e.to_string())),
+            };
+            let mut updated = message.clone();
+            updated.attempts += 1;
+            match result {
+                Ok(()) => {
+                    updated.state = OutboxState::Sent;
+                    updated.sent_at = Some(self.app.engine.now());
+                    updated.last_error = None;
+                    pass.sent += 1;
+                }
+                Err(SendError::Transient(e)) if updated.attempts < MAX_ATTEMPTS => {
+                    let backoff = 30i64.saturating_mul(1 << updated.attempts.min(7)).min(3600);
+                    updated.next_attempt_at = self.app.engine.now() + chrono::Duration::seconds(backoff);
+                    updated.last_error = Some(e);
+                    pass.retried += 1;
+                }
+                Err(SendError::Transient(e) | SendError::Permanent(e)) => {
+                    updated.state = OutboxState::Failed;
+                    updated.last_error = Some(e);
+                    pass.failed += 1;
+                }
+            }
+            let engine = Arc::clone(&self.app.engine);
+            tokio::task::spawn_blocking(move || engine.outbox_update(&updated))
+                .await?
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+        Ok(pass)
+    }
+
+    fn render_mail(&self, message: &OutboxMessage) -> anyhow::Result<OutgoingMail> {
+        let to = message.to.email().ok_or_else(|| anyhow::anyhow!("not an email identity"))?;
+        let r = &self.app.renderer;
+        let subject_template = format!("{}.subject", message.template);
+        let subject = if r.has(&subject_template) {
+            r.render_template(&subject_template, &message.data, Format::Plain)?
+        } else {
+            let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
+            format!("A note from {community}")
+        };
+        let text = r.render_template(&message.template, &message.data, Format::Plain)?;
+        let html = r.render_template(&message.template, &message.data, Format::Html)?;
+        let html = format!("<!doctype html><html><body><p>{}</p></body></html>", html.replace("\n\n", "</p><p>").replace('\n', "<br>"));
+        Ok(OutgoingMail { key: message.id.0, to: to.to_string(), subject, text, html, auto_submitted: true })
+    }
+
+    /// Runs until `shutdown` resolves, waking every `every`.
+    pub async fn run(self, every: Duration, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+        loop {
+            match self.run_once().await {
+                Ok(p) if p != Pass::default() => {
+                    eprintln!("vouch: outbox: {} sent, {} to retry, {} failed", p.sent, p.retried, p.failed)
+                }
+                Ok(_) => {}
+                Err(e) => eprintln!("vouch: outbox: {e:#}"),
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+}
