@@ -1,0 +1,308 @@
+//! End-to-end tests of the `vouch` binary: real processes, real data dirs,
+//! the control socket between them, and the outbox writing real mail files.
+//! Nothing sleeps: every wait polls a condition with a deadline.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn vouch(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("VOUCH_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("VOUCH_DATA_DIR", dir.join("data")).current_dir(dir);
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = vouch(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn vouch");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("write stdin");
+    child.wait_with_output().expect("wait for vouch")
+}
+
+fn stdout_ok(out: &Output) -> String {
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "vouch failed: {}\nstdout:\n{text}\nstderr:\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    text
+}
+
+fn chat(dir: &Path, who: &str, lines: &str) -> String {
+    stdout_ok(&run(dir, &["chat", "--as", who], lines))
+}
+
+fn admin(dir: &Path, args: &[&str]) -> String {
+    stdout_ok(&run(dir, args, ""))
+}
+
+/// The first `XXXX-XXXX` code in a text.
+fn find_code(text: &str) -> String {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-' && w.chars().all(|c| c == '-' || c.is_ascii_uppercase() || c.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no code in:\n{text}"))
+        .to_string()
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        std::thread::yield_now();
+        std::thread::park_timeout(Duration::from_millis(20));
+    }
+}
+
+/// Reads a child's stdout on a thread so tests can wait for a line.
+fn lines_of(stdout: ChildStdout) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_line(rx: &mpsc::Receiver<String>, needle: &str) -> String {
+    let start = Instant::now();
+    let mut seen = String::new();
+    loop {
+        let left = DEADLINE.checked_sub(start.elapsed()).unwrap_or_else(|| panic!("no line with {needle:?}; saw:\n{seen}"));
+        match rx.recv_timeout(left) {
+            Ok(line) if line.contains(needle) => return line,
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+            }
+            Err(_) => panic!("no line with {needle:?}; saw:\n{seen}"),
+        }
+    }
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn members_and_an_organizer_run_the_whole_referral_flow() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let alice = chat(dir, "alice", "code\n");
+    assert!(alice.contains("Your referral code for customer"), "{alice}");
+    let code = find_code(&alice);
+
+    let bob = chat(dir, "bob", &format!("/redeem {}\nmine\n", code.to_lowercase()));
+    assert!(bob.contains("Welcome! You joined with alice's code"), "{bob}");
+    assert!(bob.contains("You haven't referred anyone yet"), "{bob}");
+
+    let alice = chat(dir, "alice", "mine\n");
+    assert!(alice.contains("R1 bob — joined with your code"), "{alice}");
+    assert!(alice.contains("📬 Good news, alice: bob just joined"), "notice delivered on next visit: {alice}");
+
+    let refused = chat(dir, "bob", "referrals\n");
+    assert!(refused.contains("is for organizers only"), "{refused}");
+    let granted = admin(dir, &["role", "grant", "carol", "organizer"]);
+    assert!(granted.contains("is now organizer"), "{granted}");
+
+    let carol = chat(dir, "carol", "referrals\nconvert R1 1200\napprove R1\n");
+    assert!(carol.contains("R1 alice → bob"), "{carol}");
+    assert!(carol.contains("worth $1,200.00"), "{carol}");
+    assert!(carol.contains("Approved R1"), "{carol}");
+
+    let why = chat(dir, "alice", "why\n");
+    assert!(why.contains("W1 $50.00 account credit — for referring bob (referral R1, customer)"), "{why}");
+    assert!(why.contains("pending → 2026") || why.contains("pending →"), "{why}");
+    assert!(why.contains("Earned: $50.00"), "{why}");
+    let bob = chat(dir, "bob", "why\n");
+    assert!(bob.contains("20% off — for joining through alice"), "{bob}");
+    assert!(bob.contains("📬 bob, your reward is confirmed: 20% off"), "{bob}");
+
+    let report = admin(dir, &["report"]);
+    assert!(report.contains("Conversion rate: 100.0%"), "{report}");
+    assert!(report.contains("Revenue from referrals: $1,200.00"), "{report}");
+}
+
+#[test]
+fn refusals_are_polite_and_specific() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let code = find_code(&chat(dir, "alice", "code\n"));
+    let out = chat(dir, "alice", &format!("redeem {code}\nredeem 1234\nfrobnicate\nreedem {code}\n"));
+    assert!(out.contains("you can't refer yourself"), "{out}");
+    assert!(out.contains("That doesn't look like a referral code"), "{out}");
+    assert!(out.contains("I don't know the command \"frobnicate\""), "{out}");
+    assert!(out.contains("Did you mean `redeem`?"), "{out}");
+
+    let bad = run(dir, &["chat", "--as", "no spaces allowed"], "help\n");
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("isn't an identity"), "{bad:?}");
+}
+
+#[test]
+fn organizers_are_seeded_from_the_environment() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = vouch(tmp.path())
+        .args(["chat", "--as", "dana"])
+        .env("VOUCH_ORGANIZERS", "dana, telegram:42")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run");
+    stdout_ok(&out);
+    let listing = stdout_ok(
+        &vouch(tmp.path())
+            .args(["chat", "--as", "dana"])
+            .env("VOUCH_ORGANIZERS", "dana")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                c.stdin.take().expect("stdin").write_all(b"program list\n")?;
+                c.wait_with_output()
+            })
+            .expect("run"),
+    );
+    assert!(listing.contains("customer"), "{listing}");
+}
+
+#[test]
+fn a_second_process_talks_through_the_first_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let mut host = vouch(dir)
+        .args(["chat", "--as", "alice"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn host");
+    let mut host_in = host.stdin.take().expect("stdin");
+    let lines = lines_of(host.stdout.take().expect("stdout"));
+    let host = Killed(host);
+    host_in.write_all(b"code\n").expect("write");
+    let code = find_code(&wait_line(&lines, "Your referral code"));
+    wait_for("control socket", || dir.join("data/vouch.sock").exists());
+
+    // bob's chat finds the data dir locked and goes through alice's process.
+    let bob = chat(dir, "bob", &format!("redeem {code}\n"));
+    assert!(bob.contains("Welcome! You joined with alice's code"), "{bob}");
+    let referrals = admin(dir, &["referrals"]);
+    assert!(referrals.contains("R1 alice → bob"), "{referrals}");
+
+    host_in.write_all(b"mine\n").expect("write");
+    wait_line(&lines, "R1 bob");
+    drop(host_in);
+    let mut host = host;
+    let status = host.0.wait().expect("host exits when stdin closes");
+    assert!(status.success());
+}
+
+#[test]
+fn export_and_import_round_trip_losslessly() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let code = find_code(&chat(dir, "alice", "code\n"));
+    chat(dir, "bob", &format!("redeem {code}\nnps 9 nice\nheard a friend\n"));
+    admin(dir, &["convert", "R1", "300"]);
+    let first = dir.join("first.json");
+    admin(dir, &["export", "--out", first.to_str().expect("utf8")]);
+
+    let other = tmp.path().join("other");
+    let import = vouch(dir).args(["--data-dir", other.to_str().expect("utf8"), "import", first.to_str().expect("utf8")]).output().expect("import");
+    stdout_ok(&import);
+    let second = dir.join("second.json");
+    let export = vouch(dir)
+        .args(["--data-dir", other.to_str().expect("utf8"), "export", "--out", second.to_str().expect("utf8")])
+        .output()
+        .expect("export");
+    stdout_ok(&export);
+    let a = std::fs::read_to_string(&first).expect("first");
+    let b = std::fs::read_to_string(&second).expect("second");
+    assert_eq!(a, b, "export → import → export is identical");
+    assert!(a.contains("\"referrals\"") && a.contains("\"state\": \"converted\""), "{a}");
+
+    // Importing twice is refused: the target must be empty.
+    let again = vouch(dir).args(["--data-dir", other.to_str().expect("utf8"), "import", first.to_str().expect("utf8")]).output().expect("import");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"), "{again:?}");
+}
+
+fn maildir_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir.join("data/mail/new"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn serve_delivers_email_notices_and_refuses_a_second_server() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let code = find_code(&chat(dir, "email:ann@example.org", "code\n"));
+    chat(dir, "dan", &format!("redeem {code}\n"));
+
+    let mut server = vouch(dir)
+        .args(["serve", "--poll-ms", "50"])
+        .env("VOUCH_MAIL_FROM", "Acme Referrals <referrals@acme.example>")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn serve");
+    let lines = lines_of(server.stdout.take().expect("stdout"));
+    let server = Killed(server);
+    wait_line(&lines, "no chat or email frontends configured");
+    wait_for("the notice in the maildir", || !maildir_files(dir).is_empty());
+    let files = maildir_files(dir);
+    assert_eq!(files.len(), 1);
+    let mail = std::fs::read_to_string(&files[0]).expect("mail");
+    assert!(mail.contains("To: ann@example.org"), "{mail}");
+    assert!(mail.contains("From: \"Acme Referrals\" <referrals@acme.example>"), "{mail}");
+    assert!(mail.contains("Message-ID: <vouch.outbox.1@acme.example>"), "{mail}");
+    assert!(mail.contains("Auto-Submitted: auto-generated"), "{mail}");
+    assert!(mail.contains("dan joined with your code!"), "subject from template: {mail}");
+
+    let second = vouch(dir).args(["serve"]).output().expect("second serve");
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already running"), "{second:?}");
+
+    // Chat still works through the server's control socket.
+    let via_server = chat(dir, "erin", "help\n");
+    assert!(via_server.contains("Here is what I can do"), "{via_server}");
+
+    let pid = server.0.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(status.success());
+    wait_line(&lines, "vouch: stopped");
+    // Delivered rows are marked sent: a restart sends nothing again.
+    let mut server = server;
+    assert!(server.0.wait().expect("exit").success());
+    let dump = admin(dir, &["export"]);
+    assert!(dump.contains("\"state\": \"sent\""), "{dump}");
+    assert_eq!(maildir_files(dir).len(), 1);
+}
+
+#[test]
+fn demo_shows_the_flows_end_to_end() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = admin(tmp.path(), &["demo"]);
+    for needle in ["Alice asks for her referral code", "Did you mean", "Welcome! You joined with Alice's code", "Approved R1", "LTV:CAC 4.5", "📬"] {
+        assert!(out.contains(needle), "demo lacks {needle:?}:\n{out}");
+    }
+}
