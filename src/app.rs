@@ -61,7 +61,9 @@ impl App {
         let store = match Store::open(&dir) {
             Ok(s) => Arc::new(s),
             Err(StoreError::Locked(_)) => return Err(OpenError::InUse(dir)),
-            Err(e) => return Err(OpenError::Other(anyhow::Error::new(e).context(format!("cannot open {}", dir.display())))),
+            Err(e) => {
+                return Err(OpenError::Other(anyhow::Error::new(e).context(format!("cannot open {}", dir.display()))));
+            }
         };
         let renderer = Renderer::load(config.templates_dir.as_deref()).map_err(|e| OpenError::Other(e.into()))?;
         let settings = config.settings().map_err(OpenError::Other)?;

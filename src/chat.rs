@@ -42,7 +42,12 @@ fn scripted(session: &mut Session, speaker: &Speaker) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn interactive(session: &mut Session, speaker: &Speaker, who: &str, history: &std::path::Path) -> anyhow::Result<ExitCode> {
+fn interactive(
+    session: &mut Session,
+    speaker: &Speaker,
+    who: &str,
+    history: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
     let mut editor = rustyline::DefaultEditor::new()?;
     let _ = editor.load_history(history);
     println!("vouch chat as {who} — type `help`, Ctrl-D to leave.");

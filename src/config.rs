@@ -58,7 +58,8 @@ impl Config {
     }
 
     fn from_file(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("config file {} is not valid", path.display()))
     }
 
@@ -149,7 +150,9 @@ mod tests {
 
     #[test]
     fn env_wins_over_file_and_secrets_are_redacted() {
-        let mut c: Config = toml::from_str("data_dir = \"/from/file\"\ntelegram_token = \"123:abc\"\norganizers = [\"alice\"]").expect("toml");
+        let mut c: Config =
+            toml::from_str("data_dir = \"/from/file\"\ntelegram_token = \"123:abc\"\norganizers = [\"alice\"]")
+                .expect("toml");
         c.apply_env(|k| match k {
             "VOUCH_DATA_DIR" => Some("/from/env".into()),
             "VOUCH_ORGANIZERS" => Some("bob, telegram:42".into()),

@@ -49,15 +49,11 @@ pub fn run() -> anyhow::Result<ExitCode> {
 
     step("Alice asks for her referral code");
     show(&alice, "alice", "code")?;
-    let code = app
-        .store
-        .codes()?
-        .first()
-        .map(|c| c.code.to_string())
-        .context("alice's code was not created")?;
+    let code = app.store.codes()?.first().map(|c| c.code.to_string()).context("alice's code was not created")?;
 
     step("Bob mistypes it, then joins with it");
-    let typo: String = code.chars().enumerate().map(|(i, c)| if i == 1 { if c == 'A' { 'B' } else { 'A' } } else { c }).collect();
+    let typo: String =
+        code.chars().enumerate().map(|(i, c)| if i == 1 { if c == 'A' { 'B' } else { 'A' } } else { c }).collect();
     show(&bob, "bob", &format!("redeem {typo}"))?;
     show(&bob, "bob", &format!("redeem {code}"))?;
     show(&bob, "bob", "heard Alice at the meetup")?;
@@ -91,6 +87,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
     show(&carol, "carol", "leaderboard")?;
     show(&carol, "carol", "report")?;
 
-    println!("\nThat's the tour. Start your own with `vouch chat --as alice` (data in ./vouch-data), or `vouch serve`.");
+    println!(
+        "\nThat's the tour. Start your own with `vouch chat --as alice` (data in ./vouch-data), or `vouch serve`."
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -167,10 +167,17 @@ fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
             "vouch: no chat or email frontends configured (set VOUCH_TELEGRAM_TOKEN, VOUCH_DISCORD_TOKEN or VOUCH_IMAP_URL)."
         );
     } else {
-        println!("vouch: configured frontends: {} (not yet built into this release; their messages stay queued)", frontends.join(", "));
+        println!(
+            "vouch: configured frontends: {} (not yet built into this release; their messages stay queued)",
+            frontends.join(", ")
+        );
     }
     println!("vouch: outbox running; mail goes to {}", mailer.describe());
-    println!("vouch: data in {}; talk to me with `vouch chat --as NAME` (control socket {})", app.config.data_dir().display(), socket.display());
+    println!(
+        "vouch: data in {}; talk to me with `vouch chat --as NAME` (control socket {})",
+        app.config.data_dir().display(),
+        socket.display()
+    );
     std::io::stdout().flush()?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
@@ -228,7 +235,8 @@ fn export(config: Config, out: Option<&std::path::Path>) -> anyhow::Result<ExitC
 
 fn import(config: Config, file: &std::path::Path) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let dump: vouch_store::Dump = serde_json::from_str(&text).with_context(|| format!("{} is not a vouch export", file.display()))?;
+    let dump: vouch_store::Dump =
+        serde_json::from_str(&text).with_context(|| format!("{} is not a vouch export", file.display()))?;
     let dir = config.data_dir();
     let store = vouch_store::Store::open(&dir).with_context(|| format!("cannot open {}", dir.display()))?;
     store.import(&dump).with_context(|| format!("cannot import into {}", dir.display()))?;

@@ -87,7 +87,10 @@ impl Worker {
         };
         let text = r.render_template(&message.template, &message.data, Format::Plain)?;
         let html = r.render_template(&message.template, &message.data, Format::Html)?;
-        let html = format!("<!doctype html><html><body><p>{}</p></body></html>", html.replace("\n\n", "</p><p>").replace('\n', "<br>"));
+        let html = format!(
+            "<!doctype html><html><body><p>{}</p></body></html>",
+            html.replace("\n\n", "</p><p>").replace('\n', "<br>")
+        );
         Ok(OutgoingMail { key: message.id.0, to: to.to_string(), subject, text, html, auto_submitted: true })
     }
 

@@ -35,7 +35,12 @@ fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
 
 fn stdout_ok(out: &Output) -> String {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "vouch failed: {}\nstdout:\n{text}\nstderr:\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "vouch failed: {}\nstdout:\n{text}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
     text
 }
 
@@ -50,7 +55,11 @@ fn admin(dir: &Path, args: &[&str]) -> String {
 /// The first `XXXX-XXXX` code in a text.
 fn find_code(text: &str) -> String {
     text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
-        .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-' && w.chars().all(|c| c == '-' || c.is_ascii_uppercase() || c.is_ascii_digit()))
+        .find(|w| {
+            w.len() == 9
+                && w.as_bytes()[4] == b'-'
+                && w.chars().all(|c| c == '-' || c.is_ascii_uppercase() || c.is_ascii_digit())
+        })
         .unwrap_or_else(|| panic!("no code in:\n{text}"))
         .to_string()
 }
@@ -81,7 +90,8 @@ fn wait_line(rx: &mpsc::Receiver<String>, needle: &str) -> String {
     let start = Instant::now();
     let mut seen = String::new();
     loop {
-        let left = DEADLINE.checked_sub(start.elapsed()).unwrap_or_else(|| panic!("no line with {needle:?}; saw:\n{seen}"));
+        let left =
+            DEADLINE.checked_sub(start.elapsed()).unwrap_or_else(|| panic!("no line with {needle:?}; saw:\n{seen}"));
         match rx.recv_timeout(left) {
             Ok(line) if line.contains(needle) => return line,
             Ok(line) => {
@@ -226,7 +236,10 @@ fn export_and_import_round_trip_losslessly() {
     admin(dir, &["export", "--out", first.to_str().expect("utf8")]);
 
     let other = tmp.path().join("other");
-    let import = vouch(dir).args(["--data-dir", other.to_str().expect("utf8"), "import", first.to_str().expect("utf8")]).output().expect("import");
+    let import = vouch(dir)
+        .args(["--data-dir", other.to_str().expect("utf8"), "import", first.to_str().expect("utf8")])
+        .output()
+        .expect("import");
     stdout_ok(&import);
     let second = dir.join("second.json");
     let export = vouch(dir)
@@ -240,7 +253,10 @@ fn export_and_import_round_trip_losslessly() {
     assert!(a.contains("\"referrals\"") && a.contains("\"state\": \"converted\""), "{a}");
 
     // Importing twice is refused: the target must be empty.
-    let again = vouch(dir).args(["--data-dir", other.to_str().expect("utf8"), "import", first.to_str().expect("utf8")]).output().expect("import");
+    let again = vouch(dir)
+        .args(["--data-dir", other.to_str().expect("utf8"), "import", first.to_str().expect("utf8")])
+        .output()
+        .expect("import");
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"), "{again:?}");
 }
@@ -302,7 +318,14 @@ fn serve_delivers_email_notices_and_refuses_a_second_server() {
 fn demo_shows_the_flows_end_to_end() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = admin(tmp.path(), &["demo"]);
-    for needle in ["Alice asks for her referral code", "Did you mean", "Welcome! You joined with Alice's code", "Approved R1", "LTV:CAC 4.5", "📬"] {
+    for needle in [
+        "Alice asks for her referral code",
+        "Did you mean",
+        "Welcome! You joined with Alice's code",
+        "Approved R1",
+        "LTV:CAC 4.5",
+        "📬",
+    ] {
         assert!(out.contains(needle), "demo lacks {needle:?}:\n{out}");
     }
 }

@@ -101,7 +101,8 @@ impl Mailer {
     }
 
     pub fn build(&self, mail: &OutgoingMail) -> Result<Message, SendError> {
-        let to: Mailbox = mail.to.parse().map_err(|e| SendError::Permanent(format!("bad recipient {:?}: {e}", mail.to)))?;
+        let to: Mailbox =
+            mail.to.parse().map_err(|e| SendError::Permanent(format!("bad recipient {:?}: {e}", mail.to)))?;
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -123,11 +124,7 @@ impl Mailer {
         match &self.transport {
             Transport::Maildir(dir) => write_maildir(dir, mail.key, &message.formatted()),
             Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
-                if e.is_permanent() {
-                    SendError::Permanent(e.to_string())
-                } else {
-                    SendError::Transient(e.to_string())
-                }
+                if e.is_permanent() { SendError::Permanent(e.to_string()) } else { SendError::Transient(e.to_string()) }
             }),
         }
     }
@@ -186,8 +183,9 @@ mod tests {
     #[test]
     fn a_bad_recipient_is_permanent() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mailer = Mailer::new(&MailConfig { from: "vouch@example.org".into(), smtp_url: None, maildir: dir.path().into() })
-            .expect("mailer");
+        let mailer =
+            Mailer::new(&MailConfig { from: "vouch@example.org".into(), smtp_url: None, maildir: dir.path().into() })
+                .expect("mailer");
         let mut m = mail(1);
         m.to = "not an address".into();
         assert!(matches!(mailer.build(&m), Err(SendError::Permanent(_))));

@@ -61,7 +61,11 @@ impl Store {
         if !self.is_empty() {
             return Err(StoreError::NotEmpty);
         }
-        fn load<T>(store: &Store, items: &[T], put: impl Fn(&WriteTx<'_>, &T) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        fn load<T>(
+            store: &Store,
+            items: &[T],
+            put: impl Fn(&WriteTx<'_>, &T) -> Result<(), StoreError>,
+        ) -> Result<(), StoreError> {
             for chunk in items.chunks(IMPORT_CHUNK) {
                 store.write(|tx| chunk.iter().try_for_each(|item| put(tx, item)))?;
             }

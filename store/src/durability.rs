@@ -34,12 +34,7 @@ struct State {
 
 impl GroupCommit {
     pub(crate) fn new(data_file: File) -> Self {
-        Self {
-            state: Mutex::new(State::default()),
-            flushed: Condvar::new(),
-            data_file,
-            flushes: AtomicU64::new(0),
-        }
+        Self { state: Mutex::new(State::default()), flushed: Condvar::new(), data_file, flushes: AtomicU64::new(0) }
     }
 
     pub(crate) fn flushes(&self) -> u64 {

@@ -19,7 +19,9 @@ pub enum ParseError {
     Id(String),
     #[error("'{0}' isn't a valid name; use letters, digits and dashes, starting with a letter")]
     Slug(String),
-    #[error("'{0}' isn't a reward; try credit:50, discount:20%, free-months:1, cashback:25, donation:25, swag:TEXT, feature:TEXT, event-seat:TEXT or custom:TEXT")]
+    #[error(
+        "'{0}' isn't a reward; try credit:50, discount:20%, free-months:1, cashback:25, donation:25, swag:TEXT, feature:TEXT, event-seat:TEXT or custom:TEXT"
+    )]
     Reward(String),
     #[error("'{value}' isn't a valid {key}")]
     Value { key: &'static str, value: String },
@@ -27,9 +29,13 @@ pub enum ParseError {
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("the data directory {0} is in use by another vouch process; stop it first, or talk to it with `vouch chat`")]
+    #[error(
+        "the data directory {0} is in use by another vouch process; stop it first, or talk to it with `vouch chat`"
+    )]
     Locked(PathBuf),
-    #[error("this data was written by a newer vouch (schema {found}, this build reads up to {supported}); upgrade vouch")]
+    #[error(
+        "this data was written by a newer vouch (schema {found}, this build reads up to {supported}); upgrade vouch"
+    )]
     NewerSchema { found: u32, supported: u32 },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),

@@ -10,8 +10,8 @@
 //! - every value carries a codec version byte, and the data dir a schema
 //!   version, so a later release can migrate.
 
-mod durability;
 mod dump;
+mod durability;
 mod error;
 pub mod model;
 mod read;
@@ -57,21 +57,15 @@ impl Store {
     /// [`StoreError::Locked`].
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
-        let db = sled::Config::new()
-            .path(dir.join("store"))
-            .open()
-            .map_err(|e| match e {
-                sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
-                    StoreError::Locked(dir.to_path_buf())
-                }
-                other => StoreError::from(other),
-            })?;
+        let db = sled::Config::new().path(dir.join("store")).open().map_err(|e| match e {
+            sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
+                StoreError::Locked(dir.to_path_buf())
+            }
+            other => StoreError::from(other),
+        })?;
         let data_file = std::fs::File::open(dir.join("store").join("db"))
             .map_err(|e| StoreError::Io(format!("cannot open the data file for syncing: {e}")))?;
-        let trees = TreeName::ALL
-            .iter()
-            .map(|t| db.open_tree(t.as_str()))
-            .collect::<Result<Vec<_>, _>>()?;
+        let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.as_str())).collect::<Result<Vec<_>, _>>()?;
         let store = Store {
             db,
             trees,
@@ -101,7 +95,8 @@ impl Store {
                 Ok(())
             }
             Some(v) => {
-                let found = u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt("schema".into()))?);
+                let found =
+                    u32::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt("schema".into()))?);
                 // Later schema versions add a migration step here, keyed on `found`.
                 if found > SCHEMA_VERSION {
                     Err(StoreError::NewerSchema { found, supported: SCHEMA_VERSION })
@@ -146,10 +141,7 @@ impl Store {
 
     /// True when no member, program or referral exists yet.
     pub fn is_empty(&self) -> bool {
-        TreeName::ALL
-            .iter()
-            .filter(|t| **t != TreeName::Meta)
-            .all(|t| self.tree(*t).is_empty())
+        TreeName::ALL.iter().filter(|t| **t != TreeName::Meta).all(|t| self.tree(*t).is_empty())
     }
 }
 

@@ -95,10 +95,7 @@ impl FromStr for ProgramKind {
     fn from_str(s: &str) -> Result<Self, ParseError> {
         let s = s.trim().to_ascii_lowercase().replace('_', "-");
         let s = if s == "employee" { "internal".to_string() } else { s };
-        ProgramKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or(ParseError::Value { key: "kind", value: s })
+        ProgramKind::ALL.into_iter().find(|k| k.as_str() == s).ok_or(ParseError::Value { key: "kind", value: s })
     }
 }
 
@@ -127,11 +124,7 @@ impl Reward {
         let value = value.trim();
         let bad = || ParseError::Reward(input.chars().take(60).collect());
         let text = || -> Result<String, ParseError> {
-            if value.is_empty() || value.chars().count() > 80 {
-                Err(bad())
-            } else {
-                Ok(value.to_string())
-            }
+            if value.is_empty() || value.chars().count() > 80 { Err(bad()) } else { Ok(value.to_string()) }
         };
         let reward = match kind.trim().to_ascii_lowercase().as_str() {
             "none" | "nothing" => Reward::Nothing,

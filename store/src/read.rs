@@ -120,7 +120,12 @@ impl Store {
     }
 
     /// Follows an index whose keys end in an 8-byte id into `target`.
-    fn scan_index<V: DeserializeOwned>(&self, index: TreeName, prefix: &[u8], target: TreeName) -> Result<Vec<V>, StoreError> {
+    fn scan_index<V: DeserializeOwned>(
+        &self,
+        index: TreeName,
+        prefix: &[u8],
+        target: TreeName,
+    ) -> Result<Vec<V>, StoreError> {
         let mut out = Vec::new();
         for kv in self.tree(index).scan_prefix(prefix) {
             let (k, _) = kv?;
@@ -248,8 +253,6 @@ pub(crate) fn counter_key(name: &str) -> Vec<u8> {
 pub(crate) fn counter_value(v: Option<sled::IVec>) -> Result<u64, StoreError> {
     match v {
         None => Ok(0),
-        Some(v) => Ok(u64::from_be_bytes(
-            v.as_ref().try_into().map_err(|_| StoreError::Corrupt("counter".into()))?,
-        )),
+        Some(v) => Ok(u64::from_be_bytes(v.as_ref().try_into().map_err(|_| StoreError::Corrupt("counter".into()))?)),
     }
 }

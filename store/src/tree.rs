@@ -99,8 +99,9 @@ pub(crate) fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
 
 pub(crate) fn decode<T: DeserializeOwned>(tree: TreeName, bytes: &[u8]) -> Result<T, StoreError> {
     match bytes.split_first() {
-        Some((&CODEC_JSON_V1, body)) => serde_json::from_slice(body)
-            .map_err(|e| StoreError::Corrupt(format!("{}: {e}", tree.as_str()))),
+        Some((&CODEC_JSON_V1, body)) => {
+            serde_json::from_slice(body).map_err(|e| StoreError::Corrupt(format!("{}: {e}", tree.as_str())))
+        }
         Some((v, _)) => Err(StoreError::Corrupt(format!("{}: unknown codec version {v}", tree.as_str()))),
         None => Err(StoreError::Corrupt(format!("{}: empty value", tree.as_str()))),
     }

@@ -96,11 +96,7 @@ impl ReferralCode {
 
 /// Uppercases and drops separators a person might type (`abcd-efgh`, `ABCD EFGH`).
 pub fn normalize_code(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '_' | '.'))
-        .flat_map(char::to_uppercase)
-        .collect()
+    input.chars().filter(|c| !matches!(c, '-' | ' ' | '_' | '.')).flat_map(char::to_uppercase).collect()
 }
 
 impl fmt::Display for ReferralCode {
@@ -138,11 +134,7 @@ pub struct EmailAddress(String);
 
 impl EmailAddress {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
-        let s = input
-            .trim()
-            .trim_start_matches('<')
-            .trim_end_matches('>')
-            .to_lowercase();
+        let s = input.trim().trim_start_matches('<').trim_end_matches('>').to_lowercase();
         let bad = || ParseError::Email(input.trim().chars().take(80).collect());
         if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(bad());
@@ -264,10 +256,7 @@ impl IdentityKey {
     }
 
     pub fn new_email(email: &EmailAddress) -> Self {
-        Self {
-            channel: Channel::Email,
-            external: email.0.clone(),
-        }
+        Self { channel: Channel::Email, external: email.0.clone() }
     }
 
     pub fn channel(&self) -> Channel {
@@ -357,12 +346,8 @@ impl Money {
     /// Parses `50`, `49.99`, `1,200.50`, `$50`; at most two decimals.
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let bad = || ParseError::Money(input.trim().chars().take(40).collect());
-        let s: String = input
-            .trim()
-            .trim_start_matches(['$', '€', '£'])
-            .chars()
-            .filter(|c| *c != ',' && *c != '_')
-            .collect();
+        let s: String =
+            input.trim().trim_start_matches(['$', '€', '£']).chars().filter(|c| *c != ',' && *c != '_').collect();
         let (whole, frac) = s.split_once('.').unwrap_or((&s, ""));
         if whole.is_empty() && frac.is_empty() {
             return Err(bad());
@@ -438,11 +423,7 @@ impl Slug {
             && s.len() <= 32
             && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
             && s.as_bytes()[0].is_ascii_alphabetic();
-        if ok {
-            Ok(Self(s))
-        } else {
-            Err(ParseError::Slug(input.trim().chars().take(40).collect()))
-        }
+        if ok { Ok(Self(s)) } else { Err(ParseError::Slug(input.trim().chars().take(40).collect())) }
     }
 
     pub fn as_str(&self) -> &str {

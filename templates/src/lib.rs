@@ -10,16 +10,12 @@ include!(concat!(env!("OUT_DIR"), "/files.rs"));
 
 /// Embedded templates as `(name, source)`, name without `.hbs`.
 pub fn templates() -> impl Iterator<Item = (&'static str, &'static str)> {
-    FILES
-        .iter()
-        .filter_map(|(path, src)| path.strip_suffix(".hbs").map(|name| (name, *src)))
+    FILES.iter().filter_map(|(path, src)| path.strip_suffix(".hbs").map(|name| (name, *src)))
 }
 
 /// Embedded locale string tables as `(language, json)`.
 pub fn locales() -> impl Iterator<Item = (&'static str, &'static str)> {
     FILES.iter().filter_map(|(path, src)| {
-        path.strip_prefix("locales/")
-            .and_then(|p| p.strip_suffix(".json"))
-            .map(|lang| (lang, *src))
+        path.strip_prefix("locales/").and_then(|p| p.strip_suffix(".json")).map(|lang| (lang, *src))
     })
 }
