@@ -1,1 +1,88 @@
+//! vouch-bench: how fast vouch answers when every reply waits for its change
+//! to be on disk, next to the two baselines that matter.
+//!
+//! - (a) raw sled, one write per flush + fdatasync: the fsync floor, what a
+//!   store without group commit would reach;
+//! - (b) SQLite (WAL, `synchronous=FULL`) doing the same logical redeem from
+//!   many connections: the obvious alternative;
+//! - (c) vouch's engine end to end at one client and at many.
+//!
+//! All three run in scratch directories under one parent, so they share a
+//! disk, and each runs for about the same time. `vouch bench` prints the
+//! result with [`BenchReport::table`] or [`BenchReport::to_json`].
 
+mod engine;
+mod harness;
+mod report;
+mod sled_floor;
+mod sqlite;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use harness::Measurement;
+pub use report::{BenchReport, Target};
+
+/// What to measure and where.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BenchOptions {
+    /// Parent of the scratch directories; the system temp dir when `None`.
+    /// Point it at the disk vouch's data lives on.
+    pub dir: Option<PathBuf>,
+    /// Duration of each measurement.
+    pub seconds: f64,
+    /// Concurrent clients for SQLite and the many-clients engine run.
+    pub clients: usize,
+}
+
+impl Default for BenchOptions {
+    fn default() -> Self {
+        Self { dir: None, seconds: 3.0, clients: 64 }
+    }
+}
+
+/// Runs the three measurements one after the other and checks the targets.
+/// Takes about `4 * seconds` plus setup; the scratch data is deleted after.
+pub fn run(opts: &BenchOptions) -> Result<BenchReport, String> {
+    if !(opts.seconds.is_finite() && opts.seconds > 0.0 && opts.seconds <= 3600.0) {
+        return Err(format!("seconds must be between 0 and 3600, not {}", opts.seconds));
+    }
+    if opts.clients == 0 {
+        return Err("clients must be at least 1".into());
+    }
+    let duration = Duration::from_secs_f64(opts.seconds);
+    let parent = opts.dir.clone().unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let scratch = tempfile::Builder::new()
+        .prefix("vouch-bench-")
+        .tempdir_in(&parent)
+        .map_err(|e| format!("cannot create a scratch directory in {}: {e}", parent.display()))?;
+    let subdir = |name: &str| -> Result<PathBuf, String> {
+        let dir = scratch.path().join(name);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        Ok(dir)
+    };
+
+    let sled_flush = sled_floor::measure(&subdir("sled")?, duration)?;
+    let sqlite = sqlite::measure(&subdir("sqlite")?, opts.clients, duration)?;
+    let engine = engine::measure(&subdir("engine")?, opts.clients, duration)?;
+
+    let targets = report::targets(&sled_flush, &sqlite, &engine.many);
+    let report = BenchReport {
+        dir: parent,
+        seconds: opts.seconds,
+        clients: opts.clients,
+        sled_flush,
+        sqlite,
+        engine_1: engine.one,
+        engine_many: engine.many,
+        engine_commits_per_flush_64: engine.commits_per_flush_many,
+        engine_flushes_per_op_64: engine.flushes_per_op_many,
+        targets,
+    };
+    scratch.close().map_err(|e| format!("cannot remove the scratch directory: {e}"))?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests;

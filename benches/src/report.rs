@@ -1,0 +1,174 @@
+//! The figures of one run, the targets they are held to, and their two
+//! renderings: an aligned table for people and one flat JSON object for tools.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+use crate::harness::Measurement;
+
+/// Everything one `run` measured. JSON keys ending in `_64` describe the
+/// many-clients engine run, whose thread count is `clients` (64 by default).
+#[derive(Clone, Debug, Serialize)]
+pub struct BenchReport {
+    /// Where the scratch directories were created (they are gone now).
+    pub dir: PathBuf,
+    /// Requested duration of each measurement.
+    pub seconds: f64,
+    pub clients: usize,
+    /// (a) sled insert + flush + fdatasync, one client.
+    pub sled_flush: Measurement,
+    /// (b) SQLite WAL + synchronous=FULL redeem, `clients` connections.
+    pub sqlite: Measurement,
+    /// (c) the engine with one client.
+    pub engine_1: Measurement,
+    /// (c) the engine with `clients` clients.
+    pub engine_many: Measurement,
+    /// Write transactions per group-commit flush in the many-clients run.
+    pub engine_commits_per_flush_64: f64,
+    pub engine_flushes_per_op_64: f64,
+    pub targets: Vec<Target>,
+}
+
+/// One goal the engine's figures are checked against.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Target {
+    /// The boolean's key in [`BenchReport::to_json`].
+    pub key: &'static str,
+    pub description: String,
+    pub actual: f64,
+    pub bound: f64,
+    /// True when `actual` must stay below `bound`, false when it must reach it.
+    pub below: bool,
+    pub met: bool,
+}
+
+impl Target {
+    fn at_least(key: &'static str, description: String, actual: f64, bound: f64) -> Self {
+        Self { key, description, actual, bound, below: false, met: actual >= bound }
+    }
+
+    fn below(key: &'static str, description: String, actual: f64, bound: f64) -> Self {
+        Self { key, description, actual, bound, below: true, met: actual < bound }
+    }
+}
+
+pub(crate) fn targets(sled: &Measurement, sqlite: &Measurement, engine_many: &Measurement) -> Vec<Target> {
+    let n = engine_many.clients;
+    vec![
+        Target::at_least(
+            "target_engine_5x_sled_met",
+            format!("engine ops/s at {n} clients >= 5 x sled fsync floor"),
+            engine_many.ops_per_s,
+            5.0 * sled.ops_per_s,
+        ),
+        Target::at_least(
+            "target_engine_2x_sqlite_met",
+            format!("engine ops/s at {n} clients >= 2 x SQLite"),
+            engine_many.ops_per_s,
+            2.0 * sqlite.ops_per_s,
+        ),
+        Target::below(
+            "target_engine_p99_under_10ms_met",
+            format!("engine p99 at {n} clients < 10 ms"),
+            engine_many.p99_ms,
+            10.0,
+        ),
+    ]
+}
+
+fn ratio(numerator: f64, denominator: f64) -> f64 {
+    if denominator > 0.0 { numerator / denominator } else { 0.0 }
+}
+
+impl BenchReport {
+    pub fn all_targets_met(&self) -> bool {
+        self.targets.iter().all(|t| t.met)
+    }
+
+    /// One flat object: every figure as a number, every target as a boolean.
+    pub fn to_json(&self) -> Value {
+        let mut out = Map::new();
+        let mut put = |key: &str, value: Value| {
+            out.insert(key.to_string(), value);
+        };
+        put("seconds", json!(self.seconds));
+        put("clients", json!(self.clients));
+        for (prefix, suffix, m) in [
+            ("sled_flush", "", &self.sled_flush),
+            ("sqlite", "", &self.sqlite),
+            ("engine", "_1", &self.engine_1),
+            ("engine", "_64", &self.engine_many),
+        ] {
+            put(&format!("{prefix}_ops_per_s{suffix}"), json!(m.ops_per_s));
+            put(&format!("{prefix}_ops{suffix}"), json!(m.ops));
+            put(&format!("{prefix}_p50_ms{suffix}"), json!(m.p50_ms));
+            put(&format!("{prefix}_p99_ms{suffix}"), json!(m.p99_ms));
+            put(&format!("{prefix}_max_ms{suffix}"), json!(m.max_ms));
+        }
+        put("sqlite_clients", json!(self.sqlite.clients));
+        put("engine_commits_per_flush_64", json!(self.engine_commits_per_flush_64));
+        put("engine_flushes_per_op_64", json!(self.engine_flushes_per_op_64));
+        put("engine_vs_sled_ratio", json!(ratio(self.engine_many.ops_per_s, self.sled_flush.ops_per_s)));
+        put("engine_vs_sqlite_ratio", json!(ratio(self.engine_many.ops_per_s, self.sqlite.ops_per_s)));
+        for t in &self.targets {
+            put(t.key, json!(t.met));
+        }
+        put("targets_met", json!(self.all_targets_met()));
+        Value::Object(out)
+    }
+
+    /// The figures and target checks as an aligned plain-text table.
+    pub fn table(&self) -> String {
+        let rows = [
+            ("(a) sled insert + flush + fdatasync", &self.sled_flush),
+            ("(b) SQLite WAL, synchronous=FULL", &self.sqlite),
+            ("(c) vouch engine, durable reply", &self.engine_1),
+            ("(c) vouch engine, durable reply", &self.engine_many),
+        ];
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "vouch bench: about {:.1} s per measurement, scratch under {}",
+            self.seconds,
+            self.dir.display()
+        );
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "{:<38} {:>7} {:>9} {:>10} {:>8} {:>8} {:>8}",
+            "measurement", "clients", "ops", "ops/s", "p50 ms", "p99 ms", "max ms"
+        );
+        for (name, m) in rows {
+            let _ = writeln!(
+                s,
+                "{:<38} {:>7} {:>9} {:>10.1} {:>8.2} {:>8.2} {:>8.2}",
+                name, m.clients, m.ops, m.ops_per_s, m.p50_ms, m.p99_ms, m.max_ms
+            );
+        }
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "engine at {} clients: {:.1} commits per flush ({:.3} flushes per op)",
+            self.engine_many.clients, self.engine_commits_per_flush_64, self.engine_flushes_per_op_64
+        );
+        let _ = writeln!(
+            s,
+            "engine at {} clients vs sled floor: x{:.1}; vs SQLite: x{:.1}",
+            self.engine_many.clients,
+            ratio(self.engine_many.ops_per_s, self.sled_flush.ops_per_s),
+            ratio(self.engine_many.ops_per_s, self.sqlite.ops_per_s)
+        );
+        let _ = writeln!(s);
+        let _ = writeln!(s, "targets");
+        for t in &self.targets {
+            let verdict = if t.met { "met   " } else { "MISSED" };
+            let op = if t.below { "<" } else { ">=" };
+            let _ = writeln!(s, "  {verdict} {:<52} {:.1} {op} {:.1}", t.description, t.actual, t.bound);
+        }
+        let _ = writeln!(s, "  {}", if self.all_targets_met() { "all targets met" } else { "some targets missed" });
+        s
+    }
+}
