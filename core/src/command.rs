@@ -11,26 +11,65 @@ pub const MAX_LINE: usize = 2000;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    Help { topic: Option<String> },
-    Code { program: Option<Slug> },
+    Help {
+        topic: Option<String>,
+    },
+    Code {
+        program: Option<Slug>,
+    },
     /// Raw text: the engine parses it so it can suggest the nearest code.
-    Redeem { code: String },
-    Refer { name: String, email: EmailAddress, note: String },
+    Redeem {
+        code: String,
+    },
+    Refer {
+        name: String,
+        email: EmailAddress,
+        note: String,
+    },
     Mine,
     Why,
-    Leaderboard { period: LeaderPeriod },
-    Nps { score: u8, comment: String },
-    Heard { source: String },
-    Link { code: Option<String> },
+    Leaderboard {
+        period: LeaderPeriod,
+    },
+    Nps {
+        score: u8,
+        comment: String,
+    },
+    Heard {
+        source: String,
+    },
+    Link {
+        code: Option<String>,
+    },
     Program(ProgramAction),
-    Referrals { state: Option<ReferralState> },
-    Convert { referral: ReferralId, value: Option<Money> },
-    Approve { referral: ReferralId },
-    Reject { referral: ReferralId, reason: String },
-    RewardPaid { reward: vouch_store::RewardId },
-    RewardList { status: Option<RewardStatus> },
-    Role { grant: bool, identity: IdentityKey, role: Role },
-    Report { month: Option<YearMonth> },
+    Referrals {
+        state: Option<ReferralState>,
+    },
+    Convert {
+        referral: ReferralId,
+        value: Option<Money>,
+    },
+    Approve {
+        referral: ReferralId,
+    },
+    Reject {
+        referral: ReferralId,
+        reason: String,
+    },
+    RewardPaid {
+        reward: vouch_store::RewardId,
+    },
+    RewardList {
+        status: Option<RewardStatus>,
+    },
+    Role {
+        grant: bool,
+        identity: IdentityKey,
+        role: Role,
+    },
+    Report {
+        month: Option<YearMonth>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -82,7 +121,11 @@ impl YearMonth {
     }
 
     pub fn prev(self) -> Self {
-        if self.month == 1 { Self { year: self.year - 1, month: 12 } } else { Self { year: self.year, month: self.month - 1 } }
+        if self.month == 1 {
+            Self { year: self.year - 1, month: 12 }
+        } else {
+            Self { year: self.year, month: self.month - 1 }
+        }
     }
 }
 
@@ -142,8 +185,10 @@ pub fn parse(line: &str) -> Result<(&'static CommandSpec, Command), UserError> {
         input: name.chars().take(40).collect(),
         suggestion: catalog::closest(name).map(|c| c.name),
     })?;
-    // The raw text after the command word, for `Rest` arguments.
-    let rest_text = line.trim_start()[first.len()..].trim().to_string();
+    // The raw text after the command word, for `Rest` arguments. The word is
+    // cut at the first whitespace of the raw line: the token may be shorter
+    // (quotes removed), so its length is no index into the line.
+    let rest_text = line.trim_start().split_once(char::is_whitespace).map_or("", |(_, rest)| rest).trim().to_string();
     let args = Args { spec, words: &words[1..], rest: rest_text };
     let cmd = build(spec, &args)?;
     Ok((spec, cmd))
@@ -287,11 +332,9 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
         }
         "nps" => {
             let w = a.required(0, "the score")?;
-            let score = w
-                .parse::<u8>()
-                .ok()
-                .filter(|s| *s <= 10)
-                .ok_or_else(|| a.usage(format!("the score is a whole number from 0 to 10, not '{}'", truncate(w, 20))))?;
+            let score = w.parse::<u8>().ok().filter(|s| *s <= 10).ok_or_else(|| {
+                a.usage(format!("the score is a whole number from 0 to 10, not '{}'", truncate(w, 20)))
+            })?;
             let comment = a.rest_from(1);
             if comment.chars().count() > 1000 {
                 return Err(a.usage("the comment is too long (1000 characters at most)"));
@@ -310,7 +353,8 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
         }
         "link" => Command::Link { code: (!a.rest.is_empty()).then(|| a.rest.clone()) },
         "program" => {
-            let action = choice(0)?.ok_or_else(|| a.usage("say what to do: list, show, create, set, pause or resume"))?;
+            let action =
+                choice(0)?.ok_or_else(|| a.usage("say what to do: list, show, create, set, pause or resume"))?;
             let action = match action.as_str() {
                 "list" => {
                     a.no_more_than(1)?;
@@ -346,10 +390,8 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
         "convert" => {
             a.no_more_than(2)?;
             let referral = referral_id(a, 0)?;
-            let value = a
-                .word(1)
-                .map(|v| vouch_store::Money::parse(v).map_err(|e| a.usage(e.to_string())))
-                .transpose()?;
+            let value =
+                a.word(1).map(|v| vouch_store::Money::parse(v).map_err(|e| a.usage(e.to_string()))).transpose()?;
             Command::Convert { referral, value }
         }
         "approve" => {
@@ -402,7 +444,10 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             a.no_more_than(1)?;
             let month = a
                 .word(0)
-                .map(|w| YearMonth::parse(w).ok_or_else(|| a.usage(format!("write the month as YYYY-MM, not '{}'", truncate(w, 20)))))
+                .map(|w| {
+                    YearMonth::parse(w)
+                        .ok_or_else(|| a.usage(format!("write the month as YYYY-MM, not '{}'", truncate(w, 20))))
+                })
                 .transpose()?;
             Command::Report { month }
         }
@@ -413,8 +458,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
 
 fn referral_id(a: &Args<'_>, i: usize) -> Result<ReferralId, UserError> {
     let w = a.required(i, "the referral id")?;
-    w.parse()
-        .map_err(|_| a.usage(format!("'{}' isn't a referral id; `referrals` lists them", truncate(w, 20))))
+    w.parse().map_err(|_| a.usage(format!("'{}' isn't a referral id; `referrals` lists them", truncate(w, 20))))
 }
 
 #[cfg(test)]

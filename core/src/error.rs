@@ -91,7 +91,9 @@ impl UserError {
             UserError::MalformedCode { problem, suggestion } => {
                 ("malformed_code", json!({ "problem": problem, "suggestion": suggestion }))
             }
-            UserError::UnknownCode { code, suggestion } => ("unknown_code", json!({ "code": code, "suggestion": suggestion })),
+            UserError::UnknownCode { code, suggestion } => {
+                ("unknown_code", json!({ "code": code, "suggestion": suggestion }))
+            }
             UserError::CodeRevoked => ("code_revoked", json!({})),
             UserError::SelfReferral => ("self_referral", json!({})),
             UserError::AlreadyRedeemed { code, program, when } => {
@@ -110,7 +112,9 @@ impl UserError {
             }
             UserError::NoProgram => ("no_program", json!({})),
             UserError::ProgramExists { name } => ("program_exists", json!({ "name": name })),
-            UserError::InvalidSetting { key, problem } => ("invalid_setting", json!({ "key": key, "problem": problem })),
+            UserError::InvalidSetting { key, problem } => {
+                ("invalid_setting", json!({ "key": key, "problem": problem }))
+            }
             UserError::UnknownReferral { id } => ("unknown_referral", json!({ "id": id })),
             UserError::UnknownReward { id } => ("unknown_reward", json!({ "id": id })),
             UserError::InvalidTransition { id, state, action, hint } => {

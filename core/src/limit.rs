@@ -37,9 +37,11 @@ impl Limiter {
             state.retain(|_, b| b.updated > hour_ago || b.failed_guesses.iter().any(|t| *t > hour_ago));
         }
         let burst = f64::from(self.limits.burst);
-        let bucket = state
-            .entry(who.clone())
-            .or_insert_with(|| Bucket { tokens: burst, updated: now, failed_guesses: Vec::new() });
+        let bucket = state.entry(who.clone()).or_insert_with(|| Bucket {
+            tokens: burst,
+            updated: now,
+            failed_guesses: Vec::new(),
+        });
         f(bucket)
     }
 

@@ -72,9 +72,7 @@ impl IdGen for SeededIds {
 }
 
 fn code_from(rng: &mut impl Rng) -> ReferralCode {
-    let s: String = (0..CODE_LEN)
-        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
-        .collect();
+    let s: String = (0..CODE_LEN).map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char).collect();
     match ReferralCode::parse(&s) {
         Ok(code) => code,
         Err(e) => unreachable!("generated code from the code alphabet is valid: {e}"),

@@ -126,10 +126,10 @@ impl Renderer {
     }
 
     pub fn render_template(&self, name: &str, data: &Value, format: Format) -> Result<String, RenderError> {
-        let hb = self.formats.get(&format).ok_or_else(|| RenderError::Template {
-            name: name.to_string(),
-            message: "unknown format".into(),
-        })?;
+        let hb = self
+            .formats
+            .get(&format)
+            .ok_or_else(|| RenderError::Template { name: name.to_string(), message: "unknown format".into() })?;
         hb.render(name, data)
             .map(|s| tidy(&s))
             .map_err(|e| RenderError::Template { name: name.to_string(), message: e.to_string() })
@@ -213,7 +213,12 @@ handlebars::handlebars_helper!(concat: |*args| args
 fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMap<String, String>) {
     hb.register_helper("concat", Box::new(concat));
     let wrap = move |open: &'static str, close: &'static str| {
-        move |h: &Helper<'_>, _: &Handlebars<'_>, _: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output| -> HelperResult {
+        move |h: &Helper<'_>,
+              _: &Handlebars<'_>,
+              _: &Context,
+              _: &mut RenderContext<'_, '_>,
+              out: &mut dyn Output|
+              -> HelperResult {
             let text = format.escape(&param_str(h, 0));
             out.write(open)?;
             out.write(&text)?;
@@ -239,9 +244,15 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
     hb.register_helper(
         "t",
         Box::new(
-            move |h: &Helper<'_>, _: &Handlebars<'_>, _: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output| -> HelperResult {
+            move |h: &Helper<'_>,
+                  _: &Handlebars<'_>,
+                  _: &Context,
+                  _: &mut RenderContext<'_, '_>,
+                  out: &mut dyn Output|
+                  -> HelperResult {
                 let key = (0..h.params().len()).map(|i| param_str(h, i)).collect::<Vec<_>>().join(".");
-                let text = locale.get(&key).cloned().unwrap_or_else(|| param_str(h, h.params().len().saturating_sub(1)));
+                let text =
+                    locale.get(&key).cloned().unwrap_or_else(|| param_str(h, h.params().len().saturating_sub(1)));
                 out.write(&format.escape(&text))?;
                 Ok(())
             },
@@ -251,11 +262,15 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
     hb.register_helper(
         "plural",
         Box::new(
-            |h: &Helper<'_>, _: &Handlebars<'_>, _: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output| -> HelperResult {
-                let n = h
-                    .param(0)
-                    .and_then(|p| p.value().as_i64())
-                    .ok_or_else(|| RenderErrorReason::ParamTypeMismatchForName("plural", "0".into(), "number".into()))?;
+            |h: &Helper<'_>,
+             _: &Handlebars<'_>,
+             _: &Context,
+             _: &mut RenderContext<'_, '_>,
+             out: &mut dyn Output|
+             -> HelperResult {
+                let n = h.param(0).and_then(|p| p.value().as_i64()).ok_or_else(|| {
+                    RenderErrorReason::ParamTypeMismatchForName("plural", "0".into(), "number".into())
+                })?;
                 let word = if n == 1 { param_str(h, 1) } else { param_str(h, 2) };
                 out.write(&format!("{n} {word}"))?;
                 Ok(())
@@ -266,7 +281,12 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
     hb.register_helper(
         "link",
         Box::new(
-            move |h: &Helper<'_>, _: &Handlebars<'_>, _: &Context, _: &mut RenderContext<'_, '_>, out: &mut dyn Output| -> HelperResult {
+            move |h: &Helper<'_>,
+                  _: &Handlebars<'_>,
+                  _: &Context,
+                  _: &mut RenderContext<'_, '_>,
+                  out: &mut dyn Output|
+                  -> HelperResult {
                 let url = param_str(h, 0);
                 let text = param_str(h, 1);
                 let text = if text.is_empty() { url.clone() } else { text };

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use vouch_store::{
-    IdentityKey, LinkCode, Member, MemberId, Read, ReferralCode, ReferralState, RewardStatus, Role, SurveyAnswer, SurveyId,
-    SurveyRecord, normalize_code,
+    IdentityKey, LinkCode, Member, MemberId, Read, ReferralCode, ReferralState, RewardStatus, Role, SurveyAnswer,
+    SurveyId, SurveyRecord, normalize_code,
 };
 
 use super::referrals::{code_for, default_program, entry_json, referral_json, share_data};
@@ -42,8 +42,10 @@ pub(super) fn help(cx: &mut Cx<'_, '_>, topic: Option<String>) -> Result<Outcome
         }
         return Ok(cx.reply("reply/help_command", json!({ "command": data })));
     }
-    let member: Vec<Value> = CATALOG.iter().filter(allowed).filter(|c| c.role < Role::Organizer).map(spec_json).collect();
-    let organizer: Vec<Value> = CATALOG.iter().filter(allowed).filter(|c| c.role >= Role::Organizer).map(spec_json).collect();
+    let member: Vec<Value> =
+        CATALOG.iter().filter(allowed).filter(|c| c.role < Role::Organizer).map(spec_json).collect();
+    let organizer: Vec<Value> =
+        CATALOG.iter().filter(allowed).filter(|c| c.role >= Role::Organizer).map(spec_json).collect();
     Ok(cx.reply("reply/help", json!({ "name": cx.me.display_name, "commands": member, "organizer": organizer })))
 }
 
@@ -71,7 +73,12 @@ pub(super) fn mine(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
     let store = cx.tx.committed();
     let referrals = store.referrals_by_referrer(cx.me.id)?;
     let rewards = store.rewards_of(cx.me.id)?;
-    let rows = referrals.iter().rev().take(super::referrals::LIST_LIMIT).map(|r| referral_json(cx, r)).collect::<Result<Vec<_>, _>>()?;
+    let rows = referrals
+        .iter()
+        .rev()
+        .take(super::referrals::LIST_LIMIT)
+        .map(|r| referral_json(cx, r))
+        .collect::<Result<Vec<_>, _>>()?;
     let codes: Vec<Value> = store
         .programs()?
         .iter()
@@ -213,7 +220,8 @@ pub(super) fn heard(cx: &mut Cx<'_, '_>, source: &str) -> Result<Outcome, UserEr
         .filter_map(|w| ReferralCode::parse(w).ok())
         .find(|c| cx.tx.code(c).ok().flatten().is_some())
         .map(|c| c.to_string());
-    let already = cx.tx.committed().programs()?.iter().any(|p| matches!(cx.tx.referral_of_referred(cx.me.id, p.id), Ok(Some(_))));
+    let already =
+        cx.tx.committed().programs()?.iter().any(|p| matches!(cx.tx.referral_of_referred(cx.me.id, p.id), Ok(Some(_))));
     Ok(cx.reply("reply/heard", json!({ "source": source, "code_hint": code_hint, "already_referred": already })))
 }
 
@@ -226,7 +234,11 @@ pub(super) fn link(cx: &mut Cx<'_, '_>, typed: Option<&str>) -> Result<Outcome, 
             }
         };
         let ttl = cx.settings().link_ttl_minutes;
-        cx.tx.put_link_code(&LinkCode { code: code.clone(), member: cx.me.id, expires_at: cx.now + chrono::Duration::minutes(ttl) })?;
+        cx.tx.put_link_code(&LinkCode {
+            code: code.clone(),
+            member: cx.me.id,
+            expires_at: cx.now + chrono::Duration::minutes(ttl),
+        })?;
         return Ok(cx.reply("reply/link_code", json!({ "code": code.to_string(), "minutes": ttl })));
     };
     let code = ReferralCode::parse(&normalize_code(typed)).map_err(|_| UserError::LinkInvalid)?;
@@ -243,7 +255,8 @@ pub(super) fn link(cx: &mut Cx<'_, '_>, typed: Option<&str>) -> Result<Outcome, 
     if has_history {
         return Err(UserError::LinkConflict);
     }
-    let mut identity = cx.tx.identity(&cx.caller.identity)?.ok_or_else(|| UserError::Internal("caller identity missing".into()))?;
+    let mut identity =
+        cx.tx.identity(&cx.caller.identity)?.ok_or_else(|| UserError::Internal("caller identity missing".into()))?;
     identity.member = link.member;
     identity.verified = true;
     cx.tx.put_identity(&identity)?;
@@ -257,7 +270,9 @@ pub(super) fn link(cx: &mut Cx<'_, '_>, typed: Option<&str>) -> Result<Outcome, 
 
 pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, role: Role) -> Result<Outcome, UserError> {
     if role == Role::Member {
-        return Err(UserError::RoleRefused { reason: "everyone is a member; grant champion, organizer or admin".into() });
+        return Err(UserError::RoleRefused {
+            reason: "everyone is a member; grant champion, organizer or admin".into(),
+        });
     }
     if role == Role::Admin && !(cx.caller.admin || cx.me.has_role(Role::Admin)) {
         return Err(UserError::RoleRefused { reason: "only an admin can grant or revoke admin".into() });
@@ -266,7 +281,9 @@ pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, rol
         Some(m) => m,
         None if grant => create_member(cx.tx, identity, identity.external(), [Role::Member].into(), false, cx.now)?,
         None => {
-            return Err(UserError::RoleRefused { reason: format!("{identity} has never talked to me, so has no roles") });
+            return Err(UserError::RoleRefused {
+                reason: format!("{identity} has never talked to me, so has no roles"),
+            });
         }
     };
     let changed = if grant { target.roles.insert(role) } else { target.roles.remove(&role) };

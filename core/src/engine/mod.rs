@@ -182,7 +182,12 @@ impl Cx<'_, '_> {
 
 impl Engine {
     /// Builds the engine and makes sure a default program exists.
-    pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>, ids: Arc<dyn IdGen>, settings: Settings) -> Result<Self, UserError> {
+    pub fn new(
+        store: Arc<Store>,
+        clock: Arc<dyn Clock>,
+        ids: Arc<dyn IdGen>,
+        settings: Settings,
+    ) -> Result<Self, UserError> {
         let limiter = Limiter::new(settings.limits);
         let engine = Self { store, clock, ids, settings, limiter };
         engine.ensure_default_program()?;

@@ -133,14 +133,18 @@ pub(super) const SETTING_KEYS: &[&str] = &[
 fn apply(p: &mut Program, key: &str, value: &str) -> Result<(), UserError> {
     let bad = |problem: String| UserError::InvalidSetting { key: key.to_string(), problem };
     let days = |v: &str| -> Result<u32, UserError> {
-        v.trim_end_matches('d').parse::<u32>().ok().filter(|d| *d <= 3650).ok_or_else(|| bad(format!("'{v}' isn't a number of days")))
+        v.trim_end_matches('d')
+            .parse::<u32>()
+            .ok()
+            .filter(|d| *d <= 3650)
+            .ok_or_else(|| bad(format!("'{v}' isn't a number of days")))
     };
     let money = |v: &str| Money::parse(v).map_err(|e| bad(e.to_string()));
     match key {
         "kind" => {
-            p.kind = value.parse().map_err(|_| {
-                bad(format!("kinds are {}", ProgramKind::ALL.map(|k| k.as_str()).join(", ")))
-            })?
+            p.kind = value
+                .parse()
+                .map_err(|_| bad(format!("kinds are {}", ProgramKind::ALL.map(|k| k.as_str()).join(", "))))?
         }
         "description" => p.description = crate::command::truncate(value, 300),
         "referrer" => p.referrer_reward.reward = Reward::parse(value).map_err(|e| bad(e.to_string()))?,

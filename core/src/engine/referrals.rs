@@ -5,7 +5,7 @@ use chrono::{Datelike, TimeZone, Utc};
 use serde_json::{Value, json};
 use vouch_store::{
     Approval, CODE_ALPHABET, CODE_LEN, CodeRecord, EmailAddress, IdentityKey, Member, Money, Period, Program, Read,
-    ReferralCode, Referral, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId,
+    Referral, ReferralCode, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId,
     RewardStatus, Side, Slug, StateChange, Timestamp, normalize_code,
 };
 
@@ -211,7 +211,9 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
         });
     }
     let referrer = cx.member(record.member)?;
-    if program.min_tenure_days > 0 && cx.now < referrer.joined_at + chrono::Duration::days(i64::from(program.min_tenure_days)) {
+    if program.min_tenure_days > 0
+        && cx.now < referrer.joined_at + chrono::Duration::days(i64::from(program.min_tenure_days))
+    {
         return Err(UserError::TooNew { days: program.min_tenure_days });
     }
     check_cap(cx, &program, &referrer)?;
@@ -228,7 +230,12 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
         value: None,
         reject_reason: None,
         created_at: cx.now,
-        history: vec![StateChange { at: cx.now, state: ReferralState::Redeemed, by: Some(cx.me.id), note: String::new() }],
+        history: vec![StateChange {
+            at: cx.now,
+            state: ReferralState::Redeemed,
+            by: Some(cx.me.id),
+            note: String::new(),
+        }],
     };
     cx.tx.put_referral(&referral)?;
     let me = cx.me.clone();
@@ -275,7 +282,12 @@ pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note:
         value: None,
         reject_reason: None,
         created_at: cx.now,
-        history: vec![StateChange { at: cx.now, state: ReferralState::Issued, by: Some(me.id), note: note.to_string() }],
+        history: vec![StateChange {
+            at: cx.now,
+            state: ReferralState::Issued,
+            by: Some(me.id),
+            note: note.to_string(),
+        }],
     };
     cx.tx.put_referral(&referral)?;
     Ok(cx.reply(
@@ -321,12 +333,7 @@ pub(super) fn list(cx: &mut Cx<'_, '_>, state: Option<ReferralState>) -> Result<
     let mut all = cx.tx.committed().referrals()?;
     all.retain(|r| state.is_none_or(|s| r.state == s));
     let total = all.len();
-    let rows = all
-        .iter()
-        .rev()
-        .take(LIST_LIMIT)
-        .map(|r| referral_json(cx, r))
-        .collect::<Result<Vec<_>, _>>()?;
+    let rows = all.iter().rev().take(LIST_LIMIT).map(|r| referral_json(cx, r)).collect::<Result<Vec<_>, _>>()?;
     Ok(cx.reply(
         "reply/referrals",
         json!({ "referrals": rows, "total": total, "shown": rows.len(), "more": total > rows.len(), "state": state.map(|s| s.as_str()) }),
@@ -347,12 +354,16 @@ fn refuse(r: &Referral, action: &'static str, hint: &str) -> UserError {
 }
 
 /// Writes the ledger entries a converted referral earns.
-fn grant(cx: &mut Cx<'_, '_>, r: &Referral, program: &Program, status: RewardStatus) -> Result<Vec<RewardEntry>, UserError> {
+fn grant(
+    cx: &mut Cx<'_, '_>,
+    r: &Referral,
+    program: &Program,
+    status: RewardStatus,
+) -> Result<Vec<RewardEntry>, UserError> {
     let mut entries = Vec::new();
-    for (side, member, spec) in [
-        (Side::Referrer, r.referrer, &program.referrer_reward),
-        (Side::Referred, r.referred, &program.referred_reward),
-    ] {
+    for (side, member, spec) in
+        [(Side::Referrer, r.referrer, &program.referrer_reward), (Side::Referred, r.referred, &program.referred_reward)]
+    {
         if spec.reward.is_nothing() {
             continue;
         }
@@ -375,7 +386,12 @@ fn grant(cx: &mut Cx<'_, '_>, r: &Referral, program: &Program, status: RewardSta
     Ok(entries)
 }
 
-fn notify_granted(cx: &mut Cx<'_, '_>, r: &Referral, program: &Program, entries: &[RewardEntry]) -> Result<(), UserError> {
+fn notify_granted(
+    cx: &mut Cx<'_, '_>,
+    r: &Referral,
+    program: &Program,
+    entries: &[RewardEntry],
+) -> Result<(), UserError> {
     let referrer = cx.member(r.referrer)?;
     let referred = cx.member(r.referred)?;
     for e in entries {
@@ -455,10 +471,17 @@ pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, Us
         }
         ReferralState::Converted => {
             let mut approved = Vec::new();
-            for mut e in cx.tx.committed().rewards_of(r.referrer)?.into_iter().chain(cx.tx.committed().rewards_of(r.referred)?) {
+            for mut e in
+                cx.tx.committed().rewards_of(r.referrer)?.into_iter().chain(cx.tx.committed().rewards_of(r.referred)?)
+            {
                 if e.referral == r.id && e.status == RewardStatus::Pending {
                     e.status = RewardStatus::Approved;
-                    e.history.push(RewardChange { at: cx.now, status: RewardStatus::Approved, by: Some(cx.me.id), note: String::new() });
+                    e.history.push(RewardChange {
+                        at: cx.now,
+                        status: RewardStatus::Approved,
+                        by: Some(cx.me.id),
+                        note: String::new(),
+                    });
                     cx.tx.put_reward(&e)?;
                     approved.push(e);
                 }
@@ -471,7 +494,9 @@ pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, Us
             data["entries"] = json!(approved.iter().map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?);
             Ok(cx.reply("reply/approved", data))
         }
-        ReferralState::Qualified => Err(refuse(&r, "approve", "it is already qualified; `convert` it when they become a customer")),
+        ReferralState::Qualified => {
+            Err(refuse(&r, "approve", "it is already qualified; `convert` it when they become a customer"))
+        }
         ReferralState::Rewarded => Err(refuse(&r, "approve", "its rewards were already approved")),
         ReferralState::Rejected => Err(refuse(&r, "approve", "rejected referrals stay rejected")),
     }
@@ -495,7 +520,12 @@ pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Resul
     }
     for mut e in entries.into_iter().filter(|e| e.status != RewardStatus::Void) {
         e.status = RewardStatus::Void;
-        e.history.push(RewardChange { at: cx.now, status: RewardStatus::Void, by: Some(cx.me.id), note: reason.to_string() });
+        e.history.push(RewardChange {
+            at: cx.now,
+            status: RewardStatus::Void,
+            by: Some(cx.me.id),
+            note: reason.to_string(),
+        });
         cx.tx.put_reward(&e)?;
     }
     r.reject_reason = (!reason.is_empty()).then(|| reason.to_string());

@@ -30,9 +30,8 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     let programs = store.programs()?;
     let currency = cx.settings().currency.clone();
     let in_scope = |t| month.is_none_or(|m| YearMonth::of(t) == m);
-    let converted_at = |r: &vouch_store::Referral| {
-        r.history.iter().find(|h| h.state == ReferralState::Converted).map(|h| h.at)
-    };
+    let converted_at =
+        |r: &vouch_store::Referral| r.history.iter().find(|h| h.state == ReferralState::Converted).map(|h| h.at);
 
     // Per-month table, ending at the chosen (or current) month.
     let last = month.unwrap_or_else(|| YearMonth::of(cx.now));
@@ -60,13 +59,15 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     let revenue: Money = converted.iter().filter_map(|r| r.value).sum();
     let valued = converted.iter().filter(|r| r.value.is_some()).count();
     let scoped_ids: std::collections::HashSet<_> = scoped.iter().map(|r| r.id).collect();
-    let cost: Money = rewards.iter().filter(|e| e.status.is_earned() && scoped_ids.contains(&e.referral)).map(|e| e.cost).sum();
+    let cost: Money =
+        rewards.iter().filter(|e| e.status.is_earned() && scoped_ids.contains(&e.referral)).map(|e| e.cost).sum();
     let pending_cost: Money = rewards
         .iter()
         .filter(|e| e.status == vouch_store::RewardStatus::Pending && scoped_ids.contains(&e.referral))
         .map(|e| e.cost)
         .sum();
-    let roi = (cost.cents() > 0).then(|| format!("{:.0}%", (revenue.cents() - cost.cents()) as f64 * 100.0 / cost.cents() as f64));
+    let roi = (cost.cents() > 0)
+        .then(|| format!("{:.0}%", (revenue.cents() - cost.cents()) as f64 * 100.0 / cost.cents() as f64));
     let referral_cac = (!converted.is_empty()).then(|| Money(cost.cents() / converted.len() as i64));
 
     let program_rows: Vec<Value> = programs
@@ -88,7 +89,9 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
                 .map(|e| e.cost)
                 .sum();
             let referral_ltv_cac = match (ltv, won) {
-                (Some(l), w) if w > 0 && program_cost.cents() > 0 => ratio(l.cents() as f64, program_cost.cents() as f64 / w as f64),
+                (Some(l), w) if w > 0 && program_cost.cents() > 0 => {
+                    ratio(l.cents() as f64, program_cost.cents() as f64 / w as f64)
+                }
                 _ => None,
             };
             json!({
