@@ -6,6 +6,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use vouch_store::Read;
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use vouch_store::Read;
 
 use anyhow::Context;
 

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 use std::time::Duration;
+use vouch_store::Read;
 
 use serde_json::Value;
 use vouch_core::Format;

@@ -25,6 +25,12 @@ pub(crate) struct EngineFigures {
     /// Write transactions per group-commit flush in the many-clients run.
     pub commits_per_flush_many: f64,
     pub flushes_per_op_many: f64,
+    /// Average time a command holds the writer lock (logic + commit), in µs.
+    pub locked_us_per_commit_many: f64,
+    /// Of that, inside sled's commit, in µs.
+    pub sled_commit_us_per_commit_many: f64,
+    /// Average time of one flush (sled flush + fdatasync), in ms.
+    pub flush_ms_many: f64,
 }
 
 pub(crate) fn measure(dir: &Path, clients: usize, duration: Duration) -> Result<EngineFigures, String> {
@@ -43,13 +49,18 @@ pub(crate) fn measure(dir: &Path, clients: usize, duration: Duration) -> Result<
 
     let one = phase(&engine, &codes, "a", 1, duration)?;
     let (flushes_before, commits_before) = store.flush_stats();
+    let before = store.time_stats();
     let many = phase(&engine, &codes, "b", clients, duration)?;
     let (flushes_after, commits_after) = store.flush_stats();
+    let after = store.time_stats();
     let flushes = flushes_after.saturating_sub(flushes_before);
     let commits = commits_after.saturating_sub(commits_before);
     Ok(EngineFigures {
         commits_per_flush_many: ratio(commits as f64, flushes as f64),
         flushes_per_op_many: ratio(flushes as f64, many.ops as f64),
+        locked_us_per_commit_many: ratio(after.locked.saturating_sub(before.locked) as f64 / 1e3, commits as f64),
+        sled_commit_us_per_commit_many: ratio(after.commit.saturating_sub(before.commit) as f64 / 1e3, commits as f64),
+        flush_ms_many: ratio(after.flush.saturating_sub(before.flush) as f64 / 1e6, flushes as f64),
         one,
         many,
     })

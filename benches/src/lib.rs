@@ -78,6 +78,9 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport, String> {
         engine_many: engine.many,
         engine_commits_per_flush_64: engine.commits_per_flush_many,
         engine_flushes_per_op_64: engine.flushes_per_op_many,
+        engine_locked_us_per_commit_64: engine.locked_us_per_commit_many,
+        engine_sled_commit_us_per_commit_64: engine.sled_commit_us_per_commit_many,
+        engine_flush_ms_64: engine.flush_ms_many,
         targets,
     };
     scratch.close().map_err(|e| format!("cannot remove the scratch directory: {e}"))?;

@@ -29,6 +29,12 @@ pub struct BenchReport {
     /// Write transactions per group-commit flush in the many-clients run.
     pub engine_commits_per_flush_64: f64,
     pub engine_flushes_per_op_64: f64,
+    /// Average time one command holds the writer lock (logic + commit), µs.
+    pub engine_locked_us_per_commit_64: f64,
+    /// Of that, inside sled's commit, µs.
+    pub engine_sled_commit_us_per_commit_64: f64,
+    /// Average duration of one group-commit flush, ms.
+    pub engine_flush_ms_64: f64,
     pub targets: Vec<Target>,
 }
 
@@ -111,6 +117,9 @@ impl BenchReport {
         put("sqlite_clients", json!(self.sqlite.clients));
         put("engine_commits_per_flush_64", json!(self.engine_commits_per_flush_64));
         put("engine_flushes_per_op_64", json!(self.engine_flushes_per_op_64));
+        put("engine_locked_us_per_commit_64", json!(self.engine_locked_us_per_commit_64));
+        put("engine_sled_commit_us_per_commit_64", json!(self.engine_sled_commit_us_per_commit_64));
+        put("engine_flush_ms_64", json!(self.engine_flush_ms_64));
         put("engine_vs_sled_ratio", json!(ratio(self.engine_many.ops_per_s, self.sled_flush.ops_per_s)));
         put("engine_vs_sqlite_ratio", json!(ratio(self.engine_many.ops_per_s, self.sqlite.ops_per_s)));
         for t in &self.targets {
@@ -151,8 +160,13 @@ impl BenchReport {
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "engine at {} clients: {:.1} commits per flush ({:.3} flushes per op)",
-            self.engine_many.clients, self.engine_commits_per_flush_64, self.engine_flushes_per_op_64
+            "engine at {} clients: {:.1} commits per flush ({:.3} flushes per op); {:.0} µs per command under the writer lock ({:.0} µs of it in sled's commit); {:.2} ms per flush",
+            self.engine_many.clients,
+            self.engine_commits_per_flush_64,
+            self.engine_flushes_per_op_64,
+            self.engine_locked_us_per_commit_64,
+            self.engine_sled_commit_us_per_commit_64,
+            self.engine_flush_ms_64
         );
         let _ = writeln!(
             s,

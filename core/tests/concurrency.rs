@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use vouch_core::{Caller, Engine, SeededIds, Settings, SystemClock};
-use vouch_store::{IdentityKey, Store};
+use vouch_store::{IdentityKey, Read, Store};
 
 fn engine(dir: &std::path::Path) -> Arc<Engine> {
     let store = Arc::new(Store::open(dir).expect("open store"));

@@ -1,9 +1,9 @@
 //! Group commit: many writers, one flush.
 //!
-//! A writer commits its transaction, takes a sequence number, and waits until
-//! a flush covers that number. If no flush is running it runs one itself,
-//! covering every transaction committed so far; writers that commit during
-//! that flush wait for the next one. So N concurrent commands cost about one
+//! A command adds its writes to the pending batch, takes a sequence number,
+//! and waits until a flush covers that number. If no flush is running it
+//! leads one: it commits the whole pending batch to sled in one transaction,
+//! then flushes; commands that run meanwhile wait for the next one. So N concurrent commands cost about one
 //! flush, and none returns before its own data is on disk.
 //!
 //! A flush is sled's `flush()` (writes its log; survives a process crash)
@@ -21,6 +21,7 @@ pub(crate) struct GroupCommit {
     flushed: Condvar,
     data_file: File,
     flushes: AtomicU64,
+    flush_nanos: AtomicU64,
 }
 
 #[derive(Default)]
@@ -34,14 +35,33 @@ struct State {
 
 impl GroupCommit {
     pub(crate) fn new(data_file: File) -> Self {
-        Self { state: Mutex::new(State::default()), flushed: Condvar::new(), data_file, flushes: AtomicU64::new(0) }
+        Self {
+            state: Mutex::new(State::default()),
+            flushed: Condvar::new(),
+            data_file,
+            flushes: AtomicU64::new(0),
+            flush_nanos: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn flush_nanos(&self) -> u64 {
+        self.flush_nanos.load(Ordering::Relaxed)
     }
 
     pub(crate) fn flushes(&self) -> u64 {
         self.flushes.load(Ordering::Relaxed)
     }
 
-    pub(crate) fn wait_durable(&self, seq: u64, committed: &AtomicU64, db: &sled::Db) -> Result<(), StoreError> {
+    /// Returns once a flush covers `seq`. The thread that finds no flush
+    /// running becomes the leader: `commit` moves the pending batch into
+    /// sled and says which sequence number it covers, then one flush makes
+    /// it durable for every waiter.
+    pub(crate) fn wait_durable(
+        &self,
+        seq: u64,
+        commit: impl Fn() -> Result<u64, StoreError>,
+        db: &sled::Db,
+    ) -> Result<(), StoreError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(err) = &state.failed {
@@ -55,31 +75,29 @@ impl GroupCommit {
                 continue;
             }
             state.flushing = true;
-            // Everything with a sequence number up to here is committed in sled.
-            let target = committed.load(Ordering::SeqCst);
             drop(state);
-            let result = self.flush(db);
+            let result = commit().map_err(|e| e.to_string()).and_then(|target| self.flush(db).map(|()| target));
             state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             state.flushing = false;
             match result {
-                Ok(()) => state.durable = state.durable.max(target),
+                Ok(target) => state.durable = state.durable.max(target),
                 Err(e) => state.failed = Some(e),
             }
             self.flushed.notify_all();
         }
     }
 
-    pub(crate) fn flush_now(&self, seq: u64, committed: &AtomicU64, db: &sled::Db) -> Result<(), StoreError> {
-        if seq == 0 {
-            // Nothing committed through `write`; still make start-up writes durable.
-            return self.flush(db).map_err(StoreError::Io);
-        }
-        self.wait_durable(seq, committed, db)
+    /// Flushes now, for writes made outside `Store::write` (start-up).
+    pub(crate) fn flush_now(&self, db: &sled::Db) -> Result<(), StoreError> {
+        self.flush(db).map_err(StoreError::Io)
     }
 
     fn flush(&self, db: &sled::Db) -> Result<(), String> {
         self.flushes.fetch_add(1, Ordering::Relaxed);
-        db.flush().map_err(|e| e.to_string())?;
-        self.data_file.sync_data().map_err(|e| e.to_string())
+        let started = std::time::Instant::now();
+        let result =
+            db.flush().map_err(|e| e.to_string()).and_then(|_| self.data_file.sync_data().map_err(|e| e.to_string()));
+        self.flush_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        result
     }
 }

@@ -33,16 +33,29 @@ pub use write::WriteTx;
 
 use durability::GroupCommit;
 
+/// Cumulative write timings, in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TimeStats {
+    /// Commands running under the writer lock.
+    pub locked: u64,
+    /// Group commits: one sled transaction per batch of commands.
+    pub commit: u64,
+    /// Flushing (sled flush + fdatasync).
+    pub flush: u64,
+}
+
 /// The durable store. Cheap to share behind an `Arc`; all methods take `&self`.
 pub struct Store {
     db: sled::Db,
     trees: Vec<sled::Tree>,
-    /// Serializes writers: transactions never conflict, and commands see a
-    /// consistent state for their checks (no double redemption by a race).
-    writer: Mutex<()>,
-    /// Sequence number of the last committed write transaction.
-    committed: AtomicU64,
+    /// Serializes commands and holds the writes of commands that ran but are
+    /// not yet committed to sled (the next group commit's batch).
+    writer: Mutex<write::Pending>,
     group: GroupCommit,
+    /// Nanoseconds commands spent running under the writer lock.
+    locked_nanos: AtomicU64,
+    /// Nanoseconds spent in sled commits of batches.
+    commit_nanos: AtomicU64,
     path: PathBuf,
 }
 
@@ -69,9 +82,10 @@ impl Store {
         let store = Store {
             db,
             trees,
-            writer: Mutex::new(()),
-            committed: AtomicU64::new(0),
+            writer: Mutex::new(write::Pending::default()),
             group: GroupCommit::new(data_file),
+            locked_nanos: AtomicU64::new(0),
+            commit_nanos: AtomicU64::new(0),
             path: dir.to_path_buf(),
         };
         store.check_schema()?;
@@ -107,36 +121,76 @@ impl Store {
         }
     }
 
-    /// Runs `f` as one atomic transaction and returns once it is durable.
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, write::Pending> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` as one atomic unit and returns once it is durable.
     ///
-    /// Writers run one at a time. Reads through the transaction see its own
-    /// writes; scans (`Read::committed()`) see the state before it. If `f`
-    /// returns an error nothing is written.
+    /// Commands run one at a time. Reads through the transaction see every
+    /// earlier command and the transaction's own writes. If `f` returns an
+    /// error nothing is written. On success its writes join the pending
+    /// batch, and the call returns after a group commit (one sled
+    /// transaction for the whole batch, then one flush) covers them. A
+    /// command that only read waits for the batch it read from, so no
+    /// answer ever shows data that could still be lost.
     pub fn write<T, E>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
-        let (value, seq) = {
-            let _writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-            let (value, dirty) = write::run(self, f)?;
-            let seq = if dirty { Some(self.committed.fetch_add(1, Ordering::SeqCst) + 1) } else { None };
+        let wait_for = {
+            let mut pending = self.lock_writer();
+            let started = std::time::Instant::now();
+            let result = write::run(self, &pending, f);
+            self.locked_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+            let (value, writes) = result?;
+            let seq = if writes.is_empty() {
+                // Read only: wait until whatever it may have seen is durable.
+                Some(pending.last_seq()).filter(|s| *s > 0)
+            } else {
+                Some(pending.add(writes))
+            };
             (value, seq)
         };
+        let (value, seq) = wait_for;
         if let Some(seq) = seq {
-            self.group.wait_durable(seq, &self.committed, &self.db)?;
+            self.group.wait_durable(seq, || self.commit_pending(), &self.db)?;
         }
         Ok(value)
     }
 
-    /// Flushes everything written so far (used at start-up and shutdown).
-    pub fn sync(&self) -> Result<(), StoreError> {
-        let seq = self.committed.load(Ordering::SeqCst);
-        self.group.flush_now(seq, &self.committed, &self.db)
+    /// Moves the pending batch into sled as one transaction. Runs under the
+    /// writer lock so commands never observe a half-moved batch. Returns the
+    /// sequence number the batch covers.
+    fn commit_pending(&self) -> Result<u64, StoreError> {
+        let mut pending = self.lock_writer();
+        let started = std::time::Instant::now();
+        let result = write::commit(self, &mut pending);
+        self.commit_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        result
     }
 
-    /// How many flushes ran, and how many write transactions they covered.
+    /// Commits and flushes everything written so far (start-up, shutdown).
+    pub fn sync(&self) -> Result<(), StoreError> {
+        let seq = self.lock_writer().last_seq();
+        if seq == 0 {
+            return self.group.flush_now(&self.db);
+        }
+        self.group.wait_durable(seq, || self.commit_pending(), &self.db)
+    }
+
+    /// How many flushes ran, and how many write commands they covered.
     pub fn flush_stats(&self) -> (u64, u64) {
-        (self.group.flushes(), self.committed.load(Ordering::SeqCst))
+        (self.group.flushes(), self.lock_writer().last_seq())
+    }
+
+    /// Where write time goes, in nanoseconds.
+    pub fn time_stats(&self) -> TimeStats {
+        TimeStats {
+            locked: self.locked_nanos.load(Ordering::Relaxed),
+            commit: self.commit_nanos.load(Ordering::Relaxed),
+            flush: self.group.flush_nanos(),
+        }
     }
 
     /// True when no member, program or referral exists yet.

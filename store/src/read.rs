@@ -1,21 +1,67 @@
 //! Typed reads. [`Read`] is implemented by the committed [`Store`] and by a
-//! [`WriteTx`](crate::WriteTx) (which also sees its own writes), so command
-//! logic is written once for both.
+//! [`WriteTx`](crate::WriteTx) (which also sees pending and its own writes),
+//! so command logic is written once for both.
+
+use std::ops::Bound;
 
 use serde::de::DeserializeOwned;
 
 use crate::tree::{TreeName, decode, key2};
 use crate::*;
 
+/// The smallest key greater than every key starting with `prefix`.
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
 pub trait Read {
     fn get_raw(&self, tree: TreeName, key: &[u8]) -> Result<Option<sled::IVec>, StoreError>;
 
-    /// The committed store, for scans. Inside a transaction, scans do not see
-    /// the transaction's own writes.
-    fn committed(&self) -> &Store;
+    /// Key/value pairs of `tree` with `start <= key` and below `end`, in key order.
+    fn scan_raw(
+        &self,
+        tree: TreeName,
+        start: &[u8],
+        end: Bound<&[u8]>,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError>;
+
+    fn scan_prefix_raw(&self, tree: TreeName, prefix: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        match prefix_end(prefix) {
+            Some(end) => self.scan_raw(tree, prefix, Bound::Excluded(&end)),
+            None => self.scan_raw(tree, prefix, Bound::Unbounded),
+        }
+    }
 
     fn get<V: DeserializeOwned>(&self, tree: TreeName, key: &[u8]) -> Result<Option<V>, StoreError> {
         self.get_raw(tree, key)?.map(|v| decode(tree, &v)).transpose()
+    }
+
+    fn scan_values<V: DeserializeOwned>(&self, tree: TreeName, prefix: &[u8]) -> Result<Vec<V>, StoreError> {
+        self.scan_prefix_raw(tree, prefix)?.iter().map(|(_, v)| decode(tree, v)).collect()
+    }
+
+    /// Follows an index whose keys end in an 8-byte id into `target`.
+    fn scan_index<V: DeserializeOwned>(
+        &self,
+        index: TreeName,
+        prefix: &[u8],
+        target: TreeName,
+    ) -> Result<Vec<V>, StoreError> {
+        let mut out = Vec::new();
+        for (k, _) in self.scan_prefix_raw(index, prefix)? {
+            let id = k.get(k.len().saturating_sub(8)..).unwrap_or_default();
+            if let Some(v) = self.get::<V>(target, id)? {
+                out.push(v);
+            }
+        }
+        Ok(out)
     }
 
     fn member(&self, id: MemberId) -> Result<Option<Member>, StoreError> {
@@ -95,125 +141,72 @@ pub trait Read {
     fn outbox(&self, id: OutboxId) -> Result<Option<OutboxMessage>, StoreError> {
         self.get(TreeName::Outbox, &id.to_key())
     }
-}
 
-impl Read for Store {
-    fn get_raw(&self, tree: TreeName, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
-        Ok(self.tree(tree).get(key)?)
-    }
-
-    fn committed(&self) -> &Store {
-        self
-    }
-}
-
-/// Scans over committed data.
-impl Store {
-    fn scan_values<V: DeserializeOwned>(&self, tree: TreeName, prefix: &[u8]) -> Result<Vec<V>, StoreError> {
-        self.tree(tree)
-            .scan_prefix(prefix)
-            .map(|kv| {
-                let (_, v) = kv?;
-                decode(tree, &v)
-            })
-            .collect()
-    }
-
-    /// Follows an index whose keys end in an 8-byte id into `target`.
-    fn scan_index<V: DeserializeOwned>(
-        &self,
-        index: TreeName,
-        prefix: &[u8],
-        target: TreeName,
-    ) -> Result<Vec<V>, StoreError> {
-        let mut out = Vec::new();
-        for kv in self.tree(index).scan_prefix(prefix) {
-            let (k, _) = kv?;
-            let id = k.get(k.len().saturating_sub(8)..).unwrap_or_default();
-            if let Some(v) = self.tree(target).get(id)? {
-                out.push(decode(target, &v)?);
-            }
-        }
-        Ok(out)
-    }
-
-    pub fn members(&self) -> Result<Vec<Member>, StoreError> {
+    fn members(&self) -> Result<Vec<Member>, StoreError> {
         self.scan_values(TreeName::Members, b"")
     }
 
-    pub fn identities(&self) -> Result<Vec<Identity>, StoreError> {
+    fn identities(&self) -> Result<Vec<Identity>, StoreError> {
         self.scan_values(TreeName::Identities, b"")
     }
 
-    pub fn identities_of(&self, member: MemberId) -> Result<Vec<Identity>, StoreError> {
+    fn identities_of(&self, member: MemberId) -> Result<Vec<Identity>, StoreError> {
         let mut out = Vec::new();
-        for kv in self.tree(TreeName::IdentitiesByMember).scan_prefix(member.to_key()) {
-            let (k, _) = kv?;
-            if let Some(v) = self.tree(TreeName::Identities).get(&k[8..])? {
-                out.push(decode(TreeName::Identities, &v)?);
+        for (k, _) in self.scan_prefix_raw(TreeName::IdentitiesByMember, &member.to_key())? {
+            if let Some(identity) = self.get(TreeName::Identities, &k[8..])? {
+                out.push(identity);
             }
         }
         Ok(out)
     }
 
-    pub fn programs(&self) -> Result<Vec<Program>, StoreError> {
+    fn programs(&self) -> Result<Vec<Program>, StoreError> {
         self.scan_values(TreeName::Programs, b"")
     }
 
-    pub fn codes(&self) -> Result<Vec<CodeRecord>, StoreError> {
+    fn codes(&self) -> Result<Vec<CodeRecord>, StoreError> {
         self.scan_values(TreeName::Codes, b"")
     }
 
-    pub fn referrals(&self) -> Result<Vec<Referral>, StoreError> {
+    fn referrals(&self) -> Result<Vec<Referral>, StoreError> {
         self.scan_values(TreeName::Referrals, b"")
     }
 
-    pub fn referrals_by_referrer(&self, referrer: MemberId) -> Result<Vec<Referral>, StoreError> {
+    fn referrals_by_referrer(&self, referrer: MemberId) -> Result<Vec<Referral>, StoreError> {
         self.scan_index(TreeName::ReferralsByReferrer, &referrer.to_key(), TreeName::Referrals)
     }
 
-    pub fn rewards(&self) -> Result<Vec<RewardEntry>, StoreError> {
+    fn rewards(&self) -> Result<Vec<RewardEntry>, StoreError> {
         self.scan_values(TreeName::Ledger, b"")
     }
 
-    pub fn rewards_of(&self, member: MemberId) -> Result<Vec<RewardEntry>, StoreError> {
+    fn rewards_of(&self, member: MemberId) -> Result<Vec<RewardEntry>, StoreError> {
         self.scan_index(TreeName::LedgerByMember, &member.to_key(), TreeName::Ledger)
     }
 
-    pub fn surveys(&self) -> Result<Vec<SurveyRecord>, StoreError> {
+    fn surveys(&self) -> Result<Vec<SurveyRecord>, StoreError> {
         self.scan_values(TreeName::Surveys, b"")
     }
 
-    pub fn outbox_messages(&self) -> Result<Vec<OutboxMessage>, StoreError> {
+    fn outbox_messages(&self) -> Result<Vec<OutboxMessage>, StoreError> {
         self.scan_values(TreeName::Outbox, b"")
     }
 
     /// Pending outbox rows due at or before `now`, oldest first.
-    pub fn outbox_due(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxMessage>, StoreError> {
+    fn outbox_due(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxMessage>, StoreError> {
         let end = (now.timestamp_millis().max(0) as u64 + 1).to_be_bytes();
-        self.scan_index_range(TreeName::OutboxDue, ..end.to_vec(), TreeName::Outbox, limit)
-    }
-
-    fn scan_index_range<V: DeserializeOwned>(
-        &self,
-        index: TreeName,
-        range: std::ops::RangeTo<Vec<u8>>,
-        target: TreeName,
-        limit: usize,
-    ) -> Result<Vec<V>, StoreError> {
         let mut out = Vec::new();
-        for kv in self.tree(index).range(range).take(limit) {
-            let (k, _) = kv?;
-            if let Some(v) = self.tree(target).get(&k[k.len() - 8..])? {
-                out.push(decode(target, &v)?);
+        for (k, _) in self.scan_raw(TreeName::OutboxDue, b"", Bound::Excluded(&end))?.into_iter().take(limit) {
+            if let Some(m) = self.get(TreeName::Outbox, &k[k.len() - 8..])? {
+                out.push(m);
             }
         }
         Ok(out)
     }
 
     /// Earliest time a pending outbox row becomes due, if any.
-    pub fn outbox_next_due(&self) -> Result<Option<Timestamp>, StoreError> {
-        match self.tree(TreeName::OutboxDue).first()? {
+    fn outbox_next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        match self.scan_raw(TreeName::OutboxDue, b"", Bound::Unbounded)?.first() {
             Some((k, _)) => {
                 let ms = u64::from_be_bytes(k[..8].try_into().map_err(|_| StoreError::Corrupt("outbox_due".into()))?);
                 Ok(chrono::DateTime::from_timestamp_millis(ms as i64))
@@ -222,27 +215,41 @@ impl Store {
         }
     }
 
-    pub fn inbound_records(&self) -> Result<Vec<InboundRecord>, StoreError> {
+    fn inbound_records(&self) -> Result<Vec<InboundRecord>, StoreError> {
         self.scan_values(TreeName::Inbound, b"")
     }
 
-    pub fn link_codes(&self) -> Result<Vec<LinkCode>, StoreError> {
+    fn link_codes(&self) -> Result<Vec<LinkCode>, StoreError> {
         self.scan_values(TreeName::LinkCodes, b"")
     }
 
     /// Current value of an id counter (the last id handed out).
-    pub fn counter(&self, name: &str) -> Result<u64, StoreError> {
-        counter_value(self.tree(TreeName::Meta).get(counter_key(name))?)
+    fn counter(&self, name: &str) -> Result<u64, StoreError> {
+        counter_value(self.get_raw(TreeName::Meta, &counter_key(name))?)
     }
 
-    pub fn counters(&self) -> Result<Vec<(String, u64)>, StoreError> {
-        let mut out = Vec::new();
-        for kv in self.tree(TreeName::Meta).scan_prefix(b"next:") {
-            let (k, v) = kv?;
-            let name = String::from_utf8_lossy(&k[5..]).into_owned();
-            out.push((name, counter_value(Some(v))?));
-        }
-        Ok(out)
+    fn counters(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        self.scan_prefix_raw(TreeName::Meta, b"next:")?
+            .into_iter()
+            .map(|(k, v)| Ok((String::from_utf8_lossy(&k[5..]).into_owned(), counter_value(Some(v))?)))
+            .collect()
+    }
+}
+
+/// The committed state: what a flush made (or is making) durable.
+impl Read for Store {
+    fn get_raw(&self, tree: TreeName, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        Ok(self.tree(tree).get(key)?)
+    }
+
+    fn scan_raw(
+        &self,
+        tree: TreeName,
+        start: &[u8],
+        end: Bound<&[u8]>,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        let range = (Bound::Included(start), end);
+        self.tree(tree).range::<&[u8], _>(range).map(|kv| kv.map_err(StoreError::from)).collect()
     }
 }
 

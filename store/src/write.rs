@@ -1,11 +1,13 @@
-//! The write side. A command reads committed data (plus its own pending
-//! writes) while holding the store's writer lock, collects its writes in an
-//! overlay, and commits them as one write-only sled transaction. Because the
-//! writer lock serializes commands, nothing can conflict, and sled's global
-//! transaction lock is held only for the few microseconds of the commit.
+//! The write side. Commands run one at a time under the store's writer
+//! lock. Each collects its writes in its own overlay; on success they join
+//! the pending batch, which later commands read through. A group commit
+//! moves the whole batch into sled as one write-only transaction (atomic
+//! across trees and crashes) and then flushes once, so sled's per-transaction
+//! cost and the fsync are paid once per batch rather than once per command.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use serde::Serialize;
 use sled::Transactional;
@@ -15,30 +17,57 @@ use crate::read::{counter_key, counter_value};
 use crate::tree::{TreeName, encode, key2};
 use crate::*;
 
-type Overlay = BTreeMap<(usize, Vec<u8>), Option<Vec<u8>>>;
+/// Writes by (tree, key); `None` removes.
+pub(crate) type Overlay = BTreeMap<(usize, Vec<u8>), Option<Vec<u8>>>;
+
+/// Commands that ran but are not yet in sled, and their sequence numbers.
+#[derive(Default)]
+pub(crate) struct Pending {
+    writes: Overlay,
+    last_seq: u64,
+}
+
+impl Pending {
+    /// The sequence number of the last command that wrote.
+    pub(crate) fn last_seq(&self) -> u64 {
+        self.last_seq
+    }
+
+    pub(crate) fn add(&mut self, writes: Overlay) -> u64 {
+        self.writes.extend(writes);
+        self.last_seq += 1;
+        self.last_seq
+    }
+}
 
 /// A transaction in progress. Obtained from [`Store::write`].
 pub struct WriteTx<'a> {
     store: &'a Store,
+    pending: &'a Overlay,
     writes: RefCell<Overlay>,
 }
 
-/// Runs `f` and commits its writes atomically; returns whether it wrote.
-pub(crate) fn run<T, E>(store: &Store, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>) -> Result<(T, bool), E>
+/// Runs `f`; returns its value and its writes (not yet applied anywhere).
+pub(crate) fn run<T, E>(
+    store: &Store,
+    pending: &Pending,
+    f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>,
+) -> Result<(T, Overlay), E>
 where
     E: From<StoreError>,
 {
-    let mut tx = WriteTx { store, writes: RefCell::new(BTreeMap::new()) };
+    let mut tx = WriteTx { store, pending: &pending.writes, writes: RefCell::new(BTreeMap::new()) };
     let value = f(&mut tx)?;
-    let writes = tx.writes.into_inner();
-    if writes.is_empty() {
-        return Ok((value, false));
-    }
-    commit(store, &writes).map_err(E::from)?;
-    Ok((value, true))
+    Ok((value, tx.writes.into_inner()))
 }
 
-fn commit(store: &Store, writes: &Overlay) -> Result<(), StoreError> {
+/// Moves the pending batch into sled as one transaction; returns the last
+/// sequence number it covers.
+pub(crate) fn commit(store: &Store, pending: &mut Pending) -> Result<u64, StoreError> {
+    if pending.writes.is_empty() {
+        return Ok(pending.last_seq);
+    }
+    let writes = &pending.writes;
     let mut touched: Vec<usize> = writes.keys().map(|(t, _)| *t).collect();
     touched.dedup();
     let trees: Vec<sled::Tree> = touched.iter().map(|t| store.trees[*t].clone()).collect();
@@ -53,22 +82,57 @@ fn commit(store: &Store, writes: &Overlay) -> Result<(), StoreError> {
         Ok::<_, ConflictableTransactionError<StoreError>>(())
     });
     match result {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            pending.writes.clear();
+            Ok(pending.last_seq)
+        }
         Err(TransactionError::Abort(e)) => Err(e),
         Err(TransactionError::Storage(e)) => Err(StoreError::Sled(e)),
     }
 }
 
+/// Applies overlay entries of `tree` within `[start, end)` onto `base`.
+fn merge(base: &mut BTreeMap<Vec<u8>, sled::IVec>, overlay: &Overlay, tree: TreeName, start: &[u8], end: Bound<&[u8]>) {
+    let lo = Bound::Included((tree as usize, start.to_vec()));
+    let hi = match end {
+        Bound::Excluded(e) => Bound::Excluded((tree as usize, e.to_vec())),
+        Bound::Included(e) => Bound::Included((tree as usize, e.to_vec())),
+        Bound::Unbounded => Bound::Excluded((tree as usize + 1, Vec::new())),
+    };
+    for ((_, key), value) in overlay.range((lo, hi)) {
+        match value {
+            Some(v) => base.insert(key.clone(), sled::IVec::from(v.as_slice())),
+            None => base.remove(key),
+        };
+    }
+}
+
 impl Read for WriteTx<'_> {
     fn get_raw(&self, tree: TreeName, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
-        if let Some(pending) = self.writes.borrow().get(&(tree as usize, key.to_vec())) {
+        let k = (tree as usize, key.to_vec());
+        if let Some(own) = self.writes.borrow().get(&k) {
+            return Ok(own.as_deref().map(sled::IVec::from));
+        }
+        if let Some(pending) = self.pending.get(&k) {
             return Ok(pending.as_deref().map(sled::IVec::from));
         }
         self.store.get_raw(tree, key)
     }
 
-    fn committed(&self) -> &Store {
-        self.store
+    fn scan_raw(
+        &self,
+        tree: TreeName,
+        start: &[u8],
+        end: Bound<&[u8]>,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        let base = self.store.scan_raw(tree, start, end)?;
+        if self.pending.is_empty() && self.writes.borrow().is_empty() {
+            return Ok(base);
+        }
+        let mut merged: BTreeMap<Vec<u8>, sled::IVec> = base.into_iter().map(|(k, v)| (k.to_vec(), v)).collect();
+        merge(&mut merged, self.pending, tree, start, end);
+        merge(&mut merged, &self.writes.borrow(), tree, start, end);
+        Ok(merged.into_iter().map(|(k, v)| (sled::IVec::from(k), v)).collect())
     }
 }
 

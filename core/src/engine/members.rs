@@ -70,7 +70,7 @@ fn balance(entries: &[vouch_store::RewardEntry], status: impl Fn(RewardStatus) -
 }
 
 pub(super) fn mine(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
-    let store = cx.tx.committed();
+    let store = cx.tx;
     let referrals = store.referrals_by_referrer(cx.me.id)?;
     let rewards = store.rewards_of(cx.me.id)?;
     let rows = referrals
@@ -104,7 +104,7 @@ pub(super) fn mine(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
 }
 
 pub(super) fn why(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
-    let rewards = cx.tx.committed().rewards_of(cx.me.id)?;
+    let rewards = cx.tx.rewards_of(cx.me.id)?;
     let entries = rewards.iter().map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?;
     Ok(cx.reply(
         "reply/why",
@@ -129,7 +129,7 @@ pub(super) fn leaderboard(cx: &mut Cx<'_, '_>, period: LeaderPeriod) -> Result<O
     };
     // (converted, referred) per referrer.
     let mut scores: BTreeMap<MemberId, (u32, u32)> = BTreeMap::new();
-    for r in cx.tx.committed().referrals()? {
+    for r in cx.tx.referrals()? {
         if r.state == ReferralState::Rejected || since.is_some_and(|s| r.created_at < s) {
             continue;
         }
@@ -199,7 +199,6 @@ pub(super) fn nps(cx: &mut Cx<'_, '_>, score: u8, comment: &str) -> Result<Outco
 fn organizers(cx: &Cx<'_, '_>) -> Result<Vec<Member>, UserError> {
     Ok(cx
         .tx
-        .committed()
         .members()?
         .into_iter()
         .filter(|m| m.has_role(Role::Organizer) && m.primary_identity.external() != "admin")
@@ -220,8 +219,7 @@ pub(super) fn heard(cx: &mut Cx<'_, '_>, source: &str) -> Result<Outcome, UserEr
         .filter_map(|w| ReferralCode::parse(w).ok())
         .find(|c| cx.tx.code(c).ok().flatten().is_some())
         .map(|c| c.to_string());
-    let already =
-        cx.tx.committed().programs()?.iter().any(|p| matches!(cx.tx.referral_of_referred(cx.me.id, p.id), Ok(Some(_))));
+    let already = cx.tx.programs()?.iter().any(|p| matches!(cx.tx.referral_of_referred(cx.me.id, p.id), Ok(Some(_))));
     Ok(cx.reply("reply/heard", json!({ "source": source, "code_hint": code_hint, "already_referred": already })))
 }
 
@@ -248,7 +246,7 @@ pub(super) fn link(cx: &mut Cx<'_, '_>, typed: Option<&str>) -> Result<Outcome, 
     }
     // Only a fresh account can be folded into another: moving one with
     // referrals or rewards would rewrite history.
-    let store = cx.tx.committed();
+    let store = cx.tx;
     let has_history = !store.referrals_by_referrer(cx.me.id)?.is_empty()
         || !store.rewards_of(cx.me.id)?.is_empty()
         || store.programs()?.iter().any(|p| matches!(cx.tx.referral_of_referred(cx.me.id, p.id), Ok(Some(_))));

@@ -221,7 +221,7 @@ fn find(cx: &Cx<'_, '_>, slug: &Slug) -> Result<Program, UserError> {
         Some(p) => Ok(p),
         None => Err(UserError::UnknownProgram {
             name: slug.to_string(),
-            available: cx.tx.committed().programs()?.into_iter().map(|p| p.slug.to_string()).collect(),
+            available: cx.tx.programs()?.into_iter().map(|p| p.slug.to_string()).collect(),
         }),
     }
 }
@@ -229,7 +229,7 @@ fn find(cx: &Cx<'_, '_>, slug: &Slug) -> Result<Program, UserError> {
 pub(super) fn program(cx: &mut Cx<'_, '_>, action: ProgramAction) -> Result<Outcome, UserError> {
     match action {
         ProgramAction::List => {
-            let programs: Vec<Value> = cx.tx.committed().programs()?.iter().map(program_json).collect();
+            let programs: Vec<Value> = cx.tx.programs()?.iter().map(program_json).collect();
             Ok(cx.reply("reply/program_list", json!({ "programs": programs })))
         }
         ProgramAction::Show(slug) => {

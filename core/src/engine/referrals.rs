@@ -20,7 +20,7 @@ pub(crate) fn date(t: Timestamp) -> String {
 /// The program a bare `code` or `redeem` means: `customer` if active, else
 /// the oldest active one.
 pub(super) fn default_program(cx: &Cx<'_, '_>) -> Result<Program, UserError> {
-    let programs = cx.tx.committed().programs()?;
+    let programs = cx.tx.programs()?;
     let active = programs
         .iter()
         .find(|p| p.slug.as_str() == "customer" && !p.paused)
@@ -39,7 +39,6 @@ fn program_named(cx: &Cx<'_, '_>, slug: Option<Slug>) -> Result<Program, UserErr
             name: slug.to_string(),
             available: cx
                 .tx
-                .committed()
                 .programs()
                 .map(|ps| ps.into_iter().filter(|p| !p.paused).map(|p| p.slug.to_string()).collect())
                 .unwrap_or_default(),
@@ -148,7 +147,6 @@ fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<()
     let since = period_start(cx.now, cap.period);
     let used = cx
         .tx
-        .committed()
         .referrals_by_referrer(referrer.id)?
         .iter()
         .filter(|r| r.program == program.id && r.state != ReferralState::Rejected && r.created_at >= since)
@@ -330,7 +328,7 @@ pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, User
 pub(crate) const LIST_LIMIT: usize = 50;
 
 pub(super) fn list(cx: &mut Cx<'_, '_>, state: Option<ReferralState>) -> Result<Outcome, UserError> {
-    let mut all = cx.tx.committed().referrals()?;
+    let mut all = cx.tx.referrals()?;
     all.retain(|r| state.is_none_or(|s| r.state == s));
     let total = all.len();
     let rows = all.iter().rev().take(LIST_LIMIT).map(|r| referral_json(cx, r)).collect::<Result<Vec<_>, _>>()?;
@@ -471,9 +469,7 @@ pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, Us
         }
         ReferralState::Converted => {
             let mut approved = Vec::new();
-            for mut e in
-                cx.tx.committed().rewards_of(r.referrer)?.into_iter().chain(cx.tx.committed().rewards_of(r.referred)?)
-            {
+            for mut e in cx.tx.rewards_of(r.referrer)?.into_iter().chain(cx.tx.rewards_of(r.referred)?) {
                 if e.referral == r.id && e.status == RewardStatus::Pending {
                     e.status = RewardStatus::Approved;
                     e.history.push(RewardChange {
@@ -509,10 +505,9 @@ pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Resul
     }
     let entries: Vec<RewardEntry> = cx
         .tx
-        .committed()
         .rewards_of(r.referrer)?
         .into_iter()
-        .chain(cx.tx.committed().rewards_of(r.referred)?)
+        .chain(cx.tx.rewards_of(r.referred)?)
         .filter(|e| e.referral == r.id)
         .collect();
     if entries.iter().any(|e| e.status == RewardStatus::Paid) {
@@ -598,7 +593,7 @@ pub(super) fn reward_paid(cx: &mut Cx<'_, '_>, id: RewardId) -> Result<Outcome, 
 }
 
 pub(super) fn reward_list(cx: &mut Cx<'_, '_>, status: Option<RewardStatus>) -> Result<Outcome, UserError> {
-    let mut all = cx.tx.committed().rewards()?;
+    let mut all = cx.tx.rewards()?;
     all.retain(|e| status.is_none_or(|s| e.status == s));
     let total = all.len();
     let rows = all.iter().rev().take(LIST_LIMIT).map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?;

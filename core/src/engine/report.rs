@@ -24,7 +24,7 @@ fn ratio(n: f64, d: f64) -> Option<String> {
 }
 
 pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Outcome, UserError> {
-    let store = cx.tx.committed();
+    let store = cx.tx;
     let referrals = store.referrals()?;
     let rewards = store.rewards()?;
     let programs = store.programs()?;
