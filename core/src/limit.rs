@@ -15,7 +15,13 @@ const MAX_TRACKED: usize = 100_000;
 #[derive(Debug)]
 pub(crate) struct Limiter {
     limits: Limits,
-    state: Mutex<HashMap<IdentityKey, Bucket>>,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    buckets: HashMap<IdentityKey, Bucket>,
+    last_prune: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone)]
@@ -27,17 +33,24 @@ struct Bucket {
 
 impl Limiter {
     pub(crate) fn new(limits: Limits) -> Self {
-        Self { limits, state: Mutex::new(HashMap::new()) }
+        Self { limits, state: Mutex::new(State::default()) }
     }
 
     fn with_bucket<T>(&self, who: &IdentityKey, now: Timestamp, f: impl FnOnce(&mut Bucket) -> T) -> T {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        if state.len() >= MAX_TRACKED {
+        // Prune at most every few seconds, so a flood of new identities
+        // cannot make every call scan the whole map. A bucket idle long
+        // enough to have refilled is the same as no bucket.
+        let due = state.last_prune.is_none_or(|t| now - t > chrono::Duration::seconds(10));
+        if state.buckets.len() >= MAX_TRACKED && due {
+            let refill_secs = f64::from(self.limits.burst) * 60.0 / f64::from(self.limits.per_minute.max(1));
+            let idle = now - chrono::Duration::milliseconds((refill_secs * 1000.0).min(3_600_000.0) as i64);
             let hour_ago = now - chrono::Duration::hours(1);
-            state.retain(|_, b| b.updated > hour_ago || b.failed_guesses.iter().any(|t| *t > hour_ago));
+            state.buckets.retain(|_, b| b.updated > idle || b.failed_guesses.iter().any(|t| *t > hour_ago));
+            state.last_prune = Some(now);
         }
         let burst = f64::from(self.limits.burst);
-        let bucket = state.entry(who.clone()).or_insert_with(|| Bucket {
+        let bucket = state.buckets.entry(who.clone()).or_insert_with(|| Bucket {
             tokens: burst,
             updated: now,
             failed_guesses: Vec::new(),

@@ -172,6 +172,11 @@ impl WriteTx<'_> {
         self.put(TreeName::Members, &m.id.to_key(), m)
     }
 
+    /// Removes a member record (only for one left without identities or history).
+    pub fn remove_member(&self, id: MemberId) -> Result<(), StoreError> {
+        self.remove_raw(TreeName::Members, &id.to_key())
+    }
+
     /// Inserts or moves an identity, keeping the by-member index right.
     pub fn put_identity(&self, identity: &Identity) -> Result<(), StoreError> {
         let key = identity.key.to_string();

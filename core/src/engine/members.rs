@@ -259,6 +259,17 @@ pub(super) fn link(cx: &mut Cx<'_, '_>, typed: Option<&str>) -> Result<Outcome, 
     identity.verified = true;
     cx.tx.put_identity(&identity)?;
     cx.tx.remove_link_code(&code)?;
+    // The account this identity leaves had no history; if nothing else
+    // points at it, it goes, with any codes it was given (never redeemed).
+    if cx.tx.identities_of(cx.me.id)?.is_empty() {
+        for program in cx.tx.programs()? {
+            if let Some(mut old) = cx.tx.code_of(cx.me.id, program.id)? {
+                old.revoked = true;
+                cx.tx.put_code(&old)?;
+            }
+        }
+        cx.tx.remove_member(cx.me.id)?;
+    }
     let target = cx.member(link.member)?;
     Ok(cx.reply(
         "reply/linked",

@@ -235,26 +235,51 @@ impl Engine {
     /// With `dedupe_key` (a platform's message id), a redelivery returns the
     /// first answer and changes nothing.
     pub fn respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Response {
-        match self.try_respond(caller, line, dedupe_key) {
-            Ok(r) => r,
-            Err(e) => {
-                if let UserError::Internal(detail) = &e {
-                    tracing_like_log(detail);
-                }
-                Response { replies: vec![e.to_reply()], duplicate: false }
-            }
-        }
+        self.try_respond(caller, line, dedupe_key).unwrap_or_else(|e| self.refusal(e))
     }
 
     fn try_respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Result<Response, UserError> {
-        let now = self.clock.now();
+        // Limit before parsing: a flood of garbage costs as much as commands.
         if !caller.admin {
-            self.limiter.check(&caller.identity, now)?;
+            self.limiter.check(&caller.identity, self.clock.now())?;
         }
         let (spec, cmd) = command::parse(line)?;
-        if let Command::Redeem { .. } | Command::Link { code: Some(_) } = cmd
-            && !caller.admin
-        {
+        self.execute(caller, spec, cmd, dedupe_key)
+    }
+
+    /// Runs a command built by an adapter from structured input (Discord
+    /// slash options, Telegram buttons), with the same limits, role checks,
+    /// dedupe and privacy as a typed line. Errors become polite replies.
+    pub fn respond_command(&self, caller: &Caller, cmd: Command, dedupe_key: Option<&str>) -> Response {
+        let name = command_name(&cmd);
+        let result = match crate::catalog::find(name) {
+            Some(spec) => {
+                let limited =
+                    if caller.admin { Ok(()) } else { self.limiter.check(&caller.identity, self.clock.now()) };
+                limited.and_then(|()| self.execute(caller, spec, cmd, dedupe_key))
+            }
+            None => Err(UserError::Internal(format!("{name} not in catalog"))),
+        };
+        result.unwrap_or_else(|e| self.refusal(e))
+    }
+
+    fn refusal(&self, e: UserError) -> Response {
+        if let UserError::Internal(detail) = &e {
+            tracing_like_log(detail);
+        }
+        Response { replies: vec![e.to_reply()], duplicate: false }
+    }
+
+    fn execute(
+        &self,
+        caller: &Caller,
+        spec: &'static CommandSpec,
+        cmd: Command,
+        dedupe_key: Option<&str>,
+    ) -> Result<Response, UserError> {
+        let now = self.clock.now();
+        let guesses_code = matches!(cmd, Command::Redeem { .. } | Command::Link { code: Some(_) });
+        if guesses_code && !caller.admin {
             self.limiter.check_guesses(&caller.identity, now)?;
         }
         let result = self.run(caller, spec, cmd, dedupe_key);
@@ -269,14 +294,6 @@ impl Engine {
             }
         }
         Ok(Response { replies, duplicate })
-    }
-
-    /// Runs a parsed command (adapters with structured input, e.g. Discord
-    /// slash options, build the [`Command`] themselves).
-    pub fn handle(&self, caller: &Caller, cmd: Command) -> Result<Outcome, UserError> {
-        let name = command_name(&cmd);
-        let spec = crate::catalog::find(name).ok_or_else(|| UserError::Internal(format!("{name} not in catalog")))?;
-        self.run(caller, spec, cmd, None).map(|(o, _)| o)
     }
 
     fn run(

@@ -625,6 +625,35 @@ fn link_moves_a_fresh_identity_to_the_first_account() {
 }
 
 #[test]
+fn linking_folds_away_the_fresh_account_and_revokes_its_unused_code() {
+    let w = World::new();
+    let members_before = w.store().members().expect("scan").len();
+    let tg_code = w.code("telegram:42", "code");
+    let orphan = w.member("telegram:42").id;
+    let link = w.code("alice", "link");
+    w.expect("telegram:42", &format!("link {link}"), "reply/linked", &[]);
+    assert!(w.store().member(orphan).expect("read").is_none(), "the empty account is gone");
+    assert_eq!(w.store().members().expect("scan").len(), members_before + 1, "only alice remains of the two");
+    w.expect("bob", &format!("redeem {tg_code}"), "error/code_revoked", &["no longer active"]);
+}
+
+#[test]
+fn structured_commands_get_the_same_limits_and_privacy_as_typed_ones() {
+    let w = World::new();
+    let bob = caller("bob");
+    let reply = w.engine.respond_command(&bob, crate::Command::Code { program: None }, None);
+    assert!(reply.replies[0].private, "codes are personal data");
+    for _ in 0..Limits::default().failed_codes_per_hour {
+        let r = w.engine.respond_command(&bob, crate::Command::Redeem { code: "ZZZZ-ZZZZ".into() }, None);
+        assert_eq!(r.replies[0].template, "error/unknown_code");
+    }
+    let r = w.engine.respond_command(&bob, crate::Command::Redeem { code: "ZZZZ-ZZZZ".into() }, None);
+    assert_eq!(r.replies[0].template, "error/rate_limited", "guessing by buttons is limited too");
+    let r = w.engine.respond_command(&bob, crate::Command::Program(crate::command::ProgramAction::List), None);
+    assert_eq!(r.replies[0].template, "error/not_allowed");
+}
+
+#[test]
 fn a_link_code_is_refused_when_expired_or_when_the_identity_has_history() {
     let w = World::new();
     let code = w.code("alice", "link");
