@@ -11,15 +11,20 @@ pub fn run(config: Config, speaker: Speaker) -> anyhow::Result<ExitCode> {
     let history = config.data_dir().join(".chat_history");
     let mut session = Session::open(config)?;
     // Host the control socket so a second `vouch chat` can join this one.
-    if let Session::Local(app) = &session {
-        app.serve_control_socket()?;
-    }
+    let socket = match &session {
+        Session::Local(app) => Some(app.serve_control_socket()?),
+        Session::Remote(_) => None,
+    };
     let who = speaker.identity.clone().unwrap_or_default();
-    if std::io::stdin().is_terminal() {
+    let result = if std::io::stdin().is_terminal() {
         interactive(&mut session, &speaker, &who, &history)
     } else {
         scripted(&mut session, &speaker)
+    };
+    if let Some(socket) = socket {
+        let _ = std::fs::remove_file(socket);
     }
+    result
 }
 
 fn print_all(texts: &[String]) -> anyhow::Result<()> {

@@ -22,6 +22,7 @@ use crate::config::Config;
 #[command(
     name = "vouch",
     version,
+    disable_help_subcommand = true,
     about = "Self-hosted referral assistant: codes, introductions, rewards and champion events.",
     after_help = "Any engine command also works from the command line, run as the administrator:\n  \
                   vouch role grant alice organizer\n  vouch program list\n  vouch referrals\n  \

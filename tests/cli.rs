@@ -146,6 +146,9 @@ fn members_and_an_organizer_run_the_whole_referral_flow() {
     assert!(bob.contains("20% off — for joining through alice"), "{bob}");
     assert!(bob.contains("📬 bob, your reward is confirmed: 20% off"), "{bob}");
 
+    let help = admin(dir, &["help"]);
+    assert!(help.contains("Organizer commands:") && help.contains("`convert REFERRAL [VALUE]`"), "{help}");
+
     let report = admin(dir, &["report"]);
     assert!(report.contains("Conversion rate: 100.0%"), "{report}");
     assert!(report.contains("Revenue from referrals: $1,200.00"), "{report}");
@@ -223,6 +226,7 @@ fn a_second_process_talks_through_the_first_one() {
     let mut host = host;
     let status = host.0.wait().expect("host exits when stdin closes");
     assert!(status.success());
+    assert!(!dir.join("data/vouch.sock").exists(), "the control socket is removed on exit");
 }
 
 #[test]
