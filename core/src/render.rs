@@ -210,95 +210,69 @@ handlebars::handlebars_helper!(concat: |*args| args
     })
     .collect::<String>());
 
-fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMap<String, String>) {
-    hb.register_helper("concat", Box::new(concat));
-    let wrap = move |open: &'static str, close: &'static str| {
+/// A helper that writes what `render` returns for its parameters. The
+/// output is final markup: `render` escapes the user text it includes.
+fn text_helper(
+    render: impl Fn(&Helper<'_>) -> Result<String, RenderErrorReason> + Send + Sync + 'static,
+) -> Box<dyn handlebars::HelperDef + Send + Sync> {
+    Box::new(
         move |h: &Helper<'_>,
               _: &Handlebars<'_>,
               _: &Context,
               _: &mut RenderContext<'_, '_>,
               out: &mut dyn Output|
               -> HelperResult {
-            let text = format.escape(&param_str(h, 0));
-            out.write(open)?;
-            out.write(&text)?;
-            out.write(close)?;
+            out.write(&render(h)?)?;
             Ok(())
-        }
+        },
+    )
+}
+
+fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMap<String, String>) {
+    hb.register_helper("concat", Box::new(concat));
+    // {{b text}} and {{code text}}: emphasis and literal text, per format.
+    let (bold, code) = match format {
+        Format::Plain => (("", ""), ("`", "`")),
+        Format::Html => (("<b>", "</b>"), ("<code>", "</code>")),
+        Format::Markdown => (("**", "**"), ("`", "`")),
     };
-    match format {
-        Format::Plain => {
-            hb.register_helper("b", Box::new(wrap("", "")));
-            hb.register_helper("code", Box::new(wrap("`", "`")));
-        }
-        Format::Html => {
-            hb.register_helper("b", Box::new(wrap("<b>", "</b>")));
-            hb.register_helper("code", Box::new(wrap("<code>", "</code>")));
-        }
-        Format::Markdown => {
-            hb.register_helper("b", Box::new(wrap("**", "**")));
-            hb.register_helper("code", Box::new(wrap("`", "`")));
-        }
+    for (name, (open, close)) in [("b", bold), ("code", code)] {
+        hb.register_helper(name, text_helper(move |h| Ok(format!("{open}{}{close}", format.escape(&param_str(h, 0))))));
     }
     // {{t "state" state}} looks up "state.redeemed" in the locale table.
     hb.register_helper(
         "t",
-        Box::new(
-            move |h: &Helper<'_>,
-                  _: &Handlebars<'_>,
-                  _: &Context,
-                  _: &mut RenderContext<'_, '_>,
-                  out: &mut dyn Output|
-                  -> HelperResult {
-                let key = (0..h.params().len()).map(|i| param_str(h, i)).collect::<Vec<_>>().join(".");
-                let text =
-                    locale.get(&key).cloned().unwrap_or_else(|| param_str(h, h.params().len().saturating_sub(1)));
-                out.write(&format.escape(&text))?;
-                Ok(())
-            },
-        ),
+        text_helper(move |h| {
+            let key = (0..h.params().len()).map(|i| param_str(h, i)).collect::<Vec<_>>().join(".");
+            let text = locale.get(&key).cloned().unwrap_or_else(|| param_str(h, h.params().len().saturating_sub(1)));
+            Ok(format.escape(&text))
+        }),
     );
     // {{plural n "referral" "referrals"}} -> "1 referral", "3 referrals".
     hb.register_helper(
         "plural",
-        Box::new(
-            |h: &Helper<'_>,
-             _: &Handlebars<'_>,
-             _: &Context,
-             _: &mut RenderContext<'_, '_>,
-             out: &mut dyn Output|
-             -> HelperResult {
-                let n = h.param(0).and_then(|p| p.value().as_i64()).ok_or_else(|| {
-                    RenderErrorReason::ParamTypeMismatchForName("plural", "0".into(), "number".into())
-                })?;
-                let word = if n == 1 { param_str(h, 1) } else { param_str(h, 2) };
-                out.write(&format!("{n} {word}"))?;
-                Ok(())
-            },
-        ),
+        text_helper(move |h| {
+            let n = h
+                .param(0)
+                .and_then(|p| p.value().as_i64())
+                .ok_or_else(|| RenderErrorReason::ParamTypeMismatchForName("plural", "0".into(), "number".into()))?;
+            let word = if n == 1 { param_str(h, 1) } else { param_str(h, 2) };
+            Ok(format!("{n} {}", format.escape(&word)))
+        }),
     );
     // {{link url text}}: a clickable link where the format has them.
     hb.register_helper(
         "link",
-        Box::new(
-            move |h: &Helper<'_>,
-                  _: &Handlebars<'_>,
-                  _: &Context,
-                  _: &mut RenderContext<'_, '_>,
-                  out: &mut dyn Output|
-                  -> HelperResult {
-                let url = param_str(h, 0);
-                let text = param_str(h, 1);
-                let text = if text.is_empty() { url.clone() } else { text };
-                let rendered = match format {
-                    Format::Plain => url,
-                    Format::Html => format!("<a href=\"{}\">{}</a>", escape_html(&url), escape_html(&text)),
-                    Format::Markdown => format!("<{url}>"),
-                };
-                out.write(&rendered)?;
-                Ok(())
-            },
-        ),
+        text_helper(move |h| {
+            let url = param_str(h, 0);
+            let text = param_str(h, 1);
+            let text = if text.is_empty() { url.clone() } else { text };
+            Ok(match format {
+                Format::Plain => escape_plain(&url),
+                Format::Html => format!("<a href=\"{}\">{}</a>", escape_html(&url), escape_html(&text)),
+                Format::Markdown => format!("<{}>", url.replace(['<', '>', ' '], "")),
+            })
+        }),
     );
 }
 
