@@ -160,7 +160,7 @@ impl BenchReport {
         let _ = writeln!(s);
         let _ = writeln!(
             s,
-            "engine at {} clients: {:.1} commits per flush ({:.3} flushes per op); {:.0} µs per command under the writer lock ({:.0} µs of it in sled's commit); {:.2} ms per flush",
+            "engine at {} clients: {:.1} commits per flush ({:.3} flushes per op); {:.0} µs per command running under the writer lock + {:.0} µs per command of batched sled commit; {:.2} ms per flush",
             self.engine_many.clients,
             self.engine_commits_per_flush_64,
             self.engine_flushes_per_op_64,

@@ -20,7 +20,6 @@ pub mod types;
 mod write;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use dump::{Dump, SCHEMA_VERSION};
@@ -50,7 +49,7 @@ pub struct Store {
     trees: Vec<sled::Tree>,
     /// Serializes commands and holds the writes of commands that ran but are
     /// not yet committed to sled (the next group commit's batch).
-    writer: Mutex<write::Pending>,
+    writer: parking_lot::Mutex<write::Pending>,
     group: GroupCommit,
     /// Nanoseconds commands spent running under the writer lock.
     locked_nanos: AtomicU64,
@@ -82,7 +81,7 @@ impl Store {
         let store = Store {
             db,
             trees,
-            writer: Mutex::new(write::Pending::default()),
+            writer: parking_lot::Mutex::new(write::Pending::default()),
             group: GroupCommit::new(data_file),
             locked_nanos: AtomicU64::new(0),
             commit_nanos: AtomicU64::new(0),
@@ -121,8 +120,8 @@ impl Store {
         }
     }
 
-    fn lock_writer(&self) -> std::sync::MutexGuard<'_, write::Pending> {
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    fn lock_writer(&self) -> parking_lot::MutexGuard<'_, write::Pending> {
+        self.writer.lock()
     }
 
     /// Runs `f` as one atomic unit and returns once it is durable.
@@ -143,14 +142,19 @@ impl Store {
             let started = std::time::Instant::now();
             let result = write::run(self, &pending, f);
             self.locked_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
-            let (value, writes) = result?;
-            let seq = if writes.is_empty() {
-                // Read only: wait until whatever it may have seen is durable.
-                Some(pending.last_seq()).filter(|s| *s > 0)
-            } else {
-                Some(pending.add(writes))
-            };
-            (value, seq)
+            let outcome = result.map(|(value, writes)| {
+                let seq = if writes.is_empty() {
+                    // Read only: wait until whatever it may have seen is durable.
+                    Some(pending.last_seq()).filter(|s| *s > 0)
+                } else {
+                    Some(pending.add(writes))
+                };
+                (value, seq)
+            });
+            // Hand the lock to the next queued command instead of letting
+            // every woken thread race for it (a herd on two cores).
+            parking_lot::MutexGuard::unlock_fair(pending);
+            outcome?
         };
         let (value, seq) = wait_for;
         if let Some(seq) = seq {
