@@ -124,43 +124,52 @@ impl Store {
         self.writer.lock()
     }
 
-    /// Runs `f` as one atomic unit and returns once it is durable.
-    ///
-    /// Commands run one at a time. Reads through the transaction see every
-    /// earlier command and the transaction's own writes. If `f` returns an
-    /// error nothing is written. On success its writes join the pending
-    /// batch, and the call returns after a group commit (one sled
-    /// transaction for the whole batch, then one flush) covers them. A
-    /// command that only read waits for the batch it read from, so no
-    /// answer ever shows data that could still be lost.
+    /// Runs `f` as one atomic unit and returns once it is durable: [`Store::apply`]
+    /// then [`Store::durable`].
     pub fn write<T, E>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
-        let wait_for = {
-            let mut pending = self.lock_writer();
-            let started = std::time::Instant::now();
-            let result = write::run(self, &pending, f);
-            self.locked_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
-            let outcome = result.map(|(value, writes)| {
-                let seq = if writes.is_empty() {
-                    // Read only: wait until whatever it may have seen is durable.
-                    Some(pending.last_seq()).filter(|s| *s > 0)
-                } else {
-                    Some(pending.add(writes))
-                };
-                (value, seq)
-            });
-            // Hand the lock to the next queued command instead of letting
-            // every woken thread race for it (a herd on two cores).
-            parking_lot::MutexGuard::unlock_fair(pending);
-            outcome?
-        };
-        let (value, seq) = wait_for;
+        let (value, seq) = self.apply(f)?;
         if let Some(seq) = seq {
-            self.group.wait_durable(seq, || self.commit_pending(), &self.db)?;
+            self.durable(seq)?;
         }
         Ok(value)
+    }
+
+    /// Runs `f` as one atomic unit, without waiting for durability.
+    ///
+    /// Commands run one at a time. Reads through the transaction see every
+    /// earlier command and the transaction's own writes. If `f` returns an
+    /// error nothing is written. On success its writes join the pending
+    /// batch. Returns the sequence number to pass to [`Store::durable`]
+    /// before answering anyone: a writer's own, or for a command that only
+    /// read, the last one it may have seen (`None`: nothing to wait for).
+    pub fn apply<T, E>(&self, f: impl FnOnce(&mut WriteTx<'_>) -> Result<T, E>) -> Result<(T, Option<u64>), E>
+    where
+        E: From<StoreError>,
+    {
+        let mut pending = self.lock_writer();
+        let started = std::time::Instant::now();
+        let result = write::run(self, &pending, f);
+        self.locked_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let outcome = result.map(|(value, writes)| {
+            let seq =
+                if writes.is_empty() { Some(pending.last_seq()).filter(|s| *s > 0) } else { Some(pending.add(writes)) };
+            (value, seq)
+        });
+        // Hand the lock to the next queued writer instead of letting every
+        // woken thread race for it (a herd on two cores).
+        parking_lot::MutexGuard::unlock_fair(pending);
+        outcome
+    }
+
+    /// Returns once everything up to `seq` is durable. The caller that finds
+    /// no flush running leads one: it moves the pending batch into sled as
+    /// one transaction (sled charges per transaction, so one per batch) and
+    /// then flushes once for every waiter.
+    pub fn durable(&self, seq: u64) -> Result<(), StoreError> {
+        self.group.wait_durable(seq, || self.commit_pending(), &self.db)
     }
 
     /// Moves the pending batch into sled as one transaction. Runs under the

@@ -1,6 +1,7 @@
 //! The engine: resolves the caller, checks the role, runs the command in one
 //! store transaction (with its outbox rows) and answers once it is durable.
 
+mod executor;
 mod members;
 mod programs;
 mod referrals;
@@ -107,12 +108,28 @@ pub fn clean_name(name: &str, fallback: &str) -> String {
     if cleaned.is_empty() { fallback.to_string() } else { cleaned }
 }
 
+/// The engine a frontend holds. Commands are executed by one writer thread
+/// (see [`executor`]): callers queue a job and sleep until their answer is
+/// durable, so nothing contends for the store and each caller wakes once.
 pub struct Engine {
+    core: Arc<EngineCore>,
+    writer: executor::Writer,
+}
+
+/// What commands run against: the store, the ports, the settings.
+pub struct EngineCore {
     store: Arc<Store>,
     clock: Arc<dyn Clock>,
     ids: Arc<dyn IdGen>,
     settings: Settings,
     limiter: Limiter,
+}
+
+impl std::ops::Deref for Engine {
+    type Target = EngineCore;
+    fn deref(&self) -> &EngineCore {
+        &self.core
+    }
 }
 
 impl std::fmt::Debug for Engine {
@@ -123,7 +140,7 @@ impl std::fmt::Debug for Engine {
 
 /// Everything a command handler needs inside its transaction.
 pub(crate) struct Cx<'a, 'tx> {
-    pub engine: &'a Engine,
+    pub engine: &'a EngineCore,
     pub tx: &'a WriteTx<'tx>,
     pub me: Member,
     pub caller: &'a Caller,
@@ -189,11 +206,14 @@ impl Engine {
         settings: Settings,
     ) -> Result<Self, UserError> {
         let limiter = Limiter::new(settings.limits);
-        let engine = Self { store, clock, ids, settings, limiter };
-        engine.ensure_default_program()?;
-        Ok(engine)
+        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter });
+        core.ensure_default_program()?;
+        let writer = executor::Writer::start(Arc::clone(&core))?;
+        Ok(Self { core, writer })
     }
+}
 
+impl EngineCore {
     pub fn store(&self) -> &Arc<Store> {
         &self.store
     }
@@ -215,6 +235,13 @@ impl Engine {
         self.store.write(|tx| programs::create_default(tx, now, &currency))
     }
 
+    /// Marks an outbox row delivered (or failed), durably.
+    pub fn outbox_update(&self, message: &OutboxMessage) -> Result<(), UserError> {
+        self.store.write(|tx| tx.put_outbox(message).map_err(UserError::from))
+    }
+}
+
+impl Engine {
     /// Grants `organizer` to each identity (from `VOUCH_ORGANIZERS`); writes
     /// only what is missing.
     pub fn seed_organizers(&self, identities: &[IdentityKey]) -> Result<(), UserError> {
@@ -303,8 +330,22 @@ impl Engine {
         cmd: Command,
         dedupe_key: Option<&str>,
     ) -> Result<(Outcome, bool), UserError> {
+        self.writer.submit(caller, spec, cmd, dedupe_key)
+    }
+}
+
+impl EngineCore {
+    /// Runs one command in the store without waiting for durability; the
+    /// executor waits once for the whole batch before answering.
+    fn run_nowait(
+        &self,
+        caller: &Caller,
+        spec: &'static CommandSpec,
+        cmd: Command,
+        dedupe_key: Option<&str>,
+    ) -> Result<((Outcome, bool), Option<u64>), UserError> {
         let now = self.clock.now();
-        self.store.write(|tx| {
+        self.store.apply(|tx| {
             if let Some(key) = dedupe_key
                 && let Some(seen) = tx.inbound(key)?
             {
@@ -360,11 +401,6 @@ impl Engine {
             Command::Role { grant, identity, role } => members::role(cx, grant, &identity, role),
             Command::Report { month } => report::report(cx, month),
         }
-    }
-
-    /// Marks an outbox row delivered (or failed), durably.
-    pub fn outbox_update(&self, message: &OutboxMessage) -> Result<(), UserError> {
-        self.store.write(|tx| tx.put_outbox(message).map_err(UserError::from))
     }
 }
 
