@@ -236,9 +236,23 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
         Format::Html => (("<b>", "</b>"), ("<code>", "</code>")),
         Format::Markdown => (("**", "**"), ("`", "`")),
     };
-    for (name, (open, close)) in [("b", bold), ("code", code)] {
-        hb.register_helper(name, text_helper(move |h| Ok(format!("{open}{}{close}", format.escape(&param_str(h, 0))))));
-    }
+    hb.register_helper(
+        "b",
+        text_helper(move |h| Ok(format!("{}{}{}", bold.0, format.escape(&param_str(h, 0)), bold.1))),
+    );
+    // Inside a Markdown code span backslashes show literally (a code would be
+    // copied wrong), and nothing is interpreted: drop backticks, don't escape.
+    hb.register_helper(
+        "code",
+        text_helper(move |h| {
+            let text = param_str(h, 0);
+            let inner = match format {
+                Format::Markdown => text.chars().filter(|c| *c != '`' && (*c == '\n' || !c.is_control())).collect(),
+                _ => format.escape(&text),
+            };
+            Ok(format!("{}{inner}{}", code.0, code.1))
+        }),
+    );
     // {{t "state" state}} looks up "state.redeemed" in the locale table.
     hb.register_helper(
         "t",
@@ -285,6 +299,16 @@ mod tests {
         let r = Renderer::builtin().expect("templates compile");
         assert!(r.has("reply/help"));
         assert!(r.has("error/unknown_code"));
+    }
+
+    #[test]
+    fn code_spans_in_markdown_are_literal() {
+        let r = Renderer::builtin().expect("templates compile");
+        let reply =
+            Reply::new("error/unknown_code", serde_json::json!({ "code": "7K3M-9QXP", "suggestion": "7K3M-9QXR`x" }));
+        let md = r.render(&reply, Format::Markdown);
+        assert!(md.contains("`7K3M-9QXP`"), "{md}");
+        assert!(md.contains("`7K3M-9QXRx`"), "backticks cannot close the span early: {md}");
     }
 
     #[test]
