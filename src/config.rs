@@ -43,6 +43,14 @@ pub struct Config {
     pub discord_token: Option<Secret>,
     pub discord_api_url: Option<String>,
     pub discord_guild_id: Option<String>,
+    /// Discord role whose holders are vouch organizers.
+    pub discord_organizer_role_id: Option<String>,
+    /// Channel personal invites point at; enables invite attribution.
+    pub discord_invite_channel_id: Option<String>,
+    /// Personal invite lifetime in seconds (default a week; 0 = forever).
+    pub discord_invite_max_age: Option<String>,
+    /// Joins by accounts younger than this many days are held for review (default 7).
+    pub discord_hold_days: Option<String>,
 }
 
 impl Config {
@@ -88,6 +96,10 @@ impl Config {
         set!(discord_token, secret("VOUCH_DISCORD_TOKEN"));
         set!(discord_api_url, get("VOUCH_DISCORD_API_URL"));
         set!(discord_guild_id, get("VOUCH_DISCORD_GUILD_ID"));
+        set!(discord_organizer_role_id, get("VOUCH_DISCORD_ORGANIZER_ROLE_ID"));
+        set!(discord_invite_channel_id, get("VOUCH_DISCORD_INVITE_CHANNEL_ID"));
+        set!(discord_invite_max_age, get("VOUCH_DISCORD_INVITE_MAX_AGE"));
+        set!(discord_hold_days, get("VOUCH_DISCORD_HOLD_DAYS"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }

@@ -4,6 +4,7 @@ mod app;
 mod chat;
 mod config;
 mod demo;
+mod discord;
 mod outbox;
 
 use std::io::Write;
@@ -163,15 +164,28 @@ fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
     };
     let mailer = vouch_mailer::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("{e}"))?;
     let socket = app.serve_control_socket()?;
+    let telegram = app.config.telegram_token.as_ref().map(|token| vouch_bots::telegram::TelegramConfig {
+        token: token.expose().to_string(),
+        api_url: app.config.telegram_api_url.clone(),
+        outbox_every: poll,
+    });
+    let discord = discord::config(&app.config, poll)?;
+    let unbuilt: Vec<&str> = frontends.iter().copied().filter(|f| *f != "telegram" && *f != "discord").collect();
     if frontends.is_empty() {
         println!(
             "vouch: no chat or email frontends configured (set VOUCH_TELEGRAM_TOKEN, VOUCH_DISCORD_TOKEN or VOUCH_IMAP_URL)."
         );
-    } else {
+    } else if !unbuilt.is_empty() {
         println!(
             "vouch: configured frontends: {} (not yet built into this release; their messages stay queued)",
-            frontends.join(", ")
+            unbuilt.join(", ")
         );
+    }
+    if telegram.is_some() {
+        println!("vouch: telegram bot running (long polling)");
+    }
+    if discord.is_some() {
+        println!("vouch: discord bot running (gateway)");
     }
     println!("vouch: outbox running; mail goes to {}", mailer.describe());
     println!(
@@ -184,10 +198,32 @@ fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(async {
         let (stop, stopped) = tokio::sync::watch::channel(false);
+        let telegram = telegram.map(|config| {
+            let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
+            tokio::spawn(async move {
+                if let Err(e) = vouch_bots::telegram::run(engine, renderer, config, stopped).await {
+                    eprintln!("vouch: telegram: {e}; the Telegram frontend is stopped");
+                }
+            })
+        });
+        let discord = discord.map(|config| {
+            let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
+            tokio::spawn(async move {
+                if let Err(e) = vouch_bots::discord::run(config, engine, renderer, stopped).await {
+                    eprintln!("vouch: {e}; the Discord frontend is stopped");
+                }
+            })
+        });
         let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
         shutdown_signal().await;
         let _ = stop.send(true);
         let _ = worker.await;
+        if let Some(telegram) = telegram {
+            let _ = telegram.await;
+        }
+        if let Some(discord) = discord {
+            let _ = discord.await;
+        }
     });
     app.store.sync().context("final flush")?;
     let _ = std::fs::remove_file(&socket);

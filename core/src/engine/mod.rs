@@ -2,6 +2,7 @@
 //! store transaction (with its outbox rows) and answers once it is durable.
 
 mod executor;
+mod invites;
 mod members;
 mod programs;
 mod referrals;

@@ -1,0 +1,106 @@
+//! Outbox rows addressed to `discord:<id>` go out as direct messages. A row
+//! is marked sent only after Discord accepted the message; the message nonce
+//! (derived from the row id, enforced) lets Discord collapse a resend after a
+//! crash between "sent" and "marked".
+
+use std::sync::Arc;
+
+use serenity::all::{CreateAllowedMentions, CreateMessage, Http, HttpError, Nonce, UserId};
+use tokio::sync::watch;
+use vouch_core::Format;
+use vouch_store::{Channel, OutboxMessage, OutboxState, Read};
+
+use super::Shared;
+use super::interactions::fit;
+
+/// Attempts before a transiently failing message is given up (as for mail).
+const MAX_ATTEMPTS: u32 = 12;
+
+enum Failure {
+    /// Worth retrying: network, 5xx, rate limited.
+    Transient(String),
+    /// Will not work later either: DMs closed, unknown user, bad row.
+    Permanent(String),
+}
+
+pub(super) async fn run(http: Arc<Http>, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        match pass(&http, &shared).await {
+            Ok(0) => {}
+            Ok(n) => eprintln!("vouch: discord: {n} direct messages handled"),
+            Err(e) => eprintln!("vouch: discord: outbox: {e}"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(shared.config.outbox_poll) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Delivers every due Discord row once; returns how many were handled.
+async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
+    let engine = &shared.engine;
+    let due = engine.store().outbox_due(engine.now(), 200).map_err(|e| e.to_string())?;
+    let mut handled = 0;
+    for message in due.into_iter().filter(|m| m.to.channel() == Channel::Discord) {
+        let result = match shared.renderer.render_template(&message.template, &message.data, Format::Markdown) {
+            Ok(text) => send(http, &message, &text).await,
+            Err(e) => Err(Failure::Permanent(e.to_string())),
+        };
+        let updated = settle(message, result, engine.now());
+        let engine = Arc::clone(engine);
+        tokio::task::spawn_blocking(move || engine.outbox_update(&updated))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
+        handled += 1;
+    }
+    Ok(handled)
+}
+
+async fn send(http: &Http, message: &OutboxMessage, text: &str) -> Result<(), Failure> {
+    let user: u64 = message.to.external().parse().map_err(|_| Failure::Permanent("not a Discord user id".into()))?;
+    let user = UserId::new(user.max(1));
+    let channel = user.create_dm_channel(http).await.map_err(classify)?;
+    // Nonces are at most 25 characters; `v` + a u64 fits.
+    let dm = CreateMessage::new()
+        .content(fit(text))
+        .allowed_mentions(CreateAllowedMentions::new())
+        .nonce(Nonce::String(format!("v{}", message.id.0)))
+        .enforce_nonce(true);
+    channel.id.send_message(http, dm).await.map(|_| ()).map_err(classify)
+}
+
+fn classify(e: serenity::Error) -> Failure {
+    match &e {
+        serenity::Error::Http(HttpError::UnsuccessfulRequest(r))
+            if r.status_code.is_client_error() && r.status_code.as_u16() != 429 =>
+        {
+            Failure::Permanent(e.to_string())
+        }
+        _ => Failure::Transient(e.to_string()),
+    }
+}
+
+/// The row after one attempt: sent, due again later with backoff, or failed.
+fn settle(message: OutboxMessage, result: Result<(), Failure>, now: vouch_store::Timestamp) -> OutboxMessage {
+    let mut updated = message;
+    updated.attempts += 1;
+    match result {
+        Ok(()) => {
+            updated.state = OutboxState::Sent;
+            updated.sent_at = Some(now);
+            updated.last_error = None;
+        }
+        Err(Failure::Transient(e)) if updated.attempts < MAX_ATTEMPTS => {
+            let backoff = 30i64.saturating_mul(1 << updated.attempts.min(7)).min(3600);
+            updated.next_attempt_at = now + chrono::Duration::seconds(backoff);
+            updated.last_error = Some(e);
+        }
+        Err(Failure::Transient(e) | Failure::Permanent(e)) => {
+            updated.state = OutboxState::Failed;
+            updated.last_error = Some(e);
+        }
+    }
+    updated
+}

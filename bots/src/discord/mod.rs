@@ -1,0 +1,163 @@
+//! Discord frontend (serenity): slash commands generated from the catalog,
+//! ephemeral answers for personal data, outbox notices delivered as DMs, and
+//! invite attribution on member joins. It turns events into engine calls and
+//! renders the replies; every rule (roles, limits, dedupe) lives in the core.
+
+mod delivery;
+mod interactions;
+mod invites;
+mod slash;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serenity::all::{
+    ClientBuilder, Command as SlashCommand, Context, CreateAllowedMentions, EventHandler, GatewayIntents, Guild,
+    GuildId, HttpBuilder, Interaction, InviteCreateEvent, Member, Ready,
+};
+use serenity::async_trait;
+use tokio::sync::watch;
+use vouch_core::{Engine, Renderer};
+use vouch_store::IdentityKey;
+
+/// What the Discord frontend needs from configuration.
+#[derive(Clone)]
+pub struct DiscordConfig {
+    pub token: String,
+    /// Where REST goes instead of discord.com (tests point it at a fake);
+    /// the gateway URL then comes from that API's `GET /gateway/bot`.
+    pub api_url: Option<String>,
+    /// Register slash commands in this guild only (instant updates) instead
+    /// of globally (which Discord propagates slowly).
+    pub guild_id: Option<u64>,
+    /// Members with this Discord role are made vouch organizers.
+    pub organizer_role_id: Option<u64>,
+    /// Channel that personal server invites point at; no invites without it.
+    pub invite_channel_id: Option<u64>,
+    /// Lifetime of a personal invite in seconds (0 = never expires).
+    pub invite_max_age_secs: u32,
+    /// Joins by accounts younger than this are held for review (possible alts).
+    pub hold_accounts_younger_than: chrono::Duration,
+    /// Where the invite ownership file lives (the data dir).
+    pub state_dir: PathBuf,
+    /// How often the DM worker looks for due outbox rows.
+    pub outbox_poll: Duration,
+}
+
+impl From<serenity::Error> for DiscordError {
+    fn from(e: serenity::Error) -> Self {
+        Self::Serenity(Box::new(e))
+    }
+}
+
+impl std::fmt::Debug for DiscordConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DiscordConfig")
+            .field("token", &"***")
+            .field("api_url", &self.api_url)
+            .field("guild_id", &self.guild_id)
+            .field("organizer_role_id", &self.organizer_role_id)
+            .field("invite_channel_id", &self.invite_channel_id)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DiscordError {
+    // Boxed: serenity's error is large and most results here are Ok.
+    #[error("discord: {0}")]
+    Serenity(#[from] Box<serenity::Error>),
+    #[error("discord: {0}")]
+    State(String),
+}
+
+/// What every event handler shares.
+struct Shared {
+    engine: Arc<Engine>,
+    renderer: Arc<Renderer>,
+    config: DiscordConfig,
+    invites: invites::Tracker,
+}
+
+struct Handler(Arc<Shared>);
+
+/// Runs the bot and its DM worker until `shutdown` turns true.
+pub async fn run(
+    config: DiscordConfig,
+    engine: Arc<Engine>,
+    renderer: Arc<Renderer>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), DiscordError> {
+    let invites = invites::Tracker::load(&config.state_dir)?;
+    let mut http = HttpBuilder::new(&config.token).default_allowed_mentions(CreateAllowedMentions::new());
+    if let Some(url) = &config.api_url {
+        // serenity's ratelimiter ignores the proxy (it always calls
+        // discord.com), so a custom API URL runs without it; against the
+        // real API (no URL set) the ratelimiter handles 429s.
+        http = http.proxy(url.trim_end_matches('/')).ratelimiter_disabled(true);
+    }
+    let http = http.build();
+    let shared = Arc::new(Shared { engine, renderer, config, invites });
+    // GUILD_MEMBERS is privileged (enable "Server Members Intent" in the
+    // developer portal); without it joins are never seen.
+    let intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MEMBERS | GatewayIntents::GUILD_INVITES;
+    let mut client = ClientBuilder::new_with_http(http, intents).event_handler(Handler(Arc::clone(&shared))).await?;
+    let worker = tokio::spawn(delivery::run(Arc::clone(&client.http), Arc::clone(&shared), shutdown.clone()));
+    let manager = Arc::clone(&client.shard_manager);
+    // serenity reconnects and resumes the gateway by itself; `start` ends
+    // only on a fatal error (bad token, disallowed intents) or shutdown.
+    let result = tokio::select! {
+        result = client.start() => result.map_err(DiscordError::from),
+        _ = shutdown.changed() => Ok(()),
+    };
+    manager.shutdown_all().await;
+    if result.is_err() {
+        worker.abort();
+    }
+    let _ = worker.await;
+    result
+}
+
+/// `discord:<snowflake>`: the identity the core knows a Discord user by.
+fn identity(user: impl std::fmt::Display) -> Option<IdentityKey> {
+    IdentityKey::parse(&format!("discord:{user}")).ok()
+}
+
+#[async_trait]
+impl EventHandler for Handler {
+    async fn ready(&self, ctx: Context, ready: Ready) {
+        eprintln!("vouch: discord: connected as {}", ready.user.name);
+        let commands = slash::commands();
+        let result = match self.0.config.guild_id {
+            Some(guild) => GuildId::new(guild).set_commands(&ctx.http, commands).await.map(|c| c.len()),
+            None => SlashCommand::set_global_commands(&ctx.http, commands).await.map(|c| c.len()),
+        };
+        match result {
+            Ok(n) => eprintln!("vouch: discord: {n} slash commands registered"),
+            Err(e) => eprintln!("vouch: discord: cannot register slash commands: {e}"),
+        }
+    }
+
+    async fn guild_create(&self, ctx: Context, guild: Guild, _is_new: Option<bool>) {
+        if self.0.config.invite_channel_id.is_some() {
+            self.0.invites.refresh(&ctx.http, guild.id).await;
+        }
+    }
+
+    async fn invite_create(&self, _ctx: Context, data: InviteCreateEvent) {
+        self.0.invites.created(&data.code, data.uses).await;
+    }
+
+    async fn guild_member_addition(&self, ctx: Context, member: Member) {
+        invites::on_join(&self.0, &ctx, &member).await;
+    }
+
+    async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
+        // Buttons and select menus arrive here too once the core has
+        // consent and RSVP flows to offer them for.
+        if let Interaction::Command(command) = interaction {
+            interactions::on_command(&self.0, &ctx, &command).await;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Slash commands: declared from the core catalog, and their options turned
+//! back into one command line for the engine, so Discord input goes through
+//! exactly the parser, limits and role checks every other channel uses.
+
+use serenity::all::{CommandData, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption};
+use vouch_core::CATALOG;
+use vouch_core::catalog::{ArgKind, ArgSpec, CommandSpec};
+
+/// Discord's limit for command and option descriptions.
+const DESCRIPTION_MAX: usize = 100;
+
+/// Every catalog command as a slash command definition.
+pub(super) fn commands() -> Vec<CreateCommand> {
+    CATALOG.iter().map(command).collect()
+}
+
+fn command(spec: &CommandSpec) -> CreateCommand {
+    spec.args
+        .iter()
+        .fold(CreateCommand::new(spec.name).description(describe(spec.summary)), |c, arg| c.add_option(option(arg)))
+}
+
+fn option(arg: &ArgSpec) -> CreateCommandOption {
+    let kind = match arg.kind {
+        ArgKind::Integer => CommandOptionType::Integer,
+        _ => CommandOptionType::String,
+    };
+    let option = CreateCommandOption::new(kind, option_name(arg), describe(arg.help)).required(arg.required);
+    match arg.kind {
+        ArgKind::Choice(choices) => choices.iter().fold(option, |o, c| o.add_string_choice(*c, *c)),
+        _ => option,
+    }
+}
+
+/// Option names must be lowercase on Discord; the catalog writes required
+/// ones in capitals (`CODE`) for usage lines.
+fn option_name(arg: &ArgSpec) -> String {
+    arg.name.to_ascii_lowercase()
+}
+
+fn describe(text: &str) -> String {
+    let text = if text.is_empty() { "-" } else { text };
+    text.chars().take(DESCRIPTION_MAX).collect()
+}
+
+/// The command line a slash invocation stands for: `redeem 7K3M-9QXP`.
+/// Unknown commands come back as their bare name, which the engine answers
+/// with its usual "unknown command" help.
+pub(super) fn line(data: &CommandData) -> String {
+    let Some(spec) = vouch_core::catalog::find(&data.name) else {
+        return data.name.chars().filter(|c| !c.is_whitespace()).collect();
+    };
+    let mut line = spec.name.to_string();
+    for arg in spec.args {
+        let name = option_name(arg);
+        let Some(value) = data.options.iter().find(|o| o.name == name).and_then(|o| text(&o.value)) else {
+            continue;
+        };
+        line.push(' ');
+        match arg.kind {
+            // The engine takes these raw to the end of the line.
+            ArgKind::Rest | ArgKind::Settings => line.push_str(value.trim()),
+            _ => line.push_str(&word(&value)),
+        }
+    }
+    line
+}
+
+fn text(value: &CommandDataOptionValue) -> Option<String> {
+    match value {
+        CommandDataOptionValue::String(s) => Some(s.clone()),
+        CommandDataOptionValue::Integer(i) => Some(i.to_string()),
+        CommandDataOptionValue::Number(n) => Some(n.to_string()),
+        CommandDataOptionValue::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// One option value as exactly one word of the line: quoted when it has
+/// spaces, with quote characters dropped so a value cannot end the quote
+/// early and smuggle in further arguments.
+fn word(value: &str) -> String {
+    let value: String = value.chars().filter(|c| *c != '"').collect();
+    let value = value.trim();
+    if value.is_empty() || value.chars().any(char::is_whitespace) || value.starts_with('\'') {
+        format!("\"{value}\"")
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_catalog_command_becomes_a_valid_slash_command() {
+        let json = serde_json::to_value(commands()).expect("serializable");
+        let list = json.as_array().expect("array");
+        assert_eq!(list.len(), CATALOG.len());
+        for command in list {
+            let name = command["name"].as_str().expect("name");
+            assert!(!name.is_empty() && name.len() <= 32, "{name}");
+            let description = command["description"].as_str().expect("description");
+            assert!((1..=DESCRIPTION_MAX).contains(&description.chars().count()), "{name}");
+            let options = command["options"].as_array().cloned().unwrap_or_default();
+            // Discord refuses a required option after an optional one.
+            let required: Vec<bool> = options.iter().map(|o| o["required"].as_bool().unwrap_or(false)).collect();
+            assert!(required.windows(2).all(|w| w[0] || !w[1]), "{name}: {required:?}");
+            for o in options {
+                let n = o["name"].as_str().expect("option name");
+                assert_eq!(n, n.to_ascii_lowercase(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn values_stay_one_word() {
+        assert_eq!(word("7K3M-9QXP"), "7K3M-9QXP");
+        assert_eq!(word("a b\" c"), "\"a b c\"");
+        assert_eq!(word("'x"), "\"'x\"");
+    }
+}

@@ -1,0 +1,282 @@
+//! End-to-end tests of the Telegram frontend: `vouch serve` with a bot token,
+//! pointed at a fake Bot API on loopback that feeds updates and records every
+//! request. Nothing sleeps: every wait polls a condition with a deadline.
+
+#[path = "support/telegram_fake.rs"]
+mod fake;
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use fake::{BOT_USERNAME, FakeTelegram, message};
+use serde_json::json;
+
+const DEADLINE: Duration = Duration::from_secs(30);
+const TOKEN: &str = "123:TEST";
+const GROUP: i64 = -5001;
+const ANN: i64 = 1001;
+const BOB: i64 = 1002;
+
+fn vouch(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("VOUCH_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("VOUCH_DATA_DIR", dir.join("data")).current_dir(dir);
+    cmd
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        std::thread::park_timeout(Duration::from_millis(10));
+    }
+}
+
+/// `vouch serve` talking to the fake; its output is collected so tests can
+/// check that the token never shows.
+struct Server {
+    child: Child,
+    output: Arc<Mutex<String>>,
+}
+
+impl Server {
+    fn start(dir: &Path, fake: &FakeTelegram) -> Self {
+        let mut child = vouch(dir)
+            .args(["serve", "--poll-ms", "50"])
+            .env("VOUCH_TELEGRAM_TOKEN", TOKEN)
+            .env("VOUCH_TELEGRAM_API_URL", &fake.url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn serve");
+        let output = Arc::new(Mutex::new(String::new()));
+        let out: Box<dyn Read + Send> = Box::new(child.stdout.take().expect("stdout"));
+        let err: Box<dyn Read + Send> = Box::new(child.stderr.take().expect("stderr"));
+        for stream in [out, err] {
+            let output = Arc::clone(&output);
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let mut all = output.lock().expect("output");
+                    all.push_str(&line);
+                    all.push('\n');
+                }
+            });
+        }
+        Self { child, output }
+    }
+
+    fn output(&self) -> String {
+        self.output.lock().expect("output").clone()
+    }
+
+    /// SIGTERM, as a service manager stops it; returns everything it printed.
+    fn stop(mut self) -> String {
+        let pid = self.child.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+        let status = self.child.wait().expect("wait for serve");
+        let output = self.output();
+        assert!(status.success(), "serve exited with {status}:\n{output}");
+        assert!(!output.contains(TOKEN) && !output.contains("TEST"), "token printed:\n{output}");
+        output
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits for the `n`th text to `chat` and returns it.
+fn nth_text(fake: &FakeTelegram, chat: i64, n: usize) -> String {
+    wait_for(&format!("message {n} to {chat}"), || fake.texts_to(chat).len() >= n);
+    fake.texts_to(chat)[n - 1].clone()
+}
+
+fn find_code(text: &str) -> String {
+    let start = text.find("<code>").map(|i| i + "<code>".len()).unwrap_or_else(|| panic!("no code in {text}"));
+    text[start..].split('<').next().unwrap_or_default().to_string()
+}
+
+#[test]
+fn members_use_vouch_from_dms_and_groups() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start(tmp.path(), &fake);
+    wait_for("setMyCommands", || !fake.calls("setMyCommands").is_empty());
+    let menu = &fake.calls("setMyCommands")[0].body["commands"];
+    assert_eq!(menu[0], json!({"command": "help", "description": "What I can do for you"}));
+    assert!(!menu.to_string().contains("convert"), "organizer commands stay out of the menu: {menu}");
+
+    // A code in a DM: HTML, with the t.me deep link.
+    fake.push(message(1, ANN, ANN, "Ann", "/code"));
+    let dm = nth_text(&fake, ANN, 1);
+    let code = find_code(&dm);
+    let link = format!("https://t.me/{BOT_USERNAME}?start={code}");
+    assert!(dm.starts_with(&format!("Your referral code for <b>customer</b>: <code>{code}</code>")), "{dm}");
+    assert!(dm.ends_with(&format!("\nTelegram link: <a href=\"{link}\">{link}</a>")), "{dm}");
+    let first = &fake.calls("sendMessage")[0].body;
+    assert_eq!(first["parse_mode"], "HTML");
+    assert_eq!(first["chat_id"], ANN);
+
+    // The same request in a group: the code goes by DM, the group hears where.
+    fake.push(message(2, GROUP, ANN, "Ann", &format!("/code@{BOT_USERNAME}")));
+    assert_eq!(nth_text(&fake, GROUP, 1), "Ann, I sent you a DM.");
+    assert_eq!(fake.texts_to(ANN).len(), 2);
+    assert_eq!(find_code(&fake.texts_to(ANN)[1]), code, "the same code again");
+    let note = fake.calls("sendMessage").into_iter().find(|r| r.body["chat_id"] == GROUP).expect("group note");
+    assert_eq!(note.body["reply_parameters"]["message_id"], 20, "answers the asking message");
+
+    // Bob follows the deep link: /start CODE redeems it, with a welcome.
+    fake.push(message(3, BOB, BOB, "Bob", &format!("/start {code}")));
+    let welcome = nth_text(&fake, BOB, 1);
+    assert!(welcome.starts_with("Welcome! You joined with <b>Ann</b>'s code"), "{welcome}");
+    let notice = nth_text(&fake, ANN, 3);
+    assert!(notice.starts_with("Good news, Ann: <b>Bob</b> just joined"), "outbox notice by DM: {notice}");
+
+    // Refusals are polite sentences.
+    fake.push(message(4, ANN, ANN, "Ann", &format!("/start {code}")));
+    assert_eq!(
+        nth_text(&fake, ANN, 4),
+        "That's your own referral — you can't refer yourself. Share your code with a friend instead!"
+    );
+    fake.push(message(5, BOB, BOB, "Bob", "/frobnicate"));
+    let unknown = nth_text(&fake, BOB, 2);
+    assert!(unknown.starts_with("I don't know the command"), "{unknown}");
+    fake.push(message(6, BOB, BOB, "Bob", "/convert R1 1200"));
+    assert_eq!(
+        nth_text(&fake, BOB, 3),
+        "Sorry, <code>convert</code> is for organizers only. Ask an organizer if you need it."
+    );
+
+    // A first name is user text: escaped, never markup.
+    fake.push(message(7, 1003, 1003, "<b>Eve</b>", "/start"));
+    let help = nth_text(&fake, 1003, 1);
+    assert!(help.starts_with("Hi &lt;b&gt;Eve&lt;/b&gt;! Here is what I can do:"), "{help}");
+
+    // Someone who never started the bot asks in the group: told how.
+    fake.never_started(1004);
+    fake.push(message(8, GROUP, 1004, "Cy", "/mine"));
+    assert_eq!(
+        nth_text(&fake, GROUP, 2),
+        format!(
+            "Cy, I can't message you yet: open <a href=\"https://t.me/{BOT_USERNAME}?start=help\">a chat with me</a>, \
+             press Start, then ask again here."
+        )
+    );
+
+    // Group chatter and other bots' commands are not for us; a public
+    // answer stays in the group.
+    fake.push(message(9, GROUP, BOB, "Bob", "anyone tried the new release?"));
+    fake.push(message(10, GROUP, BOB, "Bob", "/code@other_bot"));
+    fake.push(message(11, GROUP, BOB, "Bob", "/leaderboard"));
+    let board = nth_text(&fake, GROUP, 3);
+    assert!(board.contains("Ann"), "{board}");
+    wait_for("offset confirmed", || fake.confirmed() == 12);
+    assert_eq!(fake.texts_to(GROUP).len(), 3, "{:?}", fake.texts_to(GROUP));
+    assert_eq!(fake.texts_to(BOB).len(), 3, "{:?}", fake.texts_to(BOB));
+    server.stop();
+}
+
+#[test]
+fn a_redelivered_update_has_one_effect_and_a_restart_resumes_after_the_last_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start(tmp.path(), &fake);
+    fake.push(message(100, ANN, ANN, "Ann", "/code"));
+    let code = find_code(&nth_text(&fake, ANN, 1));
+    let redeem = message(101, BOB, BOB, "Bob", &format!("/start {code}"));
+    fake.push(redeem.clone());
+    nth_text(&fake, BOB, 1);
+    wait_for("update 101 confirmed", || fake.confirmed() == 102);
+
+    // Telegram sends 101 again (as after a stop before confirming), then a new one.
+    fake.redeliver(redeem);
+    fake.push(message(102, BOB, BOB, "Bob", "/mine"));
+    let mine = nth_text(&fake, BOB, 2);
+    assert!(mine.contains("haven't referred anyone"), "{mine}");
+    nth_text(&fake, ANN, 2);
+    let welcomes = fake.texts_to(BOB).iter().filter(|t| t.starts_with("Welcome!")).count();
+    assert_eq!(welcomes, 1, "{:?}", fake.texts_to(BOB));
+    server.stop();
+
+    let referrals = vouch(tmp.path()).arg("referrals").output().expect("referrals");
+    let referrals = String::from_utf8_lossy(&referrals.stdout);
+    assert!(referrals.contains("R1 Ann → Bob"), "{referrals}");
+    assert!(!referrals.contains("R2"), "one redemption only: {referrals}");
+    assert_eq!(fake.confirmed(), 103, "everything handled was confirmed before exit");
+
+    // A restart fetches from the confirmed offset: nothing is answered twice.
+    let before = fake.calls("sendMessage").len();
+    let server = Server::start(tmp.path(), &fake);
+    fake.push(message(103, ANN, ANN, "Ann", "/why"));
+    nth_text(&fake, ANN, 3);
+    wait_for("update 103 confirmed", || fake.confirmed() == 104);
+    let after: Vec<_> = fake.calls("sendMessage").into_iter().skip(before).collect();
+    assert_eq!(after.len(), 1, "{after:?}");
+    let restarted = fake.calls("getUpdates");
+    assert!(restarted.iter().all(|r| r.body["offset"].as_i64().is_none_or(|o| o >= 101)), "{restarted:?}");
+    server.stop();
+}
+
+#[test]
+fn a_429_is_retried_after_the_time_telegram_asks_for() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start(tmp.path(), &fake);
+    fake.fail_next_send(
+        429,
+        json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 1",
+               "parameters": {"retry_after": 1}}),
+    );
+    fake.push(message(1, ANN, ANN, "Ann", "/help"));
+    let help = nth_text(&fake, ANN, 1);
+    assert!(help.starts_with("Hi Ann! Here is what I can do:"), "{help}");
+    let sends = fake.calls("sendMessage");
+    assert_eq!(sends.len(), 2, "one refused, one accepted");
+    assert!(!sends[0].ok && sends[1].ok);
+    assert_eq!(sends[0].body, sends[1].body, "the same message again");
+    let waited = sends[1].at.duration_since(sends[0].at);
+    assert!(waited >= Duration::from_secs(1), "retried after {waited:?}, before retry_after");
+    let output = server.stop();
+    assert!(output.contains("telegram bot running"), "{output}");
+}
+
+/// Updates per second end to end (getUpdates → durable engine call →
+/// sendMessage), through the fake API on loopback. Run with
+/// `cargo test --release --test telegram -- --ignored --nocapture`.
+#[test]
+#[ignore = "benchmark"]
+fn throughput_of_updates_through_the_fake_api() {
+    const USERS: i64 = 500;
+    const PER_USER: i64 = 8;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start(tmp.path(), &fake);
+    wait_for("polling", || !fake.calls("setMyCommands").is_empty());
+    let total = USERS * PER_USER;
+    let start = Instant::now();
+    for round in 0..PER_USER {
+        for user in 0..USERS {
+            let id = 1 + round * USERS + user;
+            fake.push(message(id, 10_000 + user, 10_000 + user, "Member", "/leaderboard"));
+        }
+    }
+    wait_for("every reply", || fake.accepted("sendMessage") as i64 >= total);
+    let elapsed = start.elapsed();
+    println!(
+        "telegram: {total} updates in {:.2}s = {:.0} updates/s (each committed, then answered)",
+        elapsed.as_secs_f64(),
+        total as f64 / elapsed.as_secs_f64()
+    );
+    server.stop();
+}
