@@ -214,10 +214,12 @@ fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
                 }
             })
         });
+        let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
         let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
         shutdown_signal().await;
         let _ = stop.send(true);
         let _ = worker.await;
+        let _ = housekeeping.await;
         if let Some(telegram) = telegram {
             let _ = telegram.await;
         }
@@ -229,6 +231,24 @@ fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
     let _ = std::fs::remove_file(&socket);
     println!("vouch: stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Hourly upkeep: forget inbound dedupe keys older than 30 days (platforms
+/// redeliver within days; Telegram may reuse update ids after a quiet week).
+async fn housekeeping(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let e = Arc::clone(&engine);
+        match tokio::task::spawn_blocking(move || e.prune_inbound(chrono::Duration::days(30), 10_000)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(n)) => eprintln!("vouch: forgot {n} inbound delivery keys older than 30 days"),
+            Ok(Err(e)) => eprintln!("vouch: housekeeping: {e}"),
+            Err(e) => eprintln!("vouch: housekeeping: {e}"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
 }
 
 async fn shutdown_signal() {

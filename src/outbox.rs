@@ -35,14 +35,9 @@ impl Worker {
     /// Delivers everything due now; returns what happened.
     pub async fn run_once(&self) -> anyhow::Result<Pass> {
         let now = self.app.engine.now();
-        let due = self.app.store.outbox_due(now, 200)?;
+        let due = self.app.store.outbox_due(Channel::Email, now, 200)?;
         let mut pass = Pass::default();
         for message in due {
-            // Console notices wait for their reader; chat platforms deliver
-            // their own rows once their frontends run.
-            if message.to.channel() != Channel::Email {
-                continue;
-            }
             let result = match self.render_mail(&message) {
                 Ok(mail) => self.mailer.send(&mail).await,
                 Err(e) => Err(SendError::Permanent(e.to_string())),

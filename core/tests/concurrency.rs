@@ -84,3 +84,20 @@ fn acknowledged_commands_survive_reopen() {
     let again = engine.respond(&caller("bob"), &format!("redeem {code}"), None);
     assert_eq!(again.replies[0].template, "error/already_redeemed");
 }
+
+#[test]
+fn old_dedupe_keys_are_pruned_and_recent_ones_kept() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("open store"));
+    let clock = Arc::new(vouch_core::ManualClock::new(chrono::Utc::now()));
+    let engine = Engine::new(Arc::clone(&store), clock.clone(), Arc::new(SeededIds::new(1)), Settings::default())
+        .expect("engine");
+    engine.respond(&caller("telegram:5"), "help", Some("telegram:update:1"));
+    clock.advance(chrono::Duration::days(31));
+    engine.respond(&caller("telegram:5"), "help", Some("telegram:update:2"));
+    assert_eq!(engine.prune_inbound(chrono::Duration::days(30), 1000).expect("prune"), 1);
+    let keys: Vec<String> = store.inbound_records().expect("scan").into_iter().map(|r| r.key).collect();
+    assert_eq!(keys, vec!["telegram:update:2"]);
+    // A key forgotten is a key that works again.
+    assert!(!engine.respond(&caller("telegram:5"), "help", Some("telegram:update:1")).duplicate);
+}

@@ -192,27 +192,18 @@ pub trait Read {
         self.scan_values(TreeName::Outbox, b"")
     }
 
-    /// Pending outbox rows due at or before `now`, oldest first.
-    fn outbox_due(&self, now: Timestamp, limit: usize) -> Result<Vec<OutboxMessage>, StoreError> {
-        let end = (now.timestamp_millis().max(0) as u64 + 1).to_be_bytes();
+    /// Pending outbox rows for `channel` due at or before `now`, oldest first.
+    fn outbox_due(&self, channel: Channel, now: Timestamp, limit: usize) -> Result<Vec<OutboxMessage>, StoreError> {
+        let ms = now.timestamp_millis().max(0) as u64;
+        let start = [channel.key_byte()];
+        let end = key2(&start, &(ms + 1).to_be_bytes());
         let mut out = Vec::new();
-        for (k, _) in self.scan_raw(TreeName::OutboxDue, b"", Bound::Excluded(&end))?.into_iter().take(limit) {
+        for (k, _) in self.scan_raw(TreeName::OutboxDue, &start, Bound::Excluded(&end))?.into_iter().take(limit) {
             if let Some(m) = self.get(TreeName::Outbox, &k[k.len() - 8..])? {
                 out.push(m);
             }
         }
         Ok(out)
-    }
-
-    /// Earliest time a pending outbox row becomes due, if any.
-    fn outbox_next_due(&self) -> Result<Option<Timestamp>, StoreError> {
-        match self.scan_raw(TreeName::OutboxDue, b"", Bound::Unbounded)?.first() {
-            Some((k, _)) => {
-                let ms = u64::from_be_bytes(k[..8].try_into().map_err(|_| StoreError::Corrupt("outbox_due".into()))?);
-                Ok(chrono::DateTime::from_timestamp_millis(ms as i64))
-            }
-            None => Ok(None),
-        }
     }
 
     fn inbound_records(&self) -> Result<Vec<InboundRecord>, StoreError> {

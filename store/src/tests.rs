@@ -113,7 +113,8 @@ fn export_import_round_trip_is_lossless() {
     let other = Store::open(b.path()).expect("open");
     other.import(&dump).expect("import");
     assert_eq!(other.export().expect("export"), dump);
-    assert_eq!(other.outbox_due(at(), 10).expect("due").len(), 1);
+    assert_eq!(other.outbox_due(Channel::Console, at(), 10).expect("due").len(), 1);
+    assert!(other.outbox_due(Channel::Email, at(), 10).expect("due").is_empty());
     assert!(matches!(other.import(&dump), Err(StoreError::NotEmpty)));
 }
 

@@ -33,7 +33,7 @@ pub enum TreeName {
     LedgerByMember,
     Surveys,
     Outbox,
-    /// next attempt (ms, big endian) ++ outbox id, for pending rows only
+    /// channel byte ++ next attempt (ms, big endian) ++ outbox id, pending rows only
     OutboxDue,
     /// inbound delivery key -> InboundRecord
     Inbound,

@@ -195,6 +195,18 @@ pub enum Channel {
 }
 
 impl Channel {
+    pub const ALL: [Channel; 4] = [Channel::Console, Channel::Telegram, Channel::Discord, Channel::Email];
+
+    /// Stable byte used in index keys; never renumber.
+    pub fn key_byte(self) -> u8 {
+        match self {
+            Channel::Console => 0,
+            Channel::Telegram => 1,
+            Channel::Discord => 2,
+            Channel::Email => 3,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Channel::Console => "console",

@@ -244,6 +244,10 @@ impl WriteTx<'_> {
         self.put(TreeName::Inbound, r.key.as_bytes(), r)
     }
 
+    pub fn remove_inbound(&self, key: &str) -> Result<(), StoreError> {
+        self.remove_raw(TreeName::Inbound, key.as_bytes())
+    }
+
     pub fn put_link_code(&self, l: &LinkCode) -> Result<(), StoreError> {
         self.put(TreeName::LinkCodes, l.code.as_str().as_bytes(), l)
     }
@@ -253,7 +257,12 @@ impl WriteTx<'_> {
     }
 }
 
+/// Channel, then due time, then id: each channel's worker reads only its rows.
 fn due_key(m: &OutboxMessage) -> Vec<u8> {
     let ms = m.next_attempt_at.timestamp_millis().max(0) as u64;
-    key2(&ms.to_be_bytes(), &m.id.to_key())
+    let mut key = Vec::with_capacity(17);
+    key.push(m.to.channel().key_byte());
+    key.extend_from_slice(&ms.to_be_bytes());
+    key.extend_from_slice(&m.id.to_key());
+    key
 }

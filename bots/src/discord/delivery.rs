@@ -40,9 +40,9 @@ pub(super) async fn run(http: Arc<Http>, shared: Arc<Shared>, mut shutdown: watc
 /// Delivers every due Discord row once; returns how many were handled.
 async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     let engine = &shared.engine;
-    let due = engine.store().outbox_due(engine.now(), 200).map_err(|e| e.to_string())?;
+    let due = engine.store().outbox_due(Channel::Discord, engine.now(), 200).map_err(|e| e.to_string())?;
     let mut handled = 0;
-    for message in due.into_iter().filter(|m| m.to.channel() == Channel::Discord) {
+    for message in due {
         let result = match shared.renderer.render_template(&message.template, &message.data, Format::Markdown) {
             Ok(text) => send(http, &message, &text).await,
             Err(e) => Err(Failure::Permanent(e.to_string())),

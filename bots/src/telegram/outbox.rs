@@ -15,8 +15,8 @@ use super::{Ctx, log, wait_or_stop};
 
 /// Attempts before a transiently failing notice is given up.
 const MAX_ATTEMPTS: u32 = 12;
-/// Rows read per pass; the store's due index is shared with other channels.
-const SCAN: usize = 1000;
+/// Rows delivered per pass.
+const SCAN: usize = 200;
 
 pub async fn run(ctx: Arc<Ctx>, every: Duration, mut stop: watch::Receiver<bool>) {
     while !*stop.borrow() {
@@ -31,12 +31,14 @@ pub async fn run(ctx: Arc<Ctx>, every: Duration, mut stop: watch::Receiver<bool>
 
 async fn deliver_due(ctx: &Ctx) -> Result<(), String> {
     let engine = Arc::clone(&ctx.engine);
-    let due = tokio::task::spawn_blocking(move || engine.store().outbox_due(engine.now(), SCAN))
+    let due = tokio::task::spawn_blocking(move || engine.store().outbox_due(Channel::Telegram, engine.now(), SCAN))
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
-    for message in due.into_iter().filter(|m| m.to.channel() == Channel::Telegram) {
+    for message in due {
         let result = send(ctx, &message).await;
+        // The person blocked the bot or never started it.
+        let unreachable = matches!(result, Err(SendError::Unreachable(_)));
         let mut updated = message;
         updated.attempts += 1;
         let now = ctx.engine.now();
@@ -59,10 +61,15 @@ async fn deliver_due(ctx: &Ctx) -> Result<(), String> {
             }
         }
         let engine = Arc::clone(&ctx.engine);
-        tokio::task::spawn_blocking(move || engine.outbox_update(&updated))
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(move || {
+            if unreachable {
+                engine.mark_unreachable(&updated.to)?;
+            }
+            engine.outbox_update(&updated)
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
     }
     Ok(())
 }

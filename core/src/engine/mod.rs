@@ -150,9 +150,19 @@ pub(crate) struct Cx<'a, 'tx> {
 }
 
 impl Cx<'_, '_> {
-    /// Queues a message to a member's preferred identity, in this transaction.
+    /// Queues a message to a member's preferred identity, in this
+    /// transaction; if that one is unreachable, to another that isn't.
     pub fn notify(&mut self, member: &Member, template: &str, data: Value) -> Result<(), UserError> {
-        self.notify_identity(member.primary_identity.clone(), template, data)
+        let primary_ok = self.tx.identity(&member.primary_identity)?.is_none_or(|i| !i.unreachable);
+        let to = if primary_ok {
+            member.primary_identity.clone()
+        } else {
+            match self.tx.identities_of(member.id)?.into_iter().find(|i| !i.unreachable) {
+                Some(other) => other.key,
+                None => member.primary_identity.clone(),
+            }
+        };
+        self.notify_identity(to, template, data)
     }
 
     pub fn notify_identity(&mut self, to: IdentityKey, template: &str, data: Value) -> Result<(), UserError> {
@@ -239,6 +249,37 @@ impl EngineCore {
     /// Marks an outbox row delivered (or failed), durably.
     pub fn outbox_update(&self, message: &OutboxMessage) -> Result<(), UserError> {
         self.store.write(|tx| tx.put_outbox(message).map_err(UserError::from))
+    }
+
+    /// Forgets inbound delivery keys older than `older_than` (at most
+    /// `limit` per call). Platforms redeliver within hours or days, and
+    /// Telegram may reuse update ids after a quiet week, so keys must not
+    /// live forever. Returns how many were removed.
+    pub fn prune_inbound(&self, older_than: chrono::Duration, limit: usize) -> Result<usize, UserError> {
+        let cutoff = self.clock.now() - older_than;
+        self.store.write(|tx| {
+            let old: Vec<String> =
+                tx.inbound_records()?.into_iter().filter(|r| r.at < cutoff).take(limit).map(|r| r.key).collect();
+            for key in &old {
+                tx.remove_inbound(key)?;
+            }
+            Ok(old.len())
+        })
+    }
+
+    /// The platform says this identity can't be reached (bot blocked, hard
+    /// bounce). Notices go to the member's other identities until the person
+    /// writes in again.
+    pub fn mark_unreachable(&self, identity: &IdentityKey) -> Result<(), UserError> {
+        self.store.write(|tx| {
+            if let Some(mut found) = tx.identity(identity)?
+                && !found.unreachable
+            {
+                found.unreachable = true;
+                tx.put_identity(&found)?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -370,8 +411,15 @@ impl EngineCore {
 
     /// The member behind an identity; a first contact creates one.
     fn resolve(&self, tx: &WriteTx<'_>, caller: &Caller, now: Timestamp) -> Result<Member, UserError> {
-        if let Some(member) = tx.member_by_identity(&caller.identity)? {
-            return Ok(member);
+        if let Some(mut identity) = tx.identity(&caller.identity)? {
+            // Hearing from someone proves they can be reached again.
+            if identity.unreachable {
+                identity.unreachable = false;
+                tx.put_identity(&identity)?;
+            }
+            if let Some(member) = tx.member(identity.member)? {
+                return Ok(member);
+            }
         }
         let mut roles = std::collections::BTreeSet::from([Role::Member]);
         if caller.admin {
