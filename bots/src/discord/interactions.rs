@@ -132,7 +132,7 @@ async fn personal_invite(shared: &Arc<Shared>, ctx: &Context, user: &User, name:
     let channel = shared.config.invite_channel_id?;
     let max_age = shared.config.invite_max_age_secs;
     match shared.invites.invite_for(&ctx.http, channel, user.id.get(), name, max_age).await {
-        Ok(code) => Some(invites::invite_line(&code)),
+        Ok(code) => Some(invites::invite_line(&shared.renderer, &code)),
         Err(e) => {
             eprintln!("vouch: discord: cannot create an invite: {e}");
             None

@@ -131,8 +131,9 @@ impl Tracker {
 }
 
 /// How the invite is shown under the `code` answer.
-pub(super) fn invite_line(code: &str) -> String {
-    format!("Your personal server invite: https://discord.gg/{code}")
+pub(super) fn invite_line(renderer: &vouch_core::Renderer, code: &str) -> String {
+    let data = serde_json::json!({ "url": format!("https://discord.gg/{code}") });
+    renderer.render(&vouch_core::Reply::new("chat/discord_invite", data), vouch_core::Format::Markdown)
 }
 
 fn save(path: &Path, ledger: &Ledger) -> Result<(), DiscordError> {

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use serde_json::json;
 use teloxide::prelude::Requester;
 use teloxide::types::{ChatId, Message, Update, UpdateKind, User};
-use vouch_core::render::escape_html;
 use vouch_core::{Caller, Format, Reply};
 use vouch_store::IdentityKey;
 
@@ -95,19 +95,16 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
             break;
         }
     }
-    let name = escape_html(&place.user.first_name);
+    let name = place.user.first_name.as_str();
     let note = match result {
-        Ok(()) => format!("{name}, I sent you a DM."),
+        Ok(()) => chat_text(ctx, "chat/sent_dm", json!({ "name": name })),
         Err(SendError::Unreachable(_)) => {
-            let link = deep_link(&ctx.username, "help").unwrap_or_else(|| format!("https://t.me/{}", ctx.username));
-            format!(
-                "{name}, I can't message you yet: open <a href=\"{}\">a chat with me</a>, press Start, then ask again here.",
-                escape_html(&link)
-            )
+            let url = deep_link(&ctx.username, "help").unwrap_or_else(|| format!("https://t.me/{}", ctx.username));
+            chat_text(ctx, "chat/dm_blocked", json!({ "name": name, "url": url }))
         }
         Err(e) => {
             log(ctx, &format!("DM to {}: {e}", place.user.id.0));
-            format!("{name}, I couldn't send you a DM just now; please try again in a minute.")
+            chat_text(ctx, "chat/dm_failed", json!({ "name": name }))
         }
     };
     if let Err(e) = send_html(&ctx.bot, place.chat, &note, Some(place.reply_to)).await {
@@ -123,8 +120,13 @@ fn render(ctx: &Ctx, reply: &Reply) -> String {
         && let Some(code) = reply.data.get("code").and_then(|c| c.as_str())
         && let Some(link) = deep_link(&ctx.username, code)
     {
-        let link = escape_html(&link);
-        text.push_str(&format!("\nTelegram link: <a href=\"{link}\">{link}</a>"));
+        text.push('\n');
+        text.push_str(&chat_text(ctx, "chat/telegram_link", json!({ "url": link })));
     }
     text
+}
+
+/// The adapter's own lines, from templates like every other text.
+fn chat_text(ctx: &Ctx, template: &str, data: serde_json::Value) -> String {
+    ctx.renderer.render(&Reply::new(template, data), Format::Html)
 }
