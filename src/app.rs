@@ -142,7 +142,11 @@ impl App {
                     Ok(texts) => Answer::Texts(texts),
                     Err(e) => Answer::Error(format!("{e:#}")),
                 },
-                Request::Export => match self.store.export() {
+                Request::Ingest { plan } => match crate::ingest::apply(self, &plan) {
+                    Ok(texts) => Answer::Texts(texts),
+                    Err(e) => Answer::Error(format!("{e:#}")),
+                },
+                Request::Export => match self.store.snapshot() {
                     Ok(dump) => Answer::Export(Box::new(dump)),
                     Err(e) => Answer::Error(e.to_string()),
                 },
@@ -174,6 +178,7 @@ impl std::fmt::Display for OpenError {
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Request {
     Say { speaker: Speaker, line: String },
+    Ingest { plan: crate::ingest::Plan },
     Export,
 }
 
@@ -216,6 +221,15 @@ impl Remote {
 
     pub fn say(&mut self, speaker: &Speaker, line: &str) -> anyhow::Result<Vec<String>> {
         match self.call(&Request::Say { speaker: speaker.clone(), line: line.to_string() })? {
+            Answer::Texts(t) => Ok(t),
+            Answer::Error(e) => bail!(e),
+            Answer::Export(_) => bail!("unexpected answer"),
+        }
+    }
+
+    /// Hands an email to the process that holds the data dir.
+    pub fn ingest(&mut self, plan: &crate::ingest::Plan) -> anyhow::Result<Vec<String>> {
+        match self.call(&Request::Ingest { plan: plan.clone() })? {
             Answer::Texts(t) => Ok(t),
             Answer::Error(e) => bail!(e),
             Answer::Export(_) => bail!("unexpected answer"),

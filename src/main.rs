@@ -1,10 +1,12 @@
 //! vouch: the binary. CLI parsing and wiring only; rules live in vouch-core.
 
 mod app;
+mod backup;
 mod chat;
 mod config;
 mod demo;
 mod discord;
+mod ingest;
 mod outbox;
 
 use std::io::Write;
@@ -56,6 +58,12 @@ enum Cmd {
         /// How often the outbox looks for due messages, in milliseconds.
         #[arg(long, default_value_t = 1000)]
         poll_ms: u64,
+        /// Hours between automatic backups in DATA_DIR/backups (0: none).
+        #[arg(long, default_value_t = 24)]
+        backup_hours: u64,
+        /// Automatic backups kept.
+        #[arg(long, default_value_t = 7)]
+        backup_keep: usize,
     },
     /// Walk through the main flows on a temporary data dir.
     Demo,
@@ -67,6 +75,21 @@ enum Cmd {
     },
     /// Load an export into an empty data dir.
     Import { file: PathBuf },
+    /// Take one email on stdin (an MTA pipe). Exit 0 accepted, 65 rejected, 75 try later.
+    Ingest {
+        /// Classify and extract only; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// With --dry-run: print the extraction as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a consistent snapshot (an export), also while `serve` runs.
+    Backup {
+        /// File to write (default: DATA_DIR/backups/vouch-TIMESTAMP.json).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Measure durable throughput and latency on this disk.
     Bench {
         /// Print one JSON object instead of a table.
@@ -118,10 +141,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let speaker = Speaker { identity: Some(who.clone()), name: name.clone() };
             chat::run(config, speaker)
         }
-        Cmd::Serve { poll_ms } => serve(load_config(&cli)?, Duration::from_millis((*poll_ms).max(10))),
+        Cmd::Serve { poll_ms, backup_hours, backup_keep } => serve(
+            load_config(&cli)?,
+            Duration::from_millis((*poll_ms).max(10)),
+            (*backup_hours > 0).then(|| (Duration::from_secs(backup_hours.saturating_mul(3600)), *backup_keep)),
+        ),
         Cmd::Demo => demo::run(),
         Cmd::Export { out } => export(load_config(&cli)?, out.as_deref()),
         Cmd::Import { file } => import(load_config(&cli)?, file),
+        Cmd::Ingest { dry_run, json } => Ok(ingest::run(load_config(&cli), *dry_run, *json)),
+        Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Bench { json, seconds, clients, dir } => {
             let opts = vouch_bench::BenchOptions { dir: dir.clone(), seconds: *seconds, clients: *clients };
             let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
@@ -150,7 +179,7 @@ fn quote(arg: &str) -> String {
     if arg.chars().any(char::is_whitespace) && !arg.contains('"') { format!("\"{arg}\"") } else { arg.to_string() }
 }
 
-fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
+fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> anyhow::Result<ExitCode> {
     let frontends = config.frontends();
     let mail = vouch_mailer::MailConfig {
         from: config.mail_from(),
@@ -215,11 +244,16 @@ fn serve(config: Config, poll: Duration) -> anyhow::Result<ExitCode> {
             })
         });
         let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
+        let backups =
+            backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
         let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
         shutdown_signal().await;
         let _ = stop.send(true);
         let _ = worker.await;
         let _ = housekeeping.await;
+        if let Some(backups) = backups {
+            let _ = backups.await;
+        }
         if let Some(telegram) = telegram {
             let _ = telegram.await;
         }

@@ -167,7 +167,7 @@ async fn discord_members_refer_through_slash_commands_and_invites() {
     assert!(ephemeral(&code_answer), "personal data is ephemeral: {code_answer}");
     let text = content(&code_answer);
     // Inside a code span the code is literal: no markdown escapes.
-    let code = find_code(&text);
+    let code = find_code(text);
     assert!(text.contains("https://discord.gg/inv"), "personal invite: {text}");
     assert_eq!(code_answer["allowed_mentions"]["parse"], json!([]), "{code_answer}");
 

@@ -2,6 +2,7 @@
 //! permissions and rules, and rendering. No network IO; time and randomness
 //! come through ports.
 
+pub mod abuse;
 pub mod catalog;
 pub mod command;
 pub mod engine;

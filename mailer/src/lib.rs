@@ -1,7 +1,8 @@
 //! vouch-mailer: outbound mail (lettre) — SMTP when configured, otherwise a
-//! maildir under the data dir. Inbound parsing arrives with the email
-//! frontend.
+//! maildir under the data dir — and inbound parsing and classification
+//! (mail-parser) for the email frontend.
 
+pub mod inbound;
 mod outbound;
 
 pub use outbound::{MailConfig, Mailer, OutgoingMail, SendError};

@@ -192,6 +192,28 @@ impl Store {
         self.group.wait_durable(seq, || self.commit_pending(), &self.db)
     }
 
+    /// A consistent export while commands run: the pending batch is moved
+    /// into sled and every tree is read under the writer lock, so the dump is
+    /// the state after one command and before the next (a plain
+    /// [`Store::export`] reads tree by tree and can see half a command).
+    /// Returns once everything in the dump is durable. Commands wait while
+    /// the trees are read.
+    pub fn snapshot(&self) -> Result<Dump, StoreError> {
+        let (dump, seq) = {
+            let mut pending = self.lock_writer();
+            // Same move as a group-commit leader's; the next leader's flush
+            // (or ours below) covers it.
+            write::commit(self, &mut pending)?;
+            (self.export()?, pending.last_seq())
+        };
+        if seq == 0 {
+            self.group.flush_now(&self.db)?
+        } else {
+            self.durable(seq)?
+        }
+        Ok(dump)
+    }
+
     /// How many flushes ran, and how many write commands they covered.
     pub fn flush_stats(&self) -> (u64, u64) {
         (self.group.flushes(), self.lock_writer().last_seq())

@@ -128,3 +128,16 @@ fn values_carry_a_codec_version() {
     store.tree(TreeName::Members).insert(MemberId(9).to_key(), &[7u8, b'{', b'}'][..]).expect("raw insert");
     assert!(matches!(store.member(MemberId(9)), Err(StoreError::Corrupt(_))));
 }
+
+#[test]
+fn a_snapshot_includes_applied_commands_and_makes_them_durable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    // Applied but not yet committed: still in the pending batch.
+    let (_, seq) = store.apply(|tx| member(tx, "alice")).expect("apply");
+    let dump = store.snapshot().expect("snapshot");
+    assert_eq!(dump.members.len(), 1);
+    assert_eq!(dump, store.export().expect("export"));
+    // The snapshot's flush covers the command, so waiting returns at once.
+    store.durable(seq.expect("a write has a sequence number")).expect("durable");
+}

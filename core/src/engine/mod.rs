@@ -3,6 +3,7 @@
 
 mod executor;
 mod invites;
+mod mail;
 mod members;
 mod programs;
 mod referrals;
@@ -347,14 +348,9 @@ impl Engine {
         dedupe_key: Option<&str>,
     ) -> Result<Response, UserError> {
         let now = self.clock.now();
-        let guesses_code = matches!(cmd, Command::Redeem { .. } | Command::Link { code: Some(_) });
-        if guesses_code && !caller.admin {
-            self.limiter.check_guesses(&caller.identity, now)?;
-        }
+        self.check_guess_limit(caller, &cmd, now)?;
         let result = self.run(caller, spec, cmd, dedupe_key);
-        if let Err(UserError::UnknownCode { .. } | UserError::MalformedCode { .. } | UserError::LinkInvalid) = &result {
-            self.limiter.record_failed_guess(&caller.identity, now);
-        }
+        self.count_failed_guess(caller, &result, now);
         let (outcome, duplicate) = result?;
         let mut replies = outcome.replies;
         if spec.private {
@@ -387,26 +383,59 @@ impl EngineCore {
         dedupe_key: Option<&str>,
     ) -> Result<((Outcome, bool), Option<u64>), UserError> {
         let now = self.clock.now();
-        self.store.apply(|tx| {
-            if let Some(key) = dedupe_key
-                && let Some(seen) = tx.inbound(key)?
-            {
-                let outcome: Outcome = serde_json::from_value(seen.outcome).unwrap_or_default();
-                return Ok((outcome, true));
+        self.store.apply(|tx| self.run_in(tx, caller, spec, cmd, dedupe_key, now, false))
+    }
+
+    /// One command inside a transaction: a redelivery returns the first
+    /// answer; otherwise resolve the caller, check the role, run the rules
+    /// and remember the answer under the dedupe key. With `mail_replies`
+    /// each reply is also queued as mail to the caller (email has no
+    /// session to answer in), in the same transaction.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run_in(
+        &self,
+        tx: &WriteTx<'_>,
+        caller: &Caller,
+        spec: &'static CommandSpec,
+        cmd: Command,
+        dedupe_key: Option<&str>,
+        now: Timestamp,
+        mail_replies: bool,
+    ) -> Result<(Outcome, bool), UserError> {
+        if let Some(key) = dedupe_key
+            && let Some(seen) = tx.inbound(key)?
+        {
+            let outcome: Outcome = serde_json::from_value(seen.outcome).unwrap_or_default();
+            return Ok((outcome, true));
+        }
+        let me = self.resolve(tx, caller, now)?;
+        if !caller.admin && !me.has_role(spec.role) {
+            return Err(UserError::NotAllowed { command: spec.name, needed: spec.role });
+        }
+        let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new() };
+        let mut outcome = self.dispatch(&mut cx, cmd)?;
+        if mail_replies {
+            for reply in &outcome.replies {
+                cx.notify_identity(caller.identity.clone(), &reply.template, reply.data.clone())?;
             }
-            let me = self.resolve(tx, caller, now)?;
-            if !caller.admin && !me.has_role(spec.role) {
-                return Err(UserError::NotAllowed { command: spec.name, needed: spec.role });
-            }
-            let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new() };
-            let mut outcome = self.dispatch(&mut cx, cmd)?;
-            outcome.effects.append(&mut cx.effects);
-            if let Some(key) = dedupe_key {
-                let stored = serde_json::to_value(&outcome).map_err(|e| UserError::Internal(e.to_string()))?;
-                tx.put_inbound(&InboundRecord { key: key.to_string(), at: now, outcome: stored })?;
-            }
-            Ok((outcome, false))
-        })
+        }
+        outcome.effects.append(&mut cx.effects);
+        if let Some(key) = dedupe_key {
+            remember(tx, key, now, &outcome)?;
+        }
+        Ok((outcome, false))
+    }
+
+    /// Wrong codes are counted per identity: guessing stays hopeless.
+    pub(super) fn check_guess_limit(&self, caller: &Caller, cmd: &Command, now: Timestamp) -> Result<(), UserError> {
+        let guesses_code = matches!(cmd, Command::Redeem { .. } | Command::Link { code: Some(_) });
+        if guesses_code && !caller.admin { self.limiter.check_guesses(&caller.identity, now) } else { Ok(()) }
+    }
+
+    pub(super) fn count_failed_guess<T>(&self, caller: &Caller, result: &Result<T, UserError>, now: Timestamp) {
+        if let Err(UserError::UnknownCode { .. } | UserError::MalformedCode { .. } | UserError::LinkInvalid) = result {
+            self.limiter.record_failed_guess(&caller.identity, now);
+        }
     }
 
     /// The member behind an identity; a first contact creates one.
@@ -474,6 +503,13 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Role { .. } => "role",
         Command::Report { .. } => "report",
     }
+}
+
+/// Stores the answer to an inbound delivery so a redelivery repeats it.
+pub(super) fn remember(tx: &WriteTx<'_>, key: &str, at: Timestamp, outcome: &Outcome) -> Result<(), UserError> {
+    let stored = serde_json::to_value(outcome).map_err(|e| UserError::Internal(e.to_string()))?;
+    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored })?;
+    Ok(())
 }
 
 /// The core has no logger dependency; internal errors go to stderr, which

@@ -1,0 +1,107 @@
+//! Alt-account signals from email addresses: the same inbox under another
+//! spelling (`+alias`, Gmail's ignored dots) and throwaway domains. Pure
+//! functions for the engine's flows to consult; a match is a reason to look
+//! closer (hold a reward for review), not proof of abuse.
+
+use vouch_store::EmailAddress;
+
+/// Domains whose mail all lands in one Gmail inbox, which ignores dots in
+/// the local part.
+const GMAIL_DOMAINS: &[&str] = &["gmail.com", "googlemail.com"];
+
+/// Well-known disposable-mailbox services. Deliberately short: a handful of
+/// services make up most throwaway sign-ups; subdomains match too.
+const DISPOSABLE_DOMAINS: &[&str] = &[
+    "10minutemail.com",
+    "discard.email",
+    "dispostable.com",
+    "emailondeck.com",
+    "fakeinbox.com",
+    "getnada.com",
+    "grr.la",
+    "guerrillamail.com",
+    "guerrillamail.net",
+    "mailinator.com",
+    "maildrop.cc",
+    "mailnesia.com",
+    "mintemail.com",
+    "mohmal.com",
+    "sharklasers.com",
+    "spam4.me",
+    "temp-mail.org",
+    "tempmail.com",
+    "throwawaymail.com",
+    "trashmail.com",
+    "yopmail.com",
+];
+
+/// A key equal for every spelling of one inbox: lowercase (already so in
+/// [`EmailAddress`]), without a `+tag`, and for Gmail without dots and with
+/// `googlemail.com` read as `gmail.com`. For comparing, not for sending:
+/// `+tag` is stripped for every domain, since the big providers all deliver
+/// plus-addressed mail to the base inbox and a false match only asks for a
+/// second look.
+pub fn mailbox_key(email: &EmailAddress) -> String {
+    let (local, domain) = email.as_str().rsplit_once('@').unwrap_or((email.as_str(), ""));
+    let local = local.split_once('+').map_or(local, |(base, _)| base);
+    if GMAIL_DOMAINS.contains(&domain) {
+        format!("{}@gmail.com", local.replace('.', ""))
+    } else {
+        format!("{local}@{domain}")
+    }
+}
+
+/// True when both addresses reach the same inbox (see [`mailbox_key`]).
+pub fn same_mailbox(a: &EmailAddress, b: &EmailAddress) -> bool {
+    mailbox_key(a) == mailbox_key(b)
+}
+
+/// True for an address at a known disposable-mailbox service or one of its
+/// subdomains.
+pub fn is_disposable(email: &EmailAddress) -> bool {
+    let domain = email.as_str().rsplit_once('@').map_or("", |(_, d)| d);
+    let domain = domain.trim_end_matches('.');
+    DISPOSABLE_DOMAINS
+        .iter()
+        .any(|d| domain == *d || domain.strip_suffix(d).is_some_and(|prefix| prefix.ends_with('.')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email(s: &str) -> EmailAddress {
+        EmailAddress::parse(s).expect("valid test address")
+    }
+
+    #[test]
+    fn gmail_dots_case_plus_tags_and_googlemail_are_one_inbox() {
+        let base = email("johnsmith@gmail.com");
+        for alias in ["John.Smith@gmail.com", "j.o.h.n.smith+promo@googlemail.com", "johnsmith+a+b@GMAIL.com"] {
+            assert!(same_mailbox(&base, &email(alias)), "{alias}");
+        }
+        assert_eq!(mailbox_key(&email("J.Smith+x@googlemail.com")), "jsmith@gmail.com");
+    }
+
+    #[test]
+    fn dots_matter_outside_gmail_but_plus_tags_do_not() {
+        assert!(!same_mailbox(&email("john.smith@example.com"), &email("johnsmith@example.com")));
+        assert!(same_mailbox(&email("ann+vouch@fastmail.com"), &email("ann@fastmail.com")));
+        assert!(!same_mailbox(&email("ann@example.com"), &email("ann@example.org")));
+    }
+
+    #[test]
+    fn an_address_that_is_all_tag_still_has_a_key() {
+        assert_eq!(mailbox_key(&email("+tag@example.com")), "@example.com");
+    }
+
+    #[test]
+    fn disposable_domains_and_their_subdomains_are_flagged() {
+        assert!(is_disposable(&email("x@mailinator.com")));
+        assert!(is_disposable(&email("x@eu.mailinator.com")));
+        assert!(is_disposable(&email("x@YOPMAIL.com")));
+        assert!(!is_disposable(&email("x@notmailinator.com")));
+        assert!(!is_disposable(&email("x@gmail.com")));
+        assert!(!is_disposable(&email("x@mailinator.com.example.org")));
+    }
+}

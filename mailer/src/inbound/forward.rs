@@ -1,0 +1,213 @@
+//! Finding a forwarded message inside a body: the marker line clients put
+//! above it ("---------- Forwarded message ---------", "Begin forwarded
+//! message:", "-----Original Message-----", in many languages) and the
+//! header block under it, or an Outlook `From:/Sent:/To:/Subject:` block
+//! with no marker at all.
+
+use super::Person;
+
+/// Marker lines, lowercased; matched as substrings of a lowercased line.
+const MARKERS: &[&str] = &[
+    "forwarded message",
+    "original message",
+    "begin forwarded message",
+    "anfang der weitergeleiteten nachricht",
+    "début du message réexpédié",
+    "inicio del mensaje reenviado",
+    "начало переадресованного сообщения",
+    "weitergeleitete nachricht",
+    "ursprüngliche nachricht",
+    "message transféré",
+    "message d'origine",
+    "mensaje reenviado",
+    "mensaje original",
+    "пересылаемое сообщение",
+    "пересланное сообщение",
+    "исходное сообщение",
+    "mesaj redirecționat",
+    "mesaj redirecţionat",
+    "mesaj transmis",
+    "mesaj original",
+    "رسالة مُعاد توجيهها",
+    "رسالة معاد توجيهها",
+    "الرسالة الأصلية",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Field {
+    From,
+    To,
+    Cc,
+    Subject,
+    Date,
+}
+
+/// Header names in forward blocks, lowercased, without the colon.
+const FIELDS: &[(&str, Field)] = &[
+    ("from", Field::From),
+    ("von", Field::From),
+    ("de", Field::From),
+    ("de la", Field::From),
+    ("от", Field::From),
+    ("من", Field::From),
+    ("to", Field::To),
+    ("an", Field::To),
+    ("à", Field::To),
+    ("para", Field::To),
+    ("кому", Field::To),
+    ("către", Field::To),
+    ("catre", Field::To),
+    ("إلى", Field::To),
+    ("cc", Field::Cc),
+    ("копия", Field::Cc),
+    ("نسخة", Field::Cc),
+    ("subject", Field::Subject),
+    ("betreff", Field::Subject),
+    ("objet", Field::Subject),
+    ("asunto", Field::Subject),
+    ("тема", Field::Subject),
+    ("subiect", Field::Subject),
+    ("الموضوع", Field::Subject),
+    ("date", Field::Date),
+    ("sent", Field::Date),
+    ("datum", Field::Date),
+    ("gesendet", Field::Date),
+    ("envoyé", Field::Date),
+    ("envoyé le", Field::Date),
+    ("fecha", Field::Date),
+    ("enviado", Field::Date),
+    ("enviado el", Field::Date),
+    ("дата", Field::Date),
+    ("отправлено", Field::Date),
+    ("trimis", Field::Date),
+    ("dată", Field::Date),
+    ("data", Field::Date),
+    ("التاريخ", Field::Date),
+    ("تم الإرسال", Field::Date),
+];
+
+/// A forward found in a body: the header block's fields and the text the
+/// introducer wrote above it.
+#[derive(Debug, Default)]
+pub struct InlineForward {
+    pub marker: String,
+    pub from: Option<Person>,
+    pub to: Vec<Person>,
+    pub subject: Option<String>,
+    pub date: Option<String>,
+    pub note: String,
+}
+
+/// Looks for the first forward block in `body`.
+pub fn find(body: &str) -> Option<InlineForward> {
+    let lines: Vec<&str> = body.lines().collect();
+    for (i, raw) in lines.iter().enumerate() {
+        let line = unquote(raw);
+        let lower = line.to_lowercase();
+        let is_marker = MARKERS.iter().any(|m| lower.contains(m)) && line.chars().count() < 100;
+        // Outlook puts a bare header block under a rule, or none at all.
+        let is_outlook_block = field_of(line).is_some_and(|(f, _)| f == Field::From) && block_has_subject(&lines[i..]);
+        if !is_marker && !is_outlook_block {
+            continue;
+        }
+        let start = if is_marker { i + 1 } else { i };
+        let mut found = parse_block(&lines[start..]);
+        if found.from.is_none() && found.subject.is_none() {
+            continue;
+        }
+        found.marker = if is_marker { trim_rule(line).to_string() } else { "Outlook header block".to_string() };
+        found.note = note_above(&lines[..i]);
+        return Some(found);
+    }
+    None
+}
+
+/// Whether an Outlook-style block starting here names a subject within a
+/// few lines (so a "From:" in prose is not mistaken for one).
+fn block_has_subject(lines: &[&str]) -> bool {
+    lines.iter().take(8).any(|l| field_of(unquote(l)).is_some_and(|(f, _)| f == Field::Subject))
+}
+
+fn parse_block(lines: &[&str]) -> InlineForward {
+    let mut found = InlineForward::default();
+    let mut seen_any = false;
+    for raw in lines.iter().take(20) {
+        let line = unquote(raw);
+        if line.is_empty() {
+            if seen_any {
+                break;
+            }
+            continue;
+        }
+        let Some((field, value)) = field_of(line) else {
+            if seen_any {
+                break;
+            }
+            continue;
+        };
+        seen_any = true;
+        match field {
+            Field::From if found.from.is_none() => found.from = parse_person(value),
+            Field::To | Field::Cc => found.to.extend(value.split([',', ';']).filter_map(parse_person)),
+            Field::Subject if found.subject.is_none() => found.subject = Some(value.to_string()),
+            Field::Date if found.date.is_none() => found.date = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// `From: Jane <jane@x>` → (From, "Jane <jane@x>"). Tolerates French
+/// spacing ("De :"), bold from HTML ("*From:*") and no-break spaces.
+fn field_of(line: &str) -> Option<(Field, &str)> {
+    let (key, value) = line.split_once(':')?;
+    let key = key.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}').to_lowercase();
+    let field = FIELDS.iter().find(|(name, _)| *name == key)?.1;
+    let value = value.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}');
+    Some((field, value))
+}
+
+/// Strips reply quoting ("> ") and surrounding space.
+fn unquote(line: &str) -> &str {
+    line.trim_start_matches(|c: char| c == '>' || c.is_whitespace()).trim_end()
+}
+
+fn trim_rule(line: &str) -> &str {
+    line.trim_matches(|c: char| c == '-' || c == '_' || c == '=' || c.is_whitespace())
+}
+
+/// The introducer's own words above the forward, without the attribution
+/// line and rules, capped.
+fn note_above(lines: &[&str]) -> String {
+    let kept: Vec<&str> = lines
+        .iter()
+        .map(|l| l.trim_end())
+        .filter(|l| !l.chars().all(|c| c == '_' || c == '-' || c.is_whitespace()) || l.is_empty())
+        .collect();
+    let text = kept.join("\n");
+    let text = text.trim();
+    let mut out: String = text.chars().take(2000).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// `Jane Doe <jane@x>`, `"Doe, Jane" <jane@x>`, `Jane [mailto:jane@x]`,
+/// `jane@x`: the name and address, or None without an address.
+pub fn parse_person(value: &str) -> Option<Person> {
+    let value = value.trim();
+    let (name, email) = if let Some(open) = value.rfind('<') {
+        let close = value[open..].find('>').map_or(value.len(), |c| open + c);
+        (&value[..open], &value[open + 1..close])
+    } else if let Some(open) = value.find("[mailto:") {
+        let close = value[open..].find(']').map_or(value.len(), |c| open + c);
+        (&value[..open], &value[open + 8..close])
+    } else if let Some(word) = value.split_whitespace().find(|w| w.contains('@')) {
+        let email = word.trim_matches(|c: char| matches!(c, '(' | ')' | '"' | '\'' | ',' | ';'));
+        (value.split(word).next().unwrap_or_default(), email)
+    } else {
+        return None;
+    };
+    Person::new(name, email)
+}

@@ -1,0 +1,447 @@
+//! Inbound mail: parse one RFC 5322 message (mail-parser) and say what it
+//! is — an introduction, a command, a reply to vouch, a bounce — and who
+//! and what it is about. No business rules: the engine decides what an
+//! introduction or a command does.
+
+mod forward;
+
+use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use vouch_store::EmailAddress;
+
+pub use forward::parse_person;
+
+/// Bounds on what one message may cost to look at.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    pub max_bytes: usize,
+    pub max_header_bytes: usize,
+    pub max_parts: usize,
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { max_bytes: 10 * 1024 * 1024, max_header_bytes: 256 * 1024, max_parts: 100, max_depth: 10 }
+    }
+}
+
+/// What the classifier needs to know about this deployment.
+#[derive(Clone, Debug, Default)]
+pub struct InboundConfig {
+    /// vouch's own address: never a prospect; in CC it marks an introduction.
+    pub inbox: Option<EmailAddress>,
+    pub limits: Limits,
+}
+
+/// Why a message was refused before classification.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InboundError {
+    #[error("message is {size} bytes; the limit is {limit}")]
+    TooLarge { size: usize, limit: usize },
+    #[error("message headers are {size} bytes; the limit is {limit}")]
+    HeadersTooLarge { size: usize, limit: usize },
+    #[error("message has {count} MIME parts; the limit is {limit}")]
+    TooManyParts { count: usize, limit: usize },
+    #[error("message nests MIME parts {depth} deep; the limit is {limit}")]
+    TooDeep { depth: usize, limit: usize },
+    #[error("not an RFC 5322 message")]
+    Unparseable,
+    #[error("message has no usable From address")]
+    NoSender,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Introduction,
+    Command,
+    Reply,
+    Bounce,
+    Ignored,
+}
+
+/// A name and a parsed, lowercased address. Names are cleaned of control
+/// characters, angle brackets and quotes (no header injection downstream).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub name: String,
+    pub email: String,
+}
+
+impl Person {
+    pub fn new(name: &str, email: &str) -> Option<Self> {
+        let email = EmailAddress::parse(email).ok()?;
+        let local = email.as_str().split('@').next().unwrap_or_default().to_string();
+        Some(Self { name: clean(name, 64, &local), email: email.as_str().to_string() })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Forwarded {
+    pub from: Person,
+    pub subject: Option<String>,
+    pub date: Option<String>,
+}
+
+/// Everything taken from one message; `--dry-run --json` prints it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Extraction {
+    pub kind: Kind,
+    pub introducer: Person,
+    pub forwarded: Option<Forwarded>,
+    pub prospects: Vec<Person>,
+    pub note: String,
+    pub command: Option<String>,
+    pub reasons: Vec<String>,
+    /// Stable per message: `email:<Message-ID>`, or a content hash.
+    #[serde(skip)]
+    pub dedupe_key: String,
+}
+
+/// Trims, drops control characters (CR/LF included) and the characters
+/// that would let a name smuggle an address or header; caps the length.
+pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
+    let kept: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .filter(|c| !matches!(c, '<' | '>' | '"' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+        .collect();
+    let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+    let kept = kept.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
+    let out: String = kept.chars().take(max_chars).collect();
+    if out.is_empty() { fallback.to_string() } else { out }
+}
+
+/// Words that mark a CC introduction, lowercased.
+const INTRO_WORDS: &[&str] = &[
+    "meet ",
+    "introduc",
+    "intro ",
+    "intro:",
+    "connect you",
+    "vorstellen",
+    "bekannt machen",
+    "présenter",
+    "je te présente",
+    "je vous présente",
+    "te presento",
+    "les presento",
+    "presentar",
+    "познакомьтесь",
+    "познакомить",
+    "знакомьтесь",
+    "vă prezint",
+    "iti prezint",
+    "îți prezint",
+    "أقدم لك",
+    "أعرفك",
+];
+
+/// Subject starts of automatic replies, lowercased.
+const AUTO_SUBJECTS: &[&str] = &[
+    "out of office",
+    "automatic reply",
+    "auto:",
+    "autoreply",
+    "auto-reply",
+    "vacation",
+    "abwesenheitsnotiz",
+    "automatische antwort",
+    "réponse automatique",
+    "absence",
+    "respuesta automática",
+    "fuera de la oficina",
+    "автоответ",
+    "răspuns automat",
+    "رد تلقائي",
+    "undeliverable",
+    "delivery status notification",
+    "mail delivery failed",
+    "returned mail",
+];
+
+/// Parses and classifies one message.
+pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, InboundError> {
+    let limits = config.limits;
+    if raw.len() > limits.max_bytes {
+        return Err(InboundError::TooLarge { size: raw.len(), limit: limits.max_bytes });
+    }
+    let header_len = header_section_len(raw);
+    if header_len > limits.max_header_bytes {
+        return Err(InboundError::HeadersTooLarge { size: header_len, limit: limits.max_header_bytes });
+    }
+    let message = MessageParser::default().parse(raw).ok_or(InboundError::Unparseable)?;
+    check_shape(&message, &limits)?;
+
+    let introducer = message.from().and_then(first_person).ok_or(InboundError::NoSender)?;
+    let dedupe_key = match message.message_id().map(|id| clean(id, 200, "")).filter(|id| !id.is_empty()) {
+        Some(id) => format!("email:<{id}>"),
+        None => format!("email:sha256:{}", hex(&Sha256::digest(raw))),
+    };
+    let subject = clean(message.subject().unwrap_or_default(), 200, "");
+    let body = body_text(&message);
+    let mut out = Extraction {
+        kind: Kind::Ignored,
+        introducer,
+        forwarded: None,
+        prospects: Vec::new(),
+        note: String::new(),
+        command: None,
+        reasons: Vec::new(),
+        dedupe_key,
+    };
+    let not_us = |p: &Person, introducer: &Person| {
+        p.email != introducer.email && config.inbox.as_ref().is_none_or(|inbox| inbox.as_str() != p.email)
+    };
+
+    if let Some(why) = automatic(&message, &subject) {
+        out.kind = Kind::Bounce;
+        out.reasons.push(why);
+        return Ok(out);
+    }
+    if let Some(id) = vouch_thread(&message) {
+        out.kind = Kind::Reply;
+        out.reasons.push(format!("In-Reply-To/References names vouch message {id}"));
+        out.command = first_line(&body).map(|l| clean(l, 200, ""));
+        return Ok(out);
+    }
+
+    // A forward: attached message/rfc822 first, then an inline block.
+    let attached = message.parts.iter().find_map(|p| match &p.body {
+        PartType::Message(inner) => Some(inner),
+        _ => None,
+    });
+    let forward = if let Some(inner) = attached {
+        inner.from().and_then(first_person).map(|from| {
+            let to: Vec<Person> = inner.to().into_iter().chain(inner.cc()).flat_map(people).collect();
+            let subject = inner.subject().map(|s| clean(s, 200, ""));
+            let date = inner.date().map(|d| d.to_rfc3339());
+            ("attached message/rfc822".to_string(), Forwarded { from, subject, date }, to, body.trim().to_string())
+        })
+    } else {
+        forward::find(&body).and_then(|f| {
+            let from = f.from?;
+            let fwd = Forwarded {
+                from,
+                subject: f.subject.map(|s| clean(&s, 200, "")),
+                date: f.date.map(|d| clean(&d, 100, "")),
+            };
+            Some((format!("inline forward block \"{}\"", clean(&f.marker, 60, "")), fwd, f.to, f.note))
+        })
+    };
+    if let Some((how, fwd, fwd_to, note)) = forward {
+        out.reasons.push(format!("forwarded message found: {how}"));
+        // Forwarding one's own mail to the prospect: the prospect is its recipient.
+        let candidates = if fwd.from.email == out.introducer.email {
+            out.reasons.push("the forwarded message is the introducer's own; prospects are its recipients".into());
+            fwd_to
+        } else {
+            vec![fwd.from.clone()]
+        };
+        out.prospects = dedup(candidates.into_iter().filter(|p| not_us(p, &out.introducer)).collect());
+        out.note = clean_note(&note);
+        out.forwarded = Some(fwd);
+        out.kind = if out.prospects.is_empty() { Kind::Ignored } else { Kind::Introduction };
+        if out.prospects.is_empty() {
+            out.reasons.push("no prospect address other than the introducer's and vouch's".into());
+        }
+        return Ok(out);
+    }
+
+    // A CC introduction: vouch copied, someone else addressed, intro words.
+    let recipients: Vec<Person> = message.to().into_iter().chain(message.cc()).flat_map(people).collect();
+    let vouch_copied = config.inbox.as_ref().is_some_and(|inbox| recipients.iter().any(|p| p.email == inbox.as_str()));
+    let others: Vec<Person> = dedup(recipients.into_iter().filter(|p| not_us(p, &out.introducer)).collect());
+    let text = format!("{subject}\n{body}").to_lowercase();
+    let intro_word = INTRO_WORDS.iter().find(|w| text.contains(*w));
+    if vouch_copied && !others.is_empty() {
+        if let Some(word) = intro_word {
+            out.kind = Kind::Introduction;
+            out.reasons.push("vouch's inbox is a recipient alongside the prospect".into());
+            out.reasons.push(format!("introduction wording: \"{}\"", word.trim()));
+            out.prospects = others;
+            out.note = clean_note(&body);
+            return Ok(out);
+        }
+        out.reasons.push("vouch copied with others, but no introduction wording".into());
+    }
+
+    if let Some((line, from)) = command_line(&subject, &body) {
+        out.kind = Kind::Command;
+        out.reasons.push(format!("{from} starts with a catalog command"));
+        out.command = Some(line);
+        return Ok(out);
+    }
+    out.reasons.push("no forward, CC introduction, command or vouch thread found".into());
+    Ok(out)
+}
+
+/// Bytes before the first empty line (the header section).
+fn header_section_len(raw: &[u8]) -> usize {
+    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n");
+    let lf = raw.windows(2).position(|w| w == b"\n\n");
+    match (crlf, lf) {
+        (Some(a), Some(b)) => a.min(b),
+        (Some(a), None) | (None, Some(a)) => a,
+        (None, None) => raw.len(),
+    }
+}
+
+/// Counts parts and nesting, nested messages included, without recursion.
+fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<(), InboundError> {
+    let mut count = 0usize;
+    let mut stack: Vec<(&mail_parser::Message<'_>, usize, usize)> = vec![(message, 0, 1)];
+    while let Some((msg, part, depth)) = stack.pop() {
+        if depth > limits.max_depth {
+            return Err(InboundError::TooDeep { depth, limit: limits.max_depth });
+        }
+        count += 1;
+        if count > limits.max_parts {
+            return Err(InboundError::TooManyParts { count, limit: limits.max_parts });
+        }
+        match msg.parts.get(part).map(|p| &p.body) {
+            Some(PartType::Multipart(children)) => {
+                stack.extend(children.iter().map(|c| (msg, *c as usize, depth + 1)));
+            }
+            Some(PartType::Message(inner)) => stack.push((inner, 0, depth + 1)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Why this message was sent by a machine, if it was.
+fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
+    for (name, value) in message.headers_raw() {
+        let value = value.trim().to_ascii_lowercase();
+        match name.to_ascii_lowercase().as_str() {
+            "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
+            "x-autoreply" | "x-autorespond" => return Some(format!("{name} header")),
+            "precedence" if matches!(value.as_str(), "auto_reply" | "junk") => {
+                return Some(format!("Precedence: {value}"));
+            }
+            "return-path" if value.replace(' ', "") == "<>" => return Some("Return-Path <> (null sender)".into()),
+            _ => {}
+        }
+    }
+    if let Some(ct) = message.root_part().content_type()
+        && ct.ctype().eq_ignore_ascii_case("multipart")
+        && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
+    {
+        return Some("multipart/report (delivery status notification)".into());
+    }
+    let lower = subject.to_lowercase();
+    AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
+}
+
+/// The vouch Message-ID this message answers, from In-Reply-To or References.
+fn vouch_thread(message: &mail_parser::Message<'_>) -> Option<String> {
+    let ids = message.in_reply_to().as_text_list().into_iter().flatten();
+    let refs = message.references().as_text_list().into_iter().flatten();
+    let single = [message.in_reply_to().as_text(), message.references().as_text()];
+    ids.chain(refs).map(|c| c.as_ref()).chain(single.into_iter().flatten()).find_map(|id| {
+        let id = id.trim().trim_matches(|c| c == '<' || c == '>');
+        let (local, domain) = id.split_once('@')?;
+        let n = local.strip_prefix("vouch.outbox.")?;
+        (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !domain.is_empty())
+            .then(|| format!("<{}>", clean(id, 200, "")))
+    })
+}
+
+/// A command from the subject (after Re:/Fwd:) or the first body line.
+fn command_line(subject: &str, body: &str) -> Option<(String, &'static str)> {
+    let subject = strip_prefixes(subject);
+    if is_command(subject) {
+        return Some((clean(subject, 200, ""), "the subject"));
+    }
+    let line = first_line(body)?;
+    (line.chars().count() <= 80 && is_command(line)).then(|| (clean(line, 200, ""), "the first body line"))
+}
+
+fn is_command(line: &str) -> bool {
+    line.split_whitespace().next().and_then(vouch_core::catalog::find).is_some()
+}
+
+fn strip_prefixes(subject: &str) -> &str {
+    let mut s = subject.trim();
+    loop {
+        let lower = s.to_lowercase();
+        let Some(p) = ["re:", "fwd:", "fw:", "aw:", "wg:", "tr:", "rv:", "отв:"].iter().find(|p| lower.starts_with(*p))
+        else {
+            return s;
+        };
+        s = s[p.len()..].trim_start();
+    }
+}
+
+fn first_line(body: &str) -> Option<&str> {
+    body.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('>'))
+}
+
+fn clean_note(text: &str) -> String {
+    // Mobile clients' signatures say nothing about the prospect.
+    let lines: Vec<String> =
+        text.lines().map(|l| clean(l, 500, "")).filter(|l| !l.to_lowercase().starts_with("sent from my ")).collect();
+    let joined = lines.join("\n");
+    let trimmed = joined.trim();
+    trimmed.chars().take(2000).collect()
+}
+
+fn first_person(address: &Address<'_>) -> Option<Person> {
+    people(address).into_iter().next()
+}
+
+fn people(address: &Address<'_>) -> Vec<Person> {
+    address.iter().filter_map(|a| Person::new(a.name().unwrap_or_default(), a.address()?)).collect()
+}
+
+fn dedup(people: Vec<Person>) -> Vec<Person> {
+    let mut out: Vec<Person> = Vec::new();
+    for p in people {
+        if !out.iter().any(|o| o.email == p.email) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The first text body; HTML-only mail is turned into text with line
+/// breaks at block elements (mail-parser's own conversion breaks only at
+/// `<br>` and `</p>`, which would glue an Outlook header block to the note).
+fn body_text(message: &mail_parser::Message<'_>) -> String {
+    match message.text_part(0).map(|p| &p.body) {
+        Some(PartType::Text(text)) => text.to_string(),
+        Some(PartType::Html(html)) => mail_parser::decoders::html::html_to_text(&break_blocks(html)),
+        _ => String::new(),
+    }
+}
+
+fn break_blocks(html: &str) -> String {
+    const BLOCKS: &[&str] = &["div", "p", "hr", "tr", "li", "blockquote", "table", "h1", "h2", "h3", "h4"];
+    // ASCII lowercasing keeps byte offsets, so indexes into `lower` fit `html`.
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut from = 0;
+    while let Some(offset) = lower[from..].find('<') {
+        let at = from + offset;
+        out.push_str(&html[from..at]);
+        let tag = lower[at + 1..].trim_start_matches('/');
+        let is_block = BLOCKS.iter().any(|b| {
+            tag.strip_prefix(b)
+                .is_some_and(|rest| rest.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()))
+        });
+        if is_block {
+            out.push_str("<br>");
+        }
+        out.push('<');
+        from = at + 1;
+    }
+    out.push_str(&html[from..]);
+    out
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

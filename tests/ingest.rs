@@ -1,0 +1,167 @@
+//! End to end: `vouch ingest` as an MTA pipe runs it — real binary, real
+//! data dir — then the admin CLI and `vouch serve`'s outbox see the result.
+//! Nothing sleeps: waits poll a condition with a deadline.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn vouch(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    for (key, _) in std::env::vars() {
+        if key.starts_with("VOUCH_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("VOUCH_DATA_DIR", dir.join("data"))
+        .env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
+        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
+        .current_dir(dir);
+    cmd
+}
+
+fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = vouch(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn vouch");
+    match child.stdin.take().expect("stdin").write_all(stdin) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.expect("write stdin"),
+    }
+    child.wait_with_output().expect("wait for vouch")
+}
+
+fn ingest(dir: &Path, eml: &[u8]) -> Output {
+    run(dir, &["ingest"], eml)
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn admin(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args, b"");
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn maildir_files(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir.join("data/mail/new"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default()
+}
+
+fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        std::thread::park_timeout(Duration::from_millis(20));
+    }
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn dry_run_prints_the_golden_json_and_stores_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(tmp.path(), &["ingest", "--dry-run", "--json"], &fixture("gmail-forward-en.eml"));
+    assert!(out.status.success(), "{}", text(&out));
+    let expected = String::from_utf8(fixture("gmail-forward-en.json")).expect("utf-8");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    assert!(!tmp.path().join("data").exists(), "dry run must not create the data dir");
+}
+
+#[test]
+fn rejected_and_automatic_mail_get_sysexits_codes() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let garbage = ingest(tmp.path(), b"To: vouch@acme.example\r\nSubject: no sender\r\n\r\nhi\r\n");
+    assert_eq!(garbage.status.code(), Some(65), "{}", text(&garbage));
+    let mut small_limit = vouch(tmp.path());
+    small_limit.env("VOUCH_EMAIL_MAX_BYTES", "100").args(["ingest", "--dry-run"]);
+    let mut child =
+        small_limit.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+    let _ = child.stdin.take().expect("stdin").write_all(&fixture("gmail-forward-en.eml"));
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(65), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the limit is 100"), "{}", text(&out));
+    let bounce = ingest(tmp.path(), &fixture("dsn-bounce.eml"));
+    assert!(bounce.status.success(), "{}", text(&bounce));
+}
+
+#[test]
+fn forwarded_introduction_is_recorded_once_and_thanked_by_mail() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let eml = fixture("gmail-forward-en.eml");
+
+    let first = ingest(dir, &eml);
+    assert!(first.status.success(), "{}", text(&first));
+    let list = admin(dir, &["referrals"]);
+    assert!(list.contains("Jane Doe") && list.contains("Bob Champion"), "{list}");
+
+    // The MTA redelivers: accepted, and nothing changes.
+    let again = ingest(dir, &eml);
+    assert!(again.status.success(), "{}", text(&again));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already handled"), "{}", text(&again));
+    assert_eq!(admin(dir, &["referrals"]).matches("Jane Doe").count(), list.matches("Jane Doe").count());
+
+    // With `vouch serve` holding the data dir, ingest goes through its socket.
+    let mut server = vouch(dir)
+        .args(["serve", "--poll-ms", "50"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn serve");
+    let (tx, lines) = mpsc::channel();
+    let stdout = server.stdout.take().expect("stdout");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let _server = Killed(server);
+    let ready = lines.recv_timeout(DEADLINE).expect("serve printed nothing");
+    assert!(!ready.is_empty());
+    wait_for("the control socket", || dir.join("data/vouch.sock").exists());
+    let cc = ingest(dir, &fixture("cc-intro-fr.eml"));
+    assert_eq!(cc.status.code(), Some(0), "{}", text(&cc));
+    let cc_again = ingest(dir, &fixture("cc-intro-fr.eml"));
+    assert!(String::from_utf8_lossy(&cc_again.stderr).contains("already handled"), "{}", text(&cc_again));
+
+    // Both thank-you replies reach Bob through the outbox.
+    wait_for("two thank-you mails", || maildir_files(dir).len() >= 2);
+    let mails: Vec<String> =
+        maildir_files(dir).iter().map(|p| std::fs::read_to_string(p).expect("read mail")).collect();
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    for mail in &mails {
+        assert!(mail.contains("To: bob@partner.example"), "{mail}");
+        assert!(mail.contains("Thank you for referring"), "{mail}");
+    }
+    assert!(mails.iter().any(|m| m.contains("jane.doe@prospect.example")), "{mails:?}");
+    assert!(mails.iter().any(|m| m.contains("marc@petit.example")), "{mails:?}");
+}
