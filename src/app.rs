@@ -95,9 +95,7 @@ impl App {
         }
         let now = self.engine.now();
         let mut out = Vec::new();
-        for mut message in
-            self.store.outbox_due(Channel::Console, now, usize::MAX)?.into_iter().filter(|m| &m.to == identity)
-        {
+        for mut message in self.store.outbox_pending_for(identity)?.into_iter().filter(|m| m.next_attempt_at <= now) {
             let text = self.renderer.render_template(&message.template, &message.data, Format::Plain)?;
             message.state = OutboxState::Sent;
             message.sent_at = Some(now);

@@ -206,6 +206,14 @@ pub trait Read {
         Ok(out)
     }
 
+    /// Pending outbox rows addressed to one identity, oldest first (how the
+    /// console shows a person their notices without reading everyone's).
+    fn outbox_pending_for(&self, to: &IdentityKey) -> Result<Vec<OutboxMessage>, StoreError> {
+        let mut prefix = to.to_string().into_bytes();
+        prefix.push(0);
+        self.scan_index(TreeName::OutboxPendingByRecipient, &prefix, TreeName::Outbox)
+    }
+
     fn inbound_records(&self) -> Result<Vec<InboundRecord>, StoreError> {
         self.scan_values(TreeName::Inbound, b"")
     }

@@ -141,3 +141,41 @@ fn a_snapshot_includes_applied_commands_and_makes_them_durable() {
     // The snapshot's flush covers the command, so waiting returns at once.
     store.durable(seq.expect("a write has a sequence number")).expect("durable");
 }
+
+#[test]
+fn pending_outbox_rows_are_found_per_recipient() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let alice = IdentityKey::parse("alice").expect("key");
+    let alicia = IdentityKey::parse("alicia").expect("key");
+    let row = |id: u64, to: &IdentityKey| OutboxMessage {
+        id: OutboxId(id),
+        to: to.clone(),
+        template: "notice".into(),
+        data: serde_json::json!({}),
+        created_at: at(),
+        state: OutboxState::Pending,
+        attempts: 0,
+        next_attempt_at: at(),
+        last_error: None,
+        sent_at: None,
+    };
+    store
+        .write(|tx| {
+            tx.put_outbox(&row(1, &alice))?;
+            tx.put_outbox(&row(2, &alicia))?;
+            tx.put_outbox(&row(3, &alice))
+        })
+        .expect("write");
+    let ids = |v: Vec<OutboxMessage>| v.into_iter().map(|m| m.id.0).collect::<Vec<_>>();
+    assert_eq!(
+        ids(store.outbox_pending_for(&alice).expect("scan")),
+        vec![1, 3],
+        "a name that prefixes another's is not mixed up"
+    );
+    let mut sent = row(1, &alice);
+    sent.state = OutboxState::Sent;
+    store.write(|tx| tx.put_outbox(&sent)).expect("write");
+    assert_eq!(ids(store.outbox_pending_for(&alice).expect("scan")), vec![3]);
+    assert_eq!(ids(store.outbox_pending_for(&alicia).expect("scan")), vec![2]);
+}

@@ -39,10 +39,12 @@ pub enum TreeName {
     Inbound,
     /// link code -> LinkCode
     LinkCodes,
+    /// recipient identity ++ 0 ++ outbox id, for pending rows only
+    OutboxPendingByRecipient,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 18] = [
+    pub const ALL: [TreeName; 19] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -61,6 +63,7 @@ impl TreeName {
         TreeName::OutboxDue,
         TreeName::Inbound,
         TreeName::LinkCodes,
+        TreeName::OutboxPendingByRecipient,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -83,6 +86,7 @@ impl TreeName {
             TreeName::OutboxDue => "outbox_due",
             TreeName::Inbound => "inbound",
             TreeName::LinkCodes => "link_codes",
+            TreeName::OutboxPendingByRecipient => "outbox_pending_by_recipient",
         }
     }
 }

@@ -233,9 +233,11 @@ impl WriteTx<'_> {
     pub fn put_outbox(&self, m: &OutboxMessage) -> Result<(), StoreError> {
         if let Some(old) = self.outbox(m.id)? {
             self.remove_raw(TreeName::OutboxDue, &due_key(&old))?;
+            self.remove_raw(TreeName::OutboxPendingByRecipient, &recipient_key(&old.to, old.id))?;
         }
         if m.state == OutboxState::Pending {
             self.insert_raw(TreeName::OutboxDue, &due_key(m), b"")?;
+            self.insert_raw(TreeName::OutboxPendingByRecipient, &recipient_key(&m.to, m.id), b"")?;
         }
         self.put(TreeName::Outbox, &m.id.to_key(), m)
     }
@@ -255,6 +257,14 @@ impl WriteTx<'_> {
     pub fn remove_link_code(&self, code: &ReferralCode) -> Result<(), StoreError> {
         self.remove_raw(TreeName::LinkCodes, code.as_str().as_bytes())
     }
+}
+
+/// Recipient, a separator no identity contains, then id.
+pub(crate) fn recipient_key(to: &IdentityKey, id: OutboxId) -> Vec<u8> {
+    let mut key = to.to_string().into_bytes();
+    key.push(0);
+    key.extend_from_slice(&id.to_key());
+    key
 }
 
 /// Channel, then due time, then id: each channel's worker reads only its rows.
