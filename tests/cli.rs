@@ -2,24 +2,14 @@
 //! the control socket between them, and the outbox writing real mail files.
 //! Nothing sleeps: every wait polls a condition with a deadline.
 
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{DEADLINE, stdout_ok, vouch, wait_for};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-const DEADLINE: Duration = Duration::from_secs(30);
-
-fn vouch(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("VOUCH_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("VOUCH_DATA_DIR", dir.join("data")).current_dir(dir);
-    cmd
-}
+use std::time::Instant;
 
 fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
     let mut child = vouch(dir)
@@ -35,17 +25,6 @@ fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
         other => other.expect("write stdin"),
     }
     child.wait_with_output().expect("wait for vouch")
-}
-
-fn stdout_ok(out: &Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "vouch failed: {}\nstdout:\n{text}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
 }
 
 fn chat(dir: &Path, who: &str, lines: &str) -> String {
@@ -66,15 +45,6 @@ fn find_code(text: &str) -> String {
         })
         .unwrap_or_else(|| panic!("no code in:\n{text}"))
         .to_string()
-}
-
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
-        std::thread::yield_now();
-        std::thread::park_timeout(Duration::from_millis(20));
-    }
 }
 
 /// Reads a child's stdout on a thread so tests can wait for a line.

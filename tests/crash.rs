@@ -7,41 +7,21 @@
 //! (or `scripts/crash-test`) runs longer. `VOUCH_CRASH_SEED` replays a run.
 //! Nothing sleeps: every wait polls a condition with a deadline.
 
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{DEADLINE, stdout_ok, vouch};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use vouch_store::{Dump, IdentityKey, MemberId, OutboxState};
 
-const DEADLINE: Duration = Duration::from_secs(30);
 const CLIENTS: usize = 4;
-
-fn vouch(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("VOUCH_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("VOUCH_DATA_DIR", dir.join("data")).current_dir(dir);
-    cmd
-}
-
-fn stdout_ok(out: &Output) -> String {
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "vouch failed: {}\nstdout:\n{text}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
-}
 
 fn run_ok(dir: &Path, args: &[&str]) -> String {
     stdout_ok(&vouch(dir).args(args).stdin(Stdio::null()).output().expect("run vouch"))

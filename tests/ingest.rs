@@ -2,35 +2,27 @@
 //! data dir — then the admin CLI and `vouch serve`'s outbox see the result.
 //! Nothing sleeps: waits poll a condition with a deadline.
 
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{DEADLINE, vouch, wait_for};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
-
-const DEADLINE: Duration = Duration::from_secs(30);
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email").join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-fn vouch(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("VOUCH_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("VOUCH_DATA_DIR", dir.join("data"))
-        .env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
-        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
-        .current_dir(dir);
+fn vouch_mail(dir: &Path) -> Command {
+    let mut cmd = vouch(dir);
+    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example").env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>");
     cmd
 }
 
 fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = vouch(dir)
+    let mut child = vouch_mail(dir)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -69,14 +61,6 @@ fn maildir_files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
-        std::thread::park_timeout(Duration::from_millis(20));
-    }
-}
-
 struct Killed(Child);
 
 impl Drop for Killed {
@@ -101,7 +85,7 @@ fn rejected_and_automatic_mail_get_sysexits_codes() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let garbage = ingest(tmp.path(), b"To: vouch@acme.example\r\nSubject: no sender\r\n\r\nhi\r\n");
     assert_eq!(garbage.status.code(), Some(65), "{}", text(&garbage));
-    let mut small_limit = vouch(tmp.path());
+    let mut small_limit = vouch_mail(tmp.path());
     small_limit.env("VOUCH_EMAIL_MAX_BYTES", "100").args(["ingest", "--dry-run"]);
     let mut child =
         small_limit.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
@@ -131,7 +115,7 @@ fn forwarded_introduction_is_recorded_once_and_thanked_by_mail() {
     assert_eq!(admin(dir, &["referrals"]).matches("Jane Doe").count(), list.matches("Jane Doe").count());
 
     // With `vouch serve` holding the data dir, ingest goes through its socket.
-    let mut server = vouch(dir)
+    let mut server = vouch_mail(dir)
         .args(["serve", "--poll-ms", "50"])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())

@@ -5,6 +5,9 @@
 #[path = "support/telegram_fake.rs"]
 mod fake;
 
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{vouch, wait_for};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -14,30 +17,10 @@ use std::time::{Duration, Instant};
 use fake::{BOT_USERNAME, FakeTelegram, message};
 use serde_json::json;
 
-const DEADLINE: Duration = Duration::from_secs(30);
 const TOKEN: &str = "123:TEST";
 const GROUP: i64 = -5001;
 const ANN: i64 = 1001;
 const BOB: i64 = 1002;
-
-fn vouch(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("VOUCH_") {
-            cmd.env_remove(key);
-        }
-    }
-    cmd.env("VOUCH_DATA_DIR", dir.join("data")).current_dir(dir);
-    cmd
-}
-
-fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !ok() {
-        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
-        std::thread::park_timeout(Duration::from_millis(10));
-    }
-}
 
 /// `vouch serve` talking to the fake; its output is collected so tests can
 /// check that the token never shows.
