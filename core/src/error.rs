@@ -128,6 +128,6 @@ impl UserError {
             UserError::RoleRefused { reason } => ("role_refused", json!({ "reason": reason })),
             UserError::Internal(_) => ("internal", json!({})),
         };
-        Reply { template: format!("error/{name}"), data, private: false, is_error: true }
+        Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new() }
     }
 }

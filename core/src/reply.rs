@@ -12,11 +12,21 @@ pub struct Reply {
     /// Contains personal data: send by DM / ephemeral, never in a group.
     pub private: bool,
     pub is_error: bool,
+    /// Choices shown as buttons where the channel has them (each runs its
+    /// command as the person who presses it); plain channels show the
+    /// commands as text from the template.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<vouch_store::Action>,
 }
 
 impl Reply {
     pub fn new(template: &str, data: Value) -> Self {
-        Self { template: template.to_string(), data, private: false, is_error: false }
+        Self { template: template.to_string(), data, private: false, is_error: false, actions: Vec::new() }
+    }
+
+    pub fn with_actions(mut self, actions: Vec<vouch_store::Action>) -> Self {
+        self.actions = actions;
+        self
     }
 
     pub fn private(mut self) -> Self {

@@ -523,6 +523,37 @@ pub struct OutboxMessage {
     pub last_error: Option<String>,
     #[serde(default)]
     pub sent_at: Option<Timestamp>,
+    /// Choices the recipient can make: chat adapters render buttons, mail
+    /// lists them as reply keywords.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// Files sent along by mail (an event's `.ics`); chat adapters ignore them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<Attachment>,
+}
+
+/// A button: pressing it runs `command` (a catalog command line such as
+/// `rsvp 12 yes`) as the person who pressed it. Adapters drop an action
+/// whose command is longer than their platform allows (Telegram's callback
+/// data: 64 bytes; Discord's custom_id: 100 characters).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Action {
+    pub label: String,
+    pub command: String,
+}
+
+impl Action {
+    pub fn new(label: impl Into<String>, command: impl Into<String>) -> Self {
+        Self { label: label.into(), command: command.into() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub filename: String,
+    /// A full MIME type, parameters included (`text/calendar; method=REQUEST`).
+    pub content_type: String,
+    pub content: String,
 }
 
 /// The remembered result of one inbound delivery (Telegram update, Discord

@@ -106,6 +106,8 @@ fn export_import_round_trip_is_lossless() {
                 next_attempt_at: at(),
                 last_error: None,
                 sent_at: None,
+                actions: Vec::new(),
+                attachments: Vec::new(),
             })
         })
         .expect("write");
@@ -159,6 +161,8 @@ fn pending_outbox_rows_are_found_per_recipient() {
         next_attempt_at: at(),
         last_error: None,
         sent_at: None,
+        actions: Vec::new(),
+        attachments: Vec::new(),
     };
     store
         .write(|tx| {

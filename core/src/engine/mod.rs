@@ -140,6 +140,13 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// What a notice carries beyond its template and data.
+#[derive(Clone, Debug, Default)]
+pub struct Extras {
+    pub actions: Vec<vouch_store::Action>,
+    pub attachments: Vec<vouch_store::Attachment>,
+}
+
 /// Everything a command handler needs inside its transaction.
 pub(crate) struct Cx<'a, 'tx> {
     pub engine: &'a EngineCore,
@@ -154,6 +161,11 @@ impl Cx<'_, '_> {
     /// Queues a message to a member's preferred identity, in this
     /// transaction; if that one is unreachable, to another that isn't.
     pub fn notify(&mut self, member: &Member, template: &str, data: Value) -> Result<(), UserError> {
+        self.notify_with(member, template, data, Extras::default())
+    }
+
+    /// [`Cx::notify`] with buttons and attachments.
+    pub fn notify_with(&mut self, member: &Member, template: &str, data: Value, extras: Extras) -> Result<(), UserError> {
         let primary_ok = self.tx.identity(&member.primary_identity)?.is_none_or(|i| !i.unreachable);
         let to = if primary_ok {
             member.primary_identity.clone()
@@ -163,10 +175,20 @@ impl Cx<'_, '_> {
                 None => member.primary_identity.clone(),
             }
         };
-        self.notify_identity(to, template, data)
+        self.notify_identity_with(to, template, data, extras)
     }
 
     pub fn notify_identity(&mut self, to: IdentityKey, template: &str, data: Value) -> Result<(), UserError> {
+        self.notify_identity_with(to, template, data, Extras::default())
+    }
+
+    pub fn notify_identity_with(
+        &mut self,
+        to: IdentityKey,
+        template: &str,
+        data: Value,
+        extras: Extras,
+    ) -> Result<(), UserError> {
         let id = OutboxId(self.tx.next_id("outbox")?);
         let mut data = data;
         if let Value::Object(map) = &mut data {
@@ -183,6 +205,8 @@ impl Cx<'_, '_> {
             next_attempt_at: self.now,
             last_error: None,
             sent_at: None,
+            actions: extras.actions,
+            attachments: extras.attachments,
         })?;
         self.effects.push(Effect { to, template: template.to_string() });
         Ok(())
