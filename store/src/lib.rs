@@ -69,12 +69,22 @@ impl Store {
     /// [`StoreError::Locked`].
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
-        let db = sled::Config::new().path(dir.join("store")).open().map_err(|e| match e {
-            sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
-                StoreError::Locked(dir.to_path_buf())
+        // A store dropped a moment ago in this process can still hold sled's
+        // file lock while sled's background IO finishes; give it a short
+        // grace period before calling the data dir busy.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        let db = loop {
+            match sled::Config::new().path(dir.join("store")).open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(ref io)) if io.to_string().contains("could not acquire lock") => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::Locked(dir.to_path_buf()));
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(other) => return Err(StoreError::from(other)),
             }
-            other => StoreError::from(other),
-        })?;
+        };
         let data_file = std::fs::File::open(dir.join("store").join("db"))
             .map_err(|e| StoreError::Io(format!("cannot open the data file for syncing: {e}")))?;
         let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.as_str())).collect::<Result<Vec<_>, _>>()?;

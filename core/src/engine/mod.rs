@@ -165,7 +165,13 @@ impl Cx<'_, '_> {
     }
 
     /// [`Cx::notify`] with buttons and attachments.
-    pub fn notify_with(&mut self, member: &Member, template: &str, data: Value, extras: Extras) -> Result<(), UserError> {
+    pub fn notify_with(
+        &mut self,
+        member: &Member,
+        template: &str,
+        data: Value,
+        extras: Extras,
+    ) -> Result<(), UserError> {
         let primary_ok = self.tx.identity(&member.primary_identity)?.is_none_or(|i| !i.unreachable);
         let to = if primary_ok {
             member.primary_identity.clone()
