@@ -10,6 +10,7 @@
 //! - every value carries a codec version byte, and the data dir a schema
 //!   version, so a later release can migrate.
 
+mod doctor;
 mod dump;
 mod durability;
 mod error;
@@ -22,6 +23,7 @@ mod write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub use doctor::{DoctorReport, Problem, ProblemKind};
 pub use dump::{Dump, SCHEMA_VERSION};
 pub use error::{ParseError, StoreError};
 pub use model::*;

@@ -183,3 +183,84 @@ fn pending_outbox_rows_are_found_per_recipient() {
     assert_eq!(ids(store.outbox_pending_for(&alice).expect("scan")), vec![3]);
     assert_eq!(ids(store.outbox_pending_for(&alicia).expect("scan")), vec![2]);
 }
+
+fn pending_row(id: u64, to: &IdentityKey) -> OutboxMessage {
+    OutboxMessage {
+        id: OutboxId(id),
+        to: to.clone(),
+        template: "notice".into(),
+        data: serde_json::json!({}),
+        created_at: at(),
+        state: OutboxState::Pending,
+        attempts: 0,
+        next_attempt_at: at(),
+        last_error: None,
+        sent_at: None,
+        actions: Vec::new(),
+        attachments: Vec::new(),
+    }
+}
+
+#[test]
+fn doctor_finds_broken_indexes_and_counters_and_repairs_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let alice = store
+        .write(|tx| {
+            let m = member(tx, "alice")?;
+            member(tx, "bob")?;
+            tx.put_outbox(&pending_row(tx.next_id("outbox")?, &m.primary_identity))?;
+            Ok::<_, StoreError>(m)
+        })
+        .expect("write");
+    let clean = store.doctor(false).expect("doctor");
+    assert!(clean.healthy() && clean.problems.is_empty(), "{:?}", clean.problems);
+    assert_eq!(clean.counts.iter().find(|(t, _)| t == "members").map(|(_, n)| *n), Some(2));
+
+    // What a torn write or a bug could leave: an index entry gone, one
+    // pointing at nothing, a counter behind the ids in use.
+    let by_member = store.tree(TreeName::IdentitiesByMember);
+    let (first, _) = by_member.first().expect("scan").expect("an entry");
+    by_member.remove(first).expect("remove");
+    store.tree(TreeName::OutboxDue).insert(b"\x00stale", &b""[..]).expect("insert");
+    store.tree(TreeName::OutboxPendingByRecipient).clear().expect("clear");
+    store.tree(TreeName::Meta).insert(b"next:member", &1u64.to_be_bytes()[..]).expect("insert");
+    assert!(store.identities_of(alice.id).expect("scan").is_empty(), "the lookup is broken now");
+
+    let sick = store.doctor(false).expect("doctor");
+    assert!(!sick.healthy());
+    let kinds: Vec<(String, ProblemKind)> = sick.summary().into_keys().collect();
+    assert_eq!(
+        kinds,
+        vec![
+            ("identities_by_member".to_string(), ProblemKind::MissingIndex),
+            ("meta".to_string(), ProblemKind::Counter),
+            ("outbox_due".to_string(), ProblemKind::StaleIndex),
+            ("outbox_pending_by_recipient".to_string(), ProblemKind::MissingIndex),
+        ]
+    );
+    assert!(!sick.repaired, "a check changes nothing");
+    assert!(!store.doctor(false).expect("doctor").healthy());
+
+    let fixed = store.doctor(true).expect("repair");
+    assert!(fixed.repaired && fixed.healthy(), "{fixed:?}");
+    assert_eq!(fixed.problems, sick.problems, "the report says what was wrong before the repair");
+    assert!(store.doctor(false).expect("doctor").problems.is_empty());
+    assert_eq!(store.identities_of(alice.id).expect("scan").len(), 1);
+    assert_eq!(store.outbox_pending_for(&alice.primary_identity).expect("scan").len(), 1);
+    assert_eq!(store.counter("member").expect("counter"), 2);
+}
+
+#[test]
+fn doctor_reports_damaged_entities_and_will_not_paper_over_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    store.write(|tx| member(tx, "alice").map(drop)).expect("write");
+    store.tree(TreeName::Identities).insert(b"bob", &[1u8, b'{'][..]).expect("raw insert");
+    store.tree(TreeName::IdentitiesByMember).clear().expect("clear");
+    let report = store.doctor(true).expect("doctor");
+    assert!(!report.repaired && report.repair_refused.is_some(), "{report:?}");
+    assert!(report.problems.iter().any(|p| p.kind == ProblemKind::Undecodable && p.detail.contains("bob")));
+    assert!(!report.healthy());
+    assert!(store.tree(TreeName::IdentitiesByMember).is_empty(), "nothing was rewritten");
+}

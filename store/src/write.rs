@@ -137,12 +137,12 @@ impl Read for WriteTx<'_> {
 }
 
 impl WriteTx<'_> {
-    fn insert_raw(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
+    pub(crate) fn insert_raw(&self, tree: TreeName, key: &[u8], value: &[u8]) -> Result<(), StoreError> {
         self.writes.borrow_mut().insert((tree as usize, key.to_vec()), Some(value.to_vec()));
         Ok(())
     }
 
-    fn remove_raw(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
+    pub(crate) fn remove_raw(&self, tree: TreeName, key: &[u8]) -> Result<(), StoreError> {
         self.writes.borrow_mut().insert((tree as usize, key.to_vec()), None);
         Ok(())
     }
@@ -268,7 +268,7 @@ pub(crate) fn recipient_key(to: &IdentityKey, id: OutboxId) -> Vec<u8> {
 }
 
 /// Channel, then due time, then id: each channel's worker reads only its rows.
-fn due_key(m: &OutboxMessage) -> Vec<u8> {
+pub(crate) fn due_key(m: &OutboxMessage) -> Vec<u8> {
     let ms = m.next_attempt_at.timestamp_millis().max(0) as u64;
     let mut key = Vec::with_capacity(17);
     key.push(m.to.channel().key_byte());
