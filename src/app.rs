@@ -148,6 +148,10 @@ impl App {
                     Ok(dump) => Answer::Export(Box::new(dump)),
                     Err(e) => Answer::Error(e.to_string()),
                 },
+                Request::Doctor { repair } => match self.store.doctor(repair) {
+                    Ok(report) => Answer::Doctor(Box::new(report)),
+                    Err(e) => Answer::Error(e.to_string()),
+                },
             };
             serde_json::to_writer(&mut writer, &response)?;
             writer.write_all(b"\n")?;
@@ -178,6 +182,7 @@ enum Request {
     Say { speaker: Speaker, line: String },
     Ingest { plan: crate::ingest::Plan },
     Export,
+    Doctor { repair: bool },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -185,6 +190,7 @@ enum Request {
 enum Answer {
     Texts(Vec<String>),
     Export(Box<vouch_store::Dump>),
+    Doctor(Box<vouch_store::DoctorReport>),
     Error(String),
 }
 
@@ -221,7 +227,7 @@ impl Remote {
         match self.call(&Request::Say { speaker: speaker.clone(), line: line.to_string() })? {
             Answer::Texts(t) => Ok(t),
             Answer::Error(e) => bail!(e),
-            Answer::Export(_) => bail!("unexpected answer"),
+            _ => bail!("unexpected answer"),
         }
     }
 
@@ -230,7 +236,16 @@ impl Remote {
         match self.call(&Request::Ingest { plan: plan.clone() })? {
             Answer::Texts(t) => Ok(t),
             Answer::Error(e) => bail!(e),
-            Answer::Export(_) => bail!("unexpected answer"),
+            _ => bail!("unexpected answer"),
+        }
+    }
+
+    /// Checks (and with `repair` rebuilds) the store of the running process.
+    pub fn doctor(&mut self, repair: bool) -> anyhow::Result<vouch_store::DoctorReport> {
+        match self.call(&Request::Doctor { repair })? {
+            Answer::Doctor(report) => Ok(*report),
+            Answer::Error(e) => bail!(e),
+            _ => bail!("unexpected answer"),
         }
     }
 
@@ -238,7 +253,7 @@ impl Remote {
         match self.call(&Request::Export)? {
             Answer::Export(d) => Ok(*d),
             Answer::Error(e) => bail!(e),
-            Answer::Texts(_) => bail!("unexpected answer"),
+            _ => bail!("unexpected answer"),
         }
     }
 }

@@ -6,6 +6,7 @@ mod chat;
 mod config;
 mod demo;
 mod discord;
+mod doctor;
 mod ingest;
 mod outbox;
 
@@ -90,6 +91,17 @@ enum Cmd {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Check the data: every value decodes, indexes match their entities,
+    /// counters are ahead. Exit 0 healthy, 1 problems. Also while `serve` runs.
+    Doctor {
+        /// Rebuild indexes and counters from the entities (one transaction).
+        #[arg(long, conflicts_with = "restore")]
+        repair: bool,
+        /// Replace the store with this backup or export (vouch must be
+        /// stopped); the current store is moved aside, not deleted.
+        #[arg(long, value_name = "BACKUP")]
+        restore: Option<PathBuf>,
+    },
     /// Measure durable throughput and latency on this disk.
     Bench {
         /// Print one JSON object instead of a table.
@@ -151,6 +163,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Import { file } => import(load_config(&cli)?, file),
         Cmd::Ingest { dry_run, json } => Ok(ingest::run(load_config(&cli), *dry_run, *json)),
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
+        Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
         Cmd::Bench { json, seconds, clients, dir } => {
             let opts = vouch_bench::BenchOptions { dir: dir.clone(), seconds: *seconds, clients: *clients };
             let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
