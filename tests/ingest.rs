@@ -149,3 +149,76 @@ fn forwarded_introduction_is_recorded_once_and_thanked_by_mail() {
     assert!(mails.iter().any(|m| m.contains("jane.doe@prospect.example")), "{mails:?}");
     assert!(mails.iter().any(|m| m.contains("marc@petit.example")), "{mails:?}");
 }
+
+/// A command mail from `from`, with or without a Message-ID.
+fn command_mail(from: &str, body: &str, message_id: Option<&str>) -> Vec<u8> {
+    let id = message_id.map(|id| format!("Message-ID: <{id}>\r\n")).unwrap_or_default();
+    format!(
+        "From: {from}\r\nTo: vouch@acme.example\r\nSubject: \r\nDate: Mon, 2 Nov 2026 09:14:03 +0100\r\n{id}\
+         MIME-Version: 1.0\r\nContent-Type: text/plain; charset=\"utf-8\"\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+fn code_of(text: &str) -> String {
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .find(|w| w.len() == 9 && w.as_bytes()[4] == b'-' && w.chars().all(|c| c == '-' || c.is_ascii_alphanumeric()))
+        .unwrap_or_else(|| panic!("no code in:\n{text}"))
+        .to_string()
+}
+
+fn referrals_of(dir: &Path, name: &str) -> usize {
+    admin(dir, &["referrals"]).matches(name).count()
+}
+
+fn doctor_ok(dir: &Path) {
+    let out = run(dir, &["doctor"], b"");
+    assert!(out.status.success(), "the store is consistent: {}", text(&out));
+}
+
+/// The same mail twice has one effect, keyed by its Message-ID or, without
+/// one, by a hash of its bytes; a redeem that arrives before the code it
+/// names exists is refused cleanly and stays refused when redelivered.
+#[test]
+fn a_command_mail_delivered_twice_or_early_has_one_effect() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+
+    // Reordered: Dana's redeem arrives before anyone was given that code.
+    let early = command_mail("Dana <dana@x.example>", "redeem K7M2-QX9P", Some("early-1@x.example"));
+    let out = ingest(dir, &early);
+    assert!(out.status.success(), "a refusal is still accepted mail: {}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("error/unknown_code"), "{}", text(&out));
+    assert_eq!(referrals_of(dir, "Dana"), 0);
+    doctor_ok(dir);
+
+    let out = run(dir, &["chat", "--as", "email:ann@y.example"], b"code\n");
+    let code = code_of(&String::from_utf8_lossy(&out.stdout));
+    let again = ingest(dir, &early);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already handled"), "{}", text(&again));
+
+    // With a Message-ID: the second delivery changes nothing.
+    let redeem = command_mail("Bob <bob@z.example>", &format!("redeem {code}"), Some("redeem-1@z.example"));
+    for _ in 0..2 {
+        let out = ingest(dir, &redeem);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    assert_eq!(referrals_of(dir, "→ Bob"), 1);
+
+    // Without one: the content hash is the key.
+    let no_id = command_mail("Cleo <cleo@z.example>", &format!("redeem {code}"), None);
+    let first = ingest(dir, &no_id);
+    assert!(first.status.success(), "{}", text(&first));
+    let second = ingest(dir, &no_id);
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already handled"), "{}", text(&second));
+    assert_eq!(referrals_of(dir, "→ Cleo"), 1);
+
+    // A different mail saying the same thing is a new delivery: the rules,
+    // not the dedupe, refuse a second redemption.
+    let resent = command_mail("Cleo <cleo@z.example>", &format!("redeem {code}"), Some("redeem-2@z.example"));
+    let out = ingest(dir, &resent);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("already handled"), "{}", text(&out));
+    assert_eq!(referrals_of(dir, "→ Cleo"), 1);
+    doctor_ok(dir);
+}

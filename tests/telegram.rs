@@ -263,3 +263,53 @@ fn throughput_of_updates_through_the_fake_api() {
     );
     server.stop();
 }
+
+/// Telegram can deliver an update again after a crash (handled, not yet
+/// confirmed), and hands over batches whose order is not the order people
+/// typed in: every delivery has one effect, and a redeem that arrives before
+/// its code exists is refused cleanly.
+#[test]
+fn redelivery_after_a_crash_and_reordered_updates_have_one_effect() {
+    const CAT: i64 = 1003;
+    const DAN: i64 = 1004;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start(tmp.path(), &fake);
+
+    // Cat's redeem is delivered before any code exists (the code request it
+    // depends on comes later): a clear refusal, nothing half-done.
+    fake.push(message(300, CAT, CAT, "Cat", "/redeem K7M2-QX9P"));
+    let refused = nth_text(&fake, CAT, 1);
+    assert!(refused.contains("K7M2-QX9P") && !refused.starts_with("Welcome!"), "{refused}");
+    fake.push(message(301, ANN, ANN, "Ann", "/code"));
+    let code = find_code(&nth_text(&fake, ANN, 1));
+    let redeem = message(302, DAN, DAN, "Dan", &format!("/redeem {code}"));
+    fake.push(redeem.clone());
+    assert!(nth_text(&fake, DAN, 1).starts_with("Welcome!"));
+    wait_for("update 302 confirmed", || fake.confirmed() == 303);
+
+    // A crash, then Telegram serves 300 and 302 again with a new update.
+    drop(server);
+    let server = Server::start(tmp.path(), &fake);
+    fake.redeliver(message(300, CAT, CAT, "Cat", "/redeem K7M2-QX9P"));
+    fake.redeliver(redeem);
+    fake.push(message(303, DAN, DAN, "Dan", "/mine"));
+    nth_text(&fake, DAN, 2);
+    assert_eq!(fake.texts_to(CAT).len(), 1, "a redelivered update is answered once: {:?}", fake.texts_to(CAT));
+    let welcomes = fake.texts_to(DAN).iter().filter(|t| t.starts_with("Welcome!")).count();
+    assert_eq!(welcomes, 1, "{:?}", fake.texts_to(DAN));
+
+    // One batch, out of order: Cat's second try (305) before Ann's /mine (304).
+    fake.push(message(305, CAT, CAT, "Cat", &format!("/redeem {code}")));
+    fake.push(message(304, ANN, ANN, "Ann", "/why"));
+    assert!(nth_text(&fake, CAT, 2).starts_with("Welcome!"));
+    wait_for("both confirmed", || fake.confirmed() == 306);
+    nth_text(&fake, ANN, 3);
+    server.stop();
+
+    let referrals = vouch(tmp.path()).arg("referrals").output().expect("referrals");
+    let referrals = String::from_utf8_lossy(&referrals.stdout);
+    assert_eq!(referrals.matches("Ann → ").count(), 2, "Dan and Cat, once each: {referrals}");
+    let doctor = vouch(tmp.path()).arg("doctor").output().expect("doctor");
+    assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
+}

@@ -74,6 +74,12 @@ impl From<StoreError> for UserError {
 }
 
 impl UserError {
+    /// A refusal that another delivery of the same message must get again.
+    /// Storage trouble and rate limits are passing: a redelivery may succeed.
+    pub fn is_final(&self) -> bool {
+        !matches!(self, UserError::Internal(_) | UserError::RateLimited { .. })
+    }
+
     /// Template name under `error/` and the data it renders.
     pub fn to_reply(&self) -> Reply {
         let (name, data): (&str, Value) = match self {

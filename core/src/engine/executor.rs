@@ -103,14 +103,11 @@ fn run(core: &EngineCore, queue: &Receiver<Job>, acker: &Sender<Batch>) {
         let mut batch = Batch { wait_for: None, answers: Vec::with_capacity(jobs.len()) };
         for job in jobs {
             // A bug in one command must not take the writer down with it.
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let (answer, seq) = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 core.run_nowait(&job.caller, job.spec, job.command, job.dedupe_key.as_deref())
             }))
-            .unwrap_or_else(|_| Err(UserError::Internal(format!("command {} panicked", job.spec.name))));
-            let answer = result.map(|(answer, seq)| {
-                batch.wait_for = batch.wait_for.max(seq);
-                answer
-            });
+            .unwrap_or_else(|_| (Err(UserError::Internal(format!("command {} panicked", job.spec.name))), None));
+            batch.wait_for = batch.wait_for.max(seq);
             batch.answers.push((job.reply, answer));
         }
         if let Err(unsent) = acker.send(batch) {

@@ -405,15 +405,34 @@ impl Engine {
 impl EngineCore {
     /// Runs one command in the store without waiting for durability; the
     /// executor waits once for the whole batch before answering.
+    ///
+    /// A refusal changes nothing, but with a dedupe key it is remembered
+    /// (in its own write, the command's being discarded): a redelivery gets
+    /// the first answer again instead of running the command against a
+    /// state that may have changed since, so one delivery has one outcome.
+    /// Returns the answer and the sequence number to wait for before giving it.
     fn run_nowait(
         &self,
         caller: &Caller,
         spec: &'static CommandSpec,
         cmd: Command,
         dedupe_key: Option<&str>,
-    ) -> Result<((Outcome, bool), Option<u64>), UserError> {
+    ) -> (Result<(Outcome, bool), UserError>, Option<u64>) {
         let now = self.clock.now();
-        self.store.apply(|tx| self.run_in(tx, caller, spec, cmd, dedupe_key, now, false))
+        let refusal = match self.store.apply(|tx| self.run_in(tx, caller, spec, cmd, dedupe_key, now, false)) {
+            Ok((answer, seq)) => return (Ok(answer), seq),
+            Err(refusal) => refusal,
+        };
+        let Some(key) = dedupe_key.filter(|_| refusal.is_final()) else { return (Err(refusal), None) };
+        let outcome = Outcome { replies: vec![refusal.to_reply()], effects: Vec::new() };
+        match self.store.apply(|tx| remember(tx, key, now, &outcome)) {
+            Ok(((), seq)) => (Err(refusal), seq),
+            // The refusal stands; only its memory is lost (a redelivery runs again).
+            Err(e) => {
+                tracing_like_log(&format!("remembering a refusal: {e}"));
+                (Err(refusal), None)
+            }
+        }
     }
 
     /// One command inside a transaction: a redelivery returns the first

@@ -711,6 +711,28 @@ fn a_redelivered_message_is_answered_once() {
     assert_eq!(third.replies[0].template, "error/already_redeemed", "a new key runs again");
 }
 
+/// A delivery's answer is fixed by its first run: a refused message that
+/// is redelivered after the state changed (the program resumed) is refused
+/// again, never applied late; a new message runs against the new state.
+#[test]
+fn a_redelivered_refusal_stays_a_refusal() {
+    let w = World::with_organizer();
+    let code = w.code("alice", "code");
+    w.expect("olga", "program pause customer", "reply/program", &[]);
+    let line = format!("redeem {code}");
+    let first = w.engine.respond(&caller("bob"), &line, Some("tg:update:7"));
+    assert_eq!((first.duplicate, first.replies[0].template.as_str()), (false, "error/program_paused"));
+    assert!(!w.is_member("bob"), "a refusal creates nothing");
+    w.expect("olga", "program resume customer", "reply/program", &[]);
+    let again = w.engine.respond(&caller("bob"), &line, Some("tg:update:7"));
+    assert!(again.duplicate, "the redelivery is recognised");
+    assert_eq!(again.replies, first.replies);
+    assert_eq!(w.referral_count(), 0, "a redelivery never applies a refused message late");
+    let fresh = w.engine.respond(&caller("bob"), &line, Some("tg:update:8"));
+    assert_eq!(fresh.replies[0].template, "reply/redeemed");
+    assert_eq!(w.referral_count(), 1);
+}
+
 #[test]
 fn a_flood_of_commands_is_rate_limited_but_the_admin_is_not() {
     let w = World::new();
