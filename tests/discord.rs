@@ -273,3 +273,44 @@ fn payloads_parse() {
     serde_json::from_value::<serenity::all::Ready>(discord_fake::ready(addr)).expect("ready");
     serde_json::from_value::<serenity::all::Guild>(discord_fake::guild()).expect("guild");
 }
+
+/// An interaction delivered again after a crash has no second effect and no
+/// second answer; a redeem that arrives before its code exists is refused
+/// cleanly, and stays refused when delivered again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redelivered_or_early_interaction_has_one_effect_across_a_restart() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let serve = Serve::start(tmp.path(), &fake);
+    let alice = member(snowflake(1), "alice", Some("Alice"), &[]);
+    let bob = member(snowflake(2), "bob", Some("Bob"), &[]);
+    let eve = member(snowflake(5), "eve", Some("Eve"), &[]);
+    let registered = |n: usize| {
+        move |f: &FakeDiscord| {
+            (f.requests().iter().filter(|r| r.method == "PUT" && r.path.contains("/commands")).count() >= n)
+                .then_some(())
+        }
+    };
+    fake.wait_for("slash command registration", DEADLINE, registered(1)).await;
+
+    let early = run(&fake, 301, &eve, "redeem", &[("code", json!("K7M2-QX9P"))]).await;
+    assert!(content(&early).contains("couldn't find the code") && ephemeral(&early), "{early}");
+    let code = find_code(content(&run(&fake, 302, &alice, "code", &[]).await));
+    let welcome = run(&fake, 303, &bob, "redeem", &[("code", json!(code))]).await;
+    assert!(content(&welcome).contains("Welcome!"), "{welcome}");
+
+    // SIGKILL, restart, and the gateway hands both interactions over again.
+    drop(serve);
+    let serve = Serve::start(tmp.path(), &fake);
+    fake.wait_for("the restarted bot's registration", DEADLINE, registered(2)).await;
+    fake.dispatch("INTERACTION_CREATE", slash(301, &eve, "redeem", &[("code", json!("K7M2-QX9P"))]));
+    fake.dispatch("INTERACTION_CREATE", slash(303, &bob, "redeem", &[("code", json!(code))]));
+    let mine = run(&fake, 304, &bob, "mine", &[]).await;
+    assert!(content(&mine).contains("haven't referred anyone"), "{mine}");
+    let requests = fake.requests();
+    assert_eq!((callbacks(&requests, 301).len(), callbacks(&requests, 303).len()), (1, 1), "answered once each");
+    let list = referrals(tmp.path());
+    assert_eq!(list.matches("→ Bob").count(), 1, "{list}");
+    assert!(!list.contains("→ Eve"), "{list}");
+    drop(serve);
+}
