@@ -9,6 +9,10 @@ use vouch_store::{InboundRecord, Read, Referral, ReferralId, ReferralSource, Ref
 use super::{Caller, Cx, EngineCore, referrals};
 use crate::error::UserError;
 
+/// Marks a join by a young account in the referral's note; a conversion of
+/// such a referral waits for an organizer (see `alts::hold_reason`).
+pub(super) const HELD_FOR_REVIEW: &str = "held for review";
+
 /// What a join amounted to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InviteJoin {
@@ -87,7 +91,7 @@ fn try_record(
     }
     let held = cx.now - account_created < hold_younger_than;
     let note = if held {
-        format!("joined via Discord invite; held for review: account created {}", referrals::date(account_created))
+        format!("joined via Discord invite; {HELD_FOR_REVIEW}: account created {}", referrals::date(account_created))
     } else {
         "joined via Discord invite".to_string()
     };

@@ -1,6 +1,7 @@
 //! The engine: resolves the caller, checks the role, runs the command in one
 //! store transaction (with its outbox rows) and answers once it is durable.
 
+mod alts;
 mod executor;
 mod invites;
 mod mail;

@@ -9,7 +9,7 @@ use vouch_store::{
     RewardStatus, Side, Slug, StateChange, Timestamp, normalize_code,
 };
 
-use super::{Cx, create_member};
+use super::{Cx, alts, create_member};
 use crate::error::UserError;
 use crate::reply::Outcome;
 
@@ -170,6 +170,20 @@ fn refuse_if_already_referred(cx: &Cx<'_, '_>, referred: &Member, program: &Prog
     Ok(())
 }
 
+/// Refuses when the same inbox under another spelling (another member) was
+/// already referred into the program.
+fn refuse_if_alias_referred(cx: &Cx<'_, '_>, person: &Member, program: &Program) -> Result<(), UserError> {
+    let emails = alts::emails_of(cx, person)?;
+    for other in alts::members_at_inbox(cx, &emails, Some(person.id))? {
+        if let Some(existing) = cx.tx.referral_of_referred(other, program.id)? {
+            let by_you = existing.referrer == cx.me.id;
+            let name = if by_you { person.display_name.clone() } else { cx.member(existing.referrer)?.display_name };
+            return Err(UserError::AlreadyReferred { program: program.slug.to_string(), by_you, name });
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserError> {
     let normalized = normalize_code(typed);
     let code = match ReferralCode::parse(typed) {
@@ -193,6 +207,11 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
     if record.member == cx.me.id {
         return Err(UserError::SelfReferral);
     }
+    let referrer = cx.member(record.member)?;
+    let me = cx.me.clone();
+    if alts::same_person(cx, &referrer, &me)? {
+        return Err(UserError::SelfReferral);
+    }
     if let Some(existing) = cx.tx.referral_of_referred(cx.me.id, program.id)? {
         if existing.code.as_ref() == Some(&code) {
             return Err(UserError::AlreadyRedeemed {
@@ -208,7 +227,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
             name: referrer.display_name,
         });
     }
-    let referrer = cx.member(record.member)?;
+    refuse_if_alias_referred(cx, &me, &program)?;
     if program.min_tenure_days > 0
         && cx.now < referrer.joined_at + chrono::Duration::days(i64::from(program.min_tenure_days))
     {
@@ -236,7 +255,6 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
         }],
     };
     cx.tx.put_referral(&referral)?;
-    let me = cx.me.clone();
     cx.notify(
         &referrer,
         "notice/referral_redeemed",
@@ -257,15 +275,24 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
 pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note: &str) -> Result<Outcome, UserError> {
     let program = default_program(cx)?;
     let identity = IdentityKey::new_email(email);
-    let referred = match cx.tx.member_by_identity(&identity)? {
+    let known = match cx.tx.member_by_identity(&identity)? {
+        Some(m) => Some(m),
+        // The same inbox under another spelling is the same person.
+        None => match alts::members_at_inbox(cx, std::slice::from_ref(email), None)?.first() {
+            Some(id) => Some(cx.member(*id)?),
+            None => None,
+        },
+    };
+    let referred = match known {
         Some(m) => m,
         None => create_member(cx.tx, &identity, name, [vouch_store::Role::Member].into(), false, cx.now)?,
     };
-    if referred.id == cx.me.id {
+    let me = cx.me.clone();
+    if alts::same_person(cx, &referred, &me)? {
         return Err(UserError::SelfReferral);
     }
     refuse_if_already_referred(cx, &referred, &program)?;
-    let me = cx.me.clone();
+    refuse_if_alias_referred(cx, &referred, &program)?;
     check_cap(cx, &program, &me)?;
     let id = ReferralId(cx.tx.next_id("referral")?);
     let referral = Referral {
@@ -429,8 +456,11 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
         return Err(UserError::OutsideWindow { id: r.id.to_string(), days: program.attribution_days });
     }
     r.value = value;
-    transition(&mut r, ReferralState::Converted, cx, "");
-    let auto = program.approval == Approval::Auto;
+    // Signs of an alt turn an automatic reward into one an organizer approves.
+    let held = alts::hold_reason(cx, &r)?;
+    let note = held.map(|h| format!("held for review: {}", h.replace('_', " "))).unwrap_or_default();
+    transition(&mut r, ReferralState::Converted, cx, &note);
+    let auto = program.approval == Approval::Auto && held.is_none();
     let status = if auto { RewardStatus::Approved } else { RewardStatus::Pending };
     let entries = grant(cx, &r, &program, status)?;
     if auto {
@@ -453,6 +483,7 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
     cx.tx.put_referral(&r)?;
     let mut data = referral_json(cx, &r)?;
     data["auto"] = json!(auto);
+    data["held"] = json!(held);
     data["entries"] = json!(entries.iter().map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?);
     Ok(cx.reply("reply/converted", data))
 }

@@ -815,3 +815,72 @@ fn a_quoted_command_word_is_answered_without_a_panic() {
     w.expect("bob", &format!("\"redeem\" {code}"), "reply/redeemed", &[]);
     w.expect("carol", "\"heard\" a friend", "reply/heard", &["Thanks, noted: \"a friend\"."]);
 }
+
+// ---- alt accounts ----
+
+#[test]
+fn one_inbox_under_another_spelling_cannot_redeem_its_own_code_or_be_referred_twice() {
+    let w = World::new();
+    let ann = "email:ann.smith@gmail.com";
+    let code = w.code(ann, "code");
+    for alias in ["email:annsmith+deal@googlemail.com", "email:Ann.Smith+x@gmail.com"] {
+        w.expect(alias, &format!("redeem {code}"), "error/self_referral", &["you can't refer yourself"]);
+    }
+    assert_eq!(w.referral_count(), 0);
+    assert!(!w.is_member("email:annsmith+deal@googlemail.com"), "a refusal creates nothing");
+
+    w.expect("email:bob@example.com", &format!("redeem {code}"), "reply/redeemed", &[]);
+    let carol = w.code("carol", "code");
+    let text = w.expect("email:bob+again@example.com", &format!("redeem {carol}"), "error/already_referred", &[]);
+    has(&text, &["by email:ann.smith@gmail.com"]);
+    // Dots matter outside Gmail: b.ob@example.com is someone else.
+    w.expect("email:b.ob@example.com", &format!("redeem {carol}"), "reply/redeemed", &[]);
+    assert_eq!(w.referral_count(), 2);
+}
+
+#[test]
+fn referring_an_alias_of_yourself_or_of_someone_referred_is_refused() {
+    let w = World::new();
+    w.expect("email:dan@fastmail.com", "refer \"Dan\" dan+work@fastmail.com", "error/self_referral", &[]);
+    w.expect("alice", "refer \"Jane\" jane.doe@gmail.com", "reply/referred", &[]);
+    let text = w.expect("alice", "refer \"Jane\" janedoe+promo@gmail.com", "error/already_referred", &[]);
+    has(&text, &["You already referred Jane"]);
+    w.expect("carol", "refer \"Jane\" j.a.n.e.doe@googlemail.com", "error/already_referred", &["by alice"]);
+    assert_eq!(w.referral_count(), 1);
+    assert!(!w.is_member("email:janedoe+promo@gmail.com"), "the alias is not a second person");
+}
+
+#[test]
+fn a_disposable_mailbox_is_held_for_review_even_in_an_automatic_program() {
+    let w = World::with_organizer();
+    w.expect("olga", "program set customer approval=auto", "reply/program", &["automatic"]);
+    w.expect("alice", "refer \"Tom\" tom@mailinator.com", "reply/referred", &[]);
+    let text = w.expect("olga", "convert R1 100", "reply/converted", &["Held for review", "disposable-mail"]);
+    has(&text, &["Rewards waiting for your approval:", "approve R1"]);
+    assert_eq!(w.referral(1).state, ReferralState::Converted);
+    assert_eq!(w.statuses("alice"), vec![Pending]);
+    assert!(w.outbox("notice/reward_granted").is_empty(), "nothing granted before review");
+    w.expect("olga", "approve R1", "reply/approved", &[]);
+    assert_eq!(w.statuses("alice"), vec![Approved]);
+
+    // An ordinary address in the same program is rewarded at once.
+    w.expect("alice", "refer \"Sam\" sam@example.org", "reply/referred", &[]);
+    let text = w.expect("olga", "convert R2 100", "reply/converted", &["Rewards granted:"]);
+    lacks(&text, &["Held for review"]);
+}
+
+#[test]
+fn a_join_by_a_new_account_is_converted_only_with_an_organizers_approval() {
+    let w = World::with_organizer();
+    w.expect("olga", "program set customer approval=auto", "reply/program", &["automatic"]);
+    w.code("alice", "code");
+    let now = crate::ports::Clock::now(w.clock.as_ref());
+    let joined = w
+        .engine
+        .record_invite_join(&caller("alice"), &caller("newbie"), now, Duration::days(7), "join:1")
+        .expect("join");
+    assert!(matches!(joined, super::invites::InviteJoin::Recorded { held: true, .. }), "{joined:?}");
+    let text = w.expect("olga", "convert R1 100", "reply/converted", &["Held for review", "very new account"]);
+    has(&text, &["approve R1"]);
+    assert_eq!(w.statuses("alice"), vec![Pending]);
+}
