@@ -162,9 +162,12 @@ mod tests {
 
     #[test]
     fn env_wins_over_file_and_secrets_are_redacted() {
-        let mut c: Config =
-            toml::from_str("data_dir = \"/from/file\"\ntelegram_token = \"123:abc\"\norganizers = [\"alice\"]")
-                .expect("toml");
+        let mut c: Config = toml::from_str(
+            "data_dir = \"/from/file\"\ntelegram_token = \"123:abc\"\norganizers = [\"alice\"]\n\
+                 smtp_url = \"smtps://u:smtp-pw@mail.example:465\"\nimap_url = \"imaps://u:imap-pw@mail.example\"\n\
+                 discord_token = \"discord-tok\"",
+        )
+        .expect("toml");
         c.apply_env(|k| match k {
             "VOUCH_DATA_DIR" => Some("/from/env".into()),
             "VOUCH_ORGANIZERS" => Some("bob, telegram:42".into()),
@@ -173,7 +176,9 @@ mod tests {
         assert_eq!(c.data_dir(), PathBuf::from("/from/env"));
         assert_eq!(c.organizers, vec!["bob", "telegram:42"]);
         let debug = format!("{c:?}");
-        assert!(!debug.contains("123:abc"), "{debug}");
+        for secret in ["123:abc", "smtp-pw", "imap-pw", "discord-tok"] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
         assert!(debug.contains("Secret(***)"));
     }
 

@@ -9,7 +9,7 @@ use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct MailConfig {
     /// `Vouch <vouch@example.org>`.
     pub from: String,
@@ -17,6 +17,29 @@ pub struct MailConfig {
     pub smtp_url: Option<String>,
     /// Where mail goes when no SMTP server is configured.
     pub maildir: PathBuf,
+}
+
+impl std::fmt::Debug for MailConfig {
+    /// The SMTP URL may hold a password: only the server is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig")
+            .field("from", &self.from)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("maildir", &self.maildir)
+            .finish()
+    }
+}
+
+/// A URL without its credentials: `smtps://user:pass@host:465` becomes
+/// `smtps://***@host:465`. Everything before the last `@` goes, so a
+/// password with `/` or `?` in it cannot slip through.
+pub fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    match rest.rsplit_once('@') {
+        Some((_, server)) if scheme.is_empty() => format!("***@{server}"),
+        Some((_, server)) => format!("{scheme}://***@{server}"),
+        None => url.to_string(),
+    }
 }
 
 /// One message, rendered.
@@ -158,6 +181,20 @@ mod tests {
             html: "<p>html</p>".into(),
             auto_submitted: true,
         }
+    }
+
+    #[test]
+    fn debug_output_never_shows_smtp_credentials() {
+        let config = MailConfig {
+            from: "vouch@example.org".into(),
+            smtp_url: Some("smtps://vouch:s3cr/et?@x@mail.example.org:465?tls=required".into()),
+            maildir: "/tmp/m".into(),
+        };
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("s3cr") && !debug.contains("vouch:"), "{debug}");
+        assert!(debug.contains("smtps://***@mail.example.org:465?tls=required"), "{debug}");
+        assert_eq!(redact_url("smtp://localhost:25"), "smtp://localhost:25");
+        assert_eq!(redact_url("user:pw@host"), "***@host");
     }
 
     #[tokio::test]
