@@ -175,6 +175,13 @@ proptest! {
             let store = Store::open(dir.path()).expect("open store");
             if store.import(&dump).is_ok() {
                 store.export().expect("an imported store exports");
+                // Doctor reads whatever import let in without panicking, and
+                // one repair leaves nothing rebuildable behind.
+                let repaired = store.doctor(true).expect("doctor runs");
+                if repaired.repair_refused.is_none() {
+                    let after = store.doctor(false).expect("doctor runs");
+                    prop_assert!(after.problems.iter().all(|p| !p.kind.repairable()), "{:?}", after.problems);
+                }
             }
         }
     }
@@ -187,6 +194,8 @@ fn the_unmutated_sample_imports_and_exports_unchanged() {
     let store = Store::open(dir.path()).expect("open store");
     store.import(&dump).expect("import");
     assert!(store.export().expect("export") == dump);
+    let report = store.doctor(false).expect("doctor");
+    assert!(report.problems.is_empty(), "an import builds every index: {:?}", report.problems);
 }
 
 /// One engine over one store for the whole run: commands pile up state, so
