@@ -89,6 +89,13 @@ impl Store {
         };
         let data_file = std::fs::File::open(dir.join("store").join("db"))
             .map_err(|e| StoreError::Io(format!("cannot open the data file for syncing: {e}")))?;
+        // fdatasync makes a file's data durable, not its name: on a fresh
+        // data dir, sync the directories that hold sled's files too.
+        for d in [dir.join("store"), dir.to_path_buf()] {
+            std::fs::File::open(&d)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| StoreError::Io(format!("cannot sync {}: {e}", d.display())))?;
+        }
         let trees = TreeName::ALL.iter().map(|t| db.open_tree(t.as_str())).collect::<Result<Vec<_>, _>>()?;
         let store = Store {
             db,
