@@ -13,6 +13,7 @@
 mod dump;
 mod durability;
 mod error;
+pub mod event;
 pub mod model;
 mod read;
 mod tree;
@@ -24,6 +25,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use dump::{Dump, SCHEMA_VERSION};
 pub use error::{ParseError, StoreError};
+pub use event::*;
 pub use model::*;
 pub use read::Read;
 pub use tree::TreeName;

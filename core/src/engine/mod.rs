@@ -564,6 +564,7 @@ pub(crate) fn create_member(
         joined_at: now,
         primary_identity: identity.clone(),
         email: identity.email(),
+        timezone: None,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity { key: identity.clone(), member: id, verified, first_seen: now, unreachable: false })?;
