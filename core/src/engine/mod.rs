@@ -1,6 +1,7 @@
 //! The engine: resolves the caller, checks the role, runs the command in one
 //! store transaction (with its outbox rows) and answers once it is durable.
 
+mod events;
 mod executor;
 mod invites;
 mod mail;
@@ -8,6 +9,7 @@ mod members;
 mod programs;
 mod referrals;
 mod report;
+mod schedule;
 
 use std::sync::Arc;
 
@@ -38,6 +40,9 @@ pub struct Settings {
     /// How long a `link` code stays valid.
     pub link_ttl_minutes: i64,
     pub limits: Limits,
+    /// The ORGANIZER address of event invitations (the inbound mail address,
+    /// so calendars' Accept/Decline replies come back to vouch).
+    pub calendar_address: Option<String>,
 }
 
 impl Default for Settings {
@@ -48,6 +53,7 @@ impl Default for Settings {
             currency: "USD".into(),
             link_ttl_minutes: 15,
             limits: Limits::default(),
+            calendar_address: None,
         }
     }
 }
@@ -508,6 +514,15 @@ impl EngineCore {
             Command::RewardList { status } => referrals::reward_list(cx, status),
             Command::Role { grant, identity, role } => members::role(cx, grant, &identity, role),
             Command::Report { month } => report::report(cx, month),
+            Command::Events { mine } => events::list(cx, mine),
+            Command::Event(action) => events::event(cx, action),
+            Command::Rsvp { event, answer, guests, on_behalf } => {
+                events::rsvp(cx, event, answer, guests, on_behalf.as_ref())
+            }
+            Command::Agenda { event } => events::agenda(cx, event),
+            Command::Attendees { event } => events::attendees(cx, event),
+            Command::Ics { event, member } => events::ics(cx, event, member.as_ref()),
+            Command::Timezone { zone } => events::timezone(cx, zone),
         }
     }
 }
@@ -532,6 +547,13 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::RewardPaid { .. } | Command::RewardList { .. } => "reward",
         Command::Role { .. } => "role",
         Command::Report { .. } => "report",
+        Command::Events { .. } => "events",
+        Command::Event(_) => "event",
+        Command::Rsvp { .. } => "rsvp",
+        Command::Agenda { .. } => "agenda",
+        Command::Attendees { .. } => "attendees",
+        Command::Ics { .. } => "ics",
+        Command::Timezone { .. } => "timezone",
     }
 }
 
