@@ -793,3 +793,5 @@ fn a_quoted_command_word_is_answered_without_a_panic() {
     w.expect("bob", &format!("\"redeem\" {code}"), "reply/redeemed", &[]);
     w.expect("carol", "\"heard\" a friend", "reply/heard", &["Thanks, noted: \"a friend\"."]);
 }
+
+mod events;
