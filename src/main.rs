@@ -244,6 +244,7 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
             })
         });
         let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
+        let scheduler = tokio::spawn(scheduler(Arc::clone(&app.engine), stopped.clone()));
         let backups =
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
         let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
@@ -251,6 +252,7 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
         let _ = stop.send(true);
         let _ = worker.await;
         let _ = housekeeping.await;
+        let _ = scheduler.await;
         if let Some(backups) = backups {
             let _ = backups.await;
         }
@@ -280,6 +282,37 @@ async fn housekeeping(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync:
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// The event scheduler: runs due reminders and held-seat deadlines, then
+/// sleeps until the next one or for at most a few seconds (an edit made over
+/// the control socket may have scheduled something sooner).
+async fn scheduler(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    const MAX_SLEEP: Duration = Duration::from_secs(5);
+    loop {
+        let e = Arc::clone(&engine);
+        let next = tokio::task::spawn_blocking(move || {
+            let ran = e.run_due(e.now())?;
+            Ok::<_, vouch_core::UserError>((ran, e.next_due()?))
+        })
+        .await;
+        let sleep = match next {
+            Ok(Ok((_, Some(at)))) => (at - engine.now()).to_std().unwrap_or(Duration::ZERO).min(MAX_SLEEP),
+            Ok(Ok((_, None))) => MAX_SLEEP,
+            Ok(Err(e)) => {
+                eprintln!("vouch: scheduler: {e}");
+                MAX_SLEEP
+            }
+            Err(e) => {
+                eprintln!("vouch: scheduler: {e}");
+                MAX_SLEEP
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(sleep.max(Duration::from_millis(50))) => {}
             _ = stopped.changed() => return,
         }
     }

@@ -158,7 +158,8 @@ pub fn calendar(method: Method, entries: &[Entry<'_>], stamp: Timestamp) -> Stri
     for entry in entries.iter().filter(|e| e.event.recurrence.is_series()) {
         let zone = entry.event.timezone;
         if !zones.iter().any(|(z, _)| *z == zone) {
-            zones.push((zone, entry.event.timezone.local(entry.event.start).year()));
+            // The rules of the year before the first start, so their onsets precede it.
+            zones.push((zone, entry.event.timezone.local(entry.event.start).year() - 1));
         }
     }
     if zones.is_empty() {
