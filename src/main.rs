@@ -29,7 +29,9 @@ use crate::config::Config;
     about = "Self-hosted referral assistant: codes, introductions, rewards and champion events.",
     after_help = "Any engine command also works from the command line, run as the administrator:\n  \
                   vouch role grant alice organizer\n  vouch program list\n  vouch referrals\n  \
-                  vouch convert R1 1200\n  vouch report 2026-11\nSee `vouch help` for the full list."
+                  vouch convert R1 1200\n  vouch report 2026-11\n  \
+                  vouch event create --kind mastermind --title T --start \"2026-12-03 18:00\" --tz Europe/Bucharest --every month\n  \
+                  vouch event invite E1 alice email:bob@example.org\n  vouch rsvp E1 alice yes\n  vouch ics E1\nSee `vouch help` for the full list."
 )]
 struct Cli {
     /// TOML config file (default: ./vouch.toml if present). VOUCH_* variables override it.
@@ -166,8 +168,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut session = Session::open(load_config(&cli)?)?;
             let texts = session.say(&Speaker::admin(), &line)?;
             let mut out = std::io::stdout().lock();
+            // A calendar on stdout keeps RFC 5545's CRLF line endings.
+            let calendar = args.first().is_some_and(|a| a == "ics" || a == "ical");
             for t in &texts {
-                writeln!(out, "{t}")?;
+                if calendar && t.starts_with("BEGIN:VCALENDAR") {
+                    write!(out, "{}\r\n", t.replace('\n', "\r\n"))?;
+                } else {
+                    writeln!(out, "{t}")?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -239,8 +239,11 @@ fn bad(key: &str, problem: impl Into<String>) -> UserError {
 }
 
 fn parse_local(key: &str, value: &str) -> Result<NaiveDateTime, UserError> {
-    NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%d %H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(value.trim(), "%Y-%m-%dT%H:%M"))
+    let v = value.trim();
+    ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
+        .ok_or(())
         .map_err(|_| {
             bad(key, format!("write it as YYYY-MM-DD HH:MM in the event's time zone, not '{}'", truncate(value, 30)))
         })
