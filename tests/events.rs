@@ -96,6 +96,27 @@ fn organizers_script_events_from_the_cli_offline_and_through_serve() {
     assert!(ics.contains("RRULE:FREQ=MONTHLY;BYMONTHDAY=14\r\n"));
     let feed = admin(dir, &["ics", "--member", "alice"]);
     assert!(feed.contains("METHOD:PUBLISH") && feed.contains("PARTSTAT=ACCEPTED"), "{feed}");
+    // dan presses Accept in his calendar: the iMIP REPLY arrives by mail and becomes his rsvp.
+    let uid = ics.lines().find_map(|l| l.strip_prefix("UID:")).expect("a UID").trim().to_string();
+    let reply = format!(
+        "From: Dan <dan@example.org>\r\nTo: vouch@acme.example\r\nSubject: Accepted: Monthly mastermind\r\n\
+         Message-ID: <imip-1@example.org>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\n\
+         BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n\
+         DTSTAMP:20261124T080000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:dan@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let mut ingest = vouch(dir)
+        .arg("ingest")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ingest");
+    std::io::Write::write_all(&mut ingest.stdin.take().expect("stdin"), reply.as_bytes()).expect("write mail");
+    stdout_ok(&ingest.wait_with_output().expect("ingest output"));
+    let shown = admin(dir, &["attendees", "E1"]);
+    assert!(shown.contains("Waitlist, in order: 1. carol, 2. dan"), "{shown}");
+
     let refused = admin(dir, &["rsvp", "E9", "alice", "yes"]);
     assert!(refused.contains("There's no event E9"), "{refused}");
 

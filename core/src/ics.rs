@@ -11,7 +11,7 @@
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName};
 use icalendar::{Calendar, Component, EventLike, Property};
-use vouch_store::{Event, RsvpStatus, Timestamp, Timezone, weekday_code, weekday_position};
+use vouch_store::{Event, EventId, RsvpStatus, Timestamp, Timezone, weekday_code, weekday_position};
 
 pub const PRODID: &str = "-//vouch//events 1.0//EN";
 
@@ -57,6 +57,19 @@ pub struct Entry<'a> {
     pub event: &'a Event,
     pub organizer: Person,
     pub attendees: Vec<Attendee>,
+}
+
+/// An event's UID: stable across edits, and it names the event so a
+/// calendar's iMIP REPLY finds its way back (`event-3-1795435200@vouch`).
+pub fn uid_for(id: EventId, created: Timestamp) -> String {
+    format!("event-{}-{}@vouch", id.0, created.timestamp())
+}
+
+/// The event a UID from [`uid_for`] names.
+pub fn event_of_uid(uid: &str) -> Option<EventId> {
+    let rest = uid.trim().strip_prefix("event-")?.strip_suffix("@vouch")?;
+    let (id, _) = rest.split_once('-')?;
+    id.parse::<u64>().ok().filter(|n| *n > 0).map(EventId)
 }
 
 fn utc(t: Timestamp) -> String {
@@ -231,6 +244,15 @@ pub fn vtimezone(zone: Timezone, year: i32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uids_name_their_event() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().expect("time");
+        assert_eq!(uid_for(EventId(3), t), "event-3-1795435200@vouch");
+        assert_eq!(event_of_uid("event-3-1795435200@vouch"), Some(EventId(3)));
+        assert_eq!(event_of_uid("event-3-1795435200@google.com"), None);
+        assert_eq!(event_of_uid("abc"), None);
+    }
 
     #[test]
     fn bucharest_and_new_york_rules() {
