@@ -6,40 +6,25 @@
 //! a seat held until a deadline (see `schedule.rs` for what happens then).
 //! RSVPs belong to the event: for a series they hold for every occurrence.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::Duration;
 use serde_json::{Value, json};
 use vouch_store::{
-    Action, Attachment, Audience, DEFAULT_REMINDERS, Event, EventId, EventKind, IdentityKey, Member, Read, Recurrence,
+    Action, Audience, DEFAULT_REMINDERS, Event, EventId, EventKind, IdentityKey, Member, Read, Recurrence,
     ReferralState, Role, Rsvp, RsvpStatus, Timestamp, Timezone,
 };
 
+use super::calendar::ics_for;
+use super::event_settings::{apply_settings, bad};
 use super::schedule;
 use super::{Cx, Extras, create_member};
-use crate::command::{EventAction, truncate};
+use crate::command::EventAction;
 use crate::error::UserError;
-use crate::ics::{self, Attendee, Entry, Method, Person};
+use crate::ics::{self, Method};
 use crate::reply::Outcome;
 
 /// How long a promoted waitlister has to confirm (never past the start).
 pub(super) const OFFER_HOURS: i64 = 24;
 const LIST_LIMIT: usize = 20;
-
-pub(super) const SETTING_KEYS: &[&str] = &[
-    "kind",
-    "title",
-    "start",
-    "tz",
-    "every",
-    "duration",
-    "capacity",
-    "plus-ones",
-    "agenda",
-    "expert",
-    "location",
-    "audience",
-    "deadline",
-    "reminders",
-];
 
 /// "Thu 3 Dec 2026, 12:30 EET".
 pub(super) fn when(t: Timestamp, zone: Timezone) -> String {
@@ -74,7 +59,7 @@ fn in_audience(cx: &Cx<'_, '_>, event: &Event, member: &Member) -> Result<bool, 
 }
 
 /// May `member` see this event (listing, agenda, calendar)?
-fn visible_to(cx: &Cx<'_, '_>, event: &Event, member: &Member) -> Result<bool, UserError> {
+pub(super) fn visible_to(cx: &Cx<'_, '_>, event: &Event, member: &Member) -> Result<bool, UserError> {
     Ok(member.has_role(Role::Organizer)
         || cx.tx.rsvp(event.id, member.id)?.is_some()
         || in_audience(cx, event, member)?)
@@ -119,48 +104,6 @@ fn duration_text(minutes: u32) -> String {
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m} min"),
     }
-}
-
-/// A calendar address for a member: their email, else a vouch URN.
-pub(super) fn person(member: &Member) -> Person {
-    let address = match &member.email {
-        Some(e) => format!("mailto:{}", e.as_str()),
-        None => format!("urn:vouch:member:{}", member.id),
-    };
-    Person { name: member.display_name.clone(), address }
-}
-
-pub(super) fn organizer_person(cx: &Cx<'_, '_>, event: &Event) -> Result<Person, UserError> {
-    let community = cx.settings().community.clone();
-    if let Some(address) = &cx.settings().calendar_address {
-        let bare = address.rsplit_once('<').map_or(address.as_str(), |(_, a)| a.trim_end_matches('>')).trim();
-        return Ok(Person { name: community, address: format!("mailto:{bare}") });
-    }
-    match cx.tx.member(event.organizer)? {
-        Some(m) if m.email.is_some() => Ok(person(&m)),
-        _ => Ok(Person { name: community, address: format!("urn:vouch:organizer:{}", event.organizer) }),
-    }
-}
-
-/// The `.ics` one member receives for `event` (them as the attendee).
-pub(super) fn ics_for(
-    cx: &Cx<'_, '_>,
-    event: &Event,
-    member: &Member,
-    status: RsvpStatus,
-    method: Method,
-) -> Result<Attachment, UserError> {
-    let entry = Entry {
-        event,
-        organizer: organizer_person(cx, event)?,
-        attendees: vec![Attendee { person: person(member), status }],
-    };
-    let name = if method == Method::Cancel { "cancel.ics" } else { "invite.ics" };
-    Ok(Attachment {
-        filename: name.into(),
-        content_type: method.content_type(),
-        content: ics::calendar(method, &[entry], event.updated_at),
-    })
 }
 
 fn rsvp_actions(event: &Event) -> Vec<Action> {
@@ -232,117 +175,6 @@ pub(super) fn event(cx: &mut Cx<'_, '_>, action: EventAction) -> Result<Outcome,
         }
         EventAction::Skip(id, date) => skip(cx, id, date),
     }
-}
-
-fn bad(key: &str, problem: impl Into<String>) -> UserError {
-    UserError::InvalidSetting { key: key.to_string(), problem: problem.into() }
-}
-
-fn parse_local(key: &str, value: &str) -> Result<NaiveDateTime, UserError> {
-    let v = value.trim();
-    ["%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
-        .ok_or(())
-        .map_err(|_| {
-            bad(key, format!("write it as YYYY-MM-DD HH:MM in the event's time zone, not '{}'", truncate(value, 30)))
-        })
-}
-
-/// `90m`, `1h30m`, `2h`, `90`.
-fn parse_minutes(key: &str, value: &str) -> Result<u32, UserError> {
-    let v = value.trim().to_ascii_lowercase();
-    let fail = || bad(key, format!("'{}' isn't a duration like 90m or 1h30m", truncate(value, 20)));
-    let (hours, rest) = match v.split_once('h') {
-        Some((h, rest)) => (h.trim().parse::<u32>().map_err(|_| fail())?, rest.trim()),
-        None => (0, v.as_str()),
-    };
-    let mins = rest.trim_end_matches("min").trim_end_matches('m').trim();
-    let mins = if mins.is_empty() { 0 } else { mins.parse::<u32>().map_err(|_| fail())? };
-    let total = hours.checked_mul(60).and_then(|h| h.checked_add(mins)).ok_or_else(fail)?;
-    if total == 0 || total > 7 * 24 * 60 { Err(fail()) } else { Ok(total) }
-}
-
-/// Applies settings; `start` and `deadline` are read in the (possibly new) zone.
-fn apply_settings(event: &mut Event, settings: &[(String, String)]) -> Result<(), UserError> {
-    let get = |names: &[&str]| settings.iter().rev().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.clone());
-    if let Some(tz) = get(&["tz", "timezone", "zone"]) {
-        let local_start = event.timezone.local(event.start);
-        event.timezone = Timezone::parse(&tz)
-            .map_err(|_| bad("tz", format!("'{}' isn't an IANA zone like Europe/Bucharest", truncate(&tz, 40))))?;
-        event.start = event.timezone.to_utc(local_start);
-    }
-    for (key, value) in settings {
-        let value = value.as_str();
-        match key.as_str() {
-            "tz" | "timezone" | "zone" => {}
-            "kind" => {
-                event.kind = value
-                    .parse()
-                    .map_err(|_| bad("kind", format!("kinds are {}", EventKind::ALL.map(|k| k.as_str()).join(", "))))?
-            }
-            "title" | "name" => {
-                let t = value.trim();
-                if t.is_empty() || t.chars().count() > 120 {
-                    return Err(bad("title", "a title has 1 to 120 characters"));
-                }
-                event.title = t.to_string();
-            }
-            "start" | "at" | "when" => event.start = event.timezone.to_utc(parse_local("start", value)?),
-            "every" | "repeat" | "recurrence" => {
-                event.recurrence = Recurrence::parse(value)
-                    .map_err(|_| bad("every", "use week, month, month-weekday, quarter or none"))?
-            }
-            "duration" | "length" => event.duration_minutes = parse_minutes("duration", value)?,
-            "capacity" | "seats" => {
-                event.capacity = if value.eq_ignore_ascii_case("none") || value == "0" {
-                    None
-                } else {
-                    Some(
-                        value
-                            .parse::<u32>()
-                            .ok()
-                            .filter(|c| *c <= 100_000)
-                            .ok_or_else(|| bad("capacity", "a number of seats, or none"))?,
-                    )
-                }
-            }
-            "plus-ones" | "plusones" | "guests" => {
-                event.plus_ones = value
-                    .parse::<u8>()
-                    .ok()
-                    .filter(|g| *g <= 20)
-                    .ok_or_else(|| bad("plus-ones", "0 to 20 guests per person"))?
-            }
-            "agenda" | "description" => event.agenda = truncate(&value.replace("\\n", "\n"), 2000),
-            "expert" | "guest" => event.expert = (!value.trim().is_empty()).then(|| truncate(value.trim(), 120)),
-            "location" | "link" | "where" => {
-                event.location = (!value.trim().is_empty()).then(|| truncate(value.trim(), 300))
-            }
-            "audience" | "for" => {
-                event.audience = Audience::parse(value)
-                    .map_err(|_| bad("audience", "use everyone, champions:N, role:champion or list"))?
-            }
-            "deadline" | "rsvp-by" => {
-                event.rsvp_deadline = if value.eq_ignore_ascii_case("none") {
-                    None
-                } else {
-                    Some(event.timezone.to_utc(parse_local("deadline", value)?))
-                }
-            }
-            "reminders" | "remind" => {
-                event.reminders = if value.eq_ignore_ascii_case("none") {
-                    Vec::new()
-                } else {
-                    value.split(',').map(|v| parse_minutes("reminders", v)).collect::<Result<_, _>>()?
-                }
-            }
-            other => {
-                return Err(bad(other, format!("the settings are {}", SETTING_KEYS.join(", "))));
-            }
-        }
-    }
-    Ok(())
 }
 
 fn create(cx: &mut Cx<'_, '_>, settings: &[(String, String)]) -> Result<Outcome, UserError> {
@@ -515,6 +347,11 @@ fn invite(cx: &mut Cx<'_, '_>, id: EventId, who: &[IdentityKey]) -> Result<Outco
     Ok(cx.reply("reply/event_invited", data))
 }
 
+/// A member and their guests.
+fn party_size(guests: u8) -> u32 {
+    1 + u32::from(guests)
+}
+
 /// Seats taken by everyone but `except`.
 fn seats_taken(rsvps: &[Rsvp], except: Option<vouch_store::MemberId>) -> u32 {
     rsvps.iter().filter(|r| Some(r.member) != except).map(Rsvp::seats).sum()
@@ -548,7 +385,7 @@ pub(super) fn promote(cx: &mut Cx<'_, '_>, event: &Event) -> Result<(), UserErro
         let mut waiting: Vec<&Rsvp> =
             rsvps.iter().filter(|r| r.status == RsvpStatus::Waitlisted && r.offer_expires.is_none()).collect();
         waiting.sort_by_key(|r| r.waitlist_seq.unwrap_or(u64::MAX));
-        let Some(first) = waiting.into_iter().find(|r| 1 + u32::from(r.plus_ones) <= free) else { return Ok(()) };
+        let Some(first) = waiting.into_iter().find(|r| party_size(r.plus_ones) <= free) else { return Ok(()) };
         let mut offered = first.clone();
         let expires = (cx.now + Duration::hours(OFFER_HOURS)).min(next);
         offered.offer_expires = Some(expires);
@@ -628,7 +465,7 @@ pub(super) fn rsvp(
     match answer {
         RsvpStatus::Yes => {
             let free = event.capacity.map(|c| c.saturating_sub(seats_taken(&rsvps, Some(member.id))));
-            let party = 1 + u32::from(guests);
+            let party = party_size(guests);
             if free.is_none_or(|f| party <= f) {
                 r.status = RsvpStatus::Yes;
                 r.waitlist_seq = None;
@@ -720,65 +557,4 @@ pub(super) fn agenda(cx: &mut Cx<'_, '_>, id: EventId) -> Result<Outcome, UserEr
     }
     let data = json!({ "event": event_json(&event, zone_for(&me, &event), cx.now) });
     Ok(cx.reply("reply/agenda", data))
-}
-
-pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&IdentityKey>) -> Result<Outcome, UserError> {
-    let text = match (id, who) {
-        (Some(id), _) => {
-            let event = load(cx, id)?;
-            let me = cx.me.clone();
-            if !cx.caller.admin && !visible_to(cx, &event, &me)? {
-                return Err(UserError::NotInvited { title: event.title });
-            }
-            let mut attendees = Vec::new();
-            for r in cx.tx.rsvps_of_event(event.id)? {
-                attendees.push(Attendee { person: person(&cx.member(r.member)?), status: r.status });
-            }
-            let entry = Entry { event: &event, organizer: organizer_person(cx, &event)?, attendees };
-            ics::calendar(Method::Publish, &[entry], event.updated_at)
-        }
-        (None, who) => {
-            let member = match who {
-                None => cx.me.clone(),
-                Some(identity) => {
-                    if !is_organizer(cx) {
-                        return Err(UserError::NotAllowed { command: "ics for someone else", needed: Role::Organizer });
-                    }
-                    cx.tx
-                        .member_by_identity(identity)?
-                        .ok_or_else(|| UserError::UnknownPerson { identity: identity.to_string() })?
-                }
-            };
-            let mut events = Vec::new();
-            for r in cx.tx.rsvps_of_member(member.id)? {
-                if r.status != RsvpStatus::No
-                    && let Some(e) = cx.tx.event(r.event)?
-                {
-                    events.push((e, r.status));
-                }
-            }
-            let mut entries = Vec::new();
-            for (e, status) in &events {
-                entries.push(Entry {
-                    event: e,
-                    organizer: organizer_person(cx, e)?,
-                    attendees: vec![Attendee { person: person(&member), status: *status }],
-                });
-            }
-            let stamp = events.iter().map(|(e, _)| e.updated_at).max().unwrap_or(member.joined_at);
-            ics::calendar(Method::Publish, &entries, stamp)
-        }
-    };
-    Ok(cx.reply("reply/ics", json!({ "ics": text })))
-}
-
-pub(super) fn timezone(cx: &mut Cx<'_, '_>, zone: Option<Timezone>) -> Result<Outcome, UserError> {
-    if let Some(zone) = zone {
-        let mut me = cx.me.clone();
-        me.timezone = Some(zone);
-        cx.tx.put_member(&me)?;
-        cx.me = me;
-    }
-    let data = json!({ "zone": cx.me.timezone.map(|z| z.name()), "changed": zone.is_some(), "now": cx.me.timezone.map(|z| when(cx.now, z)) });
-    Ok(cx.reply("reply/timezone", data))
 }

@@ -1,6 +1,8 @@
 //! The engine: resolves the caller, checks the role, runs the command in one
 //! store transaction (with its outbox rows) and answers once it is durable.
 
+mod calendar;
+mod event_settings;
 mod events;
 mod executor;
 mod invites;
@@ -521,8 +523,8 @@ impl EngineCore {
             }
             Command::Agenda { event } => events::agenda(cx, event),
             Command::Attendees { event } => events::attendees(cx, event),
-            Command::Ics { event, member } => events::ics(cx, event, member.as_ref()),
-            Command::Timezone { zone } => events::timezone(cx, zone),
+            Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
+            Command::Timezone { zone } => calendar::timezone(cx, zone),
         }
     }
 }
