@@ -319,32 +319,50 @@ fn invite(cx: &mut Cx<'_, '_>, id: EventId, who: &[IdentityKey]) -> Result<Outco
     let mut invited = Vec::new();
     let mut already = Vec::new();
     for member in members {
-        if cx.tx.rsvp(event.id, member.id)?.is_some() {
+        if send_invitation(cx, &event, &member)? {
+            invited.push(member.display_name.clone());
+        } else {
             already.push(member.display_name.clone());
-            continue;
         }
-        cx.tx.put_rsvp(&Rsvp {
-            event: event.id,
-            member: member.id,
-            status: RsvpStatus::Invited,
-            plus_ones: 0,
-            at: cx.now,
-            waitlist_seq: None,
-            offer_expires: None,
-        })?;
-        let data =
-            json!({ "name": member.display_name, "event": event_json(&event, zone_for(&member, &event), cx.now) });
-        let attachment = ics_for(cx, &event, &member, RsvpStatus::Invited, Method::Request)?;
-        cx.notify_with(
-            &member,
-            "notice/event_invite",
-            data,
-            Extras { actions: rsvp_actions(&event), attachments: vec![attachment] },
-        )?;
-        invited.push(member.display_name.clone());
     }
     let data = json!({ "event": event_json(&event, event.timezone, cx.now), "invited": invited, "already": already });
     Ok(cx.reply("reply/event_invited", data))
+}
+
+/// Records the invitation and sends it (buttons and the `.ics`); false
+/// when the member was already invited.
+fn send_invitation(cx: &mut Cx<'_, '_>, event: &Event, member: &Member) -> Result<bool, UserError> {
+    if cx.tx.rsvp(event.id, member.id)?.is_some() {
+        return Ok(false);
+    }
+    cx.tx.put_rsvp(&Rsvp {
+        event: event.id,
+        member: member.id,
+        status: RsvpStatus::Invited,
+        plus_ones: 0,
+        at: cx.now,
+        waitlist_seq: None,
+        offer_expires: None,
+    })?;
+    let data = json!({ "name": member.display_name, "event": event_json(event, zone_for(member, event), cx.now) });
+    let attachment = ics_for(cx, event, member, RsvpStatus::Invited, Method::Request)?;
+    let extras = Extras { actions: rsvp_actions(event), attachments: vec![attachment] };
+    cx.notify_with(member, "notice/event_invite", data, extras)?;
+    Ok(true)
+}
+
+/// A granted `event-seat:E3` reward invites its holder to E3 (if that event
+/// is still ahead). Seat rewards naming no event (`event-seat:the lunch`)
+/// stay a description for the organizer to honour by hand.
+pub(super) fn invite_for_reward(cx: &mut Cx<'_, '_>, seat: &str, member: &Member) -> Result<(), UserError> {
+    let Ok(id) = seat.trim().parse::<EventId>() else { return Ok(()) };
+    match cx.tx.event(id)? {
+        Some(event) if !event.cancelled && event.next_occurrence(cx.now).is_some() => {
+            send_invitation(cx, &event, member)?;
+            Ok(())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// A member and their guests.

@@ -287,3 +287,19 @@ fn feeds_and_calendar_files_come_from_the_same_command_line() {
     );
     w.expect("olga", &format!("event skip {id} 2027-01-04"), "error/invalid_setting", &["no upcoming date"]);
 }
+
+#[test]
+fn an_event_seat_reward_invites_its_holder_when_granted() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!("{LUNCH} audience=list"));
+    w.expect("olga", &format!("program set customer referrer=event-seat:{id}"), "reply/program", &[]);
+    w.alice_refers_bob();
+    w.expect("olga", "convert R1", "reply/converted", &[]);
+    assert!(w.notices("notice/event_invite").is_empty(), "a pending reward invites nobody yet");
+    w.expect("olga", "approve R1", "reply/approved", &[]);
+    let invites: Vec<String> = w.notices("notice/event_invite").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(invites, ["console:alice"]);
+    // The list event now accepts her answer.
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in for Referral lunch"]);
+    w.expect("bob", &format!("rsvp {id} yes"), "error/not_invited", &[]);
+}
