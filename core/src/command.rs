@@ -517,8 +517,12 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                     let who = a.required(i + 1, "whose feed")?;
                     member = Some(IdentityKey::parse(who).map_err(|e| a.usage(e.to_string()))?);
                     i += 2;
-                } else if event.is_none() && member.is_none() {
+                } else if event.is_none() && member.is_none() && w.parse::<EventId>().is_ok() {
                     event = Some(event_id(a, i)?);
+                    i += 1;
+                } else if member.is_none() && event.is_none() {
+                    // Discord's slash options arrive as bare words: `ics alice`.
+                    member = Some(IdentityKey::parse(w).map_err(|e| a.usage(e.to_string()))?);
                     i += 1;
                 } else {
                     return Err(a.usage(format!("I didn't expect '{}'", truncate(w, 40))));
@@ -743,6 +747,10 @@ mod tests {
         assert!(matches!(parse("rsvp E2"), Err(UserError::Usage { .. })));
         assert!(matches!(parse("rsvp E2 yes +99"), Err(UserError::Usage { .. })));
         assert!(matches!(parse("ics --member"), Err(UserError::Usage { .. })));
+        let alice = IdentityKey::parse("alice").expect("identity");
+        assert_eq!(ok("ics --member alice"), Command::Ics { event: None, member: Some(alice.clone()) });
+        assert_eq!(ok("ics alice"), Command::Ics { event: None, member: Some(alice) });
+        assert_eq!(ok("ics E4"), Command::Ics { event: Some(EventId(4)), member: None });
         assert!(matches!(parse("timezone Mars/Base"), Err(UserError::Usage { .. })));
     }
 

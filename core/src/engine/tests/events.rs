@@ -303,3 +303,39 @@ fn an_event_seat_reward_invites_its_holder_when_granted() {
     w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in for Referral lunch"]);
     w.expect("bob", &format!("rsvp {id} yes"), "error/not_invited", &[]);
 }
+
+#[test]
+fn a_restart_neither_skips_nor_repeats_a_reminder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let start = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 12, 0, 0).single().expect("time");
+    let open = |at: chrono::DateTime<Utc>| {
+        let store = Arc::new(Store::open(dir.path()).expect("open store"));
+        let clock = Arc::new(ManualClock::new(at));
+        Engine::new(store, clock, Arc::new(SeededIds::new(7)), Settings::default()).expect("engine")
+    };
+    let reminders = |engine: &Engine| {
+        engine.store().outbox_messages().expect("scan").iter().filter(|m| m.template == "notice/event_reminder").count()
+    };
+    {
+        let engine = open(start);
+        let admin = Caller::admin();
+        let line = "event create title=Board start=\"2026-11-25 12:00\" tz=UTC";
+        assert_eq!(engine.respond(&admin, line, None).replies[0].template, "reply/event_created");
+        engine.respond(&admin, "event invite E1 alice", None);
+        engine.respond(&admin, "rsvp E1 alice yes", None);
+        assert_eq!(engine.store().due_all().expect("scan").len(), 2, "24h and 1h reminders are rows");
+    }
+    // Down over the 24-hour reminder's time: the first run after the restart sends it.
+    let engine = open(start + Duration::hours(30));
+    assert_eq!(engine.run_due(engine.now()).expect("run"), 1);
+    assert_eq!(reminders(&engine), 1);
+    drop(engine);
+    // Restarted again before the next one: nothing is sent twice.
+    let engine = open(start + Duration::hours(31));
+    assert_eq!(engine.run_due(engine.now()).expect("run"), 0);
+    assert_eq!(reminders(&engine), 1);
+    drop(engine);
+    let engine = open(start + Duration::hours(47));
+    assert_eq!(engine.run_due(engine.now()).expect("run"), 1);
+    assert_eq!(reminders(&engine), 2);
+}
