@@ -263,6 +263,11 @@ pub trait Read {
             .collect()
     }
 
+    /// The stored row of a scheduled job, if it is still there.
+    fn due_row(&self, due: &Due) -> Result<Option<Due>, StoreError> {
+        self.get(TreeName::EventDue, &due.key())
+    }
+
     /// The earliest scheduled job's time.
     fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
         Ok(self

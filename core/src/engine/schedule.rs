@@ -87,7 +87,7 @@ impl EngineCore {
 
     fn run_one(&self, tx: &WriteTx<'_>, row: &Due, now: Timestamp) -> Result<(), UserError> {
         // Another caller may have run it since it was read.
-        if !tx.due_jobs(row.at, usize::MAX)?.iter().any(|d| d.id == row.id) {
+        if tx.due_row(row)?.is_none() {
             return Ok(());
         }
         tx.remove_due(row)?;
