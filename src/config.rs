@@ -130,6 +130,7 @@ impl Config {
             }
             s.currency = c.to_ascii_uppercase();
         }
+        s.calendar_address = self.inbox_address.clone();
         Ok(s)
     }
 

@@ -30,7 +30,9 @@ use crate::config::Config;
     about = "Self-hosted referral assistant: codes, introductions, rewards and champion events.",
     after_help = "Any engine command also works from the command line, run as the administrator:\n  \
                   vouch role grant alice organizer\n  vouch program list\n  vouch referrals\n  \
-                  vouch convert R1 1200\n  vouch report 2026-11\nSee `vouch help` for the full list."
+                  vouch convert R1 1200\n  vouch report 2026-11\n  \
+                  vouch event create --kind mastermind --title T --start \"2026-12-03 18:00\" --tz Europe/Bucharest --every month\n  \
+                  vouch event invite E1 alice email:bob@example.org\n  vouch rsvp E1 alice yes\n  vouch ics E1\nSee `vouch help` for the full list."
 )]
 struct Cli {
     /// TOML config file (default: ./vouch.toml if present). VOUCH_* variables override it.
@@ -179,8 +181,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let mut session = Session::open(load_config(&cli)?)?;
             let texts = session.say(&Speaker::admin(), &line)?;
             let mut out = std::io::stdout().lock();
+            // A calendar on stdout keeps RFC 5545's CRLF line endings.
+            let calendar = args.first().is_some_and(|a| a == "ics" || a == "ical");
             for t in &texts {
-                writeln!(out, "{t}")?;
+                if calendar && t.starts_with("BEGIN:VCALENDAR") {
+                    write!(out, "{}\r\n", t.replace('\n', "\r\n"))?;
+                } else {
+                    writeln!(out, "{t}")?;
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -257,6 +265,7 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
             })
         });
         let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
+        let scheduler = tokio::spawn(scheduler(Arc::clone(&app.engine), stopped.clone()));
         let backups =
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
         let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
@@ -264,6 +273,7 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
         let _ = stop.send(true);
         let _ = worker.await;
         let _ = housekeeping.await;
+        let _ = scheduler.await;
         if let Some(backups) = backups {
             let _ = backups.await;
         }
@@ -293,6 +303,37 @@ async fn housekeeping(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync:
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// The event scheduler: runs due reminders and held-seat deadlines, then
+/// sleeps until the next one or for at most a few seconds (an edit made over
+/// the control socket may have scheduled something sooner).
+async fn scheduler(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::watch::Receiver<bool>) {
+    const MAX_SLEEP: Duration = Duration::from_secs(5);
+    loop {
+        let e = Arc::clone(&engine);
+        let next = tokio::task::spawn_blocking(move || {
+            let ran = e.run_due(e.now())?;
+            Ok::<_, vouch_core::UserError>((ran, e.next_due()?))
+        })
+        .await;
+        let sleep = match next {
+            Ok(Ok((_, Some(at)))) => (at - engine.now()).to_std().unwrap_or(Duration::ZERO).min(MAX_SLEEP),
+            Ok(Ok((_, None))) => MAX_SLEEP,
+            Ok(Err(e)) => {
+                eprintln!("vouch: scheduler: {e}");
+                MAX_SLEEP
+            }
+            Err(e) => {
+                eprintln!("vouch: scheduler: {e}");
+                MAX_SLEEP
+            }
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(sleep.max(Duration::from_millis(50))) => {}
             _ = stopped.changed() => return,
         }
     }

@@ -87,7 +87,15 @@ impl Worker {
             "<!doctype html><html><body><p>{}</p></body></html>",
             html.replace("\n\n", "</p><p>").replace('\n', "<br>")
         );
-        Ok(OutgoingMail { key: message.id.0, to: to.to_string(), subject, text, html, auto_submitted: true })
+        Ok(OutgoingMail {
+            key: message.id.0,
+            to: to.to_string(),
+            subject,
+            text,
+            html,
+            auto_submitted: true,
+            attachments: message.attachments.clone(),
+        })
     }
 
     /// Runs until `shutdown` resolves, waking every `every`.

@@ -78,6 +78,8 @@ const fn opt(name: &'static str, kind: ArgKind, help: &'static str) -> ArgSpec {
     ArgSpec { name, kind, required: false, help }
 }
 
+pub const RSVP_ANSWERS: &[&str] = &["yes", "no", "maybe"];
+pub const EVENT_ACTIONS: &[&str] = &["create", "edit", "cancel", "invite", "show", "skip"];
 pub const PERIODS: &[&str] = &["month", "quarter", "year", "all"];
 pub const STATES: &[&str] = &["issued", "redeemed", "qualified", "converted", "rewarded", "rejected"];
 
@@ -249,6 +251,78 @@ pub static CATALOG: &[CommandSpec] = &[
         summary: "Referrals per month, conversion, value, ROI, LTV:CAC",
         role: Role::Organizer,
         private: false,
+    },
+    CommandSpec {
+        name: "events",
+        aliases: &["upcoming", "calendar"],
+        args: &[opt("which", ArgKind::Choice(&["upcoming", "mine"]), "upcoming (default) or mine")],
+        summary: "Upcoming events, or the ones you are invited to",
+        role: Role::Member,
+        private: false,
+    },
+    CommandSpec {
+        name: "event",
+        aliases: &[],
+        args: &[
+            arg("action", ArgKind::Choice(EVENT_ACTIONS), "What to do"),
+            opt("EVENT", ArgKind::Id, "Event id, like E3 (not for create)"),
+            opt(
+                "settings",
+                ArgKind::Settings,
+                "key=value: kind title start tz every capacity duration agenda expert location audience",
+            ),
+        ],
+        summary: "Schedule events, invite people, edit or cancel",
+        role: Role::Organizer,
+        private: false,
+    },
+    CommandSpec {
+        name: "rsvp",
+        aliases: &["attend"],
+        args: &[
+            arg("EVENT", ArgKind::Id, "Event id, like E3"),
+            arg("answer", ArgKind::Choice(RSVP_ANSWERS), "yes, no or maybe"),
+            opt("guests", ArgKind::Word, "Guests you bring, like +1"),
+            opt("IDENTITY", ArgKind::Identity, "Organizers: answer for this person"),
+        ],
+        summary: "Answer an event invitation",
+        role: Role::Member,
+        private: false,
+    },
+    CommandSpec {
+        name: "agenda",
+        aliases: &[],
+        args: &[arg("EVENT", ArgKind::Id, "Event id, like E3")],
+        summary: "An event's agenda and guest expert",
+        role: Role::Member,
+        private: false,
+    },
+    CommandSpec {
+        name: "attendees",
+        aliases: &["guests"],
+        args: &[arg("EVENT", ArgKind::Id, "Event id, like E3")],
+        summary: "Who is coming, who is waiting, who declined",
+        role: Role::Organizer,
+        private: true,
+    },
+    CommandSpec {
+        name: "ics",
+        aliases: &["ical"],
+        args: &[
+            opt("EVENT", ArgKind::Id, "Event id (default: your own calendar feed)"),
+            opt("member", ArgKind::Identity, "Organizers: --member IDENTITY for someone's feed"),
+        ],
+        summary: "An event's calendar file, or your calendar feed",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
+        name: "timezone",
+        aliases: &["tz"],
+        args: &[opt("ZONE", ArgKind::Word, "An IANA zone like Europe/Bucharest")],
+        summary: "Show or set the time zone event times are shown in",
+        role: Role::Member,
+        private: true,
     },
 ];
 

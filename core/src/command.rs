@@ -1,7 +1,10 @@
 //! Parsed commands. Text becomes a [`Command`] here, once, with specific
 //! usage errors; past this point nothing re-checks strings.
 
-use vouch_store::{EmailAddress, IdentityKey, Money, ReferralId, ReferralState, RewardStatus, Role, Slug};
+use vouch_store::{
+    EmailAddress, EventId, IdentityKey, Money, ReferralId, ReferralState, RewardStatus, Role, RsvpStatus, Slug,
+    Timezone,
+};
 
 use crate::catalog::{self, ArgKind, CommandSpec};
 use crate::error::UserError;
@@ -70,6 +73,46 @@ pub enum Command {
     Report {
         month: Option<YearMonth>,
     },
+    Events {
+        mine: bool,
+    },
+    Event(EventAction),
+    Rsvp {
+        event: EventId,
+        /// Yes, No or Maybe.
+        answer: RsvpStatus,
+        guests: u8,
+        /// An organizer answering for someone (`vouch rsvp E1 alice yes`).
+        on_behalf: Option<IdentityKey>,
+    },
+    Agenda {
+        event: EventId,
+    },
+    Attendees {
+        event: EventId,
+    },
+    /// One event's calendar, or a member's feed (their own when both are `None`).
+    Ics {
+        event: Option<EventId>,
+        member: Option<IdentityKey>,
+    },
+    Timezone {
+        zone: Option<Timezone>,
+    },
+}
+
+/// `event …`; settings are `key=value` (chat) or `--key value` (CLI) pairs,
+/// checked by the engine like program settings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EventAction {
+    Create(Vec<(String, String)>),
+    Edit(EventId, Vec<(String, String)>),
+    Cancel(EventId),
+    /// No identities: everyone in the event's audience.
+    Invite(EventId, Vec<IdentityKey>),
+    Show(EventId),
+    /// Skip the occurrence on this local date (an EXDATE).
+    Skip(EventId, chrono::NaiveDate),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -451,9 +494,164 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 .transpose()?;
             Command::Report { month }
         }
+        "events" => {
+            a.no_more_than(1)?;
+            Command::Events { mine: choice(0)?.as_deref() == Some("mine") }
+        }
+        "event" => Command::Event(event_action(a, choice(0)?)?),
+        "rsvp" => rsvp(a)?,
+        "agenda" => {
+            a.no_more_than(1)?;
+            Command::Agenda { event: event_id(a, 0)? }
+        }
+        "attendees" => {
+            a.no_more_than(1)?;
+            Command::Attendees { event: event_id(a, 0)? }
+        }
+        "ics" => {
+            let mut event = None;
+            let mut member = None;
+            let mut i = 0;
+            while let Some(w) = a.word(i) {
+                if matches!(w.to_ascii_lowercase().as_str(), "--member" | "member" | "-m") {
+                    let who = a.required(i + 1, "whose feed")?;
+                    member = Some(IdentityKey::parse(who).map_err(|e| a.usage(e.to_string()))?);
+                    i += 2;
+                } else if event.is_none() && member.is_none() && w.parse::<EventId>().is_ok() {
+                    event = Some(event_id(a, i)?);
+                    i += 1;
+                } else if member.is_none() && event.is_none() {
+                    // Discord's slash options arrive as bare words: `ics alice`.
+                    member = Some(IdentityKey::parse(w).map_err(|e| a.usage(e.to_string()))?);
+                    i += 1;
+                } else {
+                    return Err(a.usage(format!("I didn't expect '{}'", truncate(w, 40))));
+                }
+            }
+            Command::Ics { event, member }
+        }
+        "timezone" => {
+            a.no_more_than(1)?;
+            let zone = a
+                .word(0)
+                .map(|w| {
+                    Timezone::parse(w).map_err(|_| {
+                        a.usage(format!(
+                            "'{}' isn't a time zone I know; use an IANA name like Europe/Bucharest",
+                            truncate(w, 40)
+                        ))
+                    })
+                })
+                .transpose()?;
+            Command::Timezone { zone }
+        }
         other => return Err(UserError::UnknownCommand { input: other.to_string(), suggestion: None }),
     };
     Ok(cmd)
+}
+
+fn event_id(a: &Args<'_>, i: usize) -> Result<EventId, UserError> {
+    let w = a.required(i, "the event id")?;
+    w.parse().map_err(|_| a.usage(format!("'{}' isn't an event id; `events` lists them", truncate(w, 20))))
+}
+
+fn event_action(a: &Args<'_>, action: Option<String>) -> Result<EventAction, UserError> {
+    let action = action.ok_or_else(|| a.usage("say what to do: create, edit, cancel, invite, show or skip"))?;
+    Ok(match action.as_str() {
+        "create" => EventAction::Create(event_settings(a, 1)?),
+        "edit" => {
+            let s = event_settings(a, 2)?;
+            if s.is_empty() {
+                return Err(a.usage("say what to change, e.g. event edit E3 capacity=12"));
+            }
+            EventAction::Edit(event_id(a, 1)?, s)
+        }
+        "cancel" => {
+            a.no_more_than(2)?;
+            EventAction::Cancel(event_id(a, 1)?)
+        }
+        "show" => {
+            a.no_more_than(2)?;
+            EventAction::Show(event_id(a, 1)?)
+        }
+        "invite" => {
+            let id = event_id(a, 1)?;
+            let who = a.words.get(2..).unwrap_or_default();
+            if who.len() > 100 {
+                return Err(a.usage("invite at most 100 people at a time"));
+            }
+            let who = who
+                .iter()
+                .map(|w| IdentityKey::parse(w).map_err(|e| a.usage(e.to_string())))
+                .collect::<Result<_, _>>()?;
+            EventAction::Invite(id, who)
+        }
+        _ => {
+            a.no_more_than(3)?;
+            let id = event_id(a, 1)?;
+            let w = a.required(2, "the date to skip (YYYY-MM-DD)")?;
+            let date = chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d")
+                .map_err(|_| a.usage(format!("write the date as YYYY-MM-DD, not '{}'", truncate(w, 20))))?;
+            EventAction::Skip(id, date)
+        }
+    })
+}
+
+/// `key=value` words, or `--key value` / `--key=value` as the CLI passes them.
+fn event_settings(a: &Args<'_>, from: usize) -> Result<Vec<(String, String)>, UserError> {
+    let words = a.words.get(from..).unwrap_or_default();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(w) = words.get(i) {
+        let (key, value) = if let Some(flag) = w.strip_prefix("--") {
+            match flag.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => {
+                    i += 1;
+                    let v = words.get(i).ok_or_else(|| a.usage(format!("--{} needs a value", truncate(flag, 30))))?;
+                    (flag.to_string(), v.clone())
+                }
+            }
+        } else {
+            let (k, v) = w
+                .split_once('=')
+                .ok_or_else(|| a.usage(format!("settings look like key=value, not '{}'", truncate(w, 40))))?;
+            (k.to_string(), v.to_string())
+        };
+        out.push((key.trim().to_ascii_lowercase().replace('_', "-"), value.trim().to_string()));
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// `rsvp EVENT yes|no|maybe [+N] [IDENTITY]`, words after the id in any order.
+fn rsvp(a: &Args<'_>) -> Result<Command, UserError> {
+    let event = event_id(a, 0)?;
+    let (mut answer, mut guests, mut on_behalf) = (None, 0u8, None);
+    for w in a.words.get(1..).unwrap_or_default() {
+        let lower = w.to_ascii_lowercase();
+        match lower.as_str() {
+            "yes" | "y" | "accept" => answer = Some(RsvpStatus::Yes),
+            "no" | "n" | "decline" => answer = Some(RsvpStatus::No),
+            "maybe" | "tentative" => answer = Some(RsvpStatus::Maybe),
+            _ if lower.starts_with('+') => {
+                guests = lower[1..]
+                    .parse()
+                    .ok()
+                    .filter(|g| *g <= 20)
+                    .ok_or_else(|| a.usage(format!("guests look like +1 or +2, not '{}'", truncate(w, 20))))?;
+            }
+            _ if on_behalf.is_none() => {
+                on_behalf = Some(
+                    IdentityKey::parse(w)
+                        .map_err(|_| a.usage(format!("answer yes, no or maybe (not '{}')", truncate(w, 20))))?,
+                )
+            }
+            _ => return Err(a.usage(format!("I didn't expect '{}'", truncate(w, 40)))),
+        }
+    }
+    let answer = answer.ok_or_else(|| a.usage("answer yes, no or maybe"))?;
+    Ok(Command::Rsvp { event, answer, guests, on_behalf })
 }
 
 fn referral_id(a: &Args<'_>, i: usize) -> Result<ReferralId, UserError> {
@@ -512,6 +710,48 @@ mod tests {
         assert!(matches!(parse("report 2026-13"), Err(UserError::Usage { .. })));
         assert!(matches!(parse("program set customer cap"), Err(UserError::Usage { .. })));
         assert!(matches!(parse(&"x".repeat(MAX_LINE + 1)), Err(UserError::TooLong { .. })));
+    }
+
+    #[test]
+    fn event_commands_take_key_value_and_cli_flags() {
+        let expected = vec![
+            ("kind".to_string(), "mastermind".to_string()),
+            ("title".to_string(), "Monthly mastermind".to_string()),
+            ("start".to_string(), "2026-12-03 12:30".to_string()),
+            ("tz".to_string(), "Europe/Bucharest".to_string()),
+        ];
+        let chat = ok(
+            "event create kind=mastermind title=\"Monthly mastermind\" start=\"2026-12-03 12:30\" tz=Europe/Bucharest",
+        );
+        let cli = ok(
+            "event create --kind mastermind --title \"Monthly mastermind\" --start \"2026-12-03 12:30\" --tz=Europe/Bucharest",
+        );
+        assert_eq!(chat, Command::Event(EventAction::Create(expected.clone())));
+        assert_eq!(cli, chat);
+        assert!(matches!(parse("event create --title"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse("event edit E3"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse("event skip E3 03/12/2026"), Err(UserError::Usage { .. })));
+    }
+
+    #[test]
+    fn rsvp_words_come_in_any_order() {
+        let alice = IdentityKey::parse("alice").expect("identity");
+        assert_eq!(
+            ok("rsvp E2 yes +2"),
+            Command::Rsvp { event: EventId(2), answer: RsvpStatus::Yes, guests: 2, on_behalf: None }
+        );
+        assert_eq!(
+            ok("rsvp 2 alice no"),
+            Command::Rsvp { event: EventId(2), answer: RsvpStatus::No, guests: 0, on_behalf: Some(alice) }
+        );
+        assert!(matches!(parse("rsvp E2"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse("rsvp E2 yes +99"), Err(UserError::Usage { .. })));
+        assert!(matches!(parse("ics --member"), Err(UserError::Usage { .. })));
+        let alice = IdentityKey::parse("alice").expect("identity");
+        assert_eq!(ok("ics --member alice"), Command::Ics { event: None, member: Some(alice.clone()) });
+        assert_eq!(ok("ics alice"), Command::Ics { event: None, member: Some(alice) });
+        assert_eq!(ok("ics E4"), Command::Ics { event: Some(EventId(4)), member: None });
+        assert!(matches!(parse("timezone Mars/Base"), Err(UserError::Usage { .. })));
     }
 
     #[test]

@@ -62,6 +62,20 @@ pub enum UserError {
     AlreadyLinked,
     #[error("role change refused")]
     RoleRefused { reason: String },
+    #[error("unknown event")]
+    UnknownEvent { id: String },
+    #[error("event cancelled")]
+    EventCancelled { title: String },
+    #[error("event over")]
+    EventOver { title: String },
+    #[error("rsvp deadline passed")]
+    RsvpClosed { title: String, deadline: String },
+    #[error("not invited")]
+    NotInvited { title: String },
+    #[error("too many guests")]
+    TooManyGuests { title: String, max: u8 },
+    #[error("unknown person")]
+    UnknownPerson { identity: String },
     /// Storage failed; nothing was acknowledged. Details go to the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -132,6 +146,15 @@ impl UserError {
             UserError::LinkConflict => ("link_conflict", json!({})),
             UserError::AlreadyLinked => ("already_linked", json!({})),
             UserError::RoleRefused { reason } => ("role_refused", json!({ "reason": reason })),
+            UserError::UnknownEvent { id } => ("unknown_event", json!({ "id": id })),
+            UserError::EventCancelled { title } => ("event_cancelled", json!({ "title": title })),
+            UserError::EventOver { title } => ("event_over", json!({ "title": title })),
+            UserError::RsvpClosed { title, deadline } => {
+                ("rsvp_closed", json!({ "title": title, "deadline": deadline }))
+            }
+            UserError::NotInvited { title } => ("not_invited", json!({ "title": title })),
+            UserError::TooManyGuests { title, max } => ("too_many_guests", json!({ "title": title, "max": max })),
+            UserError::UnknownPerson { identity } => ("unknown_person", json!({ "identity": identity })),
             UserError::Internal(_) => ("internal", json!({})),
         };
         Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new() }

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod command;
 pub mod engine;
 pub mod error;
+pub mod ics;
 mod limit;
 pub mod ports;
 pub mod render;

@@ -53,6 +53,8 @@ pub struct OutgoingMail {
     pub html: String,
     /// Sent by a machine (every vouch notice): `Auto-Submitted: auto-generated`.
     pub auto_submitted: bool,
+    /// Files from the outbox row (an event's `.ics`).
+    pub attachments: Vec<vouch_store::Attachment>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -138,7 +140,10 @@ impl Mailer {
             ));
         }
         builder
-            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .multipart(with_attachments(
+                MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()),
+                &mail.attachments,
+            ))
             .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))
     }
 
@@ -155,6 +160,29 @@ impl Mailer {
 
 /// Maildir delivery: write to tmp/, fsync, rename into new/ (atomic), fsync
 /// the directory so the rename survives power loss.
+/// Adds the outbox row's files. A calendar (`text/calendar; method=…`) goes
+/// into the alternative part too, where Gmail and Outlook look for an iMIP
+/// invitation or cancellation to show Accept/Decline, and is attached as
+/// an `.ics` file for every other client.
+fn with_attachments(body: MultiPart, attachments: &[vouch_store::Attachment]) -> MultiPart {
+    use lettre::message::header::ContentType;
+    use lettre::message::{Attachment, SinglePart};
+    if attachments.is_empty() {
+        return body;
+    }
+    let mut body = body;
+    let mut files = Vec::new();
+    for a in attachments {
+        let content_type = ContentType::parse(&a.content_type).unwrap_or(ContentType::TEXT_PLAIN);
+        if a.content_type.starts_with("text/calendar") {
+            body = body.singlepart(SinglePart::builder().header(content_type.clone()).body(a.content.clone()));
+        }
+        let filename = a.filename.replace(['\r', '\n', '"', '/', '\\'], "_");
+        files.push(Attachment::new(filename).body(a.content.clone(), content_type));
+    }
+    files.into_iter().fold(MultiPart::mixed().multipart(body), |mixed, file| mixed.singlepart(file))
+}
+
 fn write_maildir(dir: &std::path::Path, key: u64, bytes: &[u8]) -> Result<(), SendError> {
     use std::io::Write;
     let io = |e: std::io::Error| SendError::Transient(format!("maildir: {e}"));
@@ -180,6 +208,7 @@ mod tests {
             text: "plain".into(),
             html: "<p>html</p>".into(),
             auto_submitted: true,
+            attachments: Vec::new(),
         }
     }
 
@@ -226,5 +255,28 @@ mod tests {
         let mut m = mail(1);
         m.to = "not an address".into();
         assert!(matches!(mailer.build(&m), Err(SendError::Permanent(_))));
+    }
+
+    #[test]
+    fn an_invitation_carries_its_calendar_inline_and_as_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mailer =
+            Mailer::new(&MailConfig { from: "vouch@example.org".into(), smtp_url: None, maildir: dir.path().into() })
+                .expect("mailer");
+        let mut m = mail(2);
+        m.attachments.push(vouch_store::Attachment {
+            filename: "invite.ics".into(),
+            content_type: "text/calendar; method=REQUEST; charset=UTF-8".into(),
+            content: "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into(),
+        });
+        let text = String::from_utf8(mailer.build(&m).expect("build").formatted()).expect("utf-8");
+        assert!(text.contains("multipart/mixed") && text.contains("multipart/alternative"), "{text}");
+        assert_eq!(
+            text.to_ascii_lowercase().matches("content-type: text/calendar; method=request; charset=utf-8").count(),
+            2,
+            "{text}"
+        );
+        assert!(text.contains("Content-Disposition: attachment; filename=\"invite.ics\""), "{text}");
+        assert!(text.contains("METHOD:REQUEST"), "{text}");
     }
 }

@@ -25,6 +25,13 @@ pub struct Dump {
     pub outbox: Vec<OutboxMessage>,
     pub inbound: Vec<InboundRecord>,
     pub link_codes: Vec<LinkCode>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub rsvps: Vec<Rsvp>,
+    /// Scheduled reminders and held-seat deadlines.
+    #[serde(default)]
+    pub due: Vec<Due>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -47,6 +54,9 @@ impl Store {
             outbox: self.outbox_messages()?,
             inbound: self.inbound_records()?,
             link_codes: self.link_codes()?,
+            events: self.events()?,
+            rsvps: self.rsvps()?,
+            due: self.due_all()?,
         })
     }
 
@@ -81,6 +91,9 @@ impl Store {
         load(self, &dump.outbox, |tx, o| tx.put_outbox(o))?;
         load(self, &dump.inbound, |tx, i| tx.put_inbound(i))?;
         load(self, &dump.link_codes, |tx, l| tx.put_link_code(l))?;
+        load(self, &dump.events, |tx, e| tx.put_event(e))?;
+        load(self, &dump.rsvps, |tx, r| tx.put_rsvp(r))?;
+        load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         Ok(())
     }

@@ -26,6 +26,9 @@ pub struct Member {
     pub primary_identity: IdentityKey,
     #[serde(default)]
     pub email: Option<EmailAddress>,
+    /// Where event times are shown for this person; unset: each event's own zone.
+    #[serde(default)]
+    pub timezone: Option<crate::event::Timezone>,
 }
 
 impl Member {

@@ -218,6 +218,70 @@ pub trait Read {
         self.scan_values(TreeName::Inbound, b"")
     }
 
+    fn event(&self, id: EventId) -> Result<Option<Event>, StoreError> {
+        self.get(TreeName::Events, &id.to_key())
+    }
+
+    fn events(&self) -> Result<Vec<Event>, StoreError> {
+        self.scan_values(TreeName::Events, b"")
+    }
+
+    fn rsvp(&self, event: EventId, member: MemberId) -> Result<Option<Rsvp>, StoreError> {
+        self.get(TreeName::Rsvps, &key2(&event.to_key(), &member.to_key()))
+    }
+
+    /// Every answer to one event, in member order.
+    fn rsvps_of_event(&self, event: EventId) -> Result<Vec<Rsvp>, StoreError> {
+        self.scan_values(TreeName::Rsvps, &event.to_key())
+    }
+
+    /// Every answer one member gave, in event order.
+    fn rsvps_of_member(&self, member: MemberId) -> Result<Vec<Rsvp>, StoreError> {
+        let mut out = Vec::new();
+        for (k, _) in self.scan_prefix_raw(TreeName::RsvpsByMember, &member.to_key())? {
+            if let Some(event) = EventId::from_key(&k[8..])
+                && let Some(r) = self.rsvp(event, member)?
+            {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    fn rsvps(&self) -> Result<Vec<Rsvp>, StoreError> {
+        self.scan_values(TreeName::Rsvps, b"")
+    }
+
+    /// Scheduler jobs due at or before `now`, earliest first.
+    fn due_jobs(&self, now: Timestamp, limit: usize) -> Result<Vec<Due>, StoreError> {
+        let ms = now.timestamp_millis().max(0) as u64;
+        let end = (ms + 1).to_be_bytes();
+        self.scan_raw(TreeName::EventDue, b"", Bound::Excluded(&end))?
+            .into_iter()
+            .take(limit)
+            .map(|(_, v)| decode(TreeName::EventDue, &v))
+            .collect()
+    }
+
+    /// The stored row of a scheduled job, if it is still there.
+    fn due_row(&self, due: &Due) -> Result<Option<Due>, StoreError> {
+        self.get(TreeName::EventDue, &due.key())
+    }
+
+    /// The earliest scheduled job's time.
+    fn next_due(&self) -> Result<Option<Timestamp>, StoreError> {
+        Ok(self
+            .scan_raw(TreeName::EventDue, b"", Bound::Unbounded)?
+            .first()
+            .map(|(_, v)| decode::<Due>(TreeName::EventDue, v))
+            .transpose()?
+            .map(|d| d.at))
+    }
+
+    fn due_all(&self) -> Result<Vec<Due>, StoreError> {
+        self.scan_values(TreeName::EventDue, b"")
+    }
+
     fn link_codes(&self) -> Result<Vec<LinkCode>, StoreError> {
         self.scan_values(TreeName::LinkCodes, b"")
     }

@@ -18,6 +18,7 @@ fn member(tx: &WriteTx<'_>, name: &str) -> Result<Member, StoreError> {
         joined_at: at(),
         primary_identity: key.clone(),
         email: None,
+        timezone: None,
     };
     tx.put_member(&m)?;
     tx.put_identity(&Identity { key, member: id, verified: true, first_seen: at(), unreachable: false })?;
@@ -108,13 +109,56 @@ fn export_import_round_trip_is_lossless() {
                 sent_at: None,
                 actions: Vec::new(),
                 attachments: Vec::new(),
+            })?;
+            let event = Event {
+                id: EventId(tx.next_id("event")?),
+                kind: EventKind::Mastermind,
+                title: "Monthly mastermind".into(),
+                agenda: EventKind::Mastermind.default_agenda().into(),
+                expert: Some("Dana".into()),
+                location: Some("https://meet.example/x".into()),
+                start: at(),
+                timezone: Timezone::parse("Europe/Bucharest").map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                duration_minutes: 90,
+                recurrence: Recurrence::MonthlyByWeekday,
+                capacity: Some(8),
+                plus_ones: 1,
+                audience: Audience::Champions(2),
+                rsvp_deadline: None,
+                reminders: DEFAULT_REMINDERS.to_vec(),
+                uid: "e1@vouch".into(),
+                sequence: 2,
+                cancelled: false,
+                skipped: vec![at()],
+                organizer: m.id,
+                created_at: at(),
+                updated_at: at(),
+            };
+            tx.put_event(&event)?;
+            tx.put_rsvp(&Rsvp {
+                event: event.id,
+                member: m.id,
+                status: RsvpStatus::Waitlisted,
+                plus_ones: 1,
+                at: at(),
+                waitlist_seq: Some(1),
+                offer_expires: Some(at()),
+            })?;
+            tx.put_due(&Due {
+                id: tx.next_id("due")?,
+                at: at(),
+                job: DueJob::OfferExpires { event: event.id, member: m.id },
             })
         })
         .expect("write");
     let dump = store.export().expect("export");
+    assert_eq!((dump.events.len(), dump.rsvps.len(), dump.due.len()), (1, 1, 1));
     let other = Store::open(b.path()).expect("open");
     other.import(&dump).expect("import");
     assert_eq!(other.export().expect("export"), dump);
+    let alice = other.members().expect("members").remove(0);
+    assert_eq!(other.rsvps_of_member(alice.id).expect("index rebuilt").len(), 1);
+    assert_eq!(other.due_jobs(at(), 10).expect("due").len(), 1);
     assert_eq!(other.outbox_due(Channel::Console, at(), 10).expect("due").len(), 1);
     assert!(other.outbox_due(Channel::Email, at(), 10).expect("due").is_empty());
     assert!(matches!(other.import(&dump), Err(StoreError::NotEmpty)));

@@ -41,10 +41,17 @@ pub enum TreeName {
     LinkCodes,
     /// recipient identity ++ 0 ++ outbox id, for pending rows only
     OutboxPendingByRecipient,
+    Events,
+    /// event ++ member -> Rsvp
+    Rsvps,
+    /// member ++ event
+    RsvpsByMember,
+    /// due time (ms, big endian) ++ job id -> Due (reminders, held-seat deadlines)
+    EventDue,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 19] = [
+    pub const ALL: [TreeName; 23] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -64,6 +71,10 @@ impl TreeName {
         TreeName::Inbound,
         TreeName::LinkCodes,
         TreeName::OutboxPendingByRecipient,
+        TreeName::Events,
+        TreeName::Rsvps,
+        TreeName::RsvpsByMember,
+        TreeName::EventDue,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -87,6 +98,10 @@ impl TreeName {
             TreeName::Inbound => "inbound",
             TreeName::LinkCodes => "link_codes",
             TreeName::OutboxPendingByRecipient => "outbox_pending_by_recipient",
+            TreeName::Events => "events",
+            TreeName::Rsvps => "rsvps",
+            TreeName::RsvpsByMember => "rsvps_by_member",
+            TreeName::EventDue => "event_due",
         }
     }
 }

@@ -64,6 +64,10 @@ id_type!(
 );
 id_type!(SurveyId, "S");
 id_type!(OutboxId, "O");
+id_type!(
+    /// An event (or a series), as typed after `event show`, `rsvp`.
+    EventId, "E"
+);
 
 /// The alphabet of referral and link codes: no 0/O, 1/I/L, so a code read
 /// aloud or copied by hand survives.

@@ -254,6 +254,24 @@ impl WriteTx<'_> {
         self.put(TreeName::LinkCodes, l.code.as_str().as_bytes(), l)
     }
 
+    pub fn put_event(&self, e: &Event) -> Result<(), StoreError> {
+        self.put(TreeName::Events, &e.id.to_key(), e)
+    }
+
+    pub fn put_rsvp(&self, r: &Rsvp) -> Result<(), StoreError> {
+        self.insert_raw(TreeName::RsvpsByMember, &key2(&r.member.to_key(), &r.event.to_key()), b"")?;
+        self.put(TreeName::Rsvps, &key2(&r.event.to_key(), &r.member.to_key()), r)
+    }
+
+    /// Schedules a job; `due.id` comes from [`WriteTx::next_id`]`("due")`.
+    pub fn put_due(&self, due: &Due) -> Result<(), StoreError> {
+        self.put(TreeName::EventDue, &due.key(), due)
+    }
+
+    pub fn remove_due(&self, due: &Due) -> Result<(), StoreError> {
+        self.remove_raw(TreeName::EventDue, &due.key())
+    }
+
     pub fn remove_link_code(&self, code: &ReferralCode) -> Result<(), StoreError> {
         self.remove_raw(TreeName::LinkCodes, code.as_str().as_bytes())
     }

@@ -40,6 +40,9 @@ pub(super) fn help(cx: &mut Cx<'_, '_>, topic: Option<String>) -> Result<Outcome
         if spec.name == "program" {
             data["settings"] = json!(super::programs::SETTING_KEYS.join(", "));
         }
+        if spec.name == "event" {
+            data["settings"] = json!(super::event_settings::SETTING_KEYS.join(", "));
+        }
         return Ok(cx.reply("reply/help_command", json!({ "command": data })));
     }
     let member: Vec<Value> =

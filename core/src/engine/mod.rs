@@ -2,6 +2,9 @@
 //! store transaction (with its outbox rows) and answers once it is durable.
 
 mod alts;
+mod calendar;
+mod event_settings;
+mod events;
 mod executor;
 mod invites;
 mod mail;
@@ -9,6 +12,7 @@ mod members;
 mod programs;
 mod referrals;
 mod report;
+mod schedule;
 
 use std::sync::Arc;
 
@@ -39,6 +43,9 @@ pub struct Settings {
     /// How long a `link` code stays valid.
     pub link_ttl_minutes: i64,
     pub limits: Limits,
+    /// The ORGANIZER address of event invitations (the inbound mail address,
+    /// so calendars' Accept/Decline replies come back to vouch).
+    pub calendar_address: Option<String>,
 }
 
 impl Default for Settings {
@@ -49,6 +56,7 @@ impl Default for Settings {
             currency: "USD".into(),
             link_ttl_minutes: 15,
             limits: Limits::default(),
+            calendar_address: None,
         }
     }
 }
@@ -528,6 +536,15 @@ impl EngineCore {
             Command::RewardList { status } => referrals::reward_list(cx, status),
             Command::Role { grant, identity, role } => members::role(cx, grant, &identity, role),
             Command::Report { month } => report::report(cx, month),
+            Command::Events { mine } => events::list(cx, mine),
+            Command::Event(action) => events::event(cx, action),
+            Command::Rsvp { event, answer, guests, on_behalf } => {
+                events::rsvp(cx, event, answer, guests, on_behalf.as_ref())
+            }
+            Command::Agenda { event } => events::agenda(cx, event),
+            Command::Attendees { event } => events::attendees(cx, event),
+            Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
+            Command::Timezone { zone } => calendar::timezone(cx, zone),
         }
     }
 }
@@ -552,6 +569,13 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::RewardPaid { .. } | Command::RewardList { .. } => "reward",
         Command::Role { .. } => "role",
         Command::Report { .. } => "report",
+        Command::Events { .. } => "events",
+        Command::Event(_) => "event",
+        Command::Rsvp { .. } => "rsvp",
+        Command::Agenda { .. } => "agenda",
+        Command::Attendees { .. } => "attendees",
+        Command::Ics { .. } => "ics",
+        Command::Timezone { .. } => "timezone",
     }
 }
 
@@ -584,6 +608,7 @@ pub(crate) fn create_member(
         joined_at: now,
         primary_identity: identity.clone(),
         email: identity.email(),
+        timezone: None,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity { key: identity.clone(), member: id, verified, first_seen: now, unreachable: false })?;

@@ -436,6 +436,9 @@ fn notify_granted(
                 "program": program.slug.as_str(),
             }),
         )?;
+        if let vouch_store::Reward::EventSeat(seat) = &e.reward {
+            super::events::invite_for_reward(cx, seat, who)?;
+        }
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! introduction or a command does.
 
 mod forward;
+pub mod imip;
 
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
@@ -196,6 +197,13 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         p.email != introducer.email && config.inbox.as_ref().is_none_or(|inbox| inbox.as_str() != p.email)
     };
 
+    // A calendar's Accept/Decline/Maybe (iMIP REPLY) is an answer, whatever else the mail looks like.
+    if let Some(line) = imip::find(&message, &out.introducer.email).and_then(|r| r.command()) {
+        out.kind = Kind::Command;
+        out.reasons.push("iMIP calendar REPLY (Accept/Decline/Maybe) for a vouch event".into());
+        out.command = Some(line);
+        return Ok(out);
+    }
     if let Some(why) = automatic(&message, &subject) {
         out.kind = Kind::Bounce;
         out.reasons.push(why);

@@ -1,0 +1,114 @@
+//! Events as calendars: the `.ics` each invitee gets, `ics EVENT`, a
+//! member's feed (`ics`, `ics --member IDENTITY`), and `timezone`.
+
+use serde_json::json;
+use vouch_store::{Attachment, Event, EventId, IdentityKey, Member, Read, Role, RsvpStatus, Timezone};
+
+use super::Cx;
+use super::events::{load, visible_to, when};
+use crate::error::UserError;
+use crate::ics::{self, Attendee, Entry, Method, Person};
+use crate::reply::Outcome;
+
+/// A calendar address for a member: their email, else a vouch URN.
+pub(super) fn person(member: &Member) -> Person {
+    let address = match &member.email {
+        Some(e) => format!("mailto:{}", e.as_str()),
+        None => format!("urn:vouch:member:{}", member.id),
+    };
+    Person { name: member.display_name.clone(), address }
+}
+
+pub(super) fn organizer_person(cx: &Cx<'_, '_>, event: &Event) -> Result<Person, UserError> {
+    let community = cx.settings().community.clone();
+    if let Some(address) = &cx.settings().calendar_address {
+        let bare = address.rsplit_once('<').map_or(address.as_str(), |(_, a)| a.trim_end_matches('>')).trim();
+        return Ok(Person { name: community, address: format!("mailto:{bare}") });
+    }
+    match cx.tx.member(event.organizer)? {
+        Some(m) if m.email.is_some() => Ok(person(&m)),
+        _ => Ok(Person { name: community, address: format!("urn:vouch:organizer:{}", event.organizer) }),
+    }
+}
+
+/// The `.ics` one member receives for `event` (them as the attendee).
+pub(super) fn ics_for(
+    cx: &Cx<'_, '_>,
+    event: &Event,
+    member: &Member,
+    status: RsvpStatus,
+    method: Method,
+) -> Result<Attachment, UserError> {
+    let entry = Entry {
+        event,
+        organizer: organizer_person(cx, event)?,
+        attendees: vec![Attendee { person: person(member), status }],
+    };
+    let name = if method == Method::Cancel { "cancel.ics" } else { "invite.ics" };
+    Ok(Attachment {
+        filename: name.into(),
+        content_type: method.content_type(),
+        content: ics::calendar(method, &[entry], event.updated_at),
+    })
+}
+
+pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&IdentityKey>) -> Result<Outcome, UserError> {
+    let text = match (id, who) {
+        (Some(id), _) => {
+            let event = load(cx, id)?;
+            let me = cx.me.clone();
+            if !cx.caller.admin && !visible_to(cx, &event, &me)? {
+                return Err(UserError::NotInvited { title: event.title });
+            }
+            let mut attendees = Vec::new();
+            for r in cx.tx.rsvps_of_event(event.id)? {
+                attendees.push(Attendee { person: person(&cx.member(r.member)?), status: r.status });
+            }
+            let entry = Entry { event: &event, organizer: organizer_person(cx, &event)?, attendees };
+            ics::calendar(Method::Publish, &[entry], event.updated_at)
+        }
+        (None, who) => {
+            let member = match who {
+                None => cx.me.clone(),
+                Some(identity) => {
+                    if !(cx.caller.admin || cx.me.has_role(Role::Organizer)) {
+                        return Err(UserError::NotAllowed { command: "ics for someone else", needed: Role::Organizer });
+                    }
+                    cx.tx
+                        .member_by_identity(identity)?
+                        .ok_or_else(|| UserError::UnknownPerson { identity: identity.to_string() })?
+                }
+            };
+            let mut events = Vec::new();
+            for r in cx.tx.rsvps_of_member(member.id)? {
+                if r.status != RsvpStatus::No
+                    && let Some(e) = cx.tx.event(r.event)?
+                {
+                    events.push((e, r.status));
+                }
+            }
+            let mut entries = Vec::new();
+            for (e, status) in &events {
+                entries.push(Entry {
+                    event: e,
+                    organizer: organizer_person(cx, e)?,
+                    attendees: vec![Attendee { person: person(&member), status: *status }],
+                });
+            }
+            let stamp = events.iter().map(|(e, _)| e.updated_at).max().unwrap_or(member.joined_at);
+            ics::calendar(Method::Publish, &entries, stamp)
+        }
+    };
+    Ok(cx.reply("reply/ics", json!({ "ics": text })))
+}
+
+pub(super) fn timezone(cx: &mut Cx<'_, '_>, zone: Option<Timezone>) -> Result<Outcome, UserError> {
+    if let Some(zone) = zone {
+        let mut me = cx.me.clone();
+        me.timezone = Some(zone);
+        cx.tx.put_member(&me)?;
+        cx.me = me;
+    }
+    let data = json!({ "zone": cx.me.timezone.map(|z| z.name()), "changed": zone.is_some(), "now": cx.me.timezone.map(|z| when(cx.now, z)) });
+    Ok(cx.reply("reply/timezone", data))
+}

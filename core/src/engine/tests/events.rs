@@ -1,0 +1,341 @@
+//! Events: creation, invitations with buttons and calendars, capacity and
+//! the waitlist, refusals, and the scheduler driven by the manual clock.
+
+use chrono::Duration;
+use vouch_store::{EventId, OutboxMessage, Read, RsvpStatus};
+
+use super::*;
+
+impl World {
+    /// olga (organizer) creates an event; returns its id from the reply's last line.
+    fn create_event(&self, settings: &str) -> EventId {
+        let text = self.expect("olga", &format!("event create {settings}"), "reply/event_created", &["Scheduled"]);
+        text.lines()
+            .last()
+            .expect("a last line")
+            .parse()
+            .unwrap_or_else(|e| panic!("id on the last line: {e:?}\n{text}"))
+    }
+
+    fn notices(&self, template: &str) -> Vec<OutboxMessage> {
+        let all = self.store().outbox_messages().expect("scan outbox");
+        all.into_iter().filter(|m| m.template == template).collect()
+    }
+
+    fn status(&self, event: EventId, who: &str) -> RsvpStatus {
+        let rsvp = self.store().rsvp(event, self.member(who).id).expect("read");
+        rsvp.unwrap_or_else(|| panic!("{who} has an answer")).status
+    }
+
+    fn run_due(&self) -> usize {
+        self.engine.run_due(self.engine.now()).expect("run due")
+    }
+}
+
+/// 2026-11-23 12:00 UTC is the clock's start; this is ten days later, Bucharest time.
+const LUNCH: &str = "kind=lunch title=\"Referral lunch\" start=\"2026-12-03 12:30\" tz=Europe/Bucharest";
+
+#[test]
+fn an_organizer_creates_an_event_and_members_cannot() {
+    let w = World::with_organizer();
+    w.expect("alice", &format!("event create {LUNCH}"), "error/not_allowed", &["organizer"]);
+    let id = w.create_event(&format!("{LUNCH} capacity=8 duration=2h"));
+    let event = w.store().event(id).expect("read").expect("stored");
+    assert_eq!(event.start.format("%Y-%m-%d %H:%M").to_string(), "2026-12-03 10:30", "12:30 EET is 10:30 UTC");
+    assert_eq!((event.capacity, event.duration_minutes, event.sequence), (Some(8), 120, 0));
+    w.expect(
+        "olga",
+        &format!("event show {id}"),
+        "reply/event_details",
+        &["Referral lunch", "Thu 3 Dec 2026, 12:30 EET", "Seats: 0 of 8"],
+    );
+    // A mastermind gets the default agenda.
+    let mm =
+        w.create_event("kind=mastermind title=Mastermind start=\"2026-12-10 18:00\" tz=Europe/Bucharest every=month");
+    w.expect("alice", &format!("agenda {mm}"), "reply/agenda", &["Wins", "Asks", "Introductions made", "Commitments"]);
+    // Settings are checked, and a refused create stores nothing.
+    w.expect("olga", "event create title=X start=\"2020-01-01 10:00\"", "error/invalid_setting", &["passed"]);
+    w.expect("olga", "event create title=X start=tomorrow", "error/invalid_setting", &["YYYY-MM-DD HH:MM"]);
+    w.expect("olga", &format!("event create {LUNCH} tz=Mars/Base"), "error/invalid_setting", &["IANA"]);
+    w.expect("olga", &format!("event create {LUNCH} colour=red"), "error/invalid_setting", &["colour"]);
+    assert_eq!(w.store().events().expect("scan").len(), 2);
+}
+
+#[test]
+fn invitations_carry_rsvp_buttons_and_a_calendar_request() {
+    let w = World::with_organizer();
+    w.expect("alice", "timezone America/New_York", "reply/timezone", &["America/New_York"]);
+    let id = w.create_event(LUNCH);
+    w.expect("olga", &format!("event invite {id} alice bob"), "reply/event_invited", &["alice, bob"]);
+    w.expect("olga", &format!("event invite {id} alice"), "reply/event_invited", &["Already invited: alice"]);
+    let invites = w.notices("notice/event_invite");
+    assert_eq!(invites.len(), 2);
+    let alice = &invites[0];
+    let commands: Vec<&str> = alice.actions.iter().map(|a| a.command.as_str()).collect();
+    assert_eq!(commands, [format!("rsvp {id} yes"), format!("rsvp {id} no"), format!("rsvp {id} maybe")]);
+    let ics = &alice.attachments[0];
+    assert_eq!(ics.content_type, "text/calendar; method=REQUEST; charset=UTF-8");
+    has(
+        &ics.content,
+        &["METHOD:REQUEST", "SEQUENCE:0", "DTSTART:20261203T103000Z", "PARTSTAT=NEEDS-ACTION", "RSVP=TRUE"],
+    );
+    // alice reads the time in her own zone, bob in the event's.
+    let text = w.renderer.render_template(&alice.template, &alice.data, Format::Plain).expect("renders");
+    has(&text, &["Thu 3 Dec 2026, 05:30 EST"]);
+    let bob = &invites[1];
+    has(&w.renderer.render_template(&bob.template, &bob.data, Format::Plain).expect("renders"), &["12:30 EET"]);
+    // Pressing a button runs the command as the presser.
+    w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in for Referral lunch"]);
+    assert_eq!(w.status(id, "bob"), RsvpStatus::Yes);
+    w.expect("bob", "events mine", "reply/events", &["Referral lunch", "you: yes"]);
+}
+
+#[test]
+fn capacity_counts_plus_ones_and_the_waitlist_is_promoted_in_order() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!("{LUNCH} capacity=3 plus-ones=1"));
+    w.expect("olga", &format!("event invite {id} alice bob carol dave erin"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes +1"), "reply/rsvp", &["with 1 guest"]);
+    w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in"]);
+    w.expect("carol", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 1 in line"]);
+    w.expect("dave", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 2 in line"]);
+    w.expect("erin", &format!("rsvp {id} yes +1"), "reply/rsvp_waitlisted", &["number 3 in line"]);
+    w.expect("erin", &format!("rsvp {id} yes +2"), "error/too_many_guests", &["1 guest per person"]);
+    w.expect(
+        "olga",
+        &format!("attendees {id}"),
+        "reply/attendees",
+        &["Seats: 3 of 3", "Waitlist, in order: 1. carol, 2. dave, 3. erin +1"],
+    );
+
+    // alice and her guest free two seats: carol, then dave get one held.
+    w.expect("alice", &format!("rsvp {id} no"), "reply/rsvp", &["not coming"]);
+    let offers: Vec<String> = w.notices("notice/event_seat_offered").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(offers, ["console:carol", "console:dave"]);
+    w.expect(
+        "olga",
+        &format!("event show {id}"),
+        "reply/event_details",
+        &["1. carol (seat held until Tue 24 Nov 2026, 14:00 EET)"],
+    );
+    w.expect("carol", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in"]);
+    assert_eq!(w.status(id, "carol"), RsvpStatus::Yes);
+
+    // dave lets the deadline pass: his seat is released; erin's party of two doesn't fit in one.
+    w.clock.advance(Duration::hours(25));
+    assert_eq!(w.run_due(), 2, "dave's deadline, and carol's, which she met (a no-op)");
+    assert_eq!(w.status(id, "dave"), RsvpStatus::No);
+    assert_eq!(w.notices("notice/event_offer_expired").len(), 1);
+    assert_eq!(w.notices("notice/event_seat_offered").len(), 2);
+    // erin comes alone instead: she keeps her place and the free seat fits.
+    w.expect("erin", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in"]);
+    w.expect(
+        "olga",
+        &format!("attendees {id}"),
+        "reply/attendees",
+        &["Seats: 3 of 3", "Coming (3): bob, carol, erin", "Declined: alice, dave"],
+    );
+    assert_eq!(w.run_due(), 0, "nothing else is due yet");
+}
+
+#[test]
+fn refusals_are_specific_and_change_nothing() {
+    let w = World::with_organizer();
+    w.expect("alice", "rsvp E9 yes", "error/unknown_event", &["no event E9"]);
+    let private = w.create_event(&format!("{LUNCH} audience=list deadline=\"2026-11-30 18:00\""));
+    w.expect("alice", &format!("rsvp {private} yes"), "error/not_invited", &["invitation only"]);
+    w.expect("olga", &format!("event invite {private}"), "error/invalid_setting", &["name the people"]);
+    w.expect("olga", &format!("event invite {private} alice"), "reply/event_invited", &["alice"]);
+    w.expect("alice", &format!("rsvp {private} maybe"), "reply/rsvp", &["maybe"]);
+    w.expect("alice", &format!("rsvp {private} yes +1"), "error/too_many_guests", &["0 guests"]);
+    w.expect("bob", &format!("rsvp {private} alice yes"), "error/not_allowed", &["organizer"]);
+    w.clock.advance(Duration::days(8));
+    w.expect("alice", &format!("rsvp {private} yes"), "error/rsvp_closed", &["closed on Mon 30 Nov 2026, 18:00 EET"]);
+    assert_eq!(w.status(private, "alice"), RsvpStatus::Maybe);
+
+    let champions = w.create_event(&format!("{LUNCH} audience=champions:1"));
+    w.expect("bob", &format!("rsvp {champions} yes"), "error/not_invited", &[]);
+    w.alice_refers_bob();
+    w.expect("alice", &format!("rsvp {champions} yes"), "reply/rsvp", &["You're in"]);
+
+    w.expect("olga", &format!("event cancel {champions}"), "reply/event_cancelled", &["1 person was told"]);
+    w.expect("alice", &format!("rsvp {champions} no"), "error/event_cancelled", &["was cancelled"]);
+    w.expect("olga", &format!("event cancel {champions}"), "error/event_cancelled", &[]);
+    w.clock.advance(Duration::days(3));
+    w.expect("alice", &format!("rsvp {private} no"), "error/event_over", &["is over"]);
+}
+
+#[test]
+fn edits_bump_the_sequence_and_cancel_sends_a_calendar_cancellation() {
+    let w = World::with_organizer();
+    let id = w.create_event(LUNCH);
+    w.expect("olga", &format!("event invite {id} alice bob carol"), "reply/event_invited", &[]);
+    w.expect("carol", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.expect(
+        "olga",
+        &format!("event edit {id} start=\"2026-12-04 13:00\" location=\"Cafe Verona\""),
+        "reply/event_updated",
+        &["2 people were sent the update"],
+    );
+    let updates = w.notices("notice/event_updated");
+    assert_eq!(updates.iter().map(|m| m.to.to_string()).collect::<Vec<_>>(), ["console:alice", "console:bob"]);
+    has(&updates[0].attachments[0].content, &["SEQUENCE:1", "DTSTART:20261204T110000Z", "LOCATION:Cafe Verona"]);
+    w.expect("olga", &format!("event cancel {id}"), "reply/event_cancelled", &["2 people were told"]);
+    let cancels = w.notices("notice/event_cancelled");
+    assert_eq!(cancels.len(), 2);
+    let ics = &cancels[0].attachments[0];
+    assert_eq!(ics.content_type, "text/calendar; method=CANCEL; charset=UTF-8");
+    has(
+        &ics.content,
+        &[
+            "METHOD:CANCEL",
+            "STATUS:CANCELLED",
+            "SEQUENCE:2",
+            &format!("UID:{}", w.store().event(id).expect("read").expect("event").uid),
+        ],
+    );
+    assert!(cancels[0].actions.is_empty(), "nothing to answer on a cancelled event");
+}
+
+#[test]
+fn reminders_fire_once_at_24h_and_1h_for_those_coming() {
+    let w = World::with_organizer();
+    // Starts 2026-11-25 12:00 UTC, two days after the clock's start.
+    let id = w.create_event("title=Webinar kind=webinar start=\"2026-11-25 12:00\" tz=UTC");
+    w.expect("olga", &format!("event invite {id} alice bob carol"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} maybe"), "reply/rsvp", &[]);
+    assert_eq!(w.run_due(), 0);
+    w.clock.advance(Duration::hours(23) + Duration::minutes(59));
+    assert_eq!(w.run_due(), 0, "not yet");
+    w.clock.advance(Duration::minutes(1));
+    assert_eq!(w.run_due(), 1);
+    let to: Vec<String> = w.notices("notice/event_reminder").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(to, ["console:alice", "console:bob"], "carol hasn't answered");
+    assert_eq!(w.run_due(), 0, "a reminder runs once");
+    w.clock.advance(Duration::hours(23));
+    assert_eq!(w.run_due(), 1);
+    let reminders = w.notices("notice/event_reminder");
+    assert_eq!(reminders.len(), 4);
+    has(
+        &w.renderer.render_template(&reminders[2].template, &reminders[2].data, Format::Plain).expect("renders"),
+        &["Webinar is in an hour"],
+    );
+    assert!(w.store().due_all().expect("scan").is_empty(), "a one-off has nothing more to do");
+}
+
+#[test]
+fn a_series_schedules_each_next_occurrence_and_edits_retire_old_reminders() {
+    let w = World::with_organizer();
+    let id = w.create_event(
+        "title=Breakfast kind=expert-club start=\"2026-11-26 09:00\" tz=Europe/Bucharest every=week reminders=1h",
+    );
+    w.expect("olga", &format!("event invite {id} alice"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    // Three weeks pass, the loop waking every hour.
+    for _ in 0..(21 * 24) {
+        w.clock.advance(Duration::hours(1));
+        w.run_due();
+    }
+    assert_eq!(w.notices("notice/event_reminder").len(), 3);
+    // A reschedule bumps the sequence: the queued reminder is stale and a new one is set.
+    w.expect("olga", &format!("event edit {id} start=\"2026-12-17 10:00\""), "reply/event_updated", &[]);
+    let pending: Vec<_> = w.store().due_all().expect("scan");
+    assert!(pending.iter().any(|d| matches!(d.job, vouch_store::DueJob::Reminder { sequence: 1, .. })), "{pending:#?}");
+    for _ in 0..72 {
+        w.clock.advance(Duration::hours(1));
+        w.run_due();
+    }
+    assert_eq!(
+        w.notices("notice/event_reminder").len(),
+        4,
+        "one reminder for the 17th, not two: {:#?}",
+        w.store().due_all()
+    );
+    let last = w.notices("notice/event_reminder").pop().expect("a reminder");
+    has(
+        &w.renderer.render_template(&last.template, &last.data, Format::Plain).expect("renders"),
+        &["Thu 17 Dec 2026, 10:00 EET"],
+    );
+}
+
+#[test]
+fn feeds_and_calendar_files_come_from_the_same_command_line() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!("{LUNCH} every=month"));
+    w.expect("olga", &format!("event invite {id} alice"), "reply/event_invited", &[]);
+    let (template, text) = w.say("alice", "ics");
+    assert_eq!(template, "reply/ics");
+    has(
+        &text,
+        &[
+            "METHOD:PUBLISH",
+            "BEGIN:VTIMEZONE",
+            "TZID:Europe/Bucharest",
+            "DTSTART;TZID=Europe/Bucharest:20261203T123000",
+            "RRULE:FREQ=MONTHLY;BYMONTHDAY=3",
+        ],
+    );
+    w.expect("alice", "ics --member bob", "error/not_allowed", &[]);
+    w.expect("olga", "ics --member alice", "reply/ics", &["BEGIN:VEVENT"]);
+    w.expect("olga", &format!("event skip {id} 2027-01-03"), "reply/event_skipped", &["Sun 3 Jan 2027"]);
+    w.expect(
+        "olga",
+        &format!("ics {id}"),
+        "reply/ics",
+        &["EXDATE;TZID=Europe/Bucharest:20270103T123000", "SEQUENCE:1"],
+    );
+    w.expect("olga", &format!("event skip {id} 2027-01-04"), "error/invalid_setting", &["no upcoming date"]);
+}
+
+#[test]
+fn an_event_seat_reward_invites_its_holder_when_granted() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!("{LUNCH} audience=list"));
+    w.expect("olga", &format!("program set customer referrer=event-seat:{id}"), "reply/program", &[]);
+    w.alice_refers_bob();
+    w.expect("olga", "convert R1", "reply/converted", &[]);
+    assert!(w.notices("notice/event_invite").is_empty(), "a pending reward invites nobody yet");
+    w.expect("olga", "approve R1", "reply/approved", &[]);
+    let invites: Vec<String> = w.notices("notice/event_invite").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(invites, ["console:alice"]);
+    // The list event now accepts her answer.
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in for Referral lunch"]);
+    w.expect("bob", &format!("rsvp {id} yes"), "error/not_invited", &[]);
+}
+
+#[test]
+fn a_restart_neither_skips_nor_repeats_a_reminder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let start = chrono::TimeZone::with_ymd_and_hms(&Utc, 2026, 11, 23, 12, 0, 0).single().expect("time");
+    let open = |at: chrono::DateTime<Utc>| {
+        let store = Arc::new(Store::open(dir.path()).expect("open store"));
+        let clock = Arc::new(ManualClock::new(at));
+        Engine::new(store, clock, Arc::new(SeededIds::new(7)), Settings::default()).expect("engine")
+    };
+    let reminders = |engine: &Engine| {
+        engine.store().outbox_messages().expect("scan").iter().filter(|m| m.template == "notice/event_reminder").count()
+    };
+    {
+        let engine = open(start);
+        let admin = Caller::admin();
+        let line = "event create title=Board start=\"2026-11-25 12:00\" tz=UTC";
+        assert_eq!(engine.respond(&admin, line, None).replies[0].template, "reply/event_created");
+        engine.respond(&admin, "event invite E1 alice", None);
+        engine.respond(&admin, "rsvp E1 alice yes", None);
+        assert_eq!(engine.store().due_all().expect("scan").len(), 2, "24h and 1h reminders are rows");
+    }
+    // Down over the 24-hour reminder's time: the first run after the restart sends it.
+    let engine = open(start + Duration::hours(30));
+    assert_eq!(engine.run_due(engine.now()).expect("run"), 1);
+    assert_eq!(reminders(&engine), 1);
+    drop(engine);
+    // Restarted again before the next one: nothing is sent twice.
+    let engine = open(start + Duration::hours(31));
+    assert_eq!(engine.run_due(engine.now()).expect("run"), 0);
+    assert_eq!(reminders(&engine), 1);
+    drop(engine);
+    let engine = open(start + Duration::hours(47));
+    assert_eq!(engine.run_due(engine.now()).expect("run"), 1);
+    assert_eq!(reminders(&engine), 2);
+}

@@ -1,0 +1,182 @@
+//! Events end to end: the CLI (offline, then through `serve`'s control
+//! socket), invitations as mail with a calendar, the waitlist, a reminder
+//! from the scheduler inside `serve`, and cancellation mail.
+
+#[path = "support/binary.rs"]
+mod binary;
+use binary::{stdout_ok, vouch, wait_for};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+fn admin(dir: &Path, args: &[&str]) -> String {
+    stdout_ok(&vouch(dir).args(args).stdin(Stdio::null()).output().expect("run vouch"))
+}
+
+fn chat(dir: &Path, who: &str, line: &str) -> String {
+    use std::io::Write;
+    let mut child = vouch(dir)
+        .args(["chat", "--as", who])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn chat");
+    child.stdin.take().expect("stdin").write_all(format!("{line}\n").as_bytes()).expect("write");
+    stdout_ok(&child.wait_with_output().expect("chat output"))
+}
+
+fn mails(dir: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("data/mail/new"))
+        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    files.sort();
+    files.iter().filter_map(|f| std::fs::read_to_string(f).ok()).collect()
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn organizers_script_events_from_the_cli_offline_and_through_serve() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let created = admin(
+        dir,
+        &[
+            "event",
+            "create",
+            "--kind",
+            "mastermind",
+            "--title",
+            "Monthly mastermind",
+            "--start",
+            "2027-01-14 18:00",
+            "--tz",
+            "Europe/Bucharest",
+            "--every",
+            "month",
+            "--capacity",
+            "2",
+            "--duration",
+            "90m",
+            "--expert",
+            "Dana Reyes",
+        ],
+    );
+    let id = created.trim_end().lines().last().expect("a last line").to_string();
+    assert_eq!(id, "E1", "{created}");
+
+    let invited = admin(dir, &["event", "invite", "E1", "alice", "bob", "carol", "email:dan@example.org"]);
+    assert!(invited.contains("alice, bob, carol, dan"), "{invited}");
+    assert!(admin(dir, &["rsvp", "E1", "alice", "yes"]).contains("Noted for alice: yes"));
+    assert!(admin(dir, &["rsvp", "E1", "bob", "yes"]).contains("Noted for bob: yes"));
+    let full = admin(dir, &["rsvp", "E1", "carol", "yes"]);
+    assert!(full.contains("carol is on the waitlist: number 1 in line"), "{full}");
+    let shown = admin(dir, &["event", "show", "E1"]);
+    for needle in [
+        "Monthly mastermind (E1, mastermind)",
+        "Thu 14 Jan 2027, 18:00 EET",
+        "Seats: 2 of 2",
+        "Coming (2): alice, bob",
+        "Waitlist, in order: 1. carol",
+        "No answer yet: dan",
+    ] {
+        assert!(shown.contains(needle), "missing {needle:?} in:\n{shown}");
+    }
+    let ics = admin(dir, &["ics", "E1"]);
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"), "{ics:?}");
+    assert!(ics.contains("DTSTART;TZID=Europe/Bucharest:20270114T180000\r\n"), "{ics}");
+    assert!(ics.contains("RRULE:FREQ=MONTHLY;BYMONTHDAY=14\r\n"));
+    let feed = admin(dir, &["ics", "--member", "alice"]);
+    assert!(feed.contains("METHOD:PUBLISH") && feed.contains("PARTSTAT=ACCEPTED"), "{feed}");
+    // dan presses Accept in his calendar: the iMIP REPLY arrives by mail and becomes his rsvp.
+    let uid = ics.lines().find_map(|l| l.strip_prefix("UID:")).expect("a UID").trim().to_string();
+    let reply = format!(
+        "From: Dan <dan@example.org>\r\nTo: vouch@acme.example\r\nSubject: Accepted: Monthly mastermind\r\n\
+         Message-ID: <imip-1@example.org>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\n\
+         BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n\
+         DTSTAMP:20261124T080000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:dan@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let mut ingest = vouch(dir)
+        .arg("ingest")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ingest");
+    std::io::Write::write_all(&mut ingest.stdin.take().expect("stdin"), reply.as_bytes()).expect("write mail");
+    stdout_ok(&ingest.wait_with_output().expect("ingest output"));
+    let shown = admin(dir, &["attendees", "E1"]);
+    assert!(shown.contains("Waitlist, in order: 1. carol, 2. dan"), "{shown}");
+
+    let refused = admin(dir, &["rsvp", "E9", "alice", "yes"]);
+    assert!(refused.contains("There's no event E9"), "{refused}");
+
+    // An event starting an hour and a few seconds from now: its 1-hour reminder is due in seconds.
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(3603)).format("%Y-%m-%d %H:%M:%S").to_string();
+    let webinar = admin(
+        dir,
+        &[
+            "event",
+            "create",
+            "--kind",
+            "webinar",
+            "--title",
+            "Tax webinar",
+            "--start",
+            &soon,
+            "--tz",
+            "UTC",
+            "--reminders",
+            "1h",
+        ],
+    );
+    assert!(webinar.trim_end().ends_with("E2"), "{webinar}");
+    admin(dir, &["event", "invite", "E2", "email:dan@example.org"]);
+    admin(dir, &["rsvp", "E2", "email:dan@example.org", "yes"]);
+
+    let mut server = vouch(dir)
+        .args(["serve", "--poll-ms", "50", "--backup-hours", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn serve");
+    let out = BufReader::new(server.stdout.take().expect("stdout"));
+    let _server = Server(server);
+    let mut lines = out.lines();
+    wait_for("serve to listen", || lines.next().is_some_and(|l| l.is_ok_and(|l| l.contains("control socket"))));
+
+    // dan's invitations went out as mail with the calendar inline and attached.
+    wait_for("two invitations to dan", || mails(dir).len() >= 2);
+    let invite = mails(dir).into_iter().find(|m| m.contains("Monthly mastermind")).expect("the mastermind invite");
+    assert!(invite.contains("To: dan@example.org"), "{invite}");
+    assert!(invite.to_ascii_lowercase().contains("content-type: text/calendar; method=request"), "{invite}");
+    assert!(invite.contains("invite.ics"), "{invite}");
+
+    // The scheduler in serve sends the webinar reminder.
+    wait_for("the webinar reminder", || mails(dir).iter().any(|m| m.contains("Reminder: Tax webinar in an hour")));
+
+    // Through the control socket: alice declines, carol is offered her seat.
+    assert!(admin(dir, &["rsvp", "E1", "alice", "no"]).contains("Noted for alice: no"));
+    let carol = chat(dir, "carol", "events mine");
+    assert!(carol.contains("a seat opened up at Monthly mastermind"), "{carol}");
+    assert!(chat(dir, "carol", "rsvp E1 yes").contains("You're in for Monthly mastermind"));
+
+    // Cancelling tells everyone who hadn't declined; dan's calendar gets a CANCEL.
+    let cancelled = admin(dir, &["event", "cancel", "E1"]);
+    assert!(cancelled.contains("Cancelled Monthly mastermind"), "{cancelled}");
+    wait_for("the cancellation mail", || mails(dir).iter().any(|m| m.contains("METHOD:CANCEL")));
+    let cancel = mails(dir).into_iter().find(|m| m.contains("METHOD:CANCEL")).expect("cancel mail");
+    assert!(cancel.contains("Subject: Cancelled: Monthly mastermind"), "{cancel}");
+    assert!(cancel.contains("STATUS:CANCELLED"), "{cancel}");
+    let bob = chat(dir, "bob", "help");
+    assert!(bob.contains("is cancelled"), "bob's console notice: {bob}");
+}
