@@ -1,6 +1,7 @@
 //! The engine: resolves the caller, checks the role, runs the command in one
 //! store transaction (with its outbox rows) and answers once it is durable.
 
+mod consent;
 mod executor;
 mod invites;
 mod mail;
@@ -24,6 +25,7 @@ use crate::limit::Limiter;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
+pub use mail::{MailIn, ThreadReply, consent_word};
 pub use programs::preset;
 
 /// Deployment-wide settings the engine needs (from config).
@@ -76,12 +78,15 @@ pub struct Caller {
     pub display_name: String,
     /// The local CLI: every role, no rate limit.
     pub admin: bool,
+    /// The platform proved who this is (chat, `link`, authenticated mail);
+    /// false for mail whose sender authentication did not pass.
+    pub verified: bool,
 }
 
 impl Caller {
     pub fn new(identity: IdentityKey, display_name: &str) -> Self {
         let display_name = clean_name(display_name, &identity_fallback_name(&identity));
-        Self { identity, display_name, admin: false }
+        Self { identity, display_name, admin: false, verified: true }
     }
 
     /// The administrator at the command line.
@@ -90,6 +95,7 @@ impl Caller {
             identity: IdentityKey::parse("console:admin").unwrap_or_else(|_| unreachable!("valid console name")),
             display_name: "Administrator".into(),
             admin: true,
+            verified: true,
         }
     }
 }
@@ -155,6 +161,8 @@ pub(crate) struct Cx<'a, 'tx> {
     pub caller: &'a Caller,
     pub now: Timestamp,
     pub effects: Vec<Effect>,
+    /// Set when the command came by email.
+    pub mail: Option<&'a MailIn>,
 }
 
 impl Cx<'_, '_> {
@@ -181,20 +189,41 @@ impl Cx<'_, '_> {
                 None => member.primary_identity.clone(),
             }
         };
-        self.notify_identity_with(to, template, data, extras)
+        self.notify_identity_with(to, template, data, extras).map(drop)
     }
 
-    pub fn notify_identity(&mut self, to: IdentityKey, template: &str, data: Value) -> Result<(), UserError> {
-        self.notify_identity_with(to, template, data, Extras::default())
-    }
-
+    /// Queues a notice to one identity; returns its outbox row, or `None`
+    /// when the person opted out or the address bounced (nothing queued).
     pub fn notify_identity_with(
         &mut self,
         to: IdentityKey,
         template: &str,
         data: Value,
         extras: Extras,
-    ) -> Result<(), UserError> {
+    ) -> Result<Option<OutboxId>, UserError> {
+        if let Some(identity) = self.tx.identity(&to)?
+            && (identity.opted_out || (identity.unreachable && to.email().is_some()))
+        {
+            return Ok(None);
+        }
+        self.queue(to, template, data, extras, None).map(Some)
+    }
+
+    /// Queues a reply to the caller: never suppressed (they just wrote),
+    /// and by mail threaded under their message.
+    pub fn queue_reply(&mut self, template: &str, data: Value) -> Result<OutboxId, UserError> {
+        let thread = self.mail.and_then(MailIn::thread);
+        self.queue(self.caller.identity.clone(), template, data, Extras::default(), thread)
+    }
+
+    fn queue(
+        &mut self,
+        to: IdentityKey,
+        template: &str,
+        data: Value,
+        extras: Extras,
+        in_reply_to: Option<vouch_store::MailThread>,
+    ) -> Result<OutboxId, UserError> {
         let id = OutboxId(self.tx.next_id("outbox")?);
         let mut data = data;
         if let Value::Object(map) = &mut data {
@@ -213,9 +242,10 @@ impl Cx<'_, '_> {
             sent_at: None,
             actions: extras.actions,
             attachments: extras.attachments,
+            in_reply_to,
         })?;
         self.effects.push(Effect { to, template: template.to_string() });
-        Ok(())
+        Ok(id)
     }
 
     pub fn member(&self, id: MemberId) -> Result<Member, UserError> {
@@ -413,14 +443,14 @@ impl EngineCore {
         dedupe_key: Option<&str>,
     ) -> Result<((Outcome, bool), Option<u64>), UserError> {
         let now = self.clock.now();
-        self.store.apply(|tx| self.run_in(tx, caller, spec, cmd, dedupe_key, now, false))
+        self.store.apply(|tx| self.run_in(tx, caller, spec, cmd, dedupe_key, now, None))
     }
 
     /// One command inside a transaction: a redelivery returns the first
     /// answer; otherwise resolve the caller, check the role, run the rules
-    /// and remember the answer under the dedupe key. With `mail_replies`
-    /// each reply is also queued as mail to the caller (email has no
-    /// session to answer in), in the same transaction.
+    /// and remember the answer under the dedupe key. With `mail` each
+    /// reply is also queued as mail to the caller (email has no session to
+    /// answer in), in the same transaction, threaded under their message.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run_in(
         &self,
@@ -430,7 +460,7 @@ impl EngineCore {
         cmd: Command,
         dedupe_key: Option<&str>,
         now: Timestamp,
-        mail_replies: bool,
+        mail: Option<&MailIn>,
     ) -> Result<(Outcome, bool), UserError> {
         if let Some(key) = dedupe_key
             && let Some(seen) = tx.inbound(key)?
@@ -442,16 +472,16 @@ impl EngineCore {
         if !caller.admin && !me.has_role(spec.role) {
             return Err(UserError::NotAllowed { command: spec.name, needed: spec.role });
         }
-        let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new() };
+        let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new(), mail };
         let mut outcome = self.dispatch(&mut cx, cmd)?;
-        if mail_replies {
+        if mail.is_some() {
             for reply in &outcome.replies {
-                cx.notify_identity(caller.identity.clone(), &reply.template, reply.data.clone())?;
+                cx.queue_reply(&reply.template, reply.data.clone())?;
             }
         }
         outcome.effects.append(&mut cx.effects);
         if let Some(key) = dedupe_key {
-            remember(tx, key, now, &outcome)?;
+            remember(tx, key, now, &outcome, mail.and_then(|m| m.sender_auth.clone()))?;
         }
         Ok((outcome, false))
     }
@@ -471,9 +501,11 @@ impl EngineCore {
     /// The member behind an identity; a first contact creates one.
     fn resolve(&self, tx: &WriteTx<'_>, caller: &Caller, now: Timestamp) -> Result<Member, UserError> {
         if let Some(mut identity) = tx.identity(&caller.identity)? {
-            // Hearing from someone proves they can be reached again.
-            if identity.unreachable {
+            // Hearing from someone proves they can be reached again; an
+            // authenticated message proves the address is theirs.
+            if identity.unreachable || (caller.verified && !identity.verified) {
                 identity.unreachable = false;
+                identity.verified |= caller.verified;
                 tx.put_identity(&identity)?;
             }
             if let Some(member) = tx.member(identity.member)? {
@@ -484,7 +516,7 @@ impl EngineCore {
         if caller.admin {
             roles.insert(Role::Admin);
         }
-        create_member(tx, &caller.identity, &caller.display_name, roles, true, now)
+        create_member(tx, &caller.identity, &caller.display_name, roles, caller.verified, now)
     }
 
     fn dispatch(&self, cx: &mut Cx<'_, '_>, cmd: Command) -> Result<Outcome, UserError> {
@@ -508,6 +540,7 @@ impl EngineCore {
             Command::RewardList { status } => referrals::reward_list(cx, status),
             Command::Role { grant, identity, role } => members::role(cx, grant, &identity, role),
             Command::Report { month } => report::report(cx, month),
+            Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
         }
     }
 }
@@ -532,13 +565,20 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::RewardPaid { .. } | Command::RewardList { .. } => "reward",
         Command::Role { .. } => "role",
         Command::Report { .. } => "report",
+        Command::Consent { .. } => "consent",
     }
 }
 
 /// Stores the answer to an inbound delivery so a redelivery repeats it.
-pub(super) fn remember(tx: &WriteTx<'_>, key: &str, at: Timestamp, outcome: &Outcome) -> Result<(), UserError> {
+pub(super) fn remember(
+    tx: &WriteTx<'_>,
+    key: &str,
+    at: Timestamp,
+    outcome: &Outcome,
+    sender_auth: Option<vouch_store::SenderAuth>,
+) -> Result<(), UserError> {
     let stored = serde_json::to_value(outcome).map_err(|e| UserError::Internal(e.to_string()))?;
-    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored })?;
+    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored, sender_auth })?;
     Ok(())
 }
 
@@ -566,7 +606,14 @@ pub(crate) fn create_member(
         email: identity.email(),
     };
     tx.put_member(&member)?;
-    tx.put_identity(&Identity { key: identity.clone(), member: id, verified, first_seen: now, unreachable: false })?;
+    tx.put_identity(&Identity {
+        key: identity.clone(),
+        member: id,
+        verified,
+        first_seen: now,
+        unreachable: false,
+        opted_out: false,
+    })?;
     Ok(member)
 }
 

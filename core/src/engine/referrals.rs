@@ -142,7 +142,7 @@ fn period_start(now: Timestamp, period: Period) -> Timestamp {
 }
 
 /// Refuses when the referrer already has `cap.max` referrals this period.
-fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<(), UserError> {
+pub(super) fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<(), UserError> {
     let Some(cap) = program.cap else { return Ok(()) };
     let since = period_start(cx.now, cap.period);
     let used = cx
@@ -161,7 +161,7 @@ fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<()
     Ok(())
 }
 
-fn refuse_if_already_referred(cx: &Cx<'_, '_>, referred: &Member, program: &Program) -> Result<(), UserError> {
+pub(super) fn refuse_if_already_referred(cx: &Cx<'_, '_>, referred: &Member, program: &Program) -> Result<(), UserError> {
     if let Some(existing) = cx.tx.referral_of_referred(referred.id, program.id)? {
         let by_you = existing.referrer == cx.me.id;
         let name = if by_you { referred.display_name.clone() } else { cx.member(existing.referrer)?.display_name };
@@ -234,6 +234,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
             by: Some(cx.me.id),
             note: String::new(),
         }],
+        introduction: None,
     };
     cx.tx.put_referral(&referral)?;
     let me = cx.me.clone();
@@ -255,6 +256,9 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
 }
 
 pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note: &str) -> Result<Outcome, UserError> {
+    if cx.mail.is_some() {
+        return super::consent::introduce(cx, name, email, note);
+    }
     let program = default_program(cx)?;
     let identity = IdentityKey::new_email(email);
     let referred = match cx.tx.member_by_identity(&identity)? {
@@ -286,6 +290,7 @@ pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note:
             by: Some(me.id),
             note: note.to_string(),
         }],
+        introduction: None,
     };
     cx.tx.put_referral(&referral)?;
     Ok(cx.reply(
@@ -321,6 +326,8 @@ pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, User
             ReferralSource::Email => "email",
             ReferralSource::Invite => "invite",
         },
+        "introduction": super::consent::stage(r),
+        "review": r.introduction.as_ref().and_then(|i| i.review.clone()),
     }))
 }
 
@@ -430,13 +437,19 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
     }
     r.value = value;
     transition(&mut r, ReferralState::Converted, cx, "");
-    let auto = program.approval == Approval::Auto;
+    // An introduction held for review (a disposable address) waits for an organizer.
+    let held = r.introduction.as_ref().is_some_and(|i| i.review.is_some());
+    let auto = program.approval == Approval::Auto && !held;
     let status = if auto { RewardStatus::Approved } else { RewardStatus::Pending };
     let entries = grant(cx, &r, &program, status)?;
+    if r.introduction.is_some() {
+        let champion = cx.member(r.referrer)?;
+        super::consent::thank_on_win(cx, &r, &champion)?;
+    }
     if auto {
         transition(&mut r, ReferralState::Rewarded, cx, "approved automatically");
         notify_granted(cx, &r, &program, &entries)?;
-    } else {
+    } else if r.introduction.is_none() {
         let referrer = cx.member(r.referrer)?;
         let referred = cx.member(r.referred)?;
         cx.notify(
