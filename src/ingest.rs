@@ -52,12 +52,22 @@ pub struct Plan {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Action {
-    Refer { prospects: Vec<(String, String)>, note: String },
-    Command { line: String },
+    Refer {
+        prospects: Vec<(String, String)>,
+        note: String,
+    },
+    Command {
+        line: String,
+    },
     /// A reply threaded under outbox row `row` (a consent answer).
-    Reply { row: u64, text: String },
+    Reply {
+        row: u64,
+        text: String,
+    },
     /// A DSN: hard-bounced addresses stop receiving mail.
-    Bounce { hard: Vec<String> },
+    Bounce {
+        hard: Vec<String>,
+    },
 }
 
 pub fn run(config: anyhow::Result<Config>, dry_run: bool, json: bool, envelope: Envelope) -> ExitCode {

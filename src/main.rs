@@ -161,8 +161,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Export { out } => export(load_config(&cli)?, out.as_deref()),
         Cmd::Import { file } => import(load_config(&cli)?, file),
         Cmd::Ingest { dry_run, json, client_ip, helo, mail_from } => {
-            let envelope =
-                vouch_mailer::auth::Envelope { client_ip: *client_ip, helo: helo.clone(), mail_from: mail_from.clone() };
+            let envelope = vouch_mailer::auth::Envelope {
+                client_ip: *client_ip,
+                helo: helo.clone(),
+                mail_from: mail_from.clone(),
+            };
             Ok(ingest::run(load_config(&cli), *dry_run, *json, envelope))
         }
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),

@@ -72,7 +72,7 @@ fn identity<'a>(dump: &'a Value, key: &str) -> &'a Value {
     dump["identities"].as_array().expect("identities").iter().find(|i| i["key"] == key).expect("identity exists")
 }
 
-fn referral_to<'a>(dump: &'a Value, n: usize) -> &'a Value {
+fn referral_to(dump: &Value, n: usize) -> &Value {
     &dump["referrals"].as_array().expect("referrals")[n]
 }
 
@@ -154,7 +154,8 @@ fn a_no_is_final_and_the_address_gets_no_more_introductions() {
     assert!(late.contains("error/consent_answered"), "{late}");
 
     // Another champion introducing Marc is told no, and Marc hears nothing.
-    let intro = b"From: Alice <alice@other.example>\r\nTo: Marc Petit <marc@petit.example>\r\nCc: vouch@acme.example\r\n\
+    let intro =
+        b"From: Alice <alice@other.example>\r\nTo: Marc Petit <marc@petit.example>\r\nCc: vouch@acme.example\r\n\
 Subject: Intro\r\nMessage-ID: <alice-1@other.example>\r\nContent-Type: text/plain\r\n\r\nMarc, meet Acme.\r\n";
     let refused = ingest(dir, "off", intro);
     assert!(refused.contains("error/prospect_opted_out"), "{refused}");
@@ -176,9 +177,11 @@ fn a_hard_bounce_marks_the_address_unreachable_and_a_soft_one_does_not() {
     let dump = export(dir);
     assert_eq!(identity(&dump, "email:jane.doe@prospect.example")["unreachable"], true);
     // Bounces are never answered.
-    let to_daemon = dump["outbox"].as_array().expect("outbox").iter().filter(|r| {
-        r["to"].as_str().is_some_and(|t| t.contains("mailer-daemon"))
-    });
+    let to_daemon = dump["outbox"]
+        .as_array()
+        .expect("outbox")
+        .iter()
+        .filter(|r| r["to"].as_str().is_some_and(|t| t.contains("mailer-daemon")));
     assert_eq!(to_daemon.count(), 0);
 }
 

@@ -336,7 +336,9 @@ pub async fn verify(raw: &[u8], envelope: &Envelope, dns: &Dns, policy: Policy) 
             out
         }
         None => {
-            verdict.reasons.push("no client IP (no --client-ip and no topmost Received header): SPF not checked".into());
+            verdict
+                .reasons
+                .push("no client IP (no --client-ip and no topmost Received header): SPF not checked".into());
             mail_auth::SpfOutput::new(String::new()).with_result(SpfResult::None)
         }
     };
@@ -513,7 +515,10 @@ mod tests {
     #[test]
     fn a_zone_file_rejects_unknown_records_and_policy_parses() {
         assert!(Dns::fixed("example.org hello").is_err());
-        assert!(Dns::fixed("# c\nexample.org \"v=spf1 ip4:192.0.2.0/24 -all\"\n_dmarc.example.org v=DMARC1; p=reject").is_ok());
+        assert!(
+            Dns::fixed("# c\nexample.org \"v=spf1 ip4:192.0.2.0/24 -all\"\n_dmarc.example.org v=DMARC1; p=reject")
+                .is_ok()
+        );
         assert_eq!("REQUIRE".parse::<Policy>(), Ok(Policy::Require));
         assert!("maybe".parse::<Policy>().is_err());
     }

@@ -216,9 +216,12 @@ mod tests {
     #[test]
     fn reply_and_notice_headers() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mailer =
-            Mailer::new(&MailConfig { from: "Acme <vouch@acme.example>".into(), smtp_url: None, maildir: dir.path().into() })
-                .expect("mailer");
+        let mailer = Mailer::new(&MailConfig {
+            from: "Acme <vouch@acme.example>".into(),
+            smtp_url: None,
+            maildir: dir.path().into(),
+        })
+        .expect("mailer");
         let reply = OutgoingMail {
             key: 12,
             to: "bob@partner.example".into(),

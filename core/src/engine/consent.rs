@@ -165,7 +165,11 @@ pub(super) fn consent(cx: &mut Cx<'_, '_>, id: ReferralId, accept: bool) -> Resu
     }
     cx.tx.put_referral(&r)?;
     let template = if accept { "notice/introduction_accepted" } else { "notice/introduction_declined" };
-    cx.notify(&champion, template, json!({ "name": champion.display_name, "prospect": me.display_name, "id": id.to_string() }))?;
+    cx.notify(
+        &champion,
+        template,
+        json!({ "name": champion.display_name, "prospect": me.display_name, "id": id.to_string() }),
+    )?;
     let reply = if accept { "reply/consent_accepted" } else { "reply/consent_declined" };
     Ok(cx.reply(reply, json!({ "champion": champion.display_name, "name": me.display_name })))
 }

@@ -66,7 +66,12 @@ impl EngineCore {
                 Err(e) => return Err(e),
             };
             let stored = json!({ "invite_join": result.to_string() });
-            tx.put_inbound(&InboundRecord { key: dedupe_key.to_string(), at: now, outcome: stored, sender_auth: None })?;
+            tx.put_inbound(&InboundRecord {
+                key: dedupe_key.to_string(),
+                at: now,
+                outcome: stored,
+                sender_auth: None,
+            })?;
             Ok(result)
         })
     }

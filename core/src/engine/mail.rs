@@ -101,8 +101,7 @@ impl Engine {
         if request.to != caller.identity {
             return Ok(ThreadReply::Ignored(format!("{} answered a mail sent to someone else", caller.identity)));
         }
-        let Some(referral) = request.data.get("referral").and_then(|v| v.as_str()).and_then(|v| v.parse().ok())
-        else {
+        let Some(referral) = request.data.get("referral").and_then(|v| v.as_str()).and_then(|v| v.parse().ok()) else {
             return Ok(ThreadReply::Ignored("consent request without a referral".into()));
         };
         self.check_mail_limit(caller)?;
@@ -126,8 +125,7 @@ impl Engine {
     ) -> Result<Response, UserError> {
         let now = self.clock.now();
         self.check_guess_limit(caller, &cmd, now)?;
-        let result =
-            self.store.write(|tx| self.run_in(tx, caller, spec, cmd, Some(&mail.dedupe_key), now, Some(mail)));
+        let result = self.store.write(|tx| self.run_in(tx, caller, spec, cmd, Some(&mail.dedupe_key), now, Some(mail)));
         self.count_failed_guess(caller, &result, now);
         match result {
             Ok((outcome, duplicate)) => Ok(Response { replies: outcome.replies, duplicate }),

@@ -161,7 +161,11 @@ pub(super) fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -
     Ok(())
 }
 
-pub(super) fn refuse_if_already_referred(cx: &Cx<'_, '_>, referred: &Member, program: &Program) -> Result<(), UserError> {
+pub(super) fn refuse_if_already_referred(
+    cx: &Cx<'_, '_>,
+    referred: &Member,
+    program: &Program,
+) -> Result<(), UserError> {
     if let Some(existing) = cx.tx.referral_of_referred(referred.id, program.id)? {
         let by_you = existing.referrer == cx.me.id;
         let name = if by_you { referred.display_name.clone() } else { cx.member(existing.referrer)?.display_name };
