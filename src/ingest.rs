@@ -159,8 +159,9 @@ fn inbound_config(config: &Config) -> anyhow::Result<InboundConfig> {
     Ok(InboundConfig { inbox, limits })
 }
 
-/// Runs the DKIM/SPF/DMARC checks on a small runtime of their own.
-fn verify(raw: &[u8], envelope: Envelope, policy: Policy, fixed: Option<&std::path::Path>) -> anyhow::Result<Verdict> {
+/// Runs the DKIM/SPF/DMARC checks on a small runtime of their own. Any
+/// other way in (the IMAP poller) should call this before [`plan`] too.
+pub(crate) fn verify(raw: &[u8], envelope: Envelope, policy: Policy, fixed: Option<&std::path::Path>) -> anyhow::Result<Verdict> {
     let dns = match fixed {
         Some(path) => {
             let zone = std::fs::read_to_string(path)

@@ -134,7 +134,12 @@ impl Dns {
             let config = mail_auth::hickory_resolver::config::ResolverConfig::default();
             MessageAuthenticator::new(config, Default::default()).map_err(|e| e.to_string())
         } else {
-            MessageAuthenticator::new_system_conf().map_err(|e| format!("cannot read the DNS configuration: {e}"))
+            let (config, mut options) = mail_auth::hickory_resolver::system_conf::read_system_conf()
+                .map_err(|e| format!("cannot read the DNS configuration: {e}"))?;
+            // An MTA pipe waits for us: an unreachable DNS server costs seconds, not a minute.
+            options.timeout = std::time::Duration::from_secs(3);
+            options.attempts = 1;
+            MessageAuthenticator::new(config, options).map_err(|e| format!("cannot set up DNS: {e}"))
         }
     }
 }
