@@ -35,6 +35,10 @@ pub struct Config {
     pub currency: Option<String>,
     pub mail_from: Option<String>,
     pub inbox_address: Option<String>,
+    /// `off`, `record` (default) or `require`: sender authentication of inbound mail.
+    pub mail_auth: Option<String>,
+    /// A file of fixed TXT records; when set, no DNS server is asked (tests, air-gapped hosts).
+    pub mail_auth_dns: Option<PathBuf>,
     /// May contain a password.
     pub smtp_url: Option<Secret>,
     pub imap_url: Option<Secret>,
@@ -89,6 +93,8 @@ impl Config {
         set!(currency, get("VOUCH_CURRENCY"));
         set!(mail_from, get("VOUCH_MAIL_FROM"));
         set!(inbox_address, get("VOUCH_INBOX_ADDRESS"));
+        set!(mail_auth, get("VOUCH_MAIL_AUTH"));
+        set!(mail_auth_dns, path("VOUCH_MAIL_AUTH_DNS"));
         set!(smtp_url, secret("VOUCH_SMTP_URL"));
         set!(imap_url, secret("VOUCH_IMAP_URL"));
         set!(telegram_token, secret("VOUCH_TELEGRAM_TOKEN"));

@@ -1,21 +1,29 @@
 //! `vouch ingest`: one email on stdin, as an MTA pipe delivers it (Postfix
 //! `alias: "|vouch ingest"`). Exit codes follow sysexits so the MTA knows
-//! whether to bounce (65) or retry later (75).
+//! whether to bounce (65, 67) or retry later (75).
+//!
+//! Sender authentication (`VOUCH_MAIL_AUTH`, see `vouch_mailer::auth`)
+//! runs here, before anything is stored: `record` keeps the verdict on the
+//! inbound record and counts the address as verified only when it passed;
+//! `require` refuses an unauthenticated sender outright (exit 67, no reply).
 
 use std::io::Read as _;
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use vouch_core::{Caller, Command};
+use vouch_core::{Caller, Command, MailIn, ThreadReply};
+use vouch_mailer::auth::{self, Dns, Envelope, Policy, Verdict};
 use vouch_mailer::inbound::{self, Extraction, InboundConfig, Kind, Limits};
-use vouch_store::{EmailAddress, IdentityKey, Read};
+use vouch_store::{EmailAddress, IdentityKey, OutboxId, Read, SenderAuth};
 
 use crate::app::{App, OpenError, Remote};
 use crate::config::Config;
 
 /// sysexits.h: the input was bad; the MTA bounces it.
 const EX_DATAERR: u8 = 65;
+/// sysexits.h: no such user — here, a sender who could not be authenticated.
+const EX_NOUSER: u8 = 67;
 /// sysexits.h: try again later; the MTA keeps the message queued.
 const EX_TEMPFAIL: u8 = 75;
 
@@ -29,17 +37,41 @@ pub struct Plan {
     pub action: Action,
     /// `VOUCH_EMAIL_UNKNOWN=ignore`: a sender with no identity yet is ignored.
     pub ignore_unknown: bool,
+    /// Threading of the inbound mail: replies go under it.
+    #[serde(default)]
+    pub message_id: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub subject: String,
+    /// The sender authentication verdict; `None` with `VOUCH_MAIL_AUTH=off`.
+    #[serde(default)]
+    pub sender_auth: Option<SenderAuth>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Action {
-    Refer { prospects: Vec<(String, String)>, note: String },
-    Command { line: String },
+    Refer {
+        prospects: Vec<(String, String)>,
+        note: String,
+    },
+    Command {
+        line: String,
+    },
+    /// A reply threaded under outbox row `row` (a consent answer).
+    Reply {
+        row: u64,
+        text: String,
+    },
+    /// A DSN: hard-bounced addresses stop receiving mail.
+    Bounce {
+        hard: Vec<String>,
+    },
 }
 
-pub fn run(config: anyhow::Result<Config>, dry_run: bool, json: bool) -> ExitCode {
-    match ingest(config, dry_run, json) {
+pub fn run(config: anyhow::Result<Config>, dry_run: bool, json: bool, envelope: Envelope) -> ExitCode {
+    match ingest(config, dry_run, json, envelope) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("vouch ingest: {e:#}; try again later");
@@ -48,7 +80,7 @@ pub fn run(config: anyhow::Result<Config>, dry_run: bool, json: bool) -> ExitCod
     }
 }
 
-fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool) -> anyhow::Result<ExitCode> {
+fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool, envelope: Envelope) -> anyhow::Result<ExitCode> {
     let config = config?;
     let inbound = inbound_config(&config)?;
     let mut raw = Vec::new();
@@ -61,18 +93,46 @@ fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool) -> anyhow::
             return Ok(ExitCode::from(EX_DATAERR));
         }
     };
+    let policy: Policy = match &config.mail_auth {
+        Some(p) => p.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        None => Policy::default(),
+    };
+    // Ignored mail is not worth DNS lookups, except to show what a dry run would see.
+    let verdict = if policy == Policy::Off || (extraction.kind == Kind::Ignored && !dry_run) {
+        Verdict::skipped()
+    } else {
+        verify(&raw, envelope, policy, config.mail_auth_dns.as_deref())?
+    };
     if dry_run {
         if json {
-            println!("{}", serde_json::to_string_pretty(&extraction)?);
+            let mut value = serde_json::to_value(&extraction)?;
+            value["auth"] = serde_json::to_value(&verdict)?;
+            println!("{}", serde_json::to_string_pretty(&value)?);
         } else {
-            println!("{}", summary(&extraction));
+            println!("{}; auth: {}", summary(&extraction), verdict.summary());
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(plan) = plan(&extraction)? else {
+    if policy == Policy::Require && !verdict.passed() && extraction.kind != Kind::Ignored {
+        if extraction.kind == Kind::Bounce {
+            // Never bounce a bounce; an unauthenticated one just changes nothing.
+            eprintln!("vouch ingest: bounce not authenticated ({}); not acted on", verdict.summary());
+            return Ok(ExitCode::SUCCESS);
+        }
+        eprintln!(
+            "vouch ingest: rejected: sender {} not authenticated (VOUCH_MAIL_AUTH=require): {}",
+            extraction.introducer.email,
+            verdict.reasons.join("; ")
+        );
+        return Ok(ExitCode::from(EX_NOUSER));
+    }
+    let Some(mut plan) = plan(&extraction)? else {
         eprintln!("vouch ingest: {}; nothing to do", summary(&extraction));
         return Ok(ExitCode::SUCCESS);
     };
+    if policy != Policy::Off {
+        plan.sender_auth = Some(SenderAuth { passed: verdict.passed(), summary: verdict.summary() });
+    }
     let dir = config.data_dir();
     let lines = match App::open(config) {
         Ok(app) => apply(&app, &plan)?,
@@ -99,6 +159,22 @@ fn inbound_config(config: &Config) -> anyhow::Result<InboundConfig> {
     Ok(InboundConfig { inbox, limits })
 }
 
+/// Runs the DKIM/SPF/DMARC checks on a small runtime of their own. Any
+/// other way in (the IMAP poller) should call this before [`plan`] too.
+pub(crate) fn verify(raw: &[u8], envelope: Envelope, policy: Policy, fixed: Option<&std::path::Path>) -> anyhow::Result<Verdict> {
+    let dns = match fixed {
+        Some(path) => {
+            let zone = std::fs::read_to_string(path)
+                .with_context(|| format!("VOUCH_MAIL_AUTH_DNS: cannot read {}", path.display()))?;
+            Dns::fixed(&zone).map_err(|e| anyhow::anyhow!("VOUCH_MAIL_AUTH_DNS {}: {e}", path.display()))?
+        }
+        None => Dns::system(),
+    };
+    let envelope = envelope.or_from_headers(raw);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    Ok(runtime.block_on(auth::verify(raw, &envelope, &dns, policy)))
+}
+
 fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
     let action = match x.kind {
         Kind::Introduction => Action::Refer {
@@ -109,8 +185,19 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
             Some(line) => Action::Command { line: line.clone() },
             None => return Ok(None),
         },
-        // Consent and RSVP replies, and bounces, are not acted on yet.
-        Kind::Reply | Kind::Bounce | Kind::Ignored => return Ok(None),
+        Kind::Reply => match x.thread.vouch_row {
+            Some(row) => Action::Reply { row, text: x.command.clone().unwrap_or_default() },
+            None => return Ok(None),
+        },
+        Kind::Bounce => {
+            let hard: Vec<String> =
+                x.bounce.iter().flat_map(|b| &b.recipients).filter(|r| r.hard).map(|r| r.email.clone()).collect();
+            if hard.is_empty() {
+                return Ok(None);
+            }
+            Action::Bounce { hard }
+        }
+        Kind::Ignored => return Ok(None),
     };
     let ignore_unknown = match std::env::var("VOUCH_EMAIL_UNKNOWN").as_deref() {
         Err(_) | Ok("accept") => false,
@@ -123,6 +210,10 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
         dedupe_key: x.dedupe_key.clone(),
         action,
         ignore_unknown,
+        message_id: x.thread.message_id.clone(),
+        references: x.thread.references.clone(),
+        subject: x.thread.subject.clone(),
+        sender_auth: None,
     }))
 }
 
@@ -130,10 +221,32 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
 /// through the outbox, queued with the change. `Err` means retry later.
 pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
     let identity = IdentityKey::parse(&plan.identity).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Action::Bounce { hard } = &plan.action {
+        // The sender is a mail system, never a member: nothing runs as it.
+        let mut out = Vec::new();
+        for (i, address) in hard.iter().enumerate() {
+            let Ok(email) = EmailAddress::parse(address) else { continue };
+            let key = format!("{}#bounce{i}", plan.dedupe_key);
+            let marked =
+                app.engine.record_bounce(&IdentityKey::new_email(&email), &key).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let what = if marked { "marked unreachable" } else { "no change" };
+            out.push(format!("hard bounce for {address}: {what}"));
+        }
+        return Ok(out);
+    }
     if plan.ignore_unknown && app.store.identity(&identity)?.is_none() {
         return Ok(vec![format!("{} is not known here (VOUCH_EMAIL_UNKNOWN=ignore); ignored", identity.external())]);
     }
-    let caller = Caller::new(identity, &plan.name);
+    let mut caller = Caller::new(identity, &plan.name);
+    // With VOUCH_MAIL_AUTH=off the From address is taken at its word, as before.
+    caller.verified = plan.sender_auth.as_ref().is_none_or(|a| a.passed);
+    let mail = MailIn {
+        dedupe_key: plan.dedupe_key.clone(),
+        message_id: plan.message_id.clone(),
+        references: plan.references.clone(),
+        subject: plan.subject.clone(),
+        sender_auth: plan.sender_auth.clone(),
+    };
     let engine = &app.engine;
     let mut out = Vec::new();
     let mut note = |response: vouch_core::Response, what: &str| {
@@ -148,16 +261,23 @@ pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
                 // One dedupe key per prospect, stable across redeliveries.
                 let key = if i == 0 { plan.dedupe_key.clone() } else { format!("{}#{i}", plan.dedupe_key) };
                 let cmd = Command::Refer { name: name.clone(), email: email.clone(), note: text.clone() };
+                let mail = MailIn { dedupe_key: key, ..mail.clone() };
                 let response =
-                    engine.respond_command_by_mail(&caller, cmd, &key).map_err(|e| anyhow::anyhow!("{e}"))?;
+                    engine.respond_command_by_mail(&caller, cmd, &mail).map_err(|e| anyhow::anyhow!("{e}"))?;
                 note(response, &format!("introduction of {email}"));
             }
         }
         Action::Command { line } => {
-            let response =
-                engine.respond_by_mail(&caller, line, &plan.dedupe_key).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let response = engine.respond_by_mail(&caller, line, &mail).map_err(|e| anyhow::anyhow!("{e}"))?;
             note(response, &format!("command {line:?}"));
         }
+        Action::Reply { row, text } => {
+            match engine.respond_to_thread(&caller, OutboxId(*row), text, &mail).map_err(|e| anyhow::anyhow!("{e}"))? {
+                ThreadReply::Handled(response) => note(response, &format!("reply to vouch mail {row}")),
+                ThreadReply::Ignored(why) => out.push(format!("reply to vouch mail {row}: {why}; not acted on")),
+            }
+        }
+        Action::Bounce { .. } => {}
     }
     Ok(out)
 }

@@ -78,7 +78,8 @@ enum Cmd {
     },
     /// Load an export into an empty data dir.
     Import { file: PathBuf },
-    /// Take one email on stdin (an MTA pipe). Exit 0 accepted, 65 rejected, 75 try later.
+    /// Take one email on stdin (an MTA pipe). Exit 0 accepted, 65 malformed, 67 sender not
+    /// authenticated (VOUCH_MAIL_AUTH=require), 75 try later.
     Ingest {
         /// Classify and extract only; store nothing.
         #[arg(long)]
@@ -86,6 +87,16 @@ enum Cmd {
         /// With --dry-run: print the extraction as one JSON object.
         #[arg(long)]
         json: bool,
+        /// The SMTP client's IP, for SPF (Postfix pipe: `${client_address}`). Default: the
+        /// topmost Received header.
+        #[arg(long)]
+        client_ip: Option<std::net::IpAddr>,
+        /// The SMTP HELO name (Postfix: `${client_helo}`).
+        #[arg(long)]
+        helo: Option<String>,
+        /// The envelope sender (Postfix: `${sender}`). Default: the Return-Path header.
+        #[arg(long)]
+        mail_from: Option<String>,
     },
     /// Write a consistent snapshot (an export), also while `serve` runs.
     Backup {
@@ -163,7 +174,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Demo => demo::run(),
         Cmd::Export { out } => export(load_config(&cli)?, out.as_deref()),
         Cmd::Import { file } => import(load_config(&cli)?, file),
-        Cmd::Ingest { dry_run, json } => Ok(ingest::run(load_config(&cli), *dry_run, *json)),
+        Cmd::Ingest { dry_run, json, client_ip, helo, mail_from } => {
+            let envelope = vouch_mailer::auth::Envelope {
+                client_ip: *client_ip,
+                helo: helo.clone(),
+                mail_from: mail_from.clone(),
+            };
+            Ok(ingest::run(load_config(&cli), *dry_run, *json, envelope))
+        }
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
         Cmd::Bench { json, seconds, clients, dir } => {

@@ -75,18 +75,30 @@ impl Worker {
         let to = message.to.email().ok_or_else(|| anyhow::anyhow!("not an email identity"))?;
         let r = &self.app.renderer;
         let subject_template = format!("{}.subject", message.template);
-        let subject = if r.has(&subject_template) {
+        let subject = if let Some(thread) = &message.in_reply_to {
+            reply_subject(&thread.subject)
+        } else if r.has(&subject_template) {
             r.render_template(&subject_template, &message.data, Format::Plain)?
         } else {
             let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
             format!("A note from {community}")
         };
-        let text = r.render_template(&message.template, &message.data, Format::Plain)?;
-        let html = r.render_template(&message.template, &message.data, Format::Html)?;
+        let mut text = r.render_template(&message.template, &message.data, Format::Plain)?;
+        let mut html = r.render_template(&message.template, &message.data, Format::Html)?;
+        // Buttons become reply keywords: mail has no buttons.
+        for action in &message.actions {
+            text.push_str(&format!("\n\n{}: reply with \"{}\"", action.label, action.command));
+            html.push_str(&format!(
+                "\n\n{}: reply with <code>{}</code>",
+                vouch_core::render::escape_html(&action.label),
+                vouch_core::render::escape_html(&action.command)
+            ));
+        }
         let html = format!(
             "<!doctype html><html><body><p>{}</p></body></html>",
             html.replace("\n\n", "</p><p>").replace('\n', "<br>")
         );
+        let thread = message.in_reply_to.as_ref();
         Ok(OutgoingMail {
             key: message.id.0,
             to: to.to_string(),
@@ -95,6 +107,9 @@ impl Worker {
             html,
             auto_submitted: true,
             attachments: message.attachments.clone(),
+            in_reply_to: thread.map(|t| t.message_id.clone()),
+            references: thread.map(|t| t.references.clone()).unwrap_or_default(),
+            list_unsubscribe: message.data.get("unsubscribe").and_then(Value::as_str).map(str::to_string),
         })
     }
 
@@ -113,5 +128,17 @@ impl Worker {
                 _ = shutdown.changed() => return,
             }
         }
+    }
+}
+
+/// `Re: <original>`, once: an existing `Re:` is not doubled.
+fn reply_subject(original: &str) -> String {
+    let original = original.trim();
+    if original.is_empty() {
+        "Re: your message".into()
+    } else if original.to_ascii_lowercase().starts_with("re:") {
+        original.to_string()
+    } else {
+        format!("Re: {original}")
     }
 }

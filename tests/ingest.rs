@@ -15,9 +15,13 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Sender authentication is off here (no DNS in tests); `tests/mail_trust.rs`
+/// runs it against a fixed zone.
 fn vouch_mail(dir: &Path) -> Command {
     let mut cmd = vouch(dir);
-    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example").env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>");
+    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
+        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
+        .env("VOUCH_MAIL_AUTH", "off");
     cmd
 }
 
@@ -75,8 +79,11 @@ fn dry_run_prints_the_golden_json_and_stores_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = run(tmp.path(), &["ingest", "--dry-run", "--json"], &fixture("gmail-forward-en.eml"));
     assert!(out.status.success(), "{}", text(&out));
-    let expected = String::from_utf8(fixture("gmail-forward-en.json")).expect("utf-8");
-    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+    let expected: serde_json::Value = serde_json::from_slice(&fixture("gmail-forward-en.json")).expect("json");
+    let mut actual: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let auth = actual.as_object_mut().and_then(|o| o.remove("auth")).expect("an auth object");
+    assert_eq!(actual, expected);
+    assert_eq!((auth["policy"].as_str(), auth["result"].as_str()), (Some("off"), Some("skipped")), "{auth}");
     assert!(!tmp.path().join("data").exists(), "dry run must not create the data dir");
 }
 
@@ -137,17 +144,33 @@ fn forwarded_introduction_is_recorded_once_and_thanked_by_mail() {
     let cc_again = ingest(dir, &fixture("cc-intro-fr.eml"));
     assert!(String::from_utf8_lossy(&cc_again.stderr).contains("already handled"), "{}", text(&cc_again));
 
-    // Both thank-you replies reach Bob through the outbox.
-    wait_for("two thank-you mails", || maildir_files(dir).len() >= 2);
+    // Both thank-you replies reach Bob, threaded under his mails, and each
+    // prospect gets one consent request.
+    wait_for("two thank-you and two consent mails", || maildir_files(dir).len() >= 4);
     let mails: Vec<String> =
         maildir_files(dir).iter().map(|p| std::fs::read_to_string(p).expect("read mail")).collect();
-    assert_eq!(mails.len(), 2, "{mails:?}");
-    for mail in &mails {
-        assert!(mail.contains("To: bob@partner.example"), "{mail}");
-        assert!(mail.contains("Thank you for referring"), "{mail}");
+    assert_eq!(mails.len(), 4, "{mails:?}");
+    let (thanks, consent): (Vec<&String>, Vec<&String>) =
+        mails.iter().partition(|m| m.contains("To: bob@partner.example"));
+    assert_eq!(thanks.len(), 2, "{mails:?}");
+    for mail in &thanks {
+        assert!(mail.contains("Thank you for introducing"), "{mail}");
+        assert!(mail.contains("Auto-Submitted: auto-replied"), "{mail}");
     }
-    assert!(mails.iter().any(|m| m.contains("jane.doe@prospect.example")), "{mails:?}");
-    assert!(mails.iter().any(|m| m.contains("marc@petit.example")), "{mails:?}");
+    let en = thanks.iter().find(|m| m.contains("jane.doe@prospect.example")).expect("thanks for Jane");
+    assert!(en.contains("Subject: Re: Fwd: Looking for a referral tool"), "{en}");
+    assert!(en.contains("In-Reply-To: <CAF7x+gmail-en-1@mail.gmail.com>"), "{en}");
+    assert!(en.contains("References: <CAF7x+gmail-en-1@mail.gmail.com>"), "{en}");
+    let fr = thanks.iter().find(|m| m.contains("marc@petit.example")).expect("thanks for Marc");
+    assert!(fr.contains("Subject: Re: Mise en relation") && fr.contains("In-Reply-To: <cc-fr-1@partner.example>"));
+    assert_eq!(consent.len(), 2, "{mails:?}");
+    for mail in &consent {
+        assert!(mail.contains("would like to introduce you to"), "{mail}");
+        assert!(mail.contains("Auto-Submitted: auto-generated"), "{mail}");
+        assert!(mail.contains("List-Unsubscribe: <mailto:vouch@acme.example?subject=consent%20"), "{mail}");
+        assert!(mail.contains("reply with \"consent "), "{mail}");
+        assert!(!mail.contains("In-Reply-To"), "a notice starts its own thread: {mail}");
+    }
 }
 
 /// A command mail from `from`, with or without a Message-ID.

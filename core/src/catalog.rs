@@ -121,6 +121,17 @@ pub static CATALOG: &[CommandSpec] = &[
         private: false,
     },
     CommandSpec {
+        name: "consent",
+        aliases: &[],
+        args: &[
+            arg("REFERRAL", ArgKind::Id, "The introduction's id, from the mail you received"),
+            arg("answer", ArgKind::Choice(&["yes", "no"]), "yes to be introduced, no to decline"),
+        ],
+        summary: "Accept or decline an introduction someone made for you",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
         name: "mine",
         aliases: &["me", "status", "referrals-mine"],
         args: &[],

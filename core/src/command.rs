@@ -99,6 +99,11 @@ pub enum Command {
     Timezone {
         zone: Option<Timezone>,
     },
+    /// The prospect's answer to an introduction's double opt-in.
+    Consent {
+        referral: ReferralId,
+        accept: bool,
+    },
 }
 
 /// `event …`; settings are `key=value` (chat) or `--key value` (CLI) pairs,
@@ -436,6 +441,16 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let value =
                 a.word(1).map(|v| vouch_store::Money::parse(v).map_err(|e| a.usage(e.to_string()))).transpose()?;
             Command::Convert { referral, value }
+        }
+        "consent" => {
+            a.no_more_than(2)?;
+            let referral = referral_id(a, 0)?;
+            let accept = match choice(1)?.as_deref() {
+                Some("yes") => true,
+                Some("no") => false,
+                _ => return Err(a.usage("answer yes or no, e.g. consent 12 yes")),
+            };
+            Command::Consent { referral, accept }
         }
         "approve" => {
             a.no_more_than(1)?;

@@ -58,6 +58,14 @@ pub enum UserError {
     LinkInvalid,
     #[error("link conflict")]
     LinkConflict,
+    #[error("prospect opted out")]
+    ProspectOptedOut { email: String },
+    #[error("consent answer unclear")]
+    ConsentUnclear { referral: String },
+    #[error("consent not for this person")]
+    ConsentNotYours,
+    #[error("consent already given")]
+    ConsentAnswered { referral: String, answer: &'static str },
     #[error("already linked")]
     AlreadyLinked,
     #[error("role change refused")]
@@ -144,6 +152,12 @@ impl UserError {
             UserError::RateLimited { seconds } => ("rate_limited", json!({ "seconds": seconds })),
             UserError::LinkInvalid => ("link_invalid", json!({})),
             UserError::LinkConflict => ("link_conflict", json!({})),
+            UserError::ProspectOptedOut { email } => ("prospect_opted_out", json!({ "email": email })),
+            UserError::ConsentUnclear { referral } => ("consent_unclear", json!({ "referral": referral })),
+            UserError::ConsentNotYours => ("consent_not_yours", json!({})),
+            UserError::ConsentAnswered { referral, answer } => {
+                ("consent_answered", json!({ "referral": referral, "answer": answer }))
+            }
             UserError::AlreadyLinked => ("already_linked", json!({})),
             UserError::RoleRefused { reason } => ("role_refused", json!({ "reason": reason })),
             UserError::UnknownEvent { id } => ("unknown_event", json!({ "id": id })),

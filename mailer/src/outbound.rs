@@ -43,7 +43,7 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// One message, rendered.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct OutgoingMail {
     /// The outbox row id: the idempotency key.
     pub key: u64,
@@ -51,10 +51,17 @@ pub struct OutgoingMail {
     pub subject: String,
     pub text: String,
     pub html: String,
-    /// Sent by a machine (every vouch notice): `Auto-Submitted: auto-generated`.
+    /// Sent by a machine (every vouch mail): `Auto-Submitted: auto-replied`
+    /// when it answers a message (`in_reply_to`), else `auto-generated`.
     pub auto_submitted: bool,
     /// Files from the outbox row (an event's `.ics`).
     pub attachments: Vec<vouch_store::Attachment>,
+    /// A reply: the answered message's `<Message-ID>` (In-Reply-To).
+    pub in_reply_to: Option<String>,
+    /// That message's References, oldest first; its own id is appended.
+    pub references: Vec<String>,
+    /// `mailto:` subject that opts the recipient out (List-Unsubscribe).
+    pub list_unsubscribe: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,11 +140,8 @@ impl Mailer {
             .to(to)
             .subject(mail.subject.replace(['\r', '\n'], " "))
             .message_id(Some(self.message_id(mail.key)));
-        if mail.auto_submitted {
-            builder = builder.raw_header(HeaderValue::new(
-                HeaderName::new_from_ascii_str("Auto-Submitted"),
-                "auto-generated".into(),
-            ));
+        for (name, value) in self.thread_headers(mail) {
+            builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
         }
         builder
             .multipart(with_attachments(
@@ -145,6 +149,42 @@ impl Mailer {
                 &mail.attachments,
             ))
             .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))
+    }
+
+    /// Auto-Submitted, In-Reply-To, References and List-Unsubscribe, with
+    /// every value cleaned of anything that could end the header.
+    fn thread_headers(&self, mail: &OutgoingMail) -> Vec<(&'static str, String)> {
+        let msg_id = |id: &str| {
+            // A malformed id is dropped, never repaired into something else.
+            let inner = id.trim().strip_prefix('<')?.strip_suffix('>')?;
+            let ok = inner.contains('@') && inner.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>'));
+            ok.then(|| format!("<{inner}>"))
+        };
+        let mut headers = Vec::new();
+        if mail.auto_submitted {
+            let kind = if mail.in_reply_to.is_some() { "auto-replied" } else { "auto-generated" };
+            headers.push(("Auto-Submitted", kind.to_string()));
+        }
+        if let Some(parent) = mail.in_reply_to.as_deref().and_then(msg_id) {
+            let mut chain: Vec<String> = mail.references.iter().filter_map(|r| msg_id(r)).collect();
+            chain.retain(|r| *r != parent);
+            chain.push(parent.clone());
+            // Keep the thread root and the newest ids: long chains get cut by receivers anyway.
+            if chain.len() > 10 {
+                chain.drain(1..chain.len() - 9);
+            }
+            headers.push(("In-Reply-To", parent));
+            headers.push(("References", chain.join(" ")));
+        }
+        if let Some(subject) = &mail.list_unsubscribe {
+            let encoded: String = subject
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
+                .map(|c| if c == ' ' { "%20".to_string() } else { c.to_string() })
+                .collect();
+            headers.push(("List-Unsubscribe", format!("<mailto:{}?subject={encoded}>", self.from.email)));
+        }
+        headers
     }
 
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), SendError> {
@@ -208,7 +248,7 @@ mod tests {
             text: "plain".into(),
             html: "<p>html</p>".into(),
             auto_submitted: true,
-            attachments: Vec::new(),
+            ..Default::default()
         }
     }
 
@@ -224,6 +264,68 @@ mod tests {
         assert!(debug.contains("smtps://***@mail.example.org:465?tls=required"), "{debug}");
         assert_eq!(redact_url("smtp://localhost:25"), "smtp://localhost:25");
         assert_eq!(redact_url("user:pw@host"), "***@host");
+    }
+
+    fn headers_of(mailer: &Mailer, mail: &OutgoingMail) -> Vec<String> {
+        let text = String::from_utf8(mailer.build(mail).expect("build").formatted()).expect("utf-8");
+        let head = text.split("\r\n\r\n").next().unwrap_or_default().to_string();
+        let wanted = ["Subject", "Message-ID", "Auto-Submitted", "In-Reply-To", "References", "List-Unsubscribe"];
+        head.split("\r\n")
+            .filter(|l| wanted.iter().any(|w| l.starts_with(&format!("{w}:"))))
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Golden headers: a reply threads under the message it answers; a
+    /// notice to a prospect says how to opt out.
+    #[test]
+    fn reply_and_notice_headers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mailer = Mailer::new(&MailConfig {
+            from: "Acme <vouch@acme.example>".into(),
+            smtp_url: None,
+            maildir: dir.path().into(),
+        })
+        .expect("mailer");
+        let reply = OutgoingMail {
+            key: 12,
+            to: "bob@partner.example".into(),
+            subject: "Re: Fwd: Pilot for Acme".into(),
+            text: "t".into(),
+            html: "h".into(),
+            auto_submitted: true,
+            in_reply_to: Some("<fwd-1@partner.example>".into()),
+            references: vec!["<orig-1@prospect.example>".into(), "<evil>\r\nBcc: x@y".into()],
+            list_unsubscribe: None,
+            attachments: Vec::new(),
+        };
+        assert_eq!(
+            headers_of(&mailer, &reply),
+            [
+                "Subject: Re: Fwd: Pilot for Acme",
+                "Message-ID: <vouch.outbox.12@acme.example>",
+                "Auto-Submitted: auto-replied",
+                "In-Reply-To: <fwd-1@partner.example>",
+                "References: <orig-1@prospect.example> <fwd-1@partner.example>",
+            ]
+        );
+        let notice = OutgoingMail {
+            key: 13,
+            to: "jane@prospect.example".into(),
+            subject: "Bob would like to introduce you to Acme".into(),
+            auto_submitted: true,
+            list_unsubscribe: Some("consent 4 no".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            headers_of(&mailer, &notice),
+            [
+                "Subject: Bob would like to introduce you to Acme",
+                "Message-ID: <vouch.outbox.13@acme.example>",
+                "Auto-Submitted: auto-generated",
+                "List-Unsubscribe: <mailto:vouch@acme.example?subject=consent%204%20no>",
+            ]
+        );
     }
 
     #[tokio::test]

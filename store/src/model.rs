@@ -52,6 +52,10 @@ pub struct Identity {
     /// Set when the platform says the person cannot be reached (blocked bot, hard bounce).
     #[serde(default)]
     pub unreachable: bool,
+    /// The person declined an introduction: no notices are sent here any
+    /// more (answers to their own messages still are).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub opted_out: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -425,6 +429,40 @@ pub struct Referral {
     pub reject_reason: Option<String>,
     pub created_at: Timestamp,
     pub history: Vec<StateChange>,
+    /// Set for an introduction by email: the prospect's consent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<Introduction>,
+}
+
+/// The prospect's answer to the double opt-in mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Consent {
+    Requested,
+    Accepted,
+    Declined,
+}
+
+/// An introduction is a referral plus the prospect's consent. Its states:
+/// `received -> consent_requested -> accepted|declined -> meeting -> won|lost`
+/// (`meeting` is the referral qualified, `won` converted, `lost` rejected).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Introduction {
+    pub consent: Consent,
+    /// The consent request's outbox row: the prospect's reply threads under
+    /// its Message-ID, which names this row.
+    #[serde(default)]
+    pub request: Option<OutboxId>,
+    /// Message-ID of the champion's mail.
+    #[serde(default)]
+    pub source_message: Option<String>,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub answered_at: Option<Timestamp>,
+    /// Why an organizer should look before any reward (a disposable address).
+    #[serde(default)]
+    pub review: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -533,6 +571,29 @@ pub struct OutboxMessage {
     /// Files sent along by mail (an event's `.ics`); chat adapters ignore them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<Attachment>,
+    /// A reply to an inbound mail: threads under it (In-Reply-To, References, `Re:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<MailThread>,
+}
+
+/// The inbound mail a reply answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailThread {
+    /// `<id@host>`, angle brackets included.
+    pub message_id: String,
+    /// The inbound mail's own References, oldest first.
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default)]
+    pub subject: String,
+}
+
+/// How an inbound mail's sender was authenticated (`VOUCH_MAIL_AUTH`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SenderAuth {
+    pub passed: bool,
+    /// `pass; dkim=pass (example.org); spf=fail (example.org); dmarc=pass (p=reject)`.
+    pub summary: String,
 }
 
 /// A button: pressing it runs `command` (a catalog command line such as
@@ -567,6 +628,9 @@ pub struct InboundRecord {
     pub at: Timestamp,
     /// What was answered the first time, for adapters that want to repeat it.
     pub outcome: serde_json::Value,
+    /// For mail: the sender authentication verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_auth: Option<SenderAuth>,
 }
 
 /// A one-time code pairing a second identity with a member (`link`).

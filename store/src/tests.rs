@@ -21,7 +21,14 @@ fn member(tx: &WriteTx<'_>, name: &str) -> Result<Member, StoreError> {
         timezone: None,
     };
     tx.put_member(&m)?;
-    tx.put_identity(&Identity { key, member: id, verified: true, first_seen: at(), unreachable: false })?;
+    tx.put_identity(&Identity {
+        key,
+        member: id,
+        verified: true,
+        first_seen: at(),
+        unreachable: false,
+        opted_out: name == "alice",
+    })?;
     Ok(m)
 }
 
@@ -109,6 +116,11 @@ fn export_import_round_trip_is_lossless() {
                 sent_at: None,
                 actions: Vec::new(),
                 attachments: Vec::new(),
+                in_reply_to: Some(MailThread {
+                    message_id: "<a@b.example>".into(),
+                    references: vec!["<root@b.example>".into()],
+                    subject: "Fwd: hi".into(),
+                }),
             })?;
             let event = Event {
                 id: EventId(tx.next_id("event")?),
@@ -207,6 +219,7 @@ fn pending_outbox_rows_are_found_per_recipient() {
         sent_at: None,
         actions: Vec::new(),
         attachments: Vec::new(),
+        in_reply_to: None,
     };
     store
         .write(|tx| {

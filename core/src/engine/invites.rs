@@ -59,7 +59,7 @@ impl EngineCore {
             }
             let referrer = self.resolve(tx, inviter, now)?;
             let me = self.resolve(tx, joined, now)?;
-            let mut cx = Cx { engine: self, tx, me, caller: joined, now, effects: Vec::new() };
+            let mut cx = Cx { engine: self, tx, me, caller: joined, now, effects: Vec::new(), mail: None };
             let result = match try_record(&mut cx, &referrer, account_created, hold_younger_than) {
                 Ok(result) => result,
                 // Nothing was written yet for these; the join is remembered
@@ -70,7 +70,12 @@ impl EngineCore {
                 Err(e) => return Err(e),
             };
             let stored = json!({ "invite_join": result.to_string() });
-            tx.put_inbound(&InboundRecord { key: dedupe_key.to_string(), at: now, outcome: stored })?;
+            tx.put_inbound(&InboundRecord {
+                key: dedupe_key.to_string(),
+                at: now,
+                outcome: stored,
+                sender_auth: None,
+            })?;
             Ok(result)
         })
     }
@@ -109,6 +114,7 @@ fn try_record(
         reject_reason: None,
         created_at: cx.now,
         history: vec![StateChange { at: cx.now, state: ReferralState::Redeemed, by: None, note }],
+        introduction: None,
     };
     cx.tx.put_referral(&referral)?;
     if !held {

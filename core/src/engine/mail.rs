@@ -1,8 +1,9 @@
 //! Commands that arrive by email. There is no session to answer in: each
 //! reply is queued as mail to the sender, in the same store transaction as
 //! the change and the dedupe record, so a crash can lose neither alone.
+//! Replies thread under the sender's message.
 
-use vouch_store::Read;
+use vouch_store::{IdentityKey, MailThread, OutboxId, Read, SenderAuth};
 
 use super::{Caller, Cx, Engine};
 use crate::catalog::{self, CommandSpec};
@@ -10,31 +11,105 @@ use crate::command::{self, Command};
 use crate::error::UserError;
 use crate::reply::{Outcome, Reply, Response};
 
+/// What the engine keeps of one inbound mail besides its sender.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MailIn {
+    /// `email:<Message-ID>` or a content hash: a redelivery has one effect.
+    pub dedupe_key: String,
+    /// `<id@host>`: replies carry it in In-Reply-To.
+    pub message_id: Option<String>,
+    /// The mail's own References, oldest first.
+    pub references: Vec<String>,
+    pub subject: String,
+    /// The verdict, stored on the inbound record (`VOUCH_MAIL_AUTH`).
+    pub sender_auth: Option<SenderAuth>,
+}
+
+impl MailIn {
+    pub(crate) fn thread(&self) -> Option<MailThread> {
+        let message_id = self.message_id.clone()?;
+        Some(MailThread { message_id, references: self.references.clone(), subject: self.subject.clone() })
+    }
+}
+
+/// What a reply to one of vouch's own mails amounted to.
+#[derive(Clone, Debug)]
+pub enum ThreadReply {
+    /// Run as a command (a consent answer); replies were queued as mail.
+    Handled(Response),
+    /// Nothing vouch acts on (a reply to a thank-you note); not answered.
+    Ignored(String),
+}
+
+/// Yes and no, in the languages the inbound classifier knows.
+const YES: &[&str] = &["yes", "y", "ok", "okay", "sure", "ja", "oui", "sí", "si", "да", "da", "نعم", "accept", "agree"];
+const NO: &[&str] = &["no", "n", "nein", "non", "нет", "nu", "لا", "decline", "stop", "unsubscribe"];
+
+/// `yes`/`no` from the first words of a reply, if it says one of them.
+pub fn consent_word(text: &str) -> Option<bool> {
+    let first = text
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '!' | ';' | ':'))
+        .find(|w| !w.is_empty())?
+        .to_lowercase();
+    if YES.contains(&first.as_str()) {
+        Some(true)
+    } else if NO.contains(&first.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
 impl Engine {
     /// Parses and runs a line from an email (subject or first body line);
     /// the replies, refusals included, are queued as mail to the caller.
     /// `Err` only when nothing was stored and the sender should retry later
     /// (rate limit, store trouble).
-    pub fn respond_by_mail(&self, caller: &Caller, line: &str, dedupe_key: &str) -> Result<Response, UserError> {
+    pub fn respond_by_mail(&self, caller: &Caller, line: &str, mail: &MailIn) -> Result<Response, UserError> {
         self.check_mail_limit(caller)?;
         match command::parse(line) {
-            Ok((spec, cmd)) => self.run_by_mail(caller, spec, cmd, dedupe_key),
-            Err(refusal) => self.mail_refusal(caller, &refusal, dedupe_key),
+            Ok((spec, cmd)) => self.run_by_mail(caller, spec, cmd, mail),
+            Err(refusal) => self.mail_refusal(caller, &refusal, mail),
         }
     }
 
     /// Like [`Engine::respond_by_mail`] for a command an adapter built
     /// (a forwarded introduction becomes `refer`).
-    pub fn respond_command_by_mail(
-        &self,
-        caller: &Caller,
-        cmd: Command,
-        dedupe_key: &str,
-    ) -> Result<Response, UserError> {
+    pub fn respond_command_by_mail(&self, caller: &Caller, cmd: Command, mail: &MailIn) -> Result<Response, UserError> {
         self.check_mail_limit(caller)?;
         let name = super::command_name(&cmd);
         let spec = catalog::find(name).ok_or_else(|| UserError::Internal(format!("{name} not in catalog")))?;
-        self.run_by_mail(caller, spec, cmd, dedupe_key)
+        self.run_by_mail(caller, spec, cmd, mail)
+    }
+
+    /// A reply threaded under vouch's outbox row `row` (its Message-ID
+    /// names the row). A reply to a consent request from the person it was
+    /// sent to is their answer; anything else is not acted on.
+    pub fn respond_to_thread(
+        &self,
+        caller: &Caller,
+        row: OutboxId,
+        text: &str,
+        mail: &MailIn,
+    ) -> Result<ThreadReply, UserError> {
+        let Some(request) = self.store.outbox(row)? else {
+            return Ok(ThreadReply::Ignored(format!("no outbox row {row}")));
+        };
+        if request.template != super::consent::REQUEST_TEMPLATE {
+            return Ok(ThreadReply::Ignored(format!("a reply to a {} mail; nothing to do", request.template)));
+        }
+        if request.to != caller.identity {
+            return Ok(ThreadReply::Ignored(format!("{} answered a mail sent to someone else", caller.identity)));
+        }
+        let Some(referral) = request.data.get("referral").and_then(|v| v.as_str()).and_then(|v| v.parse().ok()) else {
+            return Ok(ThreadReply::Ignored("consent request without a referral".into()));
+        };
+        self.check_mail_limit(caller)?;
+        let response = match consent_word(text) {
+            Some(accept) => self.run_by_mail(caller, consent_spec()?, Command::Consent { referral, accept }, mail)?,
+            None => self.mail_refusal(caller, &UserError::ConsentUnclear { referral: referral.to_string() }, mail)?,
+        };
+        Ok(ThreadReply::Handled(response))
     }
 
     fn check_mail_limit(&self, caller: &Caller) -> Result<(), UserError> {
@@ -46,40 +121,83 @@ impl Engine {
         caller: &Caller,
         spec: &'static CommandSpec,
         cmd: Command,
-        dedupe_key: &str,
+        mail: &MailIn,
     ) -> Result<Response, UserError> {
         let now = self.clock.now();
         self.check_guess_limit(caller, &cmd, now)?;
-        let result = self.store.write(|tx| self.run_in(tx, caller, spec, cmd, Some(dedupe_key), now, true));
+        let result = self.store.write(|tx| self.run_in(tx, caller, spec, cmd, Some(&mail.dedupe_key), now, Some(mail)));
         self.count_failed_guess(caller, &result, now);
         match result {
             Ok((outcome, duplicate)) => Ok(Response { replies: outcome.replies, duplicate }),
             Err(e @ (UserError::Internal(_) | UserError::RateLimited { .. })) => Err(e),
-            Err(e) => self.mail_refusal(caller, &e, dedupe_key),
+            Err(e) => self.mail_refusal(caller, &e, mail),
         }
     }
 
     /// A refused command changed nothing; its explanation still goes back
     /// by mail, once per message.
-    fn mail_refusal(&self, caller: &Caller, refusal: &UserError, dedupe_key: &str) -> Result<Response, UserError> {
+    fn mail_refusal(&self, caller: &Caller, refusal: &UserError, mail: &MailIn) -> Result<Response, UserError> {
         let reply = refusal.to_reply();
         let now = self.clock.now();
         self.store.write(|tx| {
-            if let Some(seen) = tx.inbound(dedupe_key)? {
+            if let Some(seen) = tx.inbound(&mail.dedupe_key)? {
                 return Ok(duplicate(seen.outcome));
             }
             let me = self.resolve(tx, caller, now)?;
-            let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new() };
-            cx.notify_identity(caller.identity.clone(), &reply.template, reply.data.clone())?;
+            let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new(), mail: Some(mail) };
+            cx.queue_reply(&reply.template, reply.data.clone())?;
             let outcome = Outcome { replies: vec![reply.clone()], effects: cx.effects };
-            super::remember(tx, dedupe_key, now, &outcome)?;
+            super::remember(tx, &mail.dedupe_key, now, &outcome, mail.sender_auth.clone())?;
             Ok(Response { replies: vec![reply], duplicate: false })
         })
     }
+
+    /// A hard bounce (DSN 5.x.x) for `address`: notices stop going there
+    /// until the person writes in again. Remembered under `dedupe_key`.
+    pub fn record_bounce(&self, address: &IdentityKey, dedupe_key: &str) -> Result<bool, UserError> {
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            if tx.inbound(dedupe_key)?.is_some() {
+                return Ok(false);
+            }
+            let mut marked = false;
+            if let Some(mut found) = tx.identity(address)?
+                && !found.unreachable
+            {
+                found.unreachable = true;
+                tx.put_identity(&found)?;
+                marked = true;
+            }
+            let outcome = Outcome::default();
+            super::remember(tx, dedupe_key, now, &outcome, None)?;
+            Ok(marked)
+        })
+    }
+}
+
+fn consent_spec() -> Result<&'static CommandSpec, UserError> {
+    catalog::find("consent").ok_or_else(|| UserError::Internal("consent not in catalog".into()))
 }
 
 fn duplicate(stored: serde_json::Value) -> Response {
     let outcome: Outcome = serde_json::from_value(stored).unwrap_or_default();
     let replies: Vec<Reply> = outcome.replies;
     Response { replies, duplicate: true }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::consent_word;
+
+    #[test]
+    fn yes_and_no_in_several_languages() {
+        for yes in ["Yes", "yes, please", "Oui !", "Ja.", "Да", "sí", "نعم"] {
+            assert_eq!(consent_word(yes), Some(true), "{yes}");
+        }
+        for no in ["no", "No thanks", "Nein", "нет", "non merci", "لا"] {
+            assert_eq!(consent_word(no), Some(false), "{no}");
+        }
+        assert_eq!(consent_word("maybe later"), None);
+        assert_eq!(consent_word(""), None);
+    }
 }

@@ -5,6 +5,7 @@ mod alts;
 mod calendar;
 mod event_settings;
 mod events;
+mod consent;
 mod executor;
 mod invites;
 mod mail;
@@ -29,6 +30,7 @@ use crate::limit::Limiter;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
+pub use mail::{MailIn, ThreadReply, consent_word};
 pub use programs::preset;
 
 /// Deployment-wide settings the engine needs (from config).
@@ -85,12 +87,15 @@ pub struct Caller {
     pub display_name: String,
     /// The local CLI: every role, no rate limit.
     pub admin: bool,
+    /// The platform proved who this is (chat, `link`, authenticated mail);
+    /// false for mail whose sender authentication did not pass.
+    pub verified: bool,
 }
 
 impl Caller {
     pub fn new(identity: IdentityKey, display_name: &str) -> Self {
         let display_name = clean_name(display_name, &identity_fallback_name(&identity));
-        Self { identity, display_name, admin: false }
+        Self { identity, display_name, admin: false, verified: true }
     }
 
     /// The administrator at the command line.
@@ -99,6 +104,7 @@ impl Caller {
             identity: IdentityKey::parse("console:admin").unwrap_or_else(|_| unreachable!("valid console name")),
             display_name: "Administrator".into(),
             admin: true,
+            verified: true,
         }
     }
 }
@@ -164,6 +170,8 @@ pub(crate) struct Cx<'a, 'tx> {
     pub caller: &'a Caller,
     pub now: Timestamp,
     pub effects: Vec<Effect>,
+    /// Set when the command came by email.
+    pub mail: Option<&'a MailIn>,
 }
 
 impl Cx<'_, '_> {
@@ -190,20 +198,41 @@ impl Cx<'_, '_> {
                 None => member.primary_identity.clone(),
             }
         };
-        self.notify_identity_with(to, template, data, extras)
+        self.notify_identity_with(to, template, data, extras).map(drop)
     }
 
-    pub fn notify_identity(&mut self, to: IdentityKey, template: &str, data: Value) -> Result<(), UserError> {
-        self.notify_identity_with(to, template, data, Extras::default())
-    }
-
+    /// Queues a notice to one identity; returns its outbox row, or `None`
+    /// when the person opted out or the address bounced (nothing queued).
     pub fn notify_identity_with(
         &mut self,
         to: IdentityKey,
         template: &str,
         data: Value,
         extras: Extras,
-    ) -> Result<(), UserError> {
+    ) -> Result<Option<OutboxId>, UserError> {
+        if let Some(identity) = self.tx.identity(&to)?
+            && (identity.opted_out || (identity.unreachable && to.email().is_some()))
+        {
+            return Ok(None);
+        }
+        self.queue(to, template, data, extras, None).map(Some)
+    }
+
+    /// Queues a reply to the caller: never suppressed (they just wrote),
+    /// and by mail threaded under their message.
+    pub fn queue_reply(&mut self, template: &str, data: Value) -> Result<OutboxId, UserError> {
+        let thread = self.mail.and_then(MailIn::thread);
+        self.queue(self.caller.identity.clone(), template, data, Extras::default(), thread)
+    }
+
+    fn queue(
+        &mut self,
+        to: IdentityKey,
+        template: &str,
+        data: Value,
+        extras: Extras,
+        in_reply_to: Option<vouch_store::MailThread>,
+    ) -> Result<OutboxId, UserError> {
         let id = OutboxId(self.tx.next_id("outbox")?);
         let mut data = data;
         if let Value::Object(map) = &mut data {
@@ -222,9 +251,10 @@ impl Cx<'_, '_> {
             sent_at: None,
             actions: extras.actions,
             attachments: extras.attachments,
+            in_reply_to,
         })?;
         self.effects.push(Effect { to, template: template.to_string() });
-        Ok(())
+        Ok(id)
     }
 
     pub fn member(&self, id: MemberId) -> Result<Member, UserError> {
@@ -428,7 +458,7 @@ impl EngineCore {
         dedupe_key: Option<&str>,
     ) -> (Result<(Outcome, bool), UserError>, Option<u64>) {
         let now = self.clock.now();
-        let refusal = match self.store.apply(|tx| self.run_in(tx, caller, spec, cmd, dedupe_key, now, false)) {
+        let refusal = match self.store.apply(|tx| self.run_in(tx, caller, spec, cmd, dedupe_key, now, None)) {
             Ok((answer, seq)) => return (Ok(answer), seq),
             Err(refusal) => refusal,
         };
@@ -446,9 +476,9 @@ impl EngineCore {
 
     /// One command inside a transaction: a redelivery returns the first
     /// answer; otherwise resolve the caller, check the role, run the rules
-    /// and remember the answer under the dedupe key. With `mail_replies`
-    /// each reply is also queued as mail to the caller (email has no
-    /// session to answer in), in the same transaction.
+    /// and remember the answer under the dedupe key. With `mail` each
+    /// reply is also queued as mail to the caller (email has no session to
+    /// answer in), in the same transaction, threaded under their message.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run_in(
         &self,
@@ -458,7 +488,7 @@ impl EngineCore {
         cmd: Command,
         dedupe_key: Option<&str>,
         now: Timestamp,
-        mail_replies: bool,
+        mail: Option<&MailIn>,
     ) -> Result<(Outcome, bool), UserError> {
         if let Some(key) = dedupe_key
             && let Some(seen) = tx.inbound(key)?
@@ -470,16 +500,16 @@ impl EngineCore {
         if !caller.admin && !me.has_role(spec.role) {
             return Err(UserError::NotAllowed { command: spec.name, needed: spec.role });
         }
-        let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new() };
+        let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new(), mail };
         let mut outcome = self.dispatch(&mut cx, cmd)?;
-        if mail_replies {
+        if mail.is_some() {
             for reply in &outcome.replies {
-                cx.notify_identity(caller.identity.clone(), &reply.template, reply.data.clone())?;
+                cx.queue_reply(&reply.template, reply.data.clone())?;
             }
         }
         outcome.effects.append(&mut cx.effects);
         if let Some(key) = dedupe_key {
-            remember(tx, key, now, &outcome)?;
+            remember(tx, key, now, &outcome, mail.and_then(|m| m.sender_auth.clone()))?;
         }
         Ok((outcome, false))
     }
@@ -499,9 +529,11 @@ impl EngineCore {
     /// The member behind an identity; a first contact creates one.
     fn resolve(&self, tx: &WriteTx<'_>, caller: &Caller, now: Timestamp) -> Result<Member, UserError> {
         if let Some(mut identity) = tx.identity(&caller.identity)? {
-            // Hearing from someone proves they can be reached again.
-            if identity.unreachable {
+            // Hearing from someone proves they can be reached again; an
+            // authenticated message proves the address is theirs.
+            if identity.unreachable || (caller.verified && !identity.verified) {
                 identity.unreachable = false;
+                identity.verified |= caller.verified;
                 tx.put_identity(&identity)?;
             }
             if let Some(member) = tx.member(identity.member)? {
@@ -512,7 +544,7 @@ impl EngineCore {
         if caller.admin {
             roles.insert(Role::Admin);
         }
-        create_member(tx, &caller.identity, &caller.display_name, roles, true, now)
+        create_member(tx, &caller.identity, &caller.display_name, roles, caller.verified, now)
     }
 
     fn dispatch(&self, cx: &mut Cx<'_, '_>, cmd: Command) -> Result<Outcome, UserError> {
@@ -545,6 +577,7 @@ impl EngineCore {
             Command::Attendees { event } => events::attendees(cx, event),
             Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
             Command::Timezone { zone } => calendar::timezone(cx, zone),
+            Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
         }
     }
 }
@@ -576,13 +609,20 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Attendees { .. } => "attendees",
         Command::Ics { .. } => "ics",
         Command::Timezone { .. } => "timezone",
+        Command::Consent { .. } => "consent",
     }
 }
 
 /// Stores the answer to an inbound delivery so a redelivery repeats it.
-pub(super) fn remember(tx: &WriteTx<'_>, key: &str, at: Timestamp, outcome: &Outcome) -> Result<(), UserError> {
+pub(super) fn remember(
+    tx: &WriteTx<'_>,
+    key: &str,
+    at: Timestamp,
+    outcome: &Outcome,
+    sender_auth: Option<vouch_store::SenderAuth>,
+) -> Result<(), UserError> {
     let stored = serde_json::to_value(outcome).map_err(|e| UserError::Internal(e.to_string()))?;
-    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored })?;
+    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored, sender_auth })?;
     Ok(())
 }
 
@@ -611,7 +651,14 @@ pub(crate) fn create_member(
         timezone: None,
     };
     tx.put_member(&member)?;
-    tx.put_identity(&Identity { key: identity.clone(), member: id, verified, first_seen: now, unreachable: false })?;
+    tx.put_identity(&Identity {
+        key: identity.clone(),
+        member: id,
+        verified,
+        first_seen: now,
+        unreachable: false,
+        opted_out: false,
+    })?;
     Ok(member)
 }
 

@@ -142,7 +142,7 @@ fn period_start(now: Timestamp, period: Period) -> Timestamp {
 }
 
 /// Refuses when the referrer already has `cap.max` referrals this period.
-fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<(), UserError> {
+pub(super) fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<(), UserError> {
     let Some(cap) = program.cap else { return Ok(()) };
     let since = period_start(cx.now, cap.period);
     let used = cx
@@ -161,7 +161,11 @@ fn check_cap(cx: &Cx<'_, '_>, program: &Program, referrer: &Member) -> Result<()
     Ok(())
 }
 
-fn refuse_if_already_referred(cx: &Cx<'_, '_>, referred: &Member, program: &Program) -> Result<(), UserError> {
+pub(super) fn refuse_if_already_referred(
+    cx: &Cx<'_, '_>,
+    referred: &Member,
+    program: &Program,
+) -> Result<(), UserError> {
     if let Some(existing) = cx.tx.referral_of_referred(referred.id, program.id)? {
         let by_you = existing.referrer == cx.me.id;
         let name = if by_you { referred.display_name.clone() } else { cx.member(existing.referrer)?.display_name };
@@ -253,6 +257,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
             by: Some(cx.me.id),
             note: String::new(),
         }],
+        introduction: None,
     };
     cx.tx.put_referral(&referral)?;
     cx.notify(
@@ -273,6 +278,9 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
 }
 
 pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note: &str) -> Result<Outcome, UserError> {
+    if cx.mail.is_some() {
+        return super::consent::introduce(cx, name, email, note);
+    }
     let program = default_program(cx)?;
     let identity = IdentityKey::new_email(email);
     let known = match cx.tx.member_by_identity(&identity)? {
@@ -313,6 +321,7 @@ pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note:
             by: Some(me.id),
             note: note.to_string(),
         }],
+        introduction: None,
     };
     cx.tx.put_referral(&referral)?;
     Ok(cx.reply(
@@ -348,6 +357,8 @@ pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, User
             ReferralSource::Email => "email",
             ReferralSource::Invite => "invite",
         },
+        "introduction": super::consent::stage(r),
+        "review": r.introduction.as_ref().and_then(|i| i.review.clone()),
     }))
 }
 
@@ -463,13 +474,19 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
     let held = alts::hold_reason(cx, &r)?;
     let note = held.map(|h| format!("held for review: {}", h.replace('_', " "))).unwrap_or_default();
     transition(&mut r, ReferralState::Converted, cx, &note);
-    let auto = program.approval == Approval::Auto && held.is_none();
+    // An introduction held for review (a disposable address) waits for an organizer too.
+    let intro_held = r.introduction.as_ref().is_some_and(|i| i.review.is_some());
+    let auto = program.approval == Approval::Auto && held.is_none() && !intro_held;
     let status = if auto { RewardStatus::Approved } else { RewardStatus::Pending };
     let entries = grant(cx, &r, &program, status)?;
+    if r.introduction.is_some() {
+        let champion = cx.member(r.referrer)?;
+        super::consent::thank_on_win(cx, &r, &champion)?;
+    }
     if auto {
         transition(&mut r, ReferralState::Rewarded, cx, "approved automatically");
         notify_granted(cx, &r, &program, &entries)?;
-    } else {
+    } else if r.introduction.is_none() {
         let referrer = cx.member(r.referrer)?;
         let referred = cx.member(r.referred)?;
         cx.notify(

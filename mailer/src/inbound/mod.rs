@@ -96,9 +96,42 @@ pub struct Extraction {
     pub note: String,
     pub command: Option<String>,
     pub reasons: Vec<String>,
+    /// For a delivery status notification: what happened to whom.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounce: Option<Bounce>,
     /// Stable per message: `email:<Message-ID>`, or a content hash.
     #[serde(skip)]
     pub dedupe_key: String,
+    /// Threading of this message: replies carry it.
+    #[serde(skip)]
+    pub thread: Thread,
+}
+
+/// What a reply to this message threads under, and which vouch mail (by
+/// outbox row) it answers, if any.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Thread {
+    /// `<id@host>`.
+    pub message_id: Option<String>,
+    pub references: Vec<String>,
+    pub subject: String,
+    /// The outbox row named by In-Reply-To/References (`<vouch.outbox.N@...>`).
+    pub vouch_row: Option<u64>,
+}
+
+/// The per-recipient results of a DSN (RFC 3464).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bounce {
+    pub recipients: Vec<BounceRecipient>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BounceRecipient {
+    pub email: String,
+    /// `5.1.1`.
+    pub status: String,
+    /// A permanent failure (5.x.x): the address will not work.
+    pub hard: bool,
 }
 
 /// Trims, drops control characters (CR/LF included) and the characters
@@ -191,7 +224,9 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         note: String::new(),
         command: None,
         reasons: Vec::new(),
+        bounce: None,
         dedupe_key,
+        thread: thread_of(&message, &subject),
     };
     let not_us = |p: &Person, introducer: &Person| {
         p.email != introducer.email && config.inbox.as_ref().is_none_or(|inbox| inbox.as_str() != p.email)
@@ -207,6 +242,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     if let Some(why) = automatic(&message, &subject) {
         out.kind = Kind::Bounce;
         out.reasons.push(why);
+        out.bounce = delivery_status(&message);
         return Ok(out);
     }
     if let Some(id) = vouch_thread(&message) {
@@ -342,6 +378,62 @@ fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String
     }
     let lower = subject.to_lowercase();
     AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
+}
+
+/// This message's own Message-ID and References, and the vouch row it answers.
+fn thread_of(message: &mail_parser::Message<'_>, subject: &str) -> Thread {
+    let bracket = |id: &str| {
+        let id = clean(id.trim().trim_matches(|c| c == '<' || c == '>'), 200, "");
+        (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| format!("<{id}>"))
+    };
+    let mut references: Vec<String> = match message.references().as_text_list() {
+        Some(list) => list.iter().filter_map(|r| bracket(r)).collect(),
+        None => message.references().as_text().and_then(bracket).into_iter().collect(),
+    };
+    if let Some(parent) = message.in_reply_to().as_text().and_then(bracket)
+        && !references.contains(&parent)
+    {
+        references.push(parent);
+    }
+    references.truncate(20);
+    let vouch_row = vouch_thread(message).and_then(|id| {
+        let n = id.trim_matches(|c| c == '<' || c == '>').strip_prefix("vouch.outbox.")?.split('@').next()?.to_string();
+        n.parse().ok()
+    });
+    Thread { message_id: message.message_id().and_then(bracket), references, subject: subject.to_string(), vouch_row }
+}
+
+/// Recipients and statuses from a `message/delivery-status` part.
+fn delivery_status(message: &mail_parser::Message<'_>) -> Option<Bounce> {
+    let part = message.parts.iter().find(|p| {
+        p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("message")
+                && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("delivery-status"))
+        })
+    })?;
+    let text = String::from_utf8_lossy(part.contents()).replace("\r\n", "\n");
+    let mut recipients = Vec::new();
+    // Per-recipient blocks follow the per-message block, separated by blank lines.
+    for block in text.split("\n\n") {
+        let field = |name: &str| {
+            block.lines().find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+            })
+        };
+        let Some(recipient) = field("Final-Recipient").or_else(|| field("Original-Recipient")) else { continue };
+        let address = recipient.rsplit(';').next().unwrap_or_default().trim().trim_matches(|c| c == '<' || c == '>');
+        let Ok(email) = EmailAddress::parse(address) else { continue };
+        let status = field("Status").unwrap_or_default();
+        let status: String = status.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        let failed = field("Action").is_none_or(|a| a.eq_ignore_ascii_case("failed"));
+        recipients.push(BounceRecipient {
+            email: email.as_str().to_string(),
+            hard: failed && status.starts_with('5'),
+            status,
+        });
+    }
+    (!recipients.is_empty()).then_some(Bounce { recipients })
 }
 
 /// The vouch Message-ID this message answers, from In-Reply-To or References.

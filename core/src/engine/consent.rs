@@ -1,0 +1,205 @@
+//! Introductions by email and the prospect's double opt-in. An
+//! introduction is a referral with an [`Introduction`] attached: the
+//! champion is thanked on receipt, the prospect is asked (by mail, with
+//! `consent ID yes|no` as reply keywords and buttons), the answer is told
+//! to the champion, and a "no" is respected: nothing more is mailed to that
+//! address.
+
+use serde_json::json;
+use vouch_store::{
+    Action, Consent, EmailAddress, IdentityKey, Introduction, Member, Read, Referral, ReferralId, ReferralSource,
+    ReferralState, StateChange,
+};
+
+use super::{Cx, Extras, create_member};
+use crate::abuse;
+use crate::error::UserError;
+use crate::reply::Outcome;
+
+/// The double opt-in mail; a reply threaded under it is an answer.
+pub(crate) const REQUEST_TEMPLATE: &str = "notice/consent_request";
+
+/// Where an introduction stands, in DESIGN.md's words.
+pub(crate) fn stage(r: &Referral) -> Option<&'static str> {
+    let intro = r.introduction.as_ref()?;
+    Some(match (intro.consent, r.state) {
+        (_, ReferralState::Converted | ReferralState::Rewarded) => "won",
+        (Consent::Declined, _) => "declined",
+        (_, ReferralState::Rejected) => "lost",
+        (_, ReferralState::Qualified) => "meeting",
+        (Consent::Accepted, _) => "accepted",
+        (Consent::Requested, _) if intro.request.is_some() => "consent_requested",
+        (Consent::Requested, _) => "received",
+    })
+}
+
+/// A forwarded or CC'd introduction: recorded, the prospect asked, the
+/// champion thanked (the reply, mailed on receipt).
+pub(super) fn introduce(
+    cx: &mut Cx<'_, '_>,
+    name: &str,
+    email: &EmailAddress,
+    note: &str,
+) -> Result<Outcome, UserError> {
+    let program = super::referrals::default_program(cx)?;
+    let me = cx.me.clone();
+    // The champion's own inbox under another spelling is not a prospect.
+    let own = [me.email.clone(), cx.caller.identity.email()];
+    if own.iter().flatten().any(|mine| abuse::same_mailbox(mine, email)) {
+        return Err(UserError::SelfReferral);
+    }
+    let identity = IdentityKey::new_email(email);
+    if cx.tx.identity(&identity)?.is_some_and(|i| i.opted_out) {
+        return Err(UserError::ProspectOptedOut { email: email.as_str().to_string() });
+    }
+    let referred = match cx.tx.member_by_identity(&identity)? {
+        Some(m) => m,
+        None => create_member(cx.tx, &identity, name, [vouch_store::Role::Member].into(), false, cx.now)?,
+    };
+    if referred.id == me.id {
+        return Err(UserError::SelfReferral);
+    }
+    super::referrals::refuse_if_already_referred(cx, &referred, &program)?;
+    super::referrals::check_cap(cx, &program, &me)?;
+    let review = abuse::is_disposable(email)
+        .then(|| format!("{} is a disposable address; check before any reward", email.as_str()));
+    let id = ReferralId(cx.tx.next_id("referral")?);
+    let mut history_note = note.to_string();
+    if let Some(why) = &review {
+        history_note = format!("{history_note}\nheld for review: {why}").trim().to_string();
+    }
+    let mail = cx.mail;
+    let mut referral = Referral {
+        id,
+        program: program.id,
+        referrer: me.id,
+        referred: referred.id,
+        code: None,
+        source: ReferralSource::Email,
+        state: ReferralState::Issued,
+        note: note.to_string(),
+        value: None,
+        reject_reason: None,
+        created_at: cx.now,
+        history: vec![StateChange { at: cx.now, state: ReferralState::Issued, by: Some(me.id), note: history_note }],
+        introduction: Some(Introduction {
+            consent: Consent::Requested,
+            request: None,
+            source_message: mail.and_then(|m| m.message_id.clone()),
+            subject: mail.map(|m| m.subject.clone()).unwrap_or_default(),
+            answered_at: None,
+            review: review.clone(),
+        }),
+    };
+    let yes = format!("consent {id} yes");
+    let no = format!("consent {id} no");
+    let request = cx.notify_identity_with(
+        identity,
+        REQUEST_TEMPLATE,
+        json!({
+            "referral": id.to_string(),
+            "name": referred.display_name,
+            "champion": me.display_name,
+            "yes": yes,
+            "no": no,
+            "unsubscribe": no,
+        }),
+        Extras {
+            actions: vec![Action::new("Yes, introduce me", yes), Action::new("No, thank you", no)],
+            attachments: Vec::new(),
+        },
+    )?;
+    if let Some(intro) = referral.introduction.as_mut() {
+        intro.request = request;
+    }
+    cx.tx.put_referral(&referral)?;
+    Ok(cx.reply(
+        "reply/introduction_received",
+        json!({
+            "id": id.to_string(),
+            "name": referred.display_name,
+            "email": email.as_str(),
+            "program": program.slug.as_str(),
+            "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
+            "has_reward": !program.referrer_reward.reward.is_nothing(),
+            "review": review.is_some(),
+        }),
+    ))
+}
+
+/// `consent ID yes|no`: only the introduced person may answer.
+pub(super) fn consent(cx: &mut Cx<'_, '_>, id: ReferralId, accept: bool) -> Result<Outcome, UserError> {
+    let unknown = || UserError::UnknownReferral { id: id.to_string() };
+    let mut r = cx.tx.referral(id)?.ok_or_else(unknown)?;
+    let Some(mut intro) = r.introduction.clone() else { return Err(unknown()) };
+    if r.referred != cx.me.id {
+        return Err(UserError::ConsentNotYours);
+    }
+    let answer = if accept { Consent::Accepted } else { Consent::Declined };
+    // A "yes" can become a "no" while nothing is decided; a "no" is final.
+    if intro.consent == answer || intro.consent == Consent::Declined || !r.state.is_open() {
+        let word = match intro.consent {
+            Consent::Declined => "declined",
+            _ if !r.state.is_open() => "closed",
+            _ => "accepted",
+        };
+        return Err(UserError::ConsentAnswered { referral: id.to_string(), answer: word });
+    }
+    intro.consent = answer;
+    intro.answered_at = Some(cx.now);
+    r.introduction = Some(intro.clone());
+    let champion = cx.member(r.referrer)?;
+    let me = cx.me.clone();
+    if accept {
+        r.history.push(StateChange { at: cx.now, state: r.state, by: Some(me.id), note: "consent: accepted".into() });
+    } else {
+        r.state = ReferralState::Rejected;
+        r.reject_reason = Some("the introduced person declined".into());
+        r.history.push(StateChange {
+            at: cx.now,
+            state: ReferralState::Rejected,
+            by: Some(me.id),
+            note: "consent: declined".into(),
+        });
+        opt_out(cx, &r, &intro)?;
+    }
+    cx.tx.put_referral(&r)?;
+    let template = if accept { "notice/introduction_accepted" } else { "notice/introduction_declined" };
+    cx.notify(
+        &champion,
+        template,
+        json!({ "name": champion.display_name, "prospect": me.display_name, "id": id.to_string() }),
+    )?;
+    let reply = if accept { "reply/consent_accepted" } else { "reply/consent_declined" };
+    Ok(cx.reply(reply, json!({ "champion": champion.display_name, "name": me.display_name })))
+}
+
+/// No more notices to the address the request went to (and the caller's).
+fn opt_out(cx: &mut Cx<'_, '_>, r: &Referral, intro: &Introduction) -> Result<(), UserError> {
+    let mut keys = vec![cx.caller.identity.clone()];
+    if let Some(row) = intro.request
+        && let Some(request) = cx.tx.outbox(row)?
+    {
+        keys.push(request.to);
+    }
+    for key in keys {
+        if let Some(mut identity) = cx.tx.identity(&key)?
+            && identity.member == r.referred
+            && !identity.opted_out
+        {
+            identity.opted_out = true;
+            cx.tx.put_identity(&identity)?;
+        }
+    }
+    Ok(())
+}
+
+/// The champion's second thank-you, when the organizer marks it won.
+pub(super) fn thank_on_win(cx: &mut Cx<'_, '_>, r: &Referral, champion: &Member) -> Result<(), UserError> {
+    let referred = cx.member(r.referred)?;
+    cx.notify(
+        champion,
+        "notice/introduction_won",
+        json!({ "name": champion.display_name, "prospect": referred.display_name, "id": r.id.to_string() }),
+    )
+}

@@ -1,0 +1,156 @@
+//! The introduction's consent through the engine's public API: only the
+//! introduced person may answer, by mail or by a chat button; the answer is
+//! told to the champion once; a decline stops all further notices there;
+//! every new template renders.
+
+use std::sync::Arc;
+
+use vouch_core::{Caller, Command, Engine, Format, MailIn, Renderer, SeededIds, Settings, SystemClock};
+use vouch_store::{EmailAddress, IdentityKey, Read, ReferralId, Store};
+
+fn caller(who: &str) -> Caller {
+    Caller::new(IdentityKey::parse(who).expect("identity"), who)
+}
+
+fn mail(key: &str) -> MailIn {
+    MailIn {
+        dedupe_key: format!("email:<{key}@partner.example>"),
+        message_id: Some(format!("<{key}@partner.example>")),
+        subject: "Fwd: intro".into(),
+        ..Default::default()
+    }
+}
+
+struct World {
+    _dir: tempfile::TempDir,
+    store: Arc<Store>,
+    engine: Engine,
+    renderer: Renderer,
+}
+
+fn world() -> World {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("open"));
+    let engine =
+        Engine::new(Arc::clone(&store), Arc::new(SystemClock), Arc::new(SeededIds::new(5)), Settings::default())
+            .expect("engine");
+    World { _dir: dir, store, engine, renderer: Renderer::builtin().expect("templates") }
+}
+
+impl World {
+    /// bob@partner.example introduces Jane by mail; returns the referral id.
+    fn introduce(&self, prospect: &str) -> ReferralId {
+        let bob = caller("email:bob@partner.example");
+        let cmd = Command::Refer {
+            name: "Jane Doe".into(),
+            email: EmailAddress::parse(prospect).expect("email"),
+            note: "met at the conference".into(),
+        };
+        let response = self.engine.respond_command_by_mail(&bob, cmd, &mail(prospect)).expect("stored");
+        assert_eq!(response.replies[0].template, "reply/introduction_received");
+        let text = self.renderer.render(&response.replies[0], Format::Plain);
+        assert!(text.contains("We've asked Jane Doe"), "{text}");
+        let referrals = self.store.referrals().expect("scan");
+        referrals.last().expect("recorded").id
+    }
+
+    fn templates_to(&self, to: &str) -> Vec<String> {
+        let rows = self.store.outbox_messages().expect("scan");
+        rows.iter().filter(|m| m.to.to_string() == to).map(|m| m.template.clone()).collect()
+    }
+}
+
+#[test]
+fn only_the_introduced_person_can_answer_and_the_champion_hears_once() {
+    let w = world();
+    let id = w.introduce("jane@prospect.example");
+    assert_eq!(w.templates_to("email:jane@prospect.example"), ["notice/consent_request"]);
+    let request = w.store.outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/consent_request");
+    let request = request.expect("request");
+    for format in [Format::Plain, Format::Html, Format::Markdown] {
+        let text = w.renderer.render_template(&request.template, &request.data, format).expect("renders");
+        assert!(text.contains("partner.example") || text.contains("bob"), "{text}");
+    }
+    assert_eq!(request.actions[0].command, format!("consent {id} yes"));
+
+    // A button pressed by someone else, on Telegram, is refused.
+    let other = w.engine.respond(&caller("telegram:99"), &format!("consent {id} yes"), None);
+    assert_eq!(other.replies[0].template, "error/consent_not_yours");
+    let usage = w.engine.respond(&caller("email:jane@prospect.example"), &format!("consent {id} maybe"), None);
+    assert_eq!(usage.replies[0].template, "error/usage");
+
+    let yes = w.engine.respond(&caller("email:jane@prospect.example"), &format!("consent {id} yes"), None);
+    assert_eq!(yes.replies[0].template, "reply/consent_accepted");
+    let again = w.engine.respond(&caller("email:jane@prospect.example"), &format!("consent {id} yes"), None);
+    assert_eq!(again.replies[0].template, "error/consent_answered");
+    let bob = w.templates_to("email:bob@partner.example");
+    assert_eq!(bob, ["reply/introduction_received", "notice/introduction_accepted"]);
+    for reply in [&yes.replies[0], &again.replies[0], &other.replies[0]] {
+        let text = w.renderer.render(reply, Format::Plain);
+        assert!(!text.starts_with("Sorry, something went wrong"), "{text}");
+    }
+
+    // A yes can still become a no; then it is final.
+    let no = w.engine.respond(&caller("email:jane@prospect.example"), &format!("consent {id} no"), None);
+    assert_eq!(no.replies[0].template, "reply/consent_declined");
+    let r = w.store.referral(id).expect("read").expect("exists");
+    assert_eq!(r.state.as_str(), "rejected");
+    let jane = w.store.identity(&IdentityKey::parse("email:jane@prospect.example").expect("key"));
+    assert!(jane.expect("read").expect("exists").opted_out);
+}
+
+#[test]
+fn a_thread_reply_needs_the_recipient_and_a_clear_word() {
+    let w = world();
+    let id = w.introduce("jane@prospect.example");
+    let row = w.store.outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/consent_request");
+    let row = row.expect("request").id;
+    let jane = caller("email:jane@prospect.example");
+    let unclear = w.engine.respond_to_thread(&jane, row, "let me think", &mail("j1")).expect("stored");
+    let vouch_core::ThreadReply::Handled(unclear) = unclear else { panic!("handled") };
+    assert_eq!(unclear.replies[0].template, "error/consent_unclear");
+    let text = w.renderer.render(&unclear.replies[0], Format::Plain);
+    assert!(text.contains(&format!("consent {id} yes")), "{text}");
+    let ignored = w.engine.respond_to_thread(&caller("email:eve@evil.example"), row, "yes", &mail("e1"));
+    assert!(matches!(ignored, Ok(vouch_core::ThreadReply::Ignored(_))));
+    let yes = w.engine.respond_to_thread(&jane, row, "Да", &mail("j2")).expect("stored");
+    let vouch_core::ThreadReply::Handled(yes) = yes else { panic!("handled") };
+    assert_eq!(yes.replies[0].template, "reply/consent_accepted");
+    // The mailed answer threads under Jane's message.
+    let answer = w.store.outbox_messages().expect("scan").into_iter().find(|m| m.template == "reply/consent_accepted");
+    let thread = answer.expect("queued").in_reply_to.expect("threaded");
+    assert_eq!(thread.message_id, "<j2@partner.example>");
+}
+
+#[test]
+fn all_new_notices_render_in_every_format() {
+    let r = Renderer::builtin().expect("templates");
+    let data = serde_json::json!({
+        "name": "Bob", "prospect": "Jane", "id": "R1", "champion": "Bob", "community": "Acme",
+        "referral": "R1", "yes": "consent R1 yes", "no": "consent R1 no", "email": "j@x.example",
+        "answer": "accepted", "program": "customer", "referrer_reward": "$50", "has_reward": true, "review": true,
+    });
+    for template in [
+        "notice/consent_request",
+        "notice/consent_request.subject",
+        "notice/introduction_accepted",
+        "notice/introduction_accepted.subject",
+        "notice/introduction_declined",
+        "notice/introduction_declined.subject",
+        "notice/introduction_won",
+        "notice/introduction_won.subject",
+        "reply/introduction_received",
+        "reply/consent_accepted",
+        "reply/consent_declined",
+        "error/prospect_opted_out",
+        "error/consent_unclear",
+        "error/consent_not_yours",
+        "error/consent_answered",
+    ] {
+        for format in [Format::Plain, Format::Html, Format::Markdown] {
+            let text = r.render_template(template, &data, format).unwrap_or_else(|e| panic!("{template}: {e}"));
+            assert!(!text.trim().is_empty(), "{template}");
+            assert!(!text.contains("{{"), "{template}: {text}");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! End to end through `vouch ingest`: sender authentication against a fixed
+//! DNS zone, the introduction's double opt-in (threaded replies, yes/no,
+//! opt-out respected, thank-you on win), hard and soft bounces, and the
+//! email abuse checks. State is read back with `vouch export`.
+
+#[path = "support/binary.rs"]
+mod binary;
+use binary::vouch;
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email")
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixtures().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn vouch_mail(dir: &Path, auth: &str) -> Command {
+    let mut cmd = vouch(dir);
+    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
+        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
+        .env("VOUCH_MAIL_AUTH", auth)
+        .env("VOUCH_MAIL_AUTH_DNS", fixtures().join("auth/zone.txt"));
+    cmd
+}
+
+fn run(dir: &Path, auth: &str, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = vouch_mail(dir, auth)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn vouch");
+    match child.stdin.take().expect("stdin").write_all(stdin) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.expect("write stdin"),
+    }
+    child.wait_with_output().expect("wait for vouch")
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn ingest(dir: &Path, auth: &str, eml: &[u8]) -> String {
+    let out = run(dir, auth, &["ingest"], eml);
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn export(dir: &Path) -> Value {
+    let out = run(dir, "off", &["export"], b"");
+    assert!(out.status.success(), "{}", text(&out));
+    serde_json::from_slice(&out.stdout).expect("export is JSON")
+}
+
+fn rows<'a>(dump: &'a Value, template: &str) -> Vec<&'a Value> {
+    dump["outbox"].as_array().expect("outbox").iter().filter(|r| r["template"] == template).collect()
+}
+
+fn identity<'a>(dump: &'a Value, key: &str) -> &'a Value {
+    dump["identities"].as_array().expect("identities").iter().find(|i| i["key"] == key).expect("identity exists")
+}
+
+fn referral_to(dump: &Value, n: usize) -> &Value {
+    &dump["referrals"].as_array().expect("referrals")[n]
+}
+
+/// A reply from `from` threaded under vouch's outbox row `row`.
+fn reply(from: &str, row: &Value, id: &str, body: &str) -> Vec<u8> {
+    let n = row["id"].as_u64().expect("row id");
+    format!(
+        "From: {from}\r\nTo: Acme <vouch@acme.example>\r\nSubject: Re: your introduction\r\n\
+         Message-ID: <{id}@prospect.example>\r\nIn-Reply-To: <vouch.outbox.{n}@acme.example>\r\n\
+         References: <vouch.outbox.{n}@acme.example>\r\nDate: Tue, 3 Nov 2026 12:00:00 +0000\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n\r\n> Would you like to be introduced?\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn a_prospect_says_yes_by_replying_and_the_champion_is_thanked_twice() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    ingest(dir, "off", &fixture("gmail-forward-en.eml"));
+    let dump = export(dir);
+    let requests = rows(&dump, "notice/consent_request");
+    assert_eq!(requests.len(), 1, "{dump}");
+    let request = requests[0];
+    assert_eq!(request["to"], "email:jane.doe@prospect.example");
+    assert_eq!(request["actions"].as_array().map(Vec::len), Some(2));
+    let referral = referral_to(&dump, 0);
+    assert_eq!(referral["source"], "email");
+    assert_eq!(referral["introduction"]["consent"], "requested");
+    assert_eq!(referral["introduction"]["request"], request["id"]);
+
+    // Someone else answering Jane's mail changes nothing.
+    let stranger = ingest(dir, "off", &reply("Mallory <mallory@evil.example>", request, "m1", "yes"));
+    assert!(stranger.contains("not acted on"), "{stranger}");
+    assert_eq!(referral_to(&export(dir), 0)["introduction"]["consent"], "requested");
+
+    let yes = reply("Jane Doe <jane.doe@prospect.example>", request, "j1", "Ja, gerne!");
+    let first = ingest(dir, "off", &yes);
+    assert!(first.contains("reply/consent_accepted"), "{first}");
+    let again = ingest(dir, "off", &yes);
+    assert!(again.contains("already handled"), "{again}");
+    let dump = export(dir);
+    assert_eq!(referral_to(&dump, 0)["introduction"]["consent"], "accepted");
+    let told = rows(&dump, "notice/introduction_accepted");
+    assert_eq!(told.len(), 1, "one notice despite the redelivery");
+    assert_eq!(told[0]["to"], "email:bob@partner.example");
+    let answer = rows(&dump, "reply/consent_accepted");
+    assert_eq!(answer.len(), 1);
+    assert_eq!(answer[0]["in_reply_to"]["message_id"], "<j1@prospect.example>");
+    assert_eq!(answer[0]["in_reply_to"]["references"][0], format!("<vouch.outbox.{}@acme.example>", request["id"]));
+
+    // Won: the champion's second thank-you.
+    let id = format!("R{}", referral_to(&dump, 0)["id"]);
+    let out = run(dir, "off", &["convert", &id, "1200"], b"");
+    assert!(out.status.success(), "{}", text(&out));
+    let won = rows(&export(dir), "notice/introduction_won").into_iter().cloned().collect::<Vec<_>>();
+    assert_eq!(won.len(), 1);
+    assert_eq!(won[0]["to"], "email:bob@partner.example");
+}
+
+#[test]
+fn a_no_is_final_and_the_address_gets_no_more_introductions() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    ingest(dir, "off", &fixture("cc-intro-fr.eml"));
+    let dump = export(dir);
+    let request = rows(&dump, "notice/consent_request")[0].clone();
+    let no = ingest(dir, "off", &reply("Marc Petit <marc@petit.example>", &request, "n1", "Non merci."));
+    assert!(no.contains("reply/consent_declined"), "{no}");
+    let dump = export(dir);
+    let referral = referral_to(&dump, 0);
+    assert_eq!(referral["introduction"]["consent"], "declined");
+    assert_eq!(referral["state"], "rejected");
+    assert_eq!(identity(&dump, "email:marc@petit.example")["opted_out"], true);
+    assert_eq!(rows(&dump, "notice/introduction_declined")[0]["to"], "email:bob@partner.example");
+
+    // A "yes" afterwards does not reopen it.
+    let late = ingest(dir, "off", &reply("Marc Petit <marc@petit.example>", &request, "n2", "yes"));
+    assert!(late.contains("error/consent_answered"), "{late}");
+
+    // Another champion introducing Marc is told no, and Marc hears nothing.
+    let intro =
+        b"From: Alice <alice@other.example>\r\nTo: Marc Petit <marc@petit.example>\r\nCc: vouch@acme.example\r\n\
+Subject: Intro\r\nMessage-ID: <alice-1@other.example>\r\nContent-Type: text/plain\r\n\r\nMarc, meet Acme.\r\n";
+    let refused = ingest(dir, "off", intro);
+    assert!(refused.contains("error/prospect_opted_out"), "{refused}");
+    let dump = export(dir);
+    assert_eq!(rows(&dump, "notice/consent_request").len(), 1, "no second request to Marc");
+    assert_eq!(dump["referrals"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn a_hard_bounce_marks_the_address_unreachable_and_a_soft_one_does_not() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    ingest(dir, "off", &fixture("gmail-forward-en.eml"));
+    let soft = ingest(dir, "off", &fixture("dsn-soft-bounce.eml"));
+    assert!(soft.contains("nothing to do"), "{soft}");
+    assert_eq!(identity(&export(dir), "email:jane.doe@prospect.example")["unreachable"], false);
+    let hard = ingest(dir, "off", &fixture("dsn-hard-bounce.eml"));
+    assert!(hard.contains("hard bounce for jane.doe@prospect.example: marked unreachable"), "{hard}");
+    let dump = export(dir);
+    assert_eq!(identity(&dump, "email:jane.doe@prospect.example")["unreachable"], true);
+    // Bounces are never answered.
+    let to_daemon = dump["outbox"]
+        .as_array()
+        .expect("outbox")
+        .iter()
+        .filter(|r| r["to"].as_str().is_some_and(|t| t.contains("mailer-daemon")));
+    assert_eq!(to_daemon.count(), 0);
+}
+
+#[test]
+fn the_champions_own_mailbox_variant_is_refused_and_a_disposable_prospect_is_held() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let own = b"From: Bob <bob.smith@gmail.com>\r\nTo: vouch@acme.example\r\nSubject: Fwd: hi\r\n\
+Message-ID: <own-1@gmail.com>\r\nContent-Type: text/plain\r\n\r\nA great lead!\r\n\r\n\
+---------- Forwarded message ---------\r\nFrom: B Smith <b.o.b.smith+work@googlemail.com>\r\n\
+Subject: hi\r\nTo: Bob <bob.smith@gmail.com>\r\n\r\nhello\r\n";
+    let refused = ingest(dir, "off", own);
+    assert!(refused.contains("error/self_referral"), "{refused}");
+    assert_eq!(export(dir)["referrals"].as_array().map(Vec::len), Some(0));
+
+    let throwaway = String::from_utf8(fixture("gmail-forward-en.eml"))
+        .expect("utf-8")
+        .replace("jane.doe@prospect.example", "jane@mailinator.com");
+    ingest(dir, "off", throwaway.as_bytes());
+    let dump = export(dir);
+    let referral = referral_to(&dump, 0);
+    assert!(referral["introduction"]["review"].as_str().is_some_and(|r| r.contains("disposable")), "{referral}");
+    // Held: converting it does not approve the reward automatically.
+    let id = format!("R{}", referral["id"]);
+    let out = run(dir, "off", &["convert", &id], b"");
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(referral_to(&export(dir), 0)["state"], "converted");
+}
+
+#[test]
+fn dry_run_shows_the_auth_verdict() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = run(tmp.path(), "require", &["ingest", "--dry-run", "--json"], &fixture("auth/signed-forward.eml"));
+    assert!(out.status.success(), "{}", text(&out));
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["kind"], "introduction");
+    let auth = &json["auth"];
+    assert_eq!(auth["policy"], "require");
+    assert_eq!(auth["result"], "pass");
+    assert_eq!(auth["from_domain"], "partner.example");
+    assert_eq!(auth["dkim"][0]["result"], "pass");
+    assert_eq!(auth["spf"]["client_ip"], "203.0.113.7");
+    assert_eq!(auth["dmarc"]["result"], "pass");
+}
+
+#[test]
+fn require_refuses_a_spoofed_sender_and_record_keeps_the_verdict() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let spoofed = run(dir, "require", &["ingest"], &fixture("auth/spoofed-from.eml"));
+    assert_eq!(spoofed.status.code(), Some(67), "{}", text(&spoofed));
+    assert!(String::from_utf8_lossy(&spoofed.stderr).contains("not authenticated"), "{}", text(&spoofed));
+    assert!(!dir.join("data").exists(), "nothing stored, nothing answered");
+    let tampered = run(dir, "require", &["ingest"], &fixture("auth/signed-forward-tampered.eml"));
+    assert_eq!(tampered.status.code(), Some(67), "{}", text(&tampered));
+
+    // record: accepted, but the address is not verified and the verdict is kept.
+    ingest(dir, "record", &fixture("auth/signed-forward-tampered.eml"));
+    let dump = export(dir);
+    assert_eq!(identity(&dump, "email:bob@partner.example")["verified"], false);
+    let inbound = &dump["inbound"].as_array().expect("inbound")[0];
+    assert_eq!(inbound["sender_auth"]["passed"], false, "{inbound}");
+    assert!(inbound["sender_auth"]["summary"].as_str().is_some_and(|s| s.contains("dmarc=fail")), "{inbound}");
+
+    // require with a good signature: accepted, and now the address is verified.
+    let tmp2 = tempfile::tempdir().expect("tempdir");
+    ingest(tmp2.path(), "require", &fixture("auth/signed-forward.eml"));
+    let dump = export(tmp2.path());
+    assert_eq!(identity(&dump, "email:bob@partner.example")["verified"], true);
+    assert_eq!(dump["inbound"][0]["sender_auth"]["passed"], true);
+}
