@@ -793,3 +793,20 @@ fn a_quoted_command_word_is_answered_without_a_panic() {
     w.expect("bob", &format!("\"redeem\" {code}"), "reply/redeemed", &[]);
     w.expect("carol", "\"heard\" a friend", "reply/heard", &["Thanks, noted: \"a friend\"."]);
 }
+
+#[test]
+fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
+    let w = World::new();
+    let get_code = vouch_store::Action::new("action.get_code", "code");
+    let mine = w.reply_as(&caller("alice"), "mine");
+    assert_eq!(mine.actions, [get_code.clone()], "an empty `mine` offers the code");
+    assert_eq!(w.renderer.label(&mine.actions[0].label), "Get my referral code");
+    assert_eq!(w.renderer.label("Yes"), "Yes", "literal labels pass through");
+    let promoter = w.reply_as(&caller("alice"), "nps 10");
+    assert_eq!(promoter.actions, [get_code]);
+    assert!(w.reply_as(&caller("bob"), "nps 8").actions.is_empty(), "passives are not asked");
+    w.alice_refers_bob();
+    assert!(w.reply_as(&caller("alice"), "mine").actions.is_empty(), "someone with referrals has a code");
+    // A button press is the command line again: it parses like typed text.
+    assert_eq!(w.reply_as(&caller("carol"), "code").template, "reply/code");
+}
