@@ -7,14 +7,14 @@ mod fake;
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{vouch, wait_for};
+use binary::{stdout_ok, vouch, wait_for};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fake::{BOT_USERNAME, FakeTelegram, message};
+use fake::{BOT_USERNAME, FakeTelegram, button_press, message};
 use serde_json::json;
 
 const TOKEN: &str = "123:TEST";
@@ -232,6 +232,57 @@ fn a_429_is_retried_after_the_time_telegram_asks_for() {
     assert!(waited >= Duration::from_secs(1), "retried after {waited:?}, before retry_after");
     let output = server.stop();
     assert!(output.contains("telegram bot running"), "{output}");
+}
+
+#[test]
+fn buttons_run_their_command_as_the_presser_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start(tmp.path(), &fake);
+
+    // An empty `mine` offers the next step as a button; the callback data
+    // is the command line itself.
+    fake.push(message(1, ANN, ANN, "Ann", "/mine"));
+    let mine = nth_text(&fake, ANN, 1);
+    assert!(mine.contains("haven't referred anyone"), "{mine}");
+    let sent = fake.calls("sendMessage").into_iter().find(|r| r.ok).expect("mine sent");
+    assert_eq!(
+        sent.body["reply_markup"],
+        json!({"inline_keyboard": [[{"text": "Get my referral code", "callback_data": "code"}]]})
+    );
+
+    // Pressing it runs `code` as Ann: the query is answered with a short
+    // toast, and the answer arrives as a message.
+    fake.push(button_press(2, "q-ann-1", ANN, ANN, "Ann", "code"));
+    let code = find_code(&nth_text(&fake, ANN, 2));
+    wait_for("the press answered", || !fake.calls("answerCallbackQuery").is_empty());
+    let answer = &fake.calls("answerCallbackQuery")[0].body;
+    assert_eq!(answer["callback_query_id"], "q-ann-1");
+    assert_eq!(answer["text"], format!("Your referral code for customer: `{code}`"), "{answer}");
+
+    // Bob presses a redeem button; Telegram delivers the same press twice
+    // (a second update with the same query id): one redemption, one answer.
+    let press = |update| button_press(update, "q-bob-1", BOB, BOB, "Bob", &format!("redeem {code}"));
+    fake.push(press(3));
+    let welcome = nth_text(&fake, BOB, 1);
+    assert!(welcome.starts_with("Welcome! You joined with <b>Ann</b>'s code"), "{welcome}");
+    fake.push(press(4));
+    fake.push(message(5, BOB, BOB, "Bob", "/help"));
+    nth_text(&fake, BOB, 2);
+    wait_for("offset confirmed", || fake.confirmed() == 6);
+    assert_eq!(fake.texts_to(BOB).iter().filter(|t| t.starts_with("Welcome!")).count(), 1, "{:?}", fake.texts_to(BOB));
+    let answers: Vec<_> =
+        fake.calls("answerCallbackQuery").into_iter().filter(|r| r.body["callback_query_id"] == "q-bob-1").collect();
+    assert_eq!(answers.len(), 2, "each delivery stops the spinner");
+    assert!(answers[0].body["text"].as_str().is_some_and(|t| t.starts_with("Welcome!")), "{:?}", answers[0].body);
+    assert!(answers[1].body.get("text").is_none(), "the repeat says nothing new: {:?}", answers[1].body);
+    wait_for("Ann's notice", || fake.texts_to(ANN).len() >= 3);
+    let notices = fake.texts_to(ANN).iter().filter(|t| t.contains("just joined")).count();
+    assert_eq!(notices, 1, "{:?}", fake.texts_to(ANN));
+    server.stop();
+
+    let referrals = stdout_ok(&vouch(tmp.path()).arg("referrals").output().expect("referrals"));
+    assert!(referrals.contains("R1 Ann → Bob") && !referrals.contains("R2"), "{referrals}");
 }
 
 /// Updates per second end to end (getUpdates → durable engine call →

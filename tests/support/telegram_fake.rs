@@ -225,3 +225,27 @@ pub fn message(update_id: i64, chat: i64, user: i64, first_name: &str, text: &st
         }
     })
 }
+
+/// A press on an inline button under message `message_id` in `chat`, as
+/// Telegram sends it: the query id is Telegram's, unique per press.
+pub fn button_press(update_id: i64, query_id: &str, chat: i64, user: i64, first_name: &str, data: &str) -> Value {
+    let chat_json = if chat > 0 {
+        json!({"id": chat, "type": "private", "first_name": first_name})
+    } else {
+        json!({"id": chat, "type": "supergroup", "title": "Friends"})
+    };
+    json!({
+        "update_id": update_id,
+        "callback_query": {
+            "id": query_id,
+            "from": {"id": user, "is_bot": false, "first_name": first_name},
+            "message": {
+                "message_id": 7, "date": 1_700_000_000, "chat": chat_json,
+                "from": {"id": 4242, "is_bot": true, "first_name": "Vouch", "username": BOT_USERNAME},
+                "text": "an earlier answer",
+            },
+            "chat_instance": "-77",
+            "data": data,
+        }
+    })
+}

@@ -2,6 +2,7 @@
 //! each update turned into an engine call, replies rendered as Telegram HTML,
 //! and the outbox's `telegram:` rows delivered as DMs.
 
+mod buttons;
 mod handle;
 mod input;
 mod outbox;
