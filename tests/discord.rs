@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use discord_fake::{CHANNEL_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE_ID, Request, TOKEN, member, slash};
+use discord_fake::{CHANNEL_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE_ID, Request, TOKEN, member, press, slash};
 use serde_json::{Value, json};
 
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -236,6 +236,71 @@ async fn discord_members_refer_through_slash_commands_and_invites() {
     assert!(output.contains("discord bot running"), "{output}");
 }
 
+/// Presses a button and returns the bot's one answer's `data`.
+async fn click(fake: &FakeDiscord, id: u64, who: &Value, custom_id: &str) -> Value {
+    fake.dispatch("INTERACTION_CREATE", press(id, who, custom_id));
+    let answer = fake
+        .wait_for(&format!("answer to press {id}"), DEADLINE, |f| callbacks(&f.requests(), id).into_iter().next())
+        .await;
+    assert_eq!(answer["type"], 4, "acknowledged with the answer: {answer}");
+    answer["data"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_run_their_command_as_the_presser_once() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let _serve = Serve::start(tmp.path(), &fake);
+    let alice = member(snowflake(11), "alice", Some("Alice"), &[]);
+    let bob = member(snowflake(12), "bob", Some("Bob"), &[]);
+    connected(&fake).await;
+
+    // An empty `mine` offers the next step as a button: custom_id is
+    // `vouch:` + the command line.
+    let mine = run(&fake, 201, &alice, "mine", &[]).await;
+    assert!(content(&mine).contains("haven't referred anyone"), "{mine}");
+    assert_eq!(
+        mine["components"],
+        json!([{ "type": 1, "components": [
+            { "type": 2, "style": 1, "label": "Get my referral code", "custom_id": "vouch:code", "disabled": false }
+        ]}])
+    );
+
+    // Pressing it runs `code` as Alice, answered privately (with her invite).
+    let answer = click(&fake, 202, &alice, "vouch:code").await;
+    assert!(ephemeral(&answer), "a press is answered to the presser only: {answer}");
+    let code = find_code(content(&answer));
+    assert!(content(&answer).contains("https://discord.gg/inv"), "{answer}");
+    assert_eq!(answer["allowed_mentions"]["parse"], json!([]), "{answer}");
+
+    // Bob presses a redeem button; the gateway delivers the press twice.
+    let redeem = format!("vouch:redeem {code}");
+    let welcome = click(&fake, 203, &bob, &redeem).await;
+    assert!(content(&welcome).contains("Alice"), "{welcome}");
+    fake.dispatch("INTERACTION_CREATE", press(203, &bob, &redeem));
+    run(&fake, 204, &bob, "help", &[]).await;
+    assert_eq!(callbacks(&fake.requests(), 203).len(), 1, "a redelivered press is answered once");
+    let list = referrals(tmp.path());
+    assert_eq!(list.matches("→ Bob").count(), 1, "one redemption:\n{list}");
+    let dm = fake.wait_for("DM to alice", DEADLINE, |f| dms(&f.requests()).into_iter().next()).await;
+    assert!(dm.contains("Bob"), "{dm}");
+    assert_eq!(dms(&fake.requests()).len(), 1, "one notice");
+
+    // A button that is not ours is acknowledged and runs nothing.
+    fake.dispatch("INTERACTION_CREATE", press(205, &bob, "someone-else:thing"));
+    let ack =
+        fake.wait_for("ack of a foreign button", DEADLINE, |f| callbacks(&f.requests(), 205).into_iter().next()).await;
+    assert_eq!(ack["type"], 6, "a deferred update, nothing shown: {ack}");
+}
+
+/// Waits until the bot is connected (it registers its commands on READY).
+async fn connected(fake: &FakeDiscord) {
+    fake.wait_for("slash command registration", DEADLINE, |f| {
+        f.requests().into_iter().find(|r| r.method == "PUT" && r.path.ends_with("/commands")).map(|_| ())
+    })
+    .await;
+}
+
 fn with_guild(mut member: Value) -> Value {
     member["guild_id"] = json!(GUILD_ID.to_string());
     member
@@ -265,6 +330,8 @@ fn payloads_parse() {
     let interaction: Interaction =
         serde_json::from_value(slash(1, &who, "redeem", &[("code", json!("X"))])).expect("interaction");
     assert!(matches!(interaction, Interaction::Command(_)));
+    let pressed: Interaction = serde_json::from_value(discord_fake::press(2, &who, "vouch:code")).expect("press");
+    assert!(matches!(pressed, Interaction::Component(ref c) if c.data.custom_id == "vouch:code"), "{pressed:?}");
     serde_json::from_value::<RichInvite>(discord_fake::invite("abc", 2)).expect("invite");
     serde_json::from_value::<PrivateChannel>(discord_fake::dm_channel(5, &discord_fake::user(6, "x"))).expect("dm");
     serde_json::from_value::<serenity::all::Message>(discord_fake::message(7, "5", "hi")).expect("message");

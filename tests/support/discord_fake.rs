@@ -99,6 +99,25 @@ pub fn slash(id: u64, who: &Value, name: &str, options: &[(&str, Value)]) -> Val
     })
 }
 
+/// A button press (INTERACTION_CREATE type 3) on a message of the bot's
+/// in the guild channel; `who` is a guild member.
+pub fn press(id: u64, who: &Value, custom_id: &str) -> Value {
+    let mut with_buttons = message(id + 1, &snowflake(CHANNEL_ID), "an earlier answer");
+    with_buttons["components"] = json!([{ "type": 1, "components": [
+        { "type": 2, "style": 1, "label": "A choice", "custom_id": custom_id }
+    ]}]);
+    json!({
+        "id": snowflake(id), "application_id": snowflake(APP_ID), "type": 3,
+        "data": { "custom_id": custom_id, "component_type": 2 },
+        "guild_id": snowflake(GUILD_ID), "channel_id": snowflake(CHANNEL_ID),
+        "channel": { "id": snowflake(CHANNEL_ID), "type": 0, "name": "general" },
+        "member": who, "message": with_buttons, "token": format!("tok{id}"), "version": 1,
+        "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": { "0": snowflake(GUILD_ID) },
+        "context": 0, "attachment_size_limit": 10_485_760,
+    })
+}
+
 pub fn guild() -> Value {
     json!({
         "id": snowflake(GUILD_ID), "name": "Test Guild", "icon": null, "icon_hash": null, "splash": null,

@@ -3,6 +3,7 @@
 //! invite attribution on member joins. It turns events into engine calls and
 //! renders the replies; every rule (roles, limits, dedupe) lives in the core.
 
+mod buttons;
 mod delivery;
 mod interactions;
 mod invites;
@@ -154,10 +155,10 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        // Buttons and select menus arrive here too once the core has
-        // consent and RSVP flows to offer them for.
-        if let Interaction::Command(command) = interaction {
-            interactions::on_command(&self.0, &ctx, &command).await;
+        match interaction {
+            Interaction::Command(command) => interactions::on_command(&self.0, &ctx, &command).await,
+            Interaction::Component(press) => interactions::on_component(&self.0, &ctx, &press).await,
+            _ => {}
         }
     }
 }

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use serde_json::json;
-use teloxide::prelude::Requester;
 use teloxide::payloads::AnswerCallbackQuerySetters;
+use teloxide::prelude::Requester;
 use teloxide::types::{CallbackQuery, ChatId, Message, Update, UpdateKind, User};
 use vouch_core::{Caller, Format, Reply, Response};
 use vouch_store::IdentityKey;
@@ -86,7 +86,9 @@ async fn handle_button(ctx: &Arc<Ctx>, query: CallbackQuery) -> Handled {
     // (no chat for us) answers in a DM.
     let dm = ChatId(i64::try_from(query.from.id.0).unwrap_or(i64::MAX));
     let place = match &query.message {
-        Some(m) => Place { chat: m.chat().id, private_chat: m.chat().is_private(), reply_to: Some(m.id()), user: &query.from },
+        Some(m) => {
+            Place { chat: m.chat().id, private_chat: m.chat().is_private(), reply_to: Some(m.id()), user: &query.from }
+        }
         None => Place { chat: dm, private_chat: true, reply_to: None, user: &query.from },
     };
     deliver(ctx, &place, &response.replies).await;
