@@ -31,10 +31,15 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, fake: &FakeTelegram) -> Self {
+        Self::start_with(dir, fake, &[])
+    }
+
+    fn start_with(dir: &Path, fake: &FakeTelegram, env: &[(&str, &str)]) -> Self {
         let mut child = vouch(dir)
             .args(["serve", "--poll-ms", "50"])
             .env("VOUCH_TELEGRAM_TOKEN", TOKEN)
             .env("VOUCH_TELEGRAM_API_URL", &fake.url)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -283,6 +288,76 @@ fn buttons_run_their_command_as_the_presser_once() {
 
     let referrals = stdout_ok(&vouch(tmp.path()).arg("referrals").output().expect("referrals"));
     assert!(referrals.contains("R1 Ann → Bob") && !referrals.contains("R2"), "{referrals}");
+}
+
+const HOOK_SECRET: &str = "hook-secret_42";
+
+/// POSTs `body` to vouch's webhook like Telegram does; returns the HTTP status.
+fn post_update(addr: &str, secret: Option<&str>, body: &str) -> u16 {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the webhook");
+    let header = secret.map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n")).unwrap_or_default();
+    let request = format!(
+        "POST /telegram/hook HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{header}\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read answer");
+    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {answer}"))
+}
+
+#[test]
+fn webhook_mode_checks_the_secret_and_answers_after_the_commit() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let env = [
+        ("VOUCH_TELEGRAM_WEBHOOK_URL", "https://vouch.example/telegram/hook"),
+        ("VOUCH_TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1:0"),
+        ("VOUCH_TELEGRAM_WEBHOOK_SECRET", HOOK_SECRET),
+    ];
+    let server = Server::start_with(tmp.path(), &fake, &env);
+    let marker = "receives updates by webhook on ";
+    wait_for("the webhook listening", || server.output().contains(marker));
+    let output = server.output();
+    let addr = output.split(marker).nth(1).and_then(|rest| rest.lines().next()).expect("address").trim().to_string();
+
+    // setWebhook told Telegram the URL and the secret; nobody polls.
+    let set = fake.calls("setWebhook");
+    assert_eq!(set.len(), 1, "{set:?}");
+    assert_eq!(set[0].body["url"], "https://vouch.example/telegram/hook");
+    assert_eq!(set[0].body["secret_token"], HOOK_SECRET);
+    assert_eq!(set[0].body["allowed_updates"], json!(["message", "callback_query"]));
+    assert!(fake.calls("getUpdates").is_empty() && fake.calls("deleteWebhook").is_empty());
+
+    // Without the secret, or with a wrong one: 401, and nothing happens.
+    let code_update = message(1, ANN, ANN, "Ann", "/code").to_string();
+    assert_eq!(post_update(&addr, None, &code_update), 401);
+    assert_eq!(post_update(&addr, Some("hook-secret_43"), &code_update), 401);
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), "{not json"), 400);
+    assert!(fake.calls("sendMessage").is_empty());
+
+    // With it: the 200 comes after the commit and the reply, not before.
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &code_update), 200);
+    let texts = fake.texts_to(ANN);
+    assert_eq!(texts.len(), 1, "answered before the 200: {texts:?}");
+    let code = find_code(&texts[0]);
+
+    // Telegram redelivers (it missed our 200): one effect, no second answer.
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &code_update), 200);
+    let redeem = message(2, BOB, BOB, "Bob", &format!("/start {code}")).to_string();
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &redeem), 200);
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &redeem), 200);
+    assert_eq!(fake.texts_to(BOB).len(), 1, "{:?}", fake.texts_to(BOB));
+    assert!(fake.texts_to(BOB)[0].starts_with("Welcome!"));
+    let notice = nth_text(&fake, ANN, 2);
+    assert!(notice.contains("just joined"), "{notice}");
+    assert_eq!(fake.texts_to(ANN).len(), 2, "{:?}", fake.texts_to(ANN));
+
+    let output = server.stop();
+    assert!(!output.contains(HOOK_SECRET), "the webhook secret was printed:\n{output}");
+    assert!(output.contains("telegram bot running (webhook)"), "{output}");
 }
 
 /// Updates per second end to end (getUpdates → durable engine call →
