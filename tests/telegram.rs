@@ -290,6 +290,32 @@ fn buttons_run_their_command_as_the_presser_once() {
     assert!(referrals.contains("R1 Ann → Bob") && !referrals.contains("R2"), "{referrals}");
 }
 
+#[test]
+fn each_locale_that_translates_commands_gets_its_own_menu() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let locales = tmp.path().join("templates/locales");
+    std::fs::create_dir_all(&locales).expect("mkdir");
+    std::fs::write(locales.join("ru.json"), r#"{"command.code": "Мой реферальный код"}"#).expect("ru.json");
+    // A locale without command names adds no menu.
+    std::fs::write(locales.join("de.json"), r#"{"state.issued": "notiert"}"#).expect("de.json");
+    let fake = FakeTelegram::start();
+    let templates = tmp.path().join("templates");
+    let templates = templates.to_str().expect("utf-8 path");
+    let server = Server::start_with(tmp.path(), &fake, &[("VOUCH_TEMPLATES_DIR", templates)]);
+    wait_for("two menus", || fake.calls("setMyCommands").len() >= 2);
+    let menus = fake.calls("setMyCommands");
+    assert_eq!(menus.len(), 2, "{menus:?}");
+    assert!(menus[0].body.get("language_code").is_none(), "the default menu first: {:?}", menus[0].body);
+    assert_eq!(menus[1].body["language_code"], "ru");
+    let commands = menus[1].body["commands"].as_array().expect("commands");
+    let code = commands.iter().find(|c| c["command"] == "code").expect("code in the menu");
+    assert_eq!(code["description"], "Мой реферальный код");
+    let help = commands.iter().find(|c| c["command"] == "help").expect("help in the menu");
+    assert_eq!(help["description"], "What I can do for you", "untranslated commands keep the catalog's text");
+    assert_eq!(commands.len(), menus[0].body["commands"].as_array().map_or(0, Vec::len));
+    server.stop();
+}
+
 const HOOK_SECRET: &str = "hook-secret_42";
 
 /// POSTs `body` to vouch's webhook like Telegram does; returns the HTTP status.
