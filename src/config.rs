@@ -57,6 +57,8 @@ pub struct Config {
     pub discord_invite_max_age: Option<String>,
     /// Joins by accounts younger than this many days are held for review (default 7).
     pub discord_hold_days: Option<String>,
+    /// Messages starting with this run commands (default `!`; `off` for none).
+    pub discord_prefix: Option<String>,
 }
 
 impl Config {
@@ -109,6 +111,7 @@ impl Config {
         set!(discord_invite_channel_id, get("VOUCH_DISCORD_INVITE_CHANNEL_ID"));
         set!(discord_invite_max_age, get("VOUCH_DISCORD_INVITE_MAX_AGE"));
         set!(discord_hold_days, get("VOUCH_DISCORD_HOLD_DAYS"));
+        set!(discord_prefix, get("VOUCH_DISCORD_PREFIX"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }

@@ -10,7 +10,7 @@ use tokio::sync::watch;
 use vouch_core::{Format, Renderer};
 use vouch_store::{Channel, OutboxMessage, OutboxState, Read};
 
-use super::interactions::fit;
+use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons};
 
 /// Attempts before a transiently failing message is given up (as for mail).
@@ -62,14 +62,22 @@ async fn send(http: &Http, renderer: &Renderer, message: &OutboxMessage, text: &
     let user: u64 = message.to.external().parse().map_err(|_| Failure::Permanent("not a Discord user id".into()))?;
     let user = UserId::new(user.max(1));
     let channel = user.create_dm_channel(http).await.map_err(classify)?;
-    // Nonces are at most 25 characters; `v` + a u64 fits.
-    let dm = CreateMessage::new()
-        .content(fit(text))
-        .allowed_mentions(CreateAllowedMentions::new())
-        .components(buttons::components(renderer, &message.actions))
-        .nonce(Nonce::String(format!("v{}", message.id.0)))
-        .enforce_nonce(true);
-    channel.id.send_message(http, dm).await.map(|_| ()).map_err(classify)
+    // A long notice goes as several messages, each with its own nonce
+    // (`v<row>` for the first, `v<row>.<n>` after: at most 25 characters).
+    let parts = split_markdown(text, MAX_MESSAGE);
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.iter().enumerate() {
+        let nonce = if i == 0 { format!("v{}", message.id.0) } else { format!("v{}.{i}", message.id.0) };
+        let components = if i == last { buttons::components(renderer, &message.actions) } else { Vec::new() };
+        let dm = CreateMessage::new()
+            .content(part)
+            .allowed_mentions(CreateAllowedMentions::new())
+            .components(components)
+            .nonce(Nonce::String(nonce))
+            .enforce_nonce(true);
+        channel.id.send_message(http, dm).await.map_err(classify)?;
+    }
+    Ok(())
 }
 
 fn classify(e: serenity::Error) -> Failure {

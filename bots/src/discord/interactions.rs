@@ -9,22 +9,21 @@ use std::time::Duration;
 
 use serenity::all::{
     CommandInteraction, ComponentInteraction, Context, CreateAllowedMentions, CreateInteractionResponse,
-    CreateInteractionResponseMessage, EditInteractionResponse, InteractionId, Member, User,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse, InteractionId,
+    Member, User,
 };
 use vouch_core::{Caller, Engine, Format, Reply, Response};
 use vouch_store::{Read, Role};
 
 use serenity::builder::Builder as _;
 
+use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons, identity, invites, slash};
 
 /// Discord drops an interaction not answered within 3 seconds. A commit
 /// normally takes milliseconds; past this we acknowledge first ("thinking…")
 /// and edit the answer in when the engine is done.
 const DEFER_AFTER: Duration = Duration::from_millis(2000);
-
-/// Discord's limit for a message's content.
-pub(super) const CONTENT_MAX: usize = 2000;
 
 /// One interaction to answer: who, what line, and how to reach Discord.
 struct Ask<'a> {
@@ -123,24 +122,39 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
         text.push_str("\n\n");
         text.push_str(&extra);
     }
-    let text = fit(&text);
+    let parts = split_markdown(&text, MAX_MESSAGE);
     let actions: Vec<vouch_store::Action> = response.replies.iter().flat_map(|r| r.actions.clone()).collect();
-    let components = buttons::components(&shared.renderer, &actions);
     let ephemeral = ask.always_ephemeral || response.replies.iter().any(|r| r.private || r.is_error);
+    // A long answer is the response plus follow-ups; buttons go last.
+    let last = parts.len().saturating_sub(1);
+    let components = |i: usize| if i == last { buttons::components(&shared.renderer, &actions) } else { Vec::new() };
+    let first = parts.first().cloned().unwrap_or_else(|| "…".to_string());
     let sent = if deferred {
         let edit = EditInteractionResponse::new()
-            .content(text)
-            .components(components)
+            .content(first)
+            .components(components(0))
             .allowed_mentions(CreateAllowedMentions::new());
         edit.execute(&ctx.http, ask.token).await.map(|_| ())
     } else {
         let message = CreateInteractionResponseMessage::new()
-            .content(text)
+            .content(first)
             .ephemeral(ephemeral)
-            .components(components)
+            .components(components(0))
             .allowed_mentions(CreateAllowedMentions::new());
         CreateInteractionResponse::Message(message).execute(&ctx.http, (ask.id, ask.token)).await
     };
+    let mut sent = sent.map(|()| ());
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        if sent.is_err() {
+            break;
+        }
+        let followup = CreateInteractionResponseFollowup::new()
+            .content(part)
+            .ephemeral(ephemeral)
+            .components(components(i))
+            .allowed_mentions(CreateAllowedMentions::new());
+        sent = followup.execute(&ctx.http, (None, ask.token)).await.map(|_| ());
+    }
     if let Err(e) = sent {
         eprintln!("vouch: discord: cannot answer `{}`: {e}", command_name(&ask.line).unwrap_or("?"));
     }
@@ -156,25 +170,19 @@ pub(super) fn succeeded(response: &Response) -> bool {
     !response.replies.is_empty() && response.replies.iter().all(|r| !r.is_error)
 }
 
-fn render(shared: &Shared, response: &Response) -> String {
+pub(super) fn render(shared: &Shared, response: &Response) -> String {
     let texts: Vec<String> =
         response.replies.iter().map(|r: &Reply| shared.renderer.render(r, Format::Markdown)).collect();
     texts.join("\n\n")
 }
 
-/// Cuts to Discord's limit on a character boundary.
-pub(super) fn fit(text: &str) -> String {
-    if text.chars().count() <= CONTENT_MAX {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(CONTENT_MAX - 1).collect();
-    cut.push('…');
-    cut
-}
-
 /// The name people see in this server: nickname, then global name, then username.
 pub(super) fn display_name(member: Option<&Member>, user: &User) -> String {
-    member.and_then(|m| m.nick.clone()).or_else(|| user.global_name.clone()).unwrap_or_else(|| user.name.clone())
+    name_with_nick(member.and_then(|m| m.nick.as_deref()), user)
+}
+
+pub(super) fn name_with_nick(nick: Option<&str>, user: &User) -> String {
+    nick.map(str::to_string).or_else(|| user.global_name.clone()).unwrap_or_else(|| user.name.clone())
 }
 
 /// Someone holding the configured Discord organizer role is an organizer in

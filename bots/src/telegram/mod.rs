@@ -268,7 +268,7 @@ mod tests {
         let menu = &menus[0].commands;
         assert!(menu.iter().any(|c| c.command == "code"));
         assert!(!menu.iter().any(|c| c.command == "convert"), "organizer commands are not in everyone's menu");
-        for c in &menu {
+        for c in menu {
             assert!((1..=32).contains(&c.command.len()) && c.description.len() <= 256, "{c:?}");
         }
     }
