@@ -316,6 +316,64 @@ fn each_locale_that_translates_commands_gets_its_own_menu() {
     server.stop();
 }
 
+/// Visible length as Telegram counts it: tags 0, an entity 1, UTF-16 units.
+fn visible_len(html: &str) -> usize {
+    let mut n = 0;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let (skip, units) = match (c, rest.find('>'), rest.find(';').filter(|e| *e <= 10)) {
+            ('<', Some(end), _) => (end + 1, 0),
+            ('&', _, Some(end)) => (end + 1, 1),
+            _ => (c.len_utf8(), c.len_utf16()),
+        };
+        n += units;
+        rest = &rest[skip..];
+    }
+    n
+}
+
+#[test]
+fn a_long_list_arrives_in_messages_within_the_limit_with_no_row_cut() {
+    const OLGA: i64 = 9999;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start_with(tmp.path(), &fake, &[("VOUCH_ORGANIZERS", "telegram:9999")]);
+    // 60 referrals (programs cap referrals per referrer: six referrers) of
+    // people whose long names need escaping.
+    let mut update = 0;
+    for referrer in 0..6 {
+        let id = 2000 + referrer;
+        update += 1;
+        fake.push(message(update, id, id, "Ref", "/code"));
+        let code = find_code(&nth_text(&fake, id, 1));
+        for n in 0..10 {
+            let user = 3000 + referrer * 10 + n;
+            update += 1;
+            let name = format!("<Member & {user}> with a long name, sixty characters or so....");
+            fake.push(message(update, user, user, &name, &format!("/start {code}")));
+            assert!(nth_text(&fake, user, 1).starts_with("Welcome!"));
+        }
+    }
+    fake.push(message(update + 1, OLGA, OLGA, "Olga", "/referrals"));
+    wait_for("the whole list", || fake.texts_to(OLGA).last().is_some_and(|t| t.contains("Next steps")));
+    let parts = fake.texts_to(OLGA);
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    for part in &parts {
+        assert!(visible_len(part) <= 4096, "{} characters", visible_len(part));
+        assert_eq!(part.matches("<code>").count(), part.matches("</code>").count(), "{part}");
+    }
+    let rows: Vec<&str> = parts
+        .iter()
+        .flat_map(|p| p.lines())
+        .filter(|l| l.starts_with('R') && l[1..].starts_with(char::is_numeric))
+        .collect();
+    assert_eq!(rows.len(), 50, "the list shows the newest 50: {rows:?}");
+    for row in rows {
+        assert!(row.contains(" → &lt;Member &amp; ") && row.ends_with(char::is_numeric), "cut row: {row:?}");
+    }
+    server.stop();
+}
+
 const HOOK_SECRET: &str = "hook-secret_42";
 
 /// POSTs `body` to vouch's webhook like Telegram does; returns the HTTP status.
