@@ -129,7 +129,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     let last = parts.len().saturating_sub(1);
     let components = |i: usize| if i == last { buttons::components(&shared.renderer, &actions) } else { Vec::new() };
     let first = parts.first().cloned().unwrap_or_else(|| "…".to_string());
-    let sent = if deferred {
+    let mut sent = if deferred {
         let edit = EditInteractionResponse::new()
             .content(first)
             .components(components(0))
@@ -143,7 +143,6 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
             .allowed_mentions(CreateAllowedMentions::new());
         CreateInteractionResponse::Message(message).execute(&ctx.http, (ask.id, ask.token)).await
     };
-    let mut sent = sent.map(|()| ());
     for (i, part) in parts.iter().enumerate().skip(1) {
         if sent.is_err() {
             break;

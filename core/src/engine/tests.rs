@@ -799,7 +799,7 @@ fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
     let w = World::new();
     let get_code = vouch_store::Action::new("action.get_code", "code");
     let mine = w.reply_as(&caller("alice"), "mine");
-    assert_eq!(mine.actions, [get_code.clone()], "an empty `mine` offers the code");
+    assert_eq!(mine.actions, std::slice::from_ref(&get_code), "an empty `mine` offers the code");
     assert_eq!(w.renderer.label(&mine.actions[0].label), "Get my referral code");
     assert_eq!(w.renderer.label("Yes"), "Yes", "literal labels pass through");
     let promoter = w.reply_as(&caller("alice"), "nps 10");
