@@ -285,6 +285,10 @@ async fn buttons_run_their_command_as_the_presser_once() {
     let dm = fake.wait_for("DM to alice", DEADLINE, |f| dms(&f.requests()).into_iter().next()).await;
     assert!(dm.contains("Bob"), "{dm}");
     assert_eq!(dms(&fake.requests()).len(), 1, "one notice");
+    // The notice (an outbox DM) carries its button too.
+    let notice = fake.requests().into_iter().find(|r| r.body["content"].as_str() == Some(dm.as_str())).expect("notice");
+    assert_eq!(notice.body["components"][0]["components"][0]["custom_id"], "vouch:mine", "{:?}", notice.body);
+    assert_eq!(notice.body["components"][0]["components"][0]["label"], "See my referrals");
 
     // A button that is not ours is acknowledged and runs nothing.
     fake.dispatch("INTERACTION_CREATE", press(205, &bob, "someone-else:thing"));

@@ -284,6 +284,13 @@ fn buttons_run_their_command_as_the_presser_once() {
     wait_for("Ann's notice", || fake.texts_to(ANN).len() >= 3);
     let notices = fake.texts_to(ANN).iter().filter(|t| t.contains("just joined")).count();
     assert_eq!(notices, 1, "{:?}", fake.texts_to(ANN));
+    // The notice (an outbox DM) carries its button too.
+    let sends = fake.calls("sendMessage");
+    let notice = sends.iter().find(|r| r.body["text"].as_str().is_some_and(|t| t.contains("just joined")));
+    assert_eq!(
+        notice.expect("notice sent").body["reply_markup"],
+        json!({"inline_keyboard": [[{"text": "See my referrals", "callback_data": "mine"}]]})
+    );
     server.stop();
 
     let referrals = stdout_ok(&vouch(tmp.path()).arg("referrals").output().expect("referrals"));

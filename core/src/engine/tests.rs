@@ -807,6 +807,11 @@ fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
     assert!(w.reply_as(&caller("bob"), "nps 8").actions.is_empty(), "passives are not asked");
     w.alice_refers_bob();
     assert!(w.reply_as(&caller("alice"), "mine").actions.is_empty(), "someone with referrals has a code");
+    let notice =
+        w.store().outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/referral_redeemed");
+    let notice = notice.expect("the referrer is told");
+    assert_eq!(notice.actions, [vouch_store::Action::new("action.see_referrals", "mine")]);
+    assert_eq!(w.renderer.label(&notice.actions[0].label), "See my referrals");
     // A button press is the command line again: it parses like typed text.
     assert_eq!(w.reply_as(&caller("carol"), "code").template, "reply/code");
 }
