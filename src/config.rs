@@ -44,6 +44,12 @@ pub struct Config {
     pub imap_url: Option<Secret>,
     pub telegram_token: Option<Secret>,
     pub telegram_api_url: Option<String>,
+    /// Public HTTPS URL for Telegram to POST updates to (webhook mode).
+    pub telegram_webhook_url: Option<String>,
+    /// Address the webhook listens on (default 0.0.0.0:8443).
+    pub telegram_webhook_listen: Option<String>,
+    /// Secret token Telegram sends back with every webhook request.
+    pub telegram_webhook_secret: Option<Secret>,
     pub discord_token: Option<Secret>,
     pub discord_api_url: Option<String>,
     pub discord_guild_id: Option<String>,
@@ -55,6 +61,8 @@ pub struct Config {
     pub discord_invite_max_age: Option<String>,
     /// Joins by accounts younger than this many days are held for review (default 7).
     pub discord_hold_days: Option<String>,
+    /// Messages starting with this run commands (default `!`; `off` for none).
+    pub discord_prefix: Option<String>,
 }
 
 impl Config {
@@ -99,6 +107,9 @@ impl Config {
         set!(imap_url, secret("VOUCH_IMAP_URL"));
         set!(telegram_token, secret("VOUCH_TELEGRAM_TOKEN"));
         set!(telegram_api_url, get("VOUCH_TELEGRAM_API_URL"));
+        set!(telegram_webhook_url, get("VOUCH_TELEGRAM_WEBHOOK_URL"));
+        set!(telegram_webhook_listen, get("VOUCH_TELEGRAM_WEBHOOK_LISTEN"));
+        set!(telegram_webhook_secret, secret("VOUCH_TELEGRAM_WEBHOOK_SECRET"));
         set!(discord_token, secret("VOUCH_DISCORD_TOKEN"));
         set!(discord_api_url, get("VOUCH_DISCORD_API_URL"));
         set!(discord_guild_id, get("VOUCH_DISCORD_GUILD_ID"));
@@ -106,6 +117,7 @@ impl Config {
         set!(discord_invite_channel_id, get("VOUCH_DISCORD_INVITE_CHANNEL_ID"));
         set!(discord_invite_max_age, get("VOUCH_DISCORD_INVITE_MAX_AGE"));
         set!(discord_hold_days, get("VOUCH_DISCORD_HOLD_DAYS"));
+        set!(discord_prefix, get("VOUCH_DISCORD_PREFIX"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }

@@ -52,5 +52,13 @@ pub fn config(config: &Config, outbox_poll: Duration) -> anyhow::Result<Option<D
         hold_accounts_younger_than: chrono::Duration::days(hold_days),
         state_dir: config.data_dir(),
         outbox_poll,
+        prefix: match config.discord_prefix.as_deref().map(str::trim) {
+            None => Some("!".to_string()),
+            Some("off") => None,
+            Some(p) if p.chars().count() <= 5 && !p.chars().any(char::is_whitespace) => Some(p.to_string()),
+            Some(p) => {
+                anyhow::bail!("VOUCH_DISCORD_PREFIX must be up to 5 characters without spaces, or off; not {p:?}")
+            }
+        },
     }))
 }

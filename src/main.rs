@@ -9,6 +9,7 @@ mod discord;
 mod doctor;
 mod ingest;
 mod outbox;
+mod telegram;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -232,11 +233,7 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
     };
     let mailer = vouch_mailer::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("{e}"))?;
     let socket = app.serve_control_socket()?;
-    let telegram = app.config.telegram_token.as_ref().map(|token| vouch_bots::telegram::TelegramConfig {
-        token: token.expose().to_string(),
-        api_url: app.config.telegram_api_url.clone(),
-        outbox_every: poll,
-    });
+    let telegram = telegram::config(&app.config, poll)?;
     let discord = discord::config(&app.config, poll)?;
     let unbuilt: Vec<&str> = frontends.iter().copied().filter(|f| *f != "telegram" && *f != "discord").collect();
     if frontends.is_empty() {
@@ -249,8 +246,10 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
             unbuilt.join(", ")
         );
     }
-    if telegram.is_some() {
-        println!("vouch: telegram bot running (long polling)");
+    match &telegram {
+        Some(t) if t.webhook.is_some() => println!("vouch: telegram bot running (webhook)"),
+        Some(_) => println!("vouch: telegram bot running (long polling)"),
+        None => {}
     }
     if discord.is_some() {
         println!("vouch: discord bot running (gateway)");

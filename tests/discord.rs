@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use discord_fake::{CHANNEL_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE_ID, Request, TOKEN, member, slash};
+use discord_fake::{CHANNEL_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE_ID, Request, TOKEN, member, press, slash};
 use serde_json::{Value, json};
 
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -236,6 +236,258 @@ async fn discord_members_refer_through_slash_commands_and_invites() {
     assert!(output.contains("discord bot running"), "{output}");
 }
 
+/// Presses a button and returns the bot's one answer's `data`.
+async fn click(fake: &FakeDiscord, id: u64, who: &Value, custom_id: &str) -> Value {
+    fake.dispatch("INTERACTION_CREATE", press(id, who, custom_id));
+    let answer = fake
+        .wait_for(&format!("answer to press {id}"), DEADLINE, |f| callbacks(&f.requests(), id).into_iter().next())
+        .await;
+    assert_eq!(answer["type"], 4, "acknowledged with the answer: {answer}");
+    answer["data"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buttons_run_their_command_as_the_presser_once() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let _serve = Serve::start(tmp.path(), &fake);
+    let alice = member(snowflake(11), "alice", Some("Alice"), &[]);
+    let bob = member(snowflake(12), "bob", Some("Bob"), &[]);
+    connected(&fake).await;
+
+    // An empty `mine` offers the next step as a button: custom_id is
+    // `vouch:` + the command line.
+    let mine = run(&fake, 201, &alice, "mine", &[]).await;
+    assert!(content(&mine).contains("haven't referred anyone"), "{mine}");
+    assert_eq!(
+        mine["components"],
+        json!([{ "type": 1, "components": [
+            { "type": 2, "style": 1, "label": "Get my referral code", "custom_id": "vouch:code", "disabled": false }
+        ]}])
+    );
+
+    // Pressing it runs `code` as Alice, answered privately (with her invite).
+    let answer = click(&fake, 202, &alice, "vouch:code").await;
+    assert!(ephemeral(&answer), "a press is answered to the presser only: {answer}");
+    let code = find_code(content(&answer));
+    assert!(content(&answer).contains("https://discord.gg/inv"), "{answer}");
+    assert_eq!(answer["allowed_mentions"]["parse"], json!([]), "{answer}");
+
+    // Bob presses a redeem button; the gateway delivers the press twice.
+    let redeem = format!("vouch:redeem {code}");
+    let welcome = click(&fake, 203, &bob, &redeem).await;
+    assert!(content(&welcome).contains("Alice"), "{welcome}");
+    fake.dispatch("INTERACTION_CREATE", press(203, &bob, &redeem));
+    run(&fake, 204, &bob, "help", &[]).await;
+    assert_eq!(callbacks(&fake.requests(), 203).len(), 1, "a redelivered press is answered once");
+    let list = referrals(tmp.path());
+    assert_eq!(list.matches("→ Bob").count(), 1, "one redemption:\n{list}");
+    let dm = fake.wait_for("DM to alice", DEADLINE, |f| dms(&f.requests()).into_iter().next()).await;
+    assert!(dm.contains("Bob"), "{dm}");
+    assert_eq!(dms(&fake.requests()).len(), 1, "one notice");
+    // The notice (an outbox DM) carries its button too.
+    let notice = fake.requests().into_iter().find(|r| r.body["content"].as_str() == Some(dm.as_str())).expect("notice");
+    assert_eq!(notice.body["components"][0]["components"][0]["custom_id"], "vouch:mine", "{:?}", notice.body);
+    assert_eq!(notice.body["components"][0]["components"][0]["label"], "See my referrals");
+
+    // A button that is not ours is acknowledged and runs nothing.
+    fake.dispatch("INTERACTION_CREATE", press(205, &bob, "someone-else:thing"));
+    let ack =
+        fake.wait_for("ack of a foreign button", DEADLINE, |f| callbacks(&f.requests(), 205).into_iter().next()).await;
+    assert_eq!(ack["type"], 6, "a deferred update, nothing shown: {ack}");
+}
+
+/// Bodies of the bot's posts in the guild channel, in order.
+fn channel_posts(requests: &[Request]) -> Vec<Value> {
+    let path = format!("/channels/{CHANNEL_ID}/messages");
+    requests.iter().filter(|r| r.method == "POST" && r.path == path).map(|r| r.body.clone()).collect()
+}
+
+/// Waits for the `n`th post in the guild channel and returns it.
+async fn nth_post(fake: &FakeDiscord, n: usize) -> Value {
+    fake.wait_for(&format!("channel post {n}"), DEADLINE, |f| channel_posts(&f.requests()).get(n - 1).cloned()).await
+}
+
+/// Waits for the `n`th DM (to anyone) and returns its text.
+async fn nth_dm(fake: &FakeDiscord, n: usize) -> String {
+    fake.wait_for(&format!("DM {n}"), DEADLINE, |f| dms(&f.requests()).get(n - 1).cloned()).await
+}
+
+/// The invite ownership file, once `check` holds for its text.
+async fn ledger(fake: &FakeDiscord, dir: &Path, what: &str, check: impl Fn(&str) -> bool) {
+    let file = dir.join("data/discord-invites.json");
+    fake.wait_for(what, DEADLINE, |_| check(&std::fs::read_to_string(&file).unwrap_or_default()).then_some(())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn commands_in_messages_and_invites_made_by_hand() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let _serve = Serve::start(tmp.path(), &fake);
+    connected(&fake).await;
+    let alice = member(snowflake(21), "alice", Some("Alice"), &[]);
+    let bob = member(snowflake(22), "bob", Some("Bob"), &[]);
+    let carol = member(snowflake(23), "carol", Some("Carol"), &[]);
+    let dave = member(snowflake(24), "dave", Some("Dave"), &[]);
+    let say = |id: u64, who: &Value, text: &str| {
+        fake.dispatch("MESSAGE_CREATE", discord_fake::user_message(id, who, text, true));
+    };
+
+    // `!code` in a channel: the code by DM (with the personal invite), a
+    // short note in the channel answering the message.
+    say(301, &alice, "!code");
+    let dm = nth_dm(&fake, 1).await;
+    let code = find_code(&dm);
+    assert!(dm.contains("https://discord.gg/inv"), "{dm}");
+    let note = nth_post(&fake, 1).await;
+    assert_eq!(note["content"], "Alice, I sent you a DM.");
+    assert_eq!(note["message_reference"]["message_id"], "301", "{note}");
+    assert_eq!(note["allowed_mentions"]["parse"], json!([]), "{note}");
+
+    // A replayed MESSAGE_CREATE has no second effect; a mention of the bot
+    // works like the prefix; public answers stay in the channel.
+    say(301, &alice, "!code");
+    let mention = format!("<@{}> redeem {code}", discord_fake::BOT_ID);
+    say(302, &bob, &mention);
+    let welcome = nth_post(&fake, 2).await;
+    assert!(welcome["content"].as_str().is_some_and(|t| t.contains("Alice")), "{welcome}");
+    assert_eq!(welcome["message_reference"]["message_id"], "302");
+
+    // Not for us: other bots, webhooks, chatter, unknown `!words`.
+    let mut from_bot = discord_fake::user_message(303, &bob, "!code", true);
+    from_bot["author"]["bot"] = json!(true);
+    fake.dispatch("MESSAGE_CREATE", from_bot);
+    let mut from_webhook = discord_fake::user_message(304, &bob, "!code", true);
+    from_webhook["webhook_id"] = json!("777");
+    fake.dispatch("MESSAGE_CREATE", from_webhook);
+    say(305, &bob, "!important news, everyone");
+    say(306, &bob, "hello there");
+    say(307, &carol, "!leaderboard");
+    let board = nth_post(&fake, 3).await;
+    assert!(board["content"].as_str().is_some_and(|t| t.contains("Alice")), "{board}");
+    assert_eq!(board["message_reference"]["message_id"], "307");
+    // Alice's DM (code) and her notice about Bob: nothing for 301's replay or 303-306.
+    let notice = nth_dm(&fake, 2).await;
+    assert!(notice.contains("Bob"), "{notice}");
+    assert_eq!(dms(&fake.requests()).len(), 2, "{:?}", dms(&fake.requests()));
+    assert_eq!(channel_posts(&fake.requests()).len(), 3);
+
+    // In a DM no prefix is needed, and the answer stays there.
+    fake.dispatch("MESSAGE_CREATE", discord_fake::user_message(308, &carol, "code", false));
+    let carol_dm = format!("/channels/{}/messages", discord_fake::dm_channel_of(&carol["user"]));
+    let answer = fake
+        .wait_for("answer in Carol's DM", DEADLINE, |f| {
+            f.requests().into_iter().find(|r| r.method == "POST" && r.path == carol_dm)
+        })
+        .await;
+    assert!(answer.body["content"].as_str().is_some_and(|t| t.contains("Your referral code")), "{answer:?}");
+
+    // Closed DMs: the note says how to get the answer.
+    fake.close_dms(&dave["user"]);
+    say(309, &dave, "!code");
+    let closed = nth_post(&fake, 4).await;
+    assert!(closed["content"].as_str().is_some_and(|t| t.starts_with("Dave, I can't send you a DM")), "{closed}");
+
+    // An invite Bob makes by hand is his: a join through it is his referral.
+    fake.add_invite("handmade");
+    fake.dispatch("INVITE_CREATE", discord_fake::invite_created("handmade", &bob["user"]));
+    ledger(&fake, tmp.path(), "hand-made invite recorded", |t| t.contains("handmade")).await;
+    fake.use_invite("handmade");
+    let erin = member(snowflake(25), "erin", Some("Erin"), &[]);
+    fake.dispatch("GUILD_MEMBER_ADD", with_guild(erin));
+    let list = wait_referrals(&fake, tmp.path(), "→ Erin").await;
+    assert!(list.lines().any(|l| l.contains("Bob → Erin")), "{list}");
+
+    // Alice's invite is deleted in the client: vouch forgets it and hands
+    // her a new one next time.
+    let old = dm.split("discord.gg/").nth(1).expect("invite").chars().take_while(char::is_ascii_alphanumeric);
+    let old: String = old.collect();
+    fake.remove_invite(&old);
+    let deleted = json!({ "channel_id": CHANNEL_ID.to_string(), "guild_id": GUILD_ID.to_string(), "code": old });
+    fake.dispatch("INVITE_DELETE", deleted);
+    ledger(&fake, tmp.path(), "deleted invite forgotten", |t| !t.contains(&format!("\"{old}\""))).await;
+    say(310, &alice, "!code");
+    let again = nth_dm(&fake, 4).await;
+    assert!(again.contains("https://discord.gg/inv") && !again.contains(&old), "a fresh invite: {again}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_answers_are_split_on_line_breaks() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let _serve = Serve::start(tmp.path(), &fake);
+    connected(&fake).await;
+    let alice = member(snowflake(31), "alice", Some("Alice"), &[]);
+    let carol = member(snowflake(32), "carol", Some("Carol"), &[ORGANIZER_ROLE_ID]);
+    // 50 referrals (programs cap referrals per referrer, so five referrers)
+    // of people with long names, with markdown to escape too.
+    for referrer in 0..5u64 {
+        let who = if referrer == 0 { alice.clone() } else { member(snowflake(40 + referrer), "r", Some("Ref"), &[]) };
+        let code = find_code(content(&run(&fake, 300 + referrer, &who, "code", &[]).await));
+        for n in referrer * 10..referrer * 10 + 10 {
+            let nick = format!("Member_{n:02} with *quite* a long display name, of sixty c");
+            let who = member(snowflake(100 + n), "m", Some(&nick), &[]);
+            let answer = run(&fake, 401 + n, &who, "redeem", &[("code", json!(code))]).await;
+            assert!(content(&answer).starts_with("Welcome"), "{answer}");
+        }
+    }
+
+    // In a channel: several messages, each within 2000 characters, no row cut.
+    let before = channel_posts(&fake.requests()).len();
+    fake.dispatch("MESSAGE_CREATE", discord_fake::user_message(500, &carol, "!referrals", true));
+    let posts = fake
+        .wait_for("the whole list", DEADLINE, |f| {
+            let posts: Vec<String> = channel_posts(&f.requests())
+                .iter()
+                .skip(before)
+                .map(|p| p["content"].as_str().unwrap_or_default().to_string())
+                .collect();
+            posts.last().is_some_and(|p| p.contains("Next steps")).then_some(posts)
+        })
+        .await;
+    assert!(posts.len() >= 3, "{} parts: {posts:?}", posts.len());
+    check_rows(&posts);
+
+    // As a slash command: the response, then ephemeral follow-ups.
+    let first = run(&fake, 501, &carol, "referrals", &[]).await;
+    let token_path = format!("/webhooks/{}/tok501", discord_fake::APP_ID);
+    let followups = fake
+        .wait_for("follow-ups", DEADLINE, |f| {
+            let bodies: Vec<Value> =
+                f.requests().into_iter().filter(|r| r.path == token_path).map(|r| r.body).collect();
+            bodies.last().is_some_and(|b| content(b).contains("Next steps")).then_some(bodies)
+        })
+        .await;
+    let mut parts = vec![content(&first).to_string()];
+    parts.extend(followups.iter().map(|b| content(b).to_string()));
+    assert_eq!(parts.len(), posts.len(), "the same split either way");
+    check_rows(&parts);
+}
+
+/// Every part fits; the 50 rows are there once each, every one whole.
+fn check_rows(parts: &[String]) {
+    for part in parts {
+        assert!(part.chars().count() <= 2000, "{} characters", part.chars().count());
+    }
+    let rows: Vec<&str> = parts
+        .iter()
+        .flat_map(|p| p.lines())
+        .filter(|l| l.starts_with('R') && l[1..].starts_with(char::is_numeric))
+        .collect();
+    assert_eq!(rows.len(), 50, "{rows:?}");
+    for row in rows {
+        assert!(row.contains(" → Member\\_") && row.ends_with(char::is_numeric), "cut row: {row:?}");
+    }
+}
+
+/// Waits until the bot is connected (it registers its commands on READY).
+async fn connected(fake: &FakeDiscord) {
+    fake.wait_for("slash command registration", DEADLINE, |f| {
+        f.requests().into_iter().find(|r| r.method == "PUT" && r.path.ends_with("/commands")).map(|_| ())
+    })
+    .await;
+}
+
 fn with_guild(mut member: Value) -> Value {
     member["guild_id"] = json!(GUILD_ID.to_string());
     member
@@ -265,10 +517,20 @@ fn payloads_parse() {
     let interaction: Interaction =
         serde_json::from_value(slash(1, &who, "redeem", &[("code", json!("X"))])).expect("interaction");
     assert!(matches!(interaction, Interaction::Command(_)));
+    let pressed: Interaction = serde_json::from_value(discord_fake::press(2, &who, "vouch:code")).expect("press");
+    assert!(matches!(pressed, Interaction::Component(ref c) if c.data.custom_id == "vouch:code"), "{pressed:?}");
     serde_json::from_value::<RichInvite>(discord_fake::invite("abc", 2)).expect("invite");
     serde_json::from_value::<PrivateChannel>(discord_fake::dm_channel(5, &discord_fake::user(6, "x"))).expect("dm");
     serde_json::from_value::<serenity::all::Message>(discord_fake::message(7, "5", "hi")).expect("message");
     serde_json::from_value::<GuildMemberAddEvent>(with_guild(member(8, "y", None, &[]))).expect("member add");
+    let said: serenity::all::Message =
+        serde_json::from_value(discord_fake::user_message(9, &who, "!code", true)).expect("guild message");
+    assert!(said.member.is_some_and(|m| m.nick.as_deref() == Some("A")) && said.guild_id.is_some());
+    serde_json::from_value::<serenity::all::Message>(discord_fake::user_message(10, &who, "code", false)).expect("dm");
+    let made = discord_fake::invite_created("abc", &discord_fake::user(6, "x"));
+    serde_json::from_value::<serenity::all::InviteCreateEvent>(made).expect("invite create");
+    let gone = json!({ "channel_id": "1", "guild_id": "2", "code": "abc" });
+    serde_json::from_value::<serenity::all::InviteDeleteEvent>(gone).expect("invite delete");
     let addr = "127.0.0.1:1".parse().expect("addr");
     serde_json::from_value::<serenity::all::Ready>(discord_fake::ready(addr)).expect("ready");
     serde_json::from_value::<serenity::all::Guild>(discord_fake::guild()).expect("guild");

@@ -7,14 +7,14 @@ mod fake;
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{vouch, wait_for};
+use binary::{stdout_ok, vouch, wait_for};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fake::{BOT_USERNAME, FakeTelegram, message};
+use fake::{BOT_USERNAME, FakeTelegram, button_press, message};
 use serde_json::json;
 
 const TOKEN: &str = "123:TEST";
@@ -31,10 +31,15 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, fake: &FakeTelegram) -> Self {
+        Self::start_with(dir, fake, &[])
+    }
+
+    fn start_with(dir: &Path, fake: &FakeTelegram, env: &[(&str, &str)]) -> Self {
         let mut child = vouch(dir)
             .args(["serve", "--poll-ms", "50"])
             .env("VOUCH_TELEGRAM_TOKEN", TOKEN)
             .env("VOUCH_TELEGRAM_API_URL", &fake.url)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -232,6 +237,218 @@ fn a_429_is_retried_after_the_time_telegram_asks_for() {
     assert!(waited >= Duration::from_secs(1), "retried after {waited:?}, before retry_after");
     let output = server.stop();
     assert!(output.contains("telegram bot running"), "{output}");
+}
+
+#[test]
+fn buttons_run_their_command_as_the_presser_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start(tmp.path(), &fake);
+
+    // An empty `mine` offers the next step as a button; the callback data
+    // is the command line itself.
+    fake.push(message(1, ANN, ANN, "Ann", "/mine"));
+    let mine = nth_text(&fake, ANN, 1);
+    assert!(mine.contains("haven't referred anyone"), "{mine}");
+    let sent = fake.calls("sendMessage").into_iter().find(|r| r.ok).expect("mine sent");
+    assert_eq!(
+        sent.body["reply_markup"],
+        json!({"inline_keyboard": [[{"text": "Get my referral code", "callback_data": "code"}]]})
+    );
+
+    // Pressing it runs `code` as Ann: the query is answered with a short
+    // toast, and the answer arrives as a message.
+    fake.push(button_press(2, "q-ann-1", ANN, ANN, "Ann", "code"));
+    let code = find_code(&nth_text(&fake, ANN, 2));
+    wait_for("the press answered", || !fake.calls("answerCallbackQuery").is_empty());
+    let answer = &fake.calls("answerCallbackQuery")[0].body;
+    assert_eq!(answer["callback_query_id"], "q-ann-1");
+    assert_eq!(answer["text"], format!("Your referral code for customer: `{code}`"), "{answer}");
+
+    // Bob presses a redeem button; Telegram delivers the same press twice
+    // (a second update with the same query id): one redemption, one answer.
+    let press = |update| button_press(update, "q-bob-1", BOB, BOB, "Bob", &format!("redeem {code}"));
+    fake.push(press(3));
+    let welcome = nth_text(&fake, BOB, 1);
+    assert!(welcome.starts_with("Welcome! You joined with <b>Ann</b>'s code"), "{welcome}");
+    fake.push(press(4));
+    fake.push(message(5, BOB, BOB, "Bob", "/help"));
+    nth_text(&fake, BOB, 2);
+    wait_for("offset confirmed", || fake.confirmed() == 6);
+    assert_eq!(fake.texts_to(BOB).iter().filter(|t| t.starts_with("Welcome!")).count(), 1, "{:?}", fake.texts_to(BOB));
+    let answers: Vec<_> =
+        fake.calls("answerCallbackQuery").into_iter().filter(|r| r.body["callback_query_id"] == "q-bob-1").collect();
+    assert_eq!(answers.len(), 2, "each delivery stops the spinner");
+    assert!(answers[0].body["text"].as_str().is_some_and(|t| t.starts_with("Welcome!")), "{:?}", answers[0].body);
+    assert!(answers[1].body.get("text").is_none(), "the repeat says nothing new: {:?}", answers[1].body);
+    wait_for("Ann's notice", || fake.texts_to(ANN).len() >= 3);
+    let notices = fake.texts_to(ANN).iter().filter(|t| t.contains("just joined")).count();
+    assert_eq!(notices, 1, "{:?}", fake.texts_to(ANN));
+    // The notice (an outbox DM) carries its button too.
+    let sends = fake.calls("sendMessage");
+    let notice = sends.iter().find(|r| r.body["text"].as_str().is_some_and(|t| t.contains("just joined")));
+    assert_eq!(
+        notice.expect("notice sent").body["reply_markup"],
+        json!({"inline_keyboard": [[{"text": "See my referrals", "callback_data": "mine"}]]})
+    );
+    server.stop();
+
+    let referrals = stdout_ok(&vouch(tmp.path()).arg("referrals").output().expect("referrals"));
+    assert!(referrals.contains("R1 Ann → Bob") && !referrals.contains("R2"), "{referrals}");
+}
+
+#[test]
+fn each_locale_that_translates_commands_gets_its_own_menu() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let locales = tmp.path().join("templates/locales");
+    std::fs::create_dir_all(&locales).expect("mkdir");
+    std::fs::write(locales.join("ru.json"), r#"{"command.code": "Мой реферальный код"}"#).expect("ru.json");
+    // A locale without command names adds no menu.
+    std::fs::write(locales.join("de.json"), r#"{"state.issued": "notiert"}"#).expect("de.json");
+    let fake = FakeTelegram::start();
+    let templates = tmp.path().join("templates");
+    let templates = templates.to_str().expect("utf-8 path");
+    let server = Server::start_with(tmp.path(), &fake, &[("VOUCH_TEMPLATES_DIR", templates)]);
+    wait_for("two menus", || fake.calls("setMyCommands").len() >= 2);
+    let menus = fake.calls("setMyCommands");
+    assert_eq!(menus.len(), 2, "{menus:?}");
+    assert!(menus[0].body.get("language_code").is_none(), "the default menu first: {:?}", menus[0].body);
+    assert_eq!(menus[1].body["language_code"], "ru");
+    let commands = menus[1].body["commands"].as_array().expect("commands");
+    let code = commands.iter().find(|c| c["command"] == "code").expect("code in the menu");
+    assert_eq!(code["description"], "Мой реферальный код");
+    let help = commands.iter().find(|c| c["command"] == "help").expect("help in the menu");
+    assert_eq!(help["description"], "What I can do for you", "untranslated commands keep the catalog's text");
+    assert_eq!(commands.len(), menus[0].body["commands"].as_array().map_or(0, Vec::len));
+    server.stop();
+}
+
+/// Visible length as Telegram counts it: tags 0, an entity 1, UTF-16 units.
+fn visible_len(html: &str) -> usize {
+    let mut n = 0;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let (skip, units) = match (c, rest.find('>'), rest.find(';').filter(|e| *e <= 10)) {
+            ('<', Some(end), _) => (end + 1, 0),
+            ('&', _, Some(end)) => (end + 1, 1),
+            _ => (c.len_utf8(), c.len_utf16()),
+        };
+        n += units;
+        rest = &rest[skip..];
+    }
+    n
+}
+
+#[test]
+fn a_long_list_arrives_in_messages_within_the_limit_with_no_row_cut() {
+    const OLGA: i64 = 9999;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let server = Server::start_with(tmp.path(), &fake, &[("VOUCH_ORGANIZERS", "telegram:9999")]);
+    // 60 referrals (programs cap referrals per referrer: six referrers) of
+    // people whose long names need escaping.
+    let mut update = 0;
+    for referrer in 0..6 {
+        let id = 2000 + referrer;
+        update += 1;
+        fake.push(message(update, id, id, "Ref", "/code"));
+        let code = find_code(&nth_text(&fake, id, 1));
+        for n in 0..10 {
+            let user = 3000 + referrer * 10 + n;
+            update += 1;
+            let name = format!("<Member & {user}> with a long name, sixty characters or so....");
+            fake.push(message(update, user, user, &name, &format!("/start {code}")));
+            assert!(nth_text(&fake, user, 1).starts_with("Welcome!"));
+        }
+    }
+    fake.push(message(update + 1, OLGA, OLGA, "Olga", "/referrals"));
+    wait_for("the whole list", || fake.texts_to(OLGA).last().is_some_and(|t| t.contains("Next steps")));
+    let parts = fake.texts_to(OLGA);
+    assert!(parts.len() >= 2, "{} parts", parts.len());
+    for part in &parts {
+        assert!(visible_len(part) <= 4096, "{} characters", visible_len(part));
+        assert_eq!(part.matches("<code>").count(), part.matches("</code>").count(), "{part}");
+    }
+    let rows: Vec<&str> = parts
+        .iter()
+        .flat_map(|p| p.lines())
+        .filter(|l| l.starts_with('R') && l[1..].starts_with(char::is_numeric))
+        .collect();
+    assert_eq!(rows.len(), 50, "the list shows the newest 50: {rows:?}");
+    for row in rows {
+        assert!(row.contains(" → &lt;Member &amp; ") && row.ends_with(char::is_numeric), "cut row: {row:?}");
+    }
+    server.stop();
+}
+
+const HOOK_SECRET: &str = "hook-secret_42";
+
+/// POSTs `body` to vouch's webhook like Telegram does; returns the HTTP status.
+fn post_update(addr: &str, secret: Option<&str>, body: &str) -> u16 {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect to the webhook");
+    let header = secret.map(|s| format!("X-Telegram-Bot-Api-Secret-Token: {s}\r\n")).unwrap_or_default();
+    let request = format!(
+        "POST /telegram/hook HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n{header}\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("read answer");
+    answer.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no status: {answer}"))
+}
+
+#[test]
+fn webhook_mode_checks_the_secret_and_answers_after_the_commit() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let fake = FakeTelegram::start();
+    let env = [
+        ("VOUCH_TELEGRAM_WEBHOOK_URL", "https://vouch.example/telegram/hook"),
+        ("VOUCH_TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1:0"),
+        ("VOUCH_TELEGRAM_WEBHOOK_SECRET", HOOK_SECRET),
+    ];
+    let server = Server::start_with(tmp.path(), &fake, &env);
+    let marker = "receives updates by webhook on ";
+    wait_for("the webhook listening", || server.output().contains(marker));
+    let output = server.output();
+    let addr = output.split(marker).nth(1).and_then(|rest| rest.lines().next()).expect("address").trim().to_string();
+
+    // setWebhook told Telegram the URL and the secret; nobody polls.
+    let set = fake.calls("setWebhook");
+    assert_eq!(set.len(), 1, "{set:?}");
+    assert_eq!(set[0].body["url"], "https://vouch.example/telegram/hook");
+    assert_eq!(set[0].body["secret_token"], HOOK_SECRET);
+    assert_eq!(set[0].body["allowed_updates"], json!(["message", "callback_query"]));
+    assert!(fake.calls("getUpdates").is_empty() && fake.calls("deleteWebhook").is_empty());
+
+    // Without the secret, or with a wrong one: 401, and nothing happens.
+    let code_update = message(1, ANN, ANN, "Ann", "/code").to_string();
+    assert_eq!(post_update(&addr, None, &code_update), 401);
+    assert_eq!(post_update(&addr, Some("hook-secret_43"), &code_update), 401);
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), "{not json"), 400);
+    assert!(fake.calls("sendMessage").is_empty());
+
+    // With it: the 200 comes after the commit and the reply, not before.
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &code_update), 200);
+    let texts = fake.texts_to(ANN);
+    assert_eq!(texts.len(), 1, "answered before the 200: {texts:?}");
+    let code = find_code(&texts[0]);
+
+    // Telegram redelivers (it missed our 200): one effect, no second answer.
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &code_update), 200);
+    let redeem = message(2, BOB, BOB, "Bob", &format!("/start {code}")).to_string();
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &redeem), 200);
+    assert_eq!(post_update(&addr, Some(HOOK_SECRET), &redeem), 200);
+    assert_eq!(fake.texts_to(BOB).len(), 1, "{:?}", fake.texts_to(BOB));
+    assert!(fake.texts_to(BOB)[0].starts_with("Welcome!"));
+    let notice = nth_text(&fake, ANN, 2);
+    assert!(notice.contains("just joined"), "{notice}");
+    assert_eq!(fake.texts_to(ANN).len(), 2, "{:?}", fake.texts_to(ANN));
+
+    let output = server.stop();
+    assert!(!output.contains(HOOK_SECRET), "the webhook secret was printed:\n{output}");
+    assert!(output.contains("telegram bot running (webhook)"), "{output}");
 }
 
 /// Updates per second end to end (getUpdates → durable engine call →

@@ -1,7 +1,7 @@
 //! Rendering replies per channel. Each format has its own escaper, applied to
 //! every `{{value}}`; helpers (`b`, `code`, `link`) escape what they wrap.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
@@ -81,6 +81,8 @@ pub enum RenderError {
 /// All templates, compiled once per format.
 pub struct Renderer {
     formats: HashMap<Format, Handlebars<'static>>,
+    /// Every locale table by language (`en`, and any `locales/LANG.json`).
+    locales: BTreeMap<String, HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -99,13 +101,14 @@ impl Renderer {
     pub fn load(dir: Option<&Path>) -> Result<Self, RenderError> {
         let mut sources: HashMap<String, String> =
             vouch_templates::templates().map(|(n, s)| (n.to_string(), s.to_string())).collect();
-        let mut locale: HashMap<String, String> = HashMap::new();
-        for (_lang, json) in vouch_templates::locales().filter(|(l, _)| *l == "en") {
-            locale.extend(parse_locale(json)?);
+        let mut locales: BTreeMap<String, HashMap<String, String>> = BTreeMap::new();
+        for (lang, json) in vouch_templates::locales() {
+            locales.entry(lang.to_string()).or_default().extend(parse_locale(json)?);
         }
         if let Some(dir) = dir {
-            read_overrides(dir, dir, &mut sources, &mut locale)?;
+            read_overrides(dir, dir, &mut sources, &mut locales)?;
         }
+        let locale = locales.get("en").cloned().unwrap_or_default();
         let mut formats = HashMap::new();
         for format in Format::ALL {
             let mut hb = Handlebars::new();
@@ -118,7 +121,25 @@ impl Renderer {
             }
             formats.insert(format, hb);
         }
-        Ok(Self { formats })
+        Ok(Self { formats, locales })
+    }
+
+    /// A button label: actions carry a locale key (`action.get_code`) or,
+    /// failing that, literal text, which is shown as it is.
+    pub fn label(&self, label: &str) -> String {
+        self.text("en", label).unwrap_or(label).to_string()
+    }
+
+    /// The string `key` in language `lang`, if that table has it.
+    pub fn text(&self, lang: &str, key: &str) -> Option<&str> {
+        self.locales.get(lang).and_then(|t| t.get(key)).map(String::as_str)
+    }
+
+    /// Languages with a locale table (`en` first if present, then by name).
+    pub fn languages(&self) -> Vec<&str> {
+        let mut langs: Vec<&str> = self.locales.keys().map(String::as_str).collect();
+        langs.sort_by_key(|l| (*l != "en", *l));
+        langs
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -174,21 +195,21 @@ fn read_overrides(
     root: &Path,
     dir: &Path,
     sources: &mut HashMap<String, String>,
-    locale: &mut HashMap<String, String>,
+    locales: &mut BTreeMap<String, HashMap<String, String>>,
 ) -> Result<(), RenderError> {
     let err = |e: std::io::Error| RenderError::Dir { dir: dir.display().to_string(), message: e.to_string() };
     for entry in std::fs::read_dir(dir).map_err(err)? {
         let path = entry.map_err(err)?.path();
         if path.is_dir() {
-            read_overrides(root, &path, sources, locale)?;
+            read_overrides(root, &path, sources, locales)?;
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(&path).map_err(err)?;
         if let Some(name) = rel.strip_suffix(".hbs") {
             sources.insert(name.to_string(), text);
-        } else if rel == "locales/en.json" {
-            locale.extend(parse_locale(&text)?);
+        } else if let Some(lang) = rel.strip_prefix("locales/").and_then(|l| l.strip_suffix(".json")) {
+            locales.entry(lang.to_string()).or_default().extend(parse_locale(&text)?);
         }
     }
     Ok(())

@@ -52,6 +52,14 @@ impl Outcome {
     pub fn reply(reply: Reply) -> Self {
         Self { replies: vec![reply], effects: Vec::new() }
     }
+
+    /// Buttons under the last reply.
+    pub fn with_actions(mut self, actions: Vec<vouch_store::Action>) -> Self {
+        if let Some(last) = self.replies.last_mut() {
+            last.actions.extend(actions);
+        }
+        self
+    }
 }
 
 /// What an adapter gets back for one inbound message.

@@ -48,6 +48,8 @@ struct St {
     heartbeats: usize,
     invites: BTreeMap<String, u64>,
     next_id: u64,
+    /// Users whose DMs are closed: sending to their DM channel is refused.
+    closed_dms: Vec<u64>,
 }
 
 struct Shared {
@@ -93,6 +95,25 @@ pub fn slash(id: u64, who: &Value, name: &str, options: &[(&str, Value)]) -> Val
         "guild_id": snowflake(GUILD_ID), "channel_id": snowflake(CHANNEL_ID),
         "channel": { "id": snowflake(CHANNEL_ID), "type": 0, "name": "general" },
         "member": who, "token": format!("tok{id}"), "version": 1,
+        "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
+        "entitlements": [], "authorizing_integration_owners": { "0": snowflake(GUILD_ID) },
+        "context": 0, "attachment_size_limit": 10_485_760,
+    })
+}
+
+/// A button press (INTERACTION_CREATE type 3) on a message of the bot's
+/// in the guild channel; `who` is a guild member.
+pub fn press(id: u64, who: &Value, custom_id: &str) -> Value {
+    let mut with_buttons = message(id + 1, &snowflake(CHANNEL_ID), "an earlier answer");
+    with_buttons["components"] = json!([{ "type": 1, "components": [
+        { "type": 2, "style": 1, "label": "A choice", "custom_id": custom_id }
+    ]}]);
+    json!({
+        "id": snowflake(id), "application_id": snowflake(APP_ID), "type": 3,
+        "data": { "custom_id": custom_id, "component_type": 2 },
+        "guild_id": snowflake(GUILD_ID), "channel_id": snowflake(CHANNEL_ID),
+        "channel": { "id": snowflake(CHANNEL_ID), "type": 0, "name": "general" },
+        "member": who, "message": with_buttons, "token": format!("tok{id}"), "version": 1,
         "app_permissions": "2147483647", "locale": "en-US", "guild_locale": "en-US",
         "entitlements": [], "authorizing_integration_owners": { "0": snowflake(GUILD_ID) },
         "context": 0, "attachment_size_limit": 10_485_760,
@@ -145,6 +166,39 @@ pub fn message(id: u64, channel: &str, content: &str) -> Value {
         "timestamp": "2024-01-01T00:00:00.000000+00:00", "edited_timestamp": null, "tts": false,
         "mention_everyone": false, "mentions": [], "mention_roles": [], "attachments": [], "embeds": [],
         "pinned": false, "type": 0, "flags": 0,
+    })
+}
+
+/// A member's message as MESSAGE_CREATE carries it: in the guild channel
+/// (with `guild_id` and the partial `member`), or in a DM channel.
+pub fn user_message(id: u64, who: &Value, content: &str, in_guild: bool) -> Value {
+    let mut m = message(id, &snowflake(CHANNEL_ID), content);
+    m["author"] = who["user"].clone();
+    m["mentions"] = json!([]);
+    if in_guild {
+        m["guild_id"] = json!(snowflake(GUILD_ID));
+        let mut partial = who.clone();
+        if let Some(p) = partial.as_object_mut() {
+            p.remove("user");
+        }
+        m["member"] = partial;
+    } else {
+        m["channel_id"] = json!(snowflake(dm_channel_of(&who["user"])));
+    }
+    m
+}
+
+/// The DM channel id the fake gives a user (stable per user).
+pub fn dm_channel_of(user: &Value) -> u64 {
+    user["id"].as_str().and_then(|id| id.parse::<u64>().ok()).unwrap_or(1) % 1_000_000 + 500_000_000
+}
+
+/// INVITE_CREATE for an invite someone made by hand in the client.
+pub fn invite_created(code: &str, inviter: &Value) -> Value {
+    json!({
+        "channel_id": snowflake(CHANNEL_ID), "code": code, "created_at": "2024-01-01T00:00:00.000000+00:00",
+        "guild_id": snowflake(GUILD_ID), "inviter": inviter, "max_age": 0, "max_uses": 0,
+        "temporary": false, "uses": 0,
     })
 }
 
@@ -209,6 +263,21 @@ impl FakeDiscord {
     /// Someone joined through `code`: Discord bumps its use count.
     pub fn use_invite(&self, code: &str) {
         *self.st().invites.entry(code.to_string()).or_insert(0) += 1;
+    }
+
+    /// An invite made (and announced) outside vouch.
+    pub fn add_invite(&self, code: &str) {
+        self.st().invites.insert(code.to_string(), 0);
+    }
+
+    /// An invite deleted in the client: gone from the list.
+    pub fn remove_invite(&self, code: &str) {
+        self.st().invites.remove(code);
+    }
+
+    /// `user` allows no DMs from server members.
+    pub fn close_dms(&self, user: &Value) {
+        self.st().closed_dms.push(dm_channel_of(user));
     }
 
     /// Closes the gateway connection uncleanly; on RESUME the fake replays
@@ -328,7 +397,18 @@ async fn rest(State(shared): State<Arc<Shared>>, method: Method, uri: Uri, body:
             ("POST", ["interactions", _, _, "callback"]) => (StatusCode::NO_CONTENT, Value::Null),
             ("POST", ["users", "@me", "channels"]) => {
                 let recipient = body["recipient_id"].as_str().unwrap_or("1").parse().unwrap_or(1);
-                (StatusCode::OK, dm_channel(id, &user(recipient, "someone")))
+                let who = user(recipient, "someone");
+                (StatusCode::OK, dm_channel(dm_channel_of(&who), &who))
+            }
+            ("POST", ["channels", channel, "messages"])
+                if channel.parse::<u64>().is_ok_and(|c| st.closed_dms.contains(&c)) =>
+            {
+                (StatusCode::FORBIDDEN, json!({ "message": "Cannot send messages to this user", "code": 50007 }))
+            }
+            // Interaction follow-ups and edits of the deferred answer.
+            ("POST", ["webhooks", _, _]) | ("PATCH", ["webhooks", _, _, "messages", "@original"]) => {
+                let content = body["content"].as_str().unwrap_or_default();
+                (StatusCode::OK, message(id, &snowflake(CHANNEL_ID), content))
             }
             ("POST", ["channels", channel, "messages"]) => {
                 let content = body["content"].as_str().unwrap_or_default();

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -126,10 +126,16 @@ impl FakeTelegram {
 async fn api(
     State(shared): State<Arc<Shared>>,
     Path((_token, method)): Path<(String, String)>,
+    headers: HeaderMap,
     body: Bytes,
 ) -> (StatusCode, Json<Value>) {
     let method = method.to_ascii_lowercase();
-    let body: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let body: Value = match content_type.split_once("boundary=") {
+        // Methods that may upload files (setWebhook) come as multipart.
+        Some((_, boundary)) => form_fields(&String::from_utf8_lossy(&body), boundary.trim_matches('"')),
+        None => serde_json::from_slice(&body).unwrap_or_else(|_| json!({})),
+    };
     let (status, answer) = match method.as_str() {
         "getupdates" => (StatusCode::OK, get_updates(&shared, &body).await),
         "sendmessage" => send_message(&shared, &body),
@@ -137,12 +143,30 @@ async fn api(
         "getwebhookinfo" => {
             (StatusCode::OK, ok(json!({"url": "", "has_custom_certificate": false, "pending_update_count": 0})))
         }
-        "deletewebhook" | "setmycommands" | "answercallbackquery" => (StatusCode::OK, ok(json!(true))),
+        "deletewebhook" | "setwebhook" | "setmycommands" | "answercallbackquery" => (StatusCode::OK, ok(json!(true))),
         _ => (StatusCode::NOT_FOUND, json!({"ok": false, "error_code": 404, "description": "Not Found: method"})),
     };
     let ok = answer["ok"] == json!(true);
     shared.state.lock().expect("fake state").requests.push(Request { method, body, at: Instant::now(), ok });
     (status, Json(answer))
+}
+
+/// A multipart/form-data body as a JSON object: each field's text, parsed
+/// as JSON where the Bot API expects JSON-serialized values (arrays).
+fn form_fields(body: &str, boundary: &str) -> Value {
+    let mut fields = serde_json::Map::new();
+    for part in body.split(&format!("--{boundary}")) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else { continue };
+        let Some(name) = head.split("name=\"").nth(1).and_then(|n| n.split('"').next()) else { continue };
+        let value = value.strip_suffix("\r\n").unwrap_or(value);
+        let parsed = if value.starts_with('[') || value.starts_with('{') {
+            serde_json::from_str(value).unwrap_or_else(|_| json!(value))
+        } else {
+            json!(value)
+        };
+        fields.insert(name.to_string(), parsed);
+    }
+    Value::Object(fields)
 }
 
 fn ok(result: Value) -> Value {
@@ -222,6 +246,30 @@ pub fn message(update_id: i64, chat: i64, user: i64, first_name: &str, text: &st
             "message_id": update_id * 10, "date": 1_700_000_000, "chat": chat_json,
             "from": {"id": user, "is_bot": false, "first_name": first_name},
             "text": text,
+        }
+    })
+}
+
+/// A press on an inline button under message `message_id` in `chat`, as
+/// Telegram sends it: the query id is Telegram's, unique per press.
+pub fn button_press(update_id: i64, query_id: &str, chat: i64, user: i64, first_name: &str, data: &str) -> Value {
+    let chat_json = if chat > 0 {
+        json!({"id": chat, "type": "private", "first_name": first_name})
+    } else {
+        json!({"id": chat, "type": "supergroup", "title": "Friends"})
+    };
+    json!({
+        "update_id": update_id,
+        "callback_query": {
+            "id": query_id,
+            "from": {"id": user, "is_bot": false, "first_name": first_name},
+            "message": {
+                "message_id": 7, "date": 1_700_000_000, "chat": chat_json,
+                "from": {"id": 4242, "is_bot": true, "first_name": "Vouch", "username": BOT_USERNAME},
+                "text": "an earlier answer",
+            },
+            "chat_instance": "-77",
+            "data": data,
         }
     })
 }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use serenity::all::{CreateAllowedMentions, CreateMessage, Http, HttpError, Nonce, UserId};
 use tokio::sync::watch;
-use vouch_core::Format;
+use vouch_core::{Format, Renderer};
 use vouch_store::{Channel, OutboxMessage, OutboxState, Read};
 
-use super::Shared;
-use super::interactions::fit;
+use super::split::{MAX_MESSAGE, split_markdown};
+use super::{Shared, buttons};
 
 /// Attempts before a transiently failing message is given up (as for mail).
 const MAX_ATTEMPTS: u32 = 12;
@@ -44,7 +44,7 @@ async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     let mut handled = 0;
     for message in due {
         let result = match shared.renderer.render_template(&message.template, &message.data, Format::Markdown) {
-            Ok(text) => send(http, &message, &text).await,
+            Ok(text) => send(http, &shared.renderer, &message, &text).await,
             Err(e) => Err(Failure::Permanent(e.to_string())),
         };
         let updated = settle(message, result, engine.now());
@@ -58,17 +58,26 @@ async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     Ok(handled)
 }
 
-async fn send(http: &Http, message: &OutboxMessage, text: &str) -> Result<(), Failure> {
+async fn send(http: &Http, renderer: &Renderer, message: &OutboxMessage, text: &str) -> Result<(), Failure> {
     let user: u64 = message.to.external().parse().map_err(|_| Failure::Permanent("not a Discord user id".into()))?;
     let user = UserId::new(user.max(1));
     let channel = user.create_dm_channel(http).await.map_err(classify)?;
-    // Nonces are at most 25 characters; `v` + a u64 fits.
-    let dm = CreateMessage::new()
-        .content(fit(text))
-        .allowed_mentions(CreateAllowedMentions::new())
-        .nonce(Nonce::String(format!("v{}", message.id.0)))
-        .enforce_nonce(true);
-    channel.id.send_message(http, dm).await.map(|_| ()).map_err(classify)
+    // A long notice goes as several messages, each with its own nonce
+    // (`v<row>` for the first, `v<row>.<n>` after: at most 25 characters).
+    let parts = split_markdown(text, MAX_MESSAGE);
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.iter().enumerate() {
+        let nonce = if i == 0 { format!("v{}", message.id.0) } else { format!("v{}.{i}", message.id.0) };
+        let components = if i == last { buttons::components(renderer, &message.actions) } else { Vec::new() };
+        let dm = CreateMessage::new()
+            .content(part)
+            .allowed_mentions(CreateAllowedMentions::new())
+            .components(components)
+            .nonce(Nonce::String(nonce))
+            .enforce_nonce(true);
+        channel.id.send_message(http, dm).await.map_err(classify)?;
+    }
+    Ok(())
 }
 
 fn classify(e: serenity::Error) -> Failure {

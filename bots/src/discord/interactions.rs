@@ -1,47 +1,101 @@
-//! Slash command interactions: caller from the interaction's user, one
-//! engine call deduplicated by the interaction id, the rendered answer as
-//! the interaction's response (ephemeral for personal data and refusals).
+//! Interactions: slash commands and button presses. The caller comes from
+//! the interaction's user, one engine call is deduplicated by the
+//! interaction id, and the rendered answer (with any buttons) is the
+//! interaction's response: ephemeral for personal data, refusals and
+//! button presses.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{
-    CommandInteraction, Context, CreateAllowedMentions, CreateInteractionResponse, CreateInteractionResponseMessage,
-    EditInteractionResponse, Member, User,
+    CommandInteraction, ComponentInteraction, Context, CreateAllowedMentions, CreateInteractionResponse,
+    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse, InteractionId,
+    Member, User,
 };
 use vouch_core::{Caller, Engine, Format, Reply, Response};
 use vouch_store::{Read, Role};
 
-use super::{Shared, identity, invites, slash};
+use serenity::builder::Builder as _;
+
+use super::split::{MAX_MESSAGE, split_markdown};
+use super::{Shared, buttons, identity, invites, slash};
 
 /// Discord drops an interaction not answered within 3 seconds. A commit
 /// normally takes milliseconds; past this we acknowledge first ("thinking…")
 /// and edit the answer in when the engine is done.
 const DEFER_AFTER: Duration = Duration::from_millis(2000);
 
-/// Discord's limit for a message's content.
-const CONTENT_MAX: usize = 2000;
+/// One interaction to answer: who, what line, and how to reach Discord.
+struct Ask<'a> {
+    id: InteractionId,
+    token: &'a str,
+    user: &'a User,
+    member: Option<&'a Member>,
+    line: String,
+    /// Answer only the asker whatever the replies say (button presses: the
+    /// message with the button may be public, the press is personal).
+    always_ephemeral: bool,
+    /// What the answer is shown as when it has to be deferred.
+    private: bool,
+}
 
 pub(super) async fn on_command(shared: &Arc<Shared>, ctx: &Context, command: &CommandInteraction) {
-    let Some(identity) = identity(command.user.id) else { return };
-    let caller = Caller::new(identity, &display_name(command.member.as_deref(), &command.user));
-    if let (Some(role), Some(member)) = (shared.config.organizer_role_id, command.member.as_deref())
+    let private = vouch_core::catalog::find(&command.data.name).is_none_or(|spec| spec.private);
+    let ask = Ask {
+        id: command.id,
+        token: &command.token,
+        user: &command.user,
+        member: command.member.as_deref(),
+        line: slash::line(&command.data),
+        always_ephemeral: false,
+        private,
+    };
+    answer(shared, ctx, ask).await;
+}
+
+/// A pressed button: its custom_id is `vouch:` + a command line.
+pub(super) async fn on_component(shared: &Arc<Shared>, ctx: &Context, press: &ComponentInteraction) {
+    let Some(line) = buttons::line(&press.data.custom_id) else {
+        // Not ours; acknowledge so the client does not show a failure.
+        if let Err(e) = press.create_response(&ctx.http, CreateInteractionResponse::Acknowledge).await {
+            eprintln!("vouch: discord: cannot acknowledge a button: {e}");
+        }
+        return;
+    };
+    let ask = Ask {
+        id: press.id,
+        token: &press.token,
+        user: &press.user,
+        member: press.member.as_ref(),
+        line: line.to_string(),
+        always_ephemeral: true,
+        private: true,
+    };
+    answer(shared, ctx, ask).await;
+}
+
+async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
+    if ask.user.bot {
+        return;
+    }
+    let Some(identity) = identity(ask.user.id) else { return };
+    let caller = Caller::new(identity, &display_name(ask.member, ask.user));
+    if let (Some(role), Some(member)) = (shared.config.organizer_role_id, ask.member)
         && member.roles.iter().any(|r| r.get() == role)
     {
         ensure_organizer(&shared.engine, &caller).await;
     }
-    let line = slash::line(&command.data);
-    let key = format!("discord:interaction:{}", command.id);
-    let private = vouch_core::catalog::find(&command.data.name).is_none_or(|spec| spec.private);
+    let key = format!("discord:interaction:{}", ask.id);
     let engine = Arc::clone(&shared.engine);
     let run_caller = caller.clone();
+    let line = ask.line.clone();
     let mut job = tokio::task::spawn_blocking(move || engine.respond(&run_caller, &line, Some(&key)));
     let (response, deferred) = match tokio::time::timeout(DEFER_AFTER, &mut job).await {
         Ok(done) => (done, false),
         Err(_) => {
-            let deferred =
-                if private { command.defer_ephemeral(&ctx.http).await } else { command.defer(&ctx.http).await };
-            if let Err(e) = deferred {
+            let message = CreateInteractionResponseMessage::new().ephemeral(ask.private);
+            let defer = CreateInteractionResponse::Defer(message);
+            if let Err(e) = defer.execute(&ctx.http, (ask.id, ask.token)).await {
                 eprintln!("vouch: discord: cannot defer interaction: {e}");
             }
             (job.await, true)
@@ -60,59 +114,80 @@ pub(super) async fn on_command(shared: &Arc<Shared>, ctx: &Context, command: &Co
         return;
     }
     let mut text = render(shared, &response);
-    if command.data.name == "code"
+    let is_code = command_name(&ask.line) == Some("code");
+    if is_code
         && succeeded(&response)
-        && let Some(extra) = personal_invite(shared, ctx, &command.user, &caller.display_name).await
+        && let Some(extra) = personal_invite(shared, ctx, ask.user, &caller.display_name).await
     {
         text.push_str("\n\n");
         text.push_str(&extra);
     }
-    let text = fit(&text);
-    let ephemeral = response.replies.iter().any(|r| r.private || r.is_error);
-    let sent = if deferred {
-        let edit = EditInteractionResponse::new().content(text).allowed_mentions(CreateAllowedMentions::new());
-        command.edit_response(&ctx.http, edit).await.map(|_| ())
+    let parts = split_markdown(&text, MAX_MESSAGE);
+    let actions: Vec<vouch_store::Action> = response.replies.iter().flat_map(|r| r.actions.clone()).collect();
+    let ephemeral = ask.always_ephemeral || response.replies.iter().any(|r| r.private || r.is_error);
+    // A long answer is the response plus follow-ups; buttons go last.
+    let last = parts.len().saturating_sub(1);
+    let components = |i: usize| if i == last { buttons::components(&shared.renderer, &actions) } else { Vec::new() };
+    let first = parts.first().cloned().unwrap_or_else(|| "…".to_string());
+    let mut sent = if deferred {
+        let edit = EditInteractionResponse::new()
+            .content(first)
+            .components(components(0))
+            .allowed_mentions(CreateAllowedMentions::new());
+        edit.execute(&ctx.http, ask.token).await.map(|_| ())
     } else {
         let message = CreateInteractionResponseMessage::new()
-            .content(text)
+            .content(first)
             .ephemeral(ephemeral)
+            .components(components(0))
             .allowed_mentions(CreateAllowedMentions::new());
-        command.create_response(&ctx.http, CreateInteractionResponse::Message(message)).await
+        CreateInteractionResponse::Message(message).execute(&ctx.http, (ask.id, ask.token)).await
     };
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        if sent.is_err() {
+            break;
+        }
+        let followup = CreateInteractionResponseFollowup::new()
+            .content(part)
+            .ephemeral(ephemeral)
+            .components(components(i))
+            .allowed_mentions(CreateAllowedMentions::new());
+        sent = followup.execute(&ctx.http, (None, ask.token)).await.map(|_| ());
+    }
     if let Err(e) = sent {
-        eprintln!("vouch: discord: cannot answer /{}: {e}", command.data.name);
+        eprintln!("vouch: discord: cannot answer `{}`: {e}", command_name(&ask.line).unwrap_or("?"));
     }
 }
 
-fn succeeded(response: &Response) -> bool {
+/// The catalog name of the command a line runs (aliases resolved).
+pub(super) fn command_name(line: &str) -> Option<&'static str> {
+    let word = line.split_whitespace().next()?;
+    vouch_core::catalog::find(word.trim_start_matches('/')).map(|spec| spec.name)
+}
+
+pub(super) fn succeeded(response: &Response) -> bool {
     !response.replies.is_empty() && response.replies.iter().all(|r| !r.is_error)
 }
 
-fn render(shared: &Shared, response: &Response) -> String {
+pub(super) fn render(shared: &Shared, response: &Response) -> String {
     let texts: Vec<String> =
         response.replies.iter().map(|r: &Reply| shared.renderer.render(r, Format::Markdown)).collect();
     texts.join("\n\n")
 }
 
-/// Cuts to Discord's limit on a character boundary.
-pub(super) fn fit(text: &str) -> String {
-    if text.chars().count() <= CONTENT_MAX {
-        return text.to_string();
-    }
-    let mut cut: String = text.chars().take(CONTENT_MAX - 1).collect();
-    cut.push('…');
-    cut
-}
-
 /// The name people see in this server: nickname, then global name, then username.
 pub(super) fn display_name(member: Option<&Member>, user: &User) -> String {
-    member.and_then(|m| m.nick.clone()).or_else(|| user.global_name.clone()).unwrap_or_else(|| user.name.clone())
+    name_with_nick(member.and_then(|m| m.nick.as_deref()), user)
+}
+
+pub(super) fn name_with_nick(nick: Option<&str>, user: &User) -> String {
+    nick.map(str::to_string).or_else(|| user.global_name.clone()).unwrap_or_else(|| user.name.clone())
 }
 
 /// Someone holding the configured Discord organizer role is an organizer in
 /// vouch too. Only granted, never revoked here: organizers may also be
 /// appointed from the CLI, and a missing role must not undo that.
-async fn ensure_organizer(engine: &Arc<Engine>, caller: &Caller) {
+pub(super) async fn ensure_organizer(engine: &Arc<Engine>, caller: &Caller) {
     let known = engine.store().member_by_identity(&caller.identity).ok().flatten();
     if known.is_some_and(|m| m.has_role(Role::Organizer)) {
         return;
@@ -128,7 +203,7 @@ async fn ensure_organizer(engine: &Arc<Engine>, caller: &Caller) {
 
 /// The member's personal server invite, as a line to add to the `code`
 /// answer; `None` when invites are not configured or Discord refused.
-async fn personal_invite(shared: &Arc<Shared>, ctx: &Context, user: &User, name: &str) -> Option<String> {
+pub(super) async fn personal_invite(shared: &Arc<Shared>, ctx: &Context, user: &User, name: &str) -> Option<String> {
     let channel = shared.config.invite_channel_id?;
     let max_age = shared.config.invite_max_age_secs;
     match shared.invites.invite_for(&ctx.http, channel, user.id.get(), name, max_age).await {

@@ -9,11 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use serenity::all::{ChannelId, Context, CreateInvite, GuildId, Http, Member};
+use serenity::all::{ChannelId, Context, CreateInvite, GuildId, Http, InviteCreateEvent, Member};
 use tokio::sync::Mutex;
 use vouch_core::Caller;
 
-use super::interactions::display_name;
+use super::interactions::{display_name, name_with_nick};
 use super::{DiscordError, Shared, identity};
 
 const FILE: &str = "discord-invites.json";
@@ -71,8 +71,38 @@ impl Tracker {
         }
     }
 
-    pub(super) async fn created(&self, code: &str, uses: u64) {
-        self.state.lock().await.uses.insert(code.to_string(), uses);
+    /// INVITE_CREATE: the use count starts being tracked (an untracked
+    /// invite rising at a join would make the diff ambiguous). An invite a
+    /// member made by hand is theirs: joins through it are attributed to
+    /// them like joins through the personal invite vouch hands out.
+    pub(super) async fn created(&self, event: &InviteCreateEvent, bot_id: Option<u64>) -> Result<(), DiscordError> {
+        let mut state = self.state.lock().await;
+        state.uses.insert(event.code.clone(), event.uses);
+        let Some(inviter) = event.inviter.as_ref().filter(|u| !u.bot && Some(u.id.get()) != bot_id) else {
+            return Ok(());
+        };
+        if state.ledger.invites.contains_key(&event.code) {
+            return Ok(());
+        }
+        let owned = Owned {
+            inviter: inviter.id.get(),
+            name: name_with_nick(None, inviter),
+            created_unix: event.created_at.unix_timestamp(),
+            max_age: event.max_age,
+        };
+        state.ledger.invites.insert(event.code.clone(), owned);
+        save(&self.path, &state.ledger)
+    }
+
+    /// INVITE_DELETE (by hand, expired, or used up): forget its count, and
+    /// never hand it out again as someone's personal invite.
+    pub(super) async fn deleted(&self, code: &str) -> Result<(), DiscordError> {
+        let mut state = self.state.lock().await;
+        state.uses.remove(code);
+        if state.ledger.invites.remove(code).is_some() {
+            save(&self.path, &state.ledger)?;
+        }
+        Ok(())
     }
 
     /// The member's unexpired invite, or a new one in `channel`.

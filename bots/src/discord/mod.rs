@@ -3,18 +3,21 @@
 //! invite attribution on member joins. It turns events into engine calls and
 //! renders the replies; every rule (roles, limits, dedupe) lives in the core.
 
+mod buttons;
 mod delivery;
 mod interactions;
 mod invites;
+mod messages;
 mod slash;
+mod split;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use serenity::all::{
     ClientBuilder, Command as SlashCommand, Context, CreateAllowedMentions, EventHandler, GatewayIntents, Guild,
-    GuildId, HttpBuilder, Interaction, InviteCreateEvent, Member, Ready,
+    GuildId, HttpBuilder, Interaction, InviteCreateEvent, InviteDeleteEvent, Member, Message, Ready,
 };
 use serenity::async_trait;
 use tokio::sync::watch;
@@ -43,6 +46,10 @@ pub struct DiscordConfig {
     pub state_dir: PathBuf,
     /// How often the DM worker looks for due outbox rows.
     pub outbox_poll: Duration,
+    /// Messages starting with this (`!`) run commands; `None` turns prefix
+    /// commands off (and with them the privileged Message Content intent;
+    /// mentions of the bot and DMs still work).
+    pub prefix: Option<String>,
 }
 
 impl From<serenity::Error> for DiscordError {
@@ -59,6 +66,7 @@ impl std::fmt::Debug for DiscordConfig {
             .field("guild_id", &self.guild_id)
             .field("organizer_role_id", &self.organizer_role_id)
             .field("invite_channel_id", &self.invite_channel_id)
+            .field("prefix", &self.prefix)
             .finish_non_exhaustive()
     }
 }
@@ -78,6 +86,8 @@ struct Shared {
     renderer: Arc<Renderer>,
     config: DiscordConfig,
     invites: invites::Tracker,
+    /// Our own user id, from READY (to recognise mentions of the bot).
+    bot_id: OnceLock<u64>,
 }
 
 struct Handler(Arc<Shared>);
@@ -98,10 +108,19 @@ pub async fn run(
         http = http.proxy(url.trim_end_matches('/')).ratelimiter_disabled(true);
     }
     let http = http.build();
-    let shared = Arc::new(Shared { engine, renderer, config, invites });
     // GUILD_MEMBERS is privileged (enable "Server Members Intent" in the
-    // developer portal); without it joins are never seen.
-    let intents = GatewayIntents::GUILDS | GatewayIntents::GUILD_MEMBERS | GatewayIntents::GUILD_INVITES;
+    // developer portal); without it joins are never seen. So is
+    // MESSAGE_CONTENT ("Message Content Intent"), needed to read `!code` in
+    // a channel; mentions and DMs carry their content without it.
+    let mut intents = GatewayIntents::GUILDS
+        | GatewayIntents::GUILD_MEMBERS
+        | GatewayIntents::GUILD_INVITES
+        | GatewayIntents::GUILD_MESSAGES
+        | GatewayIntents::DIRECT_MESSAGES;
+    if config.prefix.is_some() {
+        intents |= GatewayIntents::MESSAGE_CONTENT;
+    }
+    let shared = Arc::new(Shared { engine, renderer, config, invites, bot_id: OnceLock::new() });
     let mut client = ClientBuilder::new_with_http(http, intents).event_handler(Handler(Arc::clone(&shared))).await?;
     let worker = tokio::spawn(delivery::run(Arc::clone(&client.http), Arc::clone(&shared), shutdown.clone()));
     let manager = Arc::clone(&client.shard_manager);
@@ -128,6 +147,7 @@ fn identity(user: impl std::fmt::Display) -> Option<IdentityKey> {
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         eprintln!("vouch: discord: connected as {}", ready.user.name);
+        let _ = self.0.bot_id.set(ready.user.id.get());
         let commands = slash::commands();
         let result = match self.0.config.guild_id {
             Some(guild) => GuildId::new(guild).set_commands(&ctx.http, commands).await.map(|c| c.len()),
@@ -146,7 +166,20 @@ impl EventHandler for Handler {
     }
 
     async fn invite_create(&self, _ctx: Context, data: InviteCreateEvent) {
-        self.0.invites.created(&data.code, data.uses).await;
+        let bot_id = self.0.bot_id.get().copied();
+        if let Err(e) = self.0.invites.created(&data, bot_id).await {
+            eprintln!("vouch: discord: invite {}: {e}", data.code);
+        }
+    }
+
+    async fn invite_delete(&self, _ctx: Context, data: InviteDeleteEvent) {
+        if let Err(e) = self.0.invites.deleted(&data.code).await {
+            eprintln!("vouch: discord: invite {}: {e}", data.code);
+        }
+    }
+
+    async fn message(&self, ctx: Context, message: Message) {
+        messages::on_message(&self.0, &ctx, &message).await;
     }
 
     async fn guild_member_addition(&self, ctx: Context, member: Member) {
@@ -154,10 +187,10 @@ impl EventHandler for Handler {
     }
 
     async fn interaction_create(&self, ctx: Context, interaction: Interaction) {
-        // Buttons and select menus arrive here too once the core has
-        // consent and RSVP flows to offer them for.
-        if let Interaction::Command(command) = interaction {
-            interactions::on_command(&self.0, &ctx, &command).await;
+        match interaction {
+            Interaction::Command(command) => interactions::on_command(&self.0, &ctx, &command).await,
+            Interaction::Component(press) => interactions::on_component(&self.0, &ctx, &press).await,
+            _ => {}
         }
     }
 }

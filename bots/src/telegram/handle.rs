@@ -4,11 +4,13 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use teloxide::payloads::AnswerCallbackQuerySetters;
 use teloxide::prelude::Requester;
-use teloxide::types::{ChatId, Message, Update, UpdateKind, User};
-use vouch_core::{Caller, Format, Reply};
+use teloxide::types::{CallbackQuery, ChatId, Message, Update, UpdateKind, User};
+use vouch_core::{Caller, Format, Reply, Response};
 use vouch_store::IdentityKey;
 
+use super::buttons::{keyboard, toast};
 use super::input::{deep_link, engine_line};
 use super::send::{SendError, send_html};
 use super::{Ctx, log};
@@ -20,54 +22,119 @@ pub fn dedupe_key(bot_id: u64, update: &Update) -> String {
     format!("telegram:update:{bot_id}:{}", update.id.0)
 }
 
+/// What became of an update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Handled {
+    /// Committed (or nothing to commit) and answered: Telegram may forget it.
+    Done,
+    /// The engine could not commit it; Telegram should deliver it again.
+    Failed,
+}
+
 /// Handles one update to the end: the engine's change is durable and the
 /// replies are sent (or given up on) when this returns.
-pub async fn handle_update(ctx: &Arc<Ctx>, update: Update) {
+pub async fn handle_update(ctx: &Arc<Ctx>, update: Update) -> Handled {
     let key = dedupe_key(ctx.bot_id, &update);
     match update.kind {
         UpdateKind::Message(message) => handle_message(ctx, message, key).await,
-        UpdateKind::CallbackQuery(query) => {
-            // No buttons carry engine commands yet; answering stops the
-            // client's spinner on any stale button.
-            if let Err(e) = ctx.bot.answer_callback_query(query.id).await {
-                log(ctx, &format!("answering a button: {e}"));
-            }
-        }
+        UpdateKind::CallbackQuery(query) => handle_button(ctx, query).await,
         // A shape teloxide cannot read (a newer Bot API); skipping it is
         // all we can do, and the log says so.
-        UpdateKind::Error(_) => log(ctx, &format!("skipped unreadable update {key}")),
-        _ => {}
+        UpdateKind::Error(_) => {
+            log(ctx, &format!("skipped unreadable update {key}"));
+            Handled::Done
+        }
+        _ => Handled::Done,
     }
 }
 
-async fn handle_message(ctx: &Arc<Ctx>, message: Message, key: String) {
-    let Some(from) = message.from.as_ref().filter(|u| !u.is_bot) else { return };
-    let Some(text) = message.text() else { return };
+async fn handle_message(ctx: &Arc<Ctx>, message: Message, key: String) -> Handled {
+    let Some(from) = message.from.as_ref().filter(|u| !u.is_bot) else { return Handled::Done };
+    let Some(text) = message.text() else { return Handled::Done };
     let private_chat = message.chat.is_private();
-    let Some(line) = engine_line(text, private_chat, &ctx.username) else { return };
-    let identity = match IdentityKey::parse(&format!("telegram:{}", from.id.0)) {
-        Ok(identity) => identity,
-        Err(e) => return log(ctx, &format!("user {}: {e}", from.id.0)),
-    };
-    let caller = Caller::new(identity, &from.full_name());
-    let engine = Arc::clone(&ctx.engine);
-    let response = match tokio::task::spawn_blocking(move || engine.respond(&caller, &line, Some(&key))).await {
-        Ok(response) => response,
-        Err(e) => return log(ctx, &format!("engine task: {e}")),
-    };
+    let Some(line) = engine_line(text, private_chat, &ctx.username) else { return Handled::Done };
+    let Some(response) = run(ctx, from, line, key).await else { return Handled::Failed };
     if response.duplicate {
         // Telegram redelivered an update we answered before (we stopped
         // between committing and confirming it): one effect, one answer.
-        return;
+        return Handled::Done;
     }
-    let place = Place { chat: message.chat.id, private_chat, reply_to: message.id, user: from };
+    let place = Place { chat: message.chat.id, private_chat, reply_to: Some(message.id), user: from };
     deliver(ctx, &place, &response.replies).await;
+    Handled::Done
+}
+
+/// A pressed inline button: its callback data is a command line, run as
+/// the person who pressed it. Deduplicated by the callback query's id, so
+/// a redelivered press has one effect; the query is answered (the button
+/// stops spinning, with a short toast) and the reply sent as for a message.
+async fn handle_button(ctx: &Arc<Ctx>, query: CallbackQuery) -> Handled {
+    let line = query.data.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
+    let Some(line) = line.filter(|_| !query.from.is_bot) else {
+        answer_button(ctx, &query, None).await;
+        return Handled::Done;
+    };
+    let key = format!("telegram:callback:{}", query.id.0);
+    let Some(response) = run(ctx, &query.from, line, key).await else { return Handled::Failed };
+    if response.duplicate {
+        answer_button(ctx, &query, None).await;
+        return Handled::Done;
+    }
+    let first = response.replies.first().map(|r| ctx.renderer.render(r, Format::Plain)).unwrap_or_default();
+    answer_button(ctx, &query, Some(toast(&first))).await;
+    // The answer goes where the button was; a button on an inline message
+    // (no chat for us) answers in a DM.
+    let dm = ChatId(i64::try_from(query.from.id.0).unwrap_or(i64::MAX));
+    let place = match &query.message {
+        Some(m) => {
+            Place { chat: m.chat().id, private_chat: m.chat().is_private(), reply_to: Some(m.id()), user: &query.from }
+        }
+        None => Place { chat: dm, private_chat: true, reply_to: None, user: &query.from },
+    };
+    deliver(ctx, &place, &response.replies).await;
+    Handled::Done
+}
+
+async fn answer_button(ctx: &Ctx, query: &CallbackQuery, text: Option<String>) {
+    let mut request = ctx.bot.answer_callback_query(query.id.clone());
+    if let Some(text) = text.filter(|t| !t.is_empty()) {
+        request = request.text(text);
+    }
+    if let Err(e) = request.await {
+        log(ctx, &format!("answering a button: {e}"));
+    }
+}
+
+/// The engine's answer to `line` from `user`, once durable; `None` when it
+/// could not be committed (the update should come again).
+async fn run(ctx: &Arc<Ctx>, user: &User, line: String, key: String) -> Option<Response> {
+    let identity = match IdentityKey::parse(&format!("telegram:{}", user.id.0)) {
+        Ok(identity) => identity,
+        Err(e) => {
+            log(ctx, &format!("user {}: {e}", user.id.0));
+            return Some(Response { replies: Vec::new(), duplicate: false });
+        }
+    };
+    let caller = Caller::new(identity, &user.full_name());
+    let engine = Arc::clone(&ctx.engine);
+    match tokio::task::spawn_blocking(move || engine.respond(&caller, &line, Some(&key))).await {
+        // A store failure answers with an apology and commits nothing.
+        Ok(response) if response.replies.iter().any(|r| r.template == "error/internal") => {
+            log(ctx, "the engine could not commit an update");
+            None
+        }
+        Ok(response) => Some(response),
+        Err(e) => {
+            log(ctx, &format!("engine task: {e}"));
+            None
+        }
+    }
 }
 
 struct Place<'a> {
     chat: ChatId,
     private_chat: bool,
-    reply_to: teloxide::types::MessageId,
+    reply_to: Option<teloxide::types::MessageId>,
     user: &'a User,
 }
 
@@ -75,13 +142,14 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
     let mut for_dm = Vec::new();
     for reply in replies {
         let text = render(ctx, reply);
+        let keyboard = keyboard(&ctx.renderer, &reply.actions);
         if place.private_chat || !reply.private {
-            let reply_to = (!place.private_chat).then_some(place.reply_to);
-            if let Err(e) = send_html(&ctx.bot, place.chat, &text, reply_to).await {
+            let reply_to = place.reply_to.filter(|_| !place.private_chat);
+            if let Err(e) = send_html(&ctx.bot, place.chat, &text, reply_to, keyboard.as_ref()).await {
                 log(ctx, &format!("reply to chat {}: {e}", place.chat.0));
             }
         } else {
-            for_dm.push(text);
+            for_dm.push((text, keyboard));
         }
     }
     if for_dm.is_empty() {
@@ -89,8 +157,8 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
     }
     let dm = ChatId(i64::try_from(place.user.id.0).unwrap_or(i64::MAX));
     let mut result = Ok(());
-    for text in &for_dm {
-        result = send_html(&ctx.bot, dm, text, None).await;
+    for (text, keyboard) in &for_dm {
+        result = send_html(&ctx.bot, dm, text, None, keyboard.as_ref()).await;
         if result.is_err() {
             break;
         }
@@ -107,7 +175,7 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
             chat_text(ctx, "chat/dm_failed", json!({ "name": name }))
         }
     };
-    if let Err(e) = send_html(&ctx.bot, place.chat, &note, Some(place.reply_to)).await {
+    if let Err(e) = send_html(&ctx.bot, place.chat, &note, place.reply_to, None).await {
         log(ctx, &format!("note in chat {}: {e}", place.chat.0));
     }
 }

@@ -2,24 +2,29 @@
 //! each update turned into an engine call, replies rendered as Telegram HTML,
 //! and the outbox's `telegram:` rows delivered as DMs.
 
+mod buttons;
 mod handle;
 mod input;
 mod outbox;
 mod poll;
 mod send;
 pub mod split;
+mod webhook;
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use teloxide::payloads::{SetMyCommandsSetters, SetWebhookSetters};
 use teloxide::prelude::Requester;
-use teloxide::types::BotCommand;
+use teloxide::types::{AllowedUpdate, BotCommand};
 use teloxide::{ApiError, Bot, RequestError};
 use tokio::sync::watch;
 use vouch_core::{CATALOG, Engine, Renderer};
 use vouch_store::Role;
 
 pub use send::SendError;
+pub use webhook::valid_secret;
 
 /// What the frontend needs from the configuration.
 #[derive(Clone)]
@@ -30,6 +35,30 @@ pub struct TelegramConfig {
     pub api_url: Option<String>,
     /// How often due outbox rows are looked for.
     pub outbox_every: Duration,
+    /// Receive updates by webhook instead of long polling.
+    pub webhook: Option<WebhookConfig>,
+}
+
+/// Webhook mode: Telegram POSTs updates to `url`, which reaches `listen`
+/// (usually through a TLS-terminating reverse proxy).
+#[derive(Clone)]
+pub struct WebhookConfig {
+    /// The public HTTPS URL given to `setWebhook`.
+    pub url: String,
+    /// Where vouch listens for those POSTs.
+    pub listen: SocketAddr,
+    /// Sent back by Telegram in `X-Telegram-Bot-Api-Secret-Token`. Never logged.
+    pub secret: String,
+}
+
+impl std::fmt::Debug for WebhookConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookConfig")
+            .field("url", &self.url)
+            .field("listen", &self.listen)
+            .field("secret", &"***")
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for TelegramConfig {
@@ -38,6 +67,7 @@ impl std::fmt::Debug for TelegramConfig {
             .field("token", &"***")
             .field("api_url", &self.api_url)
             .field("outbox_every", &self.outbox_every)
+            .field("webhook", &self.webhook)
             .finish()
     }
 }
@@ -48,6 +78,10 @@ pub enum TelegramError {
     ApiUrl(String),
     #[error("Telegram refused the bot token ({0}); check VOUCH_TELEGRAM_TOKEN")]
     TokenRefused(String),
+    #[error("cannot listen for the webhook on {0}: {1}")]
+    Listen(SocketAddr, String),
+    #[error("VOUCH_TELEGRAM_WEBHOOK_URL is not a valid URL: {0}")]
+    WebhookUrl(String),
 }
 
 /// Shared by the poller, the update tasks and the outbox worker.
@@ -80,8 +114,9 @@ pub(crate) async fn wait_or_stop(stop: &mut watch::Receiver<bool>, wait: Duratio
     }
 }
 
-/// Runs the bot until `stop` is raised: start-up calls, long polling and
-/// the outbox worker. Returns early only if the token is refused.
+/// Runs the bot until `stop` is raised: start-up calls, long polling (or
+/// the webhook server) and the outbox worker. Returns early only if the
+/// token is refused or the webhook cannot listen.
 pub async fn run(
     engine: Arc<Engine>,
     renderer: Arc<Renderer>,
@@ -93,27 +128,76 @@ pub async fn run(
         let url = url.trim_end_matches('/');
         bot = bot.set_api_url(url.parse().map_err(|e| TelegramError::ApiUrl(format!("{e}")))?);
     }
-    let Some((username, bot_id)) = start(&bot, &mut stop).await? else { return Ok(()) };
-    eprintln!("vouch: telegram: @{username} is polling for updates");
+    // Listen before telling Telegram where to send: no update is refused
+    // for want of a listener.
+    let listener = match &config.webhook {
+        Some(hook) => {
+            let (listener, local) =
+                webhook::bind(hook.listen).await.map_err(|e| TelegramError::Listen(hook.listen, e.to_string()))?;
+            Some((listener, local, hook.clone()))
+        }
+        None => None,
+    };
+    let hook = listener.as_ref().map(|(_, _, hook)| hook);
+    let menus = menus(&renderer);
+    let Some((username, bot_id)) = start(&bot, hook, &menus, &mut stop).await? else { return Ok(()) };
     let ctx = Arc::new(Ctx { bot, engine, renderer, username, bot_id });
     let outbox = tokio::spawn(outbox::run(Arc::clone(&ctx), config.outbox_every, stop.clone()));
-    poll::run(Arc::clone(&ctx), stop).await;
+    match listener {
+        Some((listener, local, hook)) => {
+            eprintln!("vouch: telegram: @{} receives updates by webhook on {local}", ctx.username);
+            webhook::serve(Arc::clone(&ctx), listener, hook.secret, stop).await;
+        }
+        None => {
+            eprintln!("vouch: telegram: @{} is polling for updates", ctx.username);
+            poll::run(Arc::clone(&ctx), stop).await;
+        }
+    }
     if let Err(e) = outbox.await {
         log(&ctx, &format!("outbox task: {e}"));
     }
     Ok(())
 }
 
-/// `getMe` (who are we), `deleteWebhook` (polling and a webhook exclude
-/// each other), `setMyCommands` (the menu, from the catalog). Network
-/// trouble is retried until it passes or `stop`; `None` means stopped.
-async fn start(bot: &Bot, stop: &mut watch::Receiver<bool>) -> Result<Option<(String, u64)>, TelegramError> {
+/// Updates vouch handles; everything else Telegram need not send.
+const ALLOWED_UPDATES: [AllowedUpdate; 2] = [AllowedUpdate::Message, AllowedUpdate::CallbackQuery];
+
+/// `getMe` (who are we), then `setWebhook` with the secret, or
+/// `deleteWebhook` for polling (the two exclude each other), then
+/// `setMyCommands` per menu language. Network trouble is retried until it
+/// passes or `stop`; `None` means stopped.
+async fn start(
+    bot: &Bot,
+    hook: Option<&WebhookConfig>,
+    menus: &[Menu],
+    stop: &mut watch::Receiver<bool>,
+) -> Result<Option<(String, u64)>, TelegramError> {
+    let webhook_url = match hook {
+        Some(hook) => Some(hook.url.parse().map_err(|e| TelegramError::WebhookUrl(format!("{e}")))?),
+        None => None,
+    };
     let mut failures = 0;
     loop {
         let attempt = async {
             let me = bot.get_me().await?;
-            bot.delete_webhook().await?;
-            bot.set_my_commands(menu()).await?;
+            match (&webhook_url, hook) {
+                (Some(url), Some(hook)) => {
+                    bot.set_webhook(Clone::clone(url))
+                        .secret_token(hook.secret.clone())
+                        .allowed_updates(ALLOWED_UPDATES)
+                        .await?;
+                }
+                _ => {
+                    bot.delete_webhook().await?;
+                }
+            }
+            for menu in menus {
+                let mut request = bot.set_my_commands(menu.commands.clone());
+                if let Some(language) = &menu.language {
+                    request = request.language_code(language.clone());
+                }
+                request.await?;
+            }
             Ok::<_, RequestError>((me.username().to_string(), me.id.0))
         };
         let error = match attempt.await {
@@ -135,11 +219,40 @@ async fn start(bot: &Bot, stop: &mut watch::Receiver<bool>) -> Result<Option<(St
     }
 }
 
-/// The command menu everyone sees. Organizer commands stay typed-only: a
-/// menu scoped per admin would need each organizer's chat, and the engine
-/// refuses them for members anyway.
-fn menu() -> Vec<BotCommand> {
-    CATALOG.iter().filter(|c| c.role == Role::Member).map(|c| BotCommand::new(c.name, c.summary)).collect()
+/// One command menu: the default (`language: None`) or one language's.
+#[derive(Debug)]
+struct Menu {
+    language: Option<String>,
+    commands: Vec<BotCommand>,
+}
+
+/// The command menus everyone sees: the default one, plus one per locale
+/// that translates command summaries (`"command.code": "…"` in
+/// `locales/LANG.json`), which Telegram shows to users with that app
+/// language. Organizer commands stay typed-only: a menu scoped per admin
+/// would need each organizer's chat, and the engine refuses them for
+/// members anyway.
+fn menus(renderer: &Renderer) -> Vec<Menu> {
+    let member_commands = || CATALOG.iter().filter(|c| c.role == Role::Member);
+    let describe = |lang: &str, name: &str, summary: &str| {
+        let text = renderer.text(lang, &format!("command.{name}")).unwrap_or(summary);
+        let text: String = text.chars().take(256).collect();
+        if text.trim().is_empty() { name.to_string() } else { text }
+    };
+    let mut menus = vec![Menu {
+        language: None,
+        commands: member_commands().map(|c| BotCommand::new(c.name, describe("en", c.name, c.summary))).collect(),
+    }];
+    for lang in renderer.languages() {
+        let translated = member_commands().any(|c| renderer.text(lang, &format!("command.{}", c.name)).is_some());
+        // Telegram takes two-letter ISO 639-1 codes.
+        if lang == "en" || !translated || lang.len() != 2 || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+            continue;
+        }
+        let commands = member_commands().map(|c| BotCommand::new(c.name, describe(lang, c.name, c.summary))).collect();
+        menus.push(Menu { language: Some(lang.to_string()), commands });
+    }
+    menus
 }
 
 #[cfg(test)]
@@ -148,10 +261,14 @@ mod tests {
 
     #[test]
     fn the_menu_comes_from_the_catalog_and_fits_telegram() {
-        let menu = menu();
+        let renderer = Renderer::builtin().expect("templates");
+        let menus = menus(&renderer);
+        assert_eq!(menus.len(), 1, "only English today: {menus:?}");
+        assert_eq!(menus[0].language, None);
+        let menu = &menus[0].commands;
         assert!(menu.iter().any(|c| c.command == "code"));
         assert!(!menu.iter().any(|c| c.command == "convert"), "organizer commands are not in everyone's menu");
-        for c in &menu {
+        for c in menu {
             assert!((1..=32).contains(&c.command.len()) && c.description.len() <= 256, "{c:?}");
         }
     }
@@ -159,7 +276,18 @@ mod tests {
     #[test]
     fn tokens_are_redacted_and_not_debug_printed() {
         assert_eq!(redact("POST /bot123:SECRET/GetMe failed", "123:SECRET"), "POST /bot***/GetMe failed");
-        let config = TelegramConfig { token: "123:SECRET".into(), api_url: None, outbox_every: Duration::from_secs(1) };
-        assert!(!format!("{config:?}").contains("SECRET"));
+        let webhook = WebhookConfig {
+            url: "https://bot.example/tg".into(),
+            listen: "127.0.0.1:8443".parse().expect("addr"),
+            secret: "HOOKSECRET".into(),
+        };
+        let config = TelegramConfig {
+            token: "123:SECRET".into(),
+            api_url: None,
+            outbox_every: Duration::from_secs(1),
+            webhook: Some(webhook),
+        };
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("SECRET") && debug.contains("bot.example"), "{debug}");
     }
 }

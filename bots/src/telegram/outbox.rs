@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use vouch_core::Format;
 use vouch_store::{Channel, OutboxMessage, OutboxState, Read};
 
+use super::buttons::keyboard;
 use super::send::{SendError, send_html};
 use super::{Ctx, log, wait_or_stop};
 
@@ -84,5 +85,6 @@ async fn send(ctx: &Ctx, message: &OutboxMessage) -> Result<(), SendError> {
         .renderer
         .render_template(&message.template, &message.data, Format::Html)
         .map_err(|e| SendError::Permanent(e.to_string()))?;
-    send_html(&ctx.bot, ChatId(chat), &text, None).await
+    let keyboard = keyboard(&ctx.renderer, &message.actions);
+    send_html(&ctx.bot, ChatId(chat), &text, None, keyboard.as_ref()).await
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::Requester;
-use teloxide::types::{ChatId, MessageId, ParseMode, ReplyParameters};
+use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters};
 use teloxide::{ApiError, Bot, RequestError};
 
 use super::split::{MAX_MESSAGE, split_html};
@@ -45,22 +45,40 @@ pub fn backoff(n: u32) -> Duration {
 }
 
 /// Sends `html` to `chat`, as several messages if it is long. With
-/// `reply_to`, the first part answers that message (if it still exists).
-pub async fn send_html(bot: &Bot, chat: ChatId, html: &str, reply_to: Option<MessageId>) -> Result<(), SendError> {
-    for (i, part) in split_html(html, MAX_MESSAGE).iter().enumerate() {
+/// `reply_to`, the first part answers that message (if it still exists);
+/// the buttons go under the last part, after everything they refer to.
+pub async fn send_html(
+    bot: &Bot,
+    chat: ChatId,
+    html: &str,
+    reply_to: Option<MessageId>,
+    keyboard: Option<&InlineKeyboardMarkup>,
+) -> Result<(), SendError> {
+    let parts = split_html(html, MAX_MESSAGE);
+    let last = parts.len().saturating_sub(1);
+    for (i, part) in parts.iter().enumerate() {
         let reply_to = reply_to.filter(|_| i == 0);
-        send_part(bot, chat, part, reply_to).await?;
+        send_part(bot, chat, part, reply_to, keyboard.filter(|_| i == last)).await?;
     }
     Ok(())
 }
 
-async fn send_part(bot: &Bot, chat: ChatId, text: &str, reply_to: Option<MessageId>) -> Result<(), SendError> {
+async fn send_part(
+    bot: &Bot,
+    chat: ChatId,
+    text: &str,
+    reply_to: Option<MessageId>,
+    keyboard: Option<&InlineKeyboardMarkup>,
+) -> Result<(), SendError> {
     let mut network_failures = 0;
     let mut rate_limited = 0;
     loop {
         let mut request = bot.send_message(chat, text).parse_mode(ParseMode::Html);
         if let Some(id) = reply_to {
             request = request.reply_parameters(ReplyParameters::new(id).allow_sending_without_reply());
+        }
+        if let Some(keyboard) = keyboard {
+            request = request.reply_markup(keyboard.clone());
         }
         match request.await {
             Ok(_) => return Ok(()),

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use vouch_store::{
-    IdentityKey, LinkCode, Member, MemberId, Read, ReferralCode, ReferralState, RewardStatus, Role, SurveyAnswer,
-    SurveyId, SurveyRecord, normalize_code,
+    Action, IdentityKey, LinkCode, Member, MemberId, Read, ReferralCode, ReferralState, RewardStatus, Role,
+    SurveyAnswer, SurveyId, SurveyRecord, normalize_code,
 };
 
 use super::referrals::{code_for, default_program, entry_json, referral_json, share_data};
@@ -92,18 +92,26 @@ pub(super) fn mine(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
         })
         .collect::<Result<_, _>>()?;
     let converted = referrals.iter().filter(|r| r.state.is_converted()).count();
-    Ok(cx.reply(
-        "reply/mine",
-        json!({
-            "name": cx.me.display_name,
-            "referrals": rows,
-            "count": referrals.len(),
-            "converted": converted,
-            "codes": codes,
-            "earned": balance(&rewards, RewardStatus::is_earned),
-            "pending": balance(&rewards, |s| s == RewardStatus::Pending),
-        }),
-    ))
+    let actions = if referrals.is_empty() { vec![get_code_action()] } else { Vec::new() };
+    Ok(cx
+        .reply(
+            "reply/mine",
+            json!({
+                "name": cx.me.display_name,
+                "referrals": rows,
+                "count": referrals.len(),
+                "converted": converted,
+                "codes": codes,
+                "earned": balance(&rewards, RewardStatus::is_earned),
+                "pending": balance(&rewards, |s| s == RewardStatus::Pending),
+            }),
+        )
+        .with_actions(actions))
+}
+
+/// The button under answers whose natural next step is sharing a code.
+fn get_code_action() -> Action {
+    Action::new("action.get_code", "code")
 }
 
 pub(super) fn why(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
@@ -172,17 +180,19 @@ pub(super) fn nps(cx: &mut Cx<'_, '_>, score: u8, comment: &str) -> Result<Outco
     match score {
         9..=10 => {
             // Ask promoters at the moment of delight, with the code in hand.
-            let data = match default_program(cx) {
+            let (data, actions) = match default_program(cx) {
                 Ok(program) => {
                     let code = code_for(cx, &program)?;
                     let mut d = share_data(cx, &program, &code.code);
                     d["score"] = json!(score);
                     d["has_code"] = json!(true);
-                    d
+                    // The code reply carries the channel's share link
+                    // (Telegram deep link, Discord invite): one press away.
+                    (d, vec![get_code_action()])
                 }
-                Err(_) => json!({ "score": score, "has_code": false }),
+                Err(_) => (json!({ "score": score, "has_code": false }), Vec::new()),
             };
-            Ok(cx.reply("reply/nps_promoter", data))
+            Ok(cx.reply("reply/nps_promoter", data).with_actions(actions))
         }
         7..=8 => Ok(cx.reply("reply/nps_passive", json!({ "score": score }))),
         _ => {

@@ -4,12 +4,12 @@
 use chrono::{Datelike, TimeZone, Utc};
 use serde_json::{Value, json};
 use vouch_store::{
-    Approval, CODE_ALPHABET, CODE_LEN, CodeRecord, EmailAddress, IdentityKey, Member, Money, Period, Program, Read,
-    Referral, ReferralCode, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId,
+    Action, Approval, CODE_ALPHABET, CODE_LEN, CodeRecord, EmailAddress, IdentityKey, Member, Money, Period, Program,
+    Read, Referral, ReferralCode, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId,
     RewardStatus, Side, Slug, StateChange, Timestamp, normalize_code,
 };
 
-use super::{Cx, alts, create_member};
+use super::{Cx, Extras, alts, create_member};
 use crate::error::UserError;
 use crate::reply::Outcome;
 
@@ -260,10 +260,13 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
-    cx.notify(
+    // The referrer's natural next step: see where their referrals stand.
+    let see_referrals = Extras { actions: vec![Action::new("action.see_referrals", "mine")], ..Extras::default() };
+    cx.notify_with(
         &referrer,
         "notice/referral_redeemed",
         json!({ "referrer": referrer.display_name, "referred": me.display_name, "program": program.slug.as_str(), "code": code.to_string() }),
+        see_referrals,
     )?;
     Ok(cx.reply(
         "reply/redeemed",

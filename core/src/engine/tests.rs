@@ -885,3 +885,24 @@ fn a_join_by_a_new_account_is_converted_only_with_an_organizers_approval() {
     assert_eq!(w.statuses("alice"), vec![Pending]);
 }
 mod events;
+#[test]
+fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
+    let w = World::new();
+    let get_code = vouch_store::Action::new("action.get_code", "code");
+    let mine = w.reply_as(&caller("alice"), "mine");
+    assert_eq!(mine.actions, std::slice::from_ref(&get_code), "an empty `mine` offers the code");
+    assert_eq!(w.renderer.label(&mine.actions[0].label), "Get my referral code");
+    assert_eq!(w.renderer.label("Yes"), "Yes", "literal labels pass through");
+    let promoter = w.reply_as(&caller("alice"), "nps 10");
+    assert_eq!(promoter.actions, [get_code]);
+    assert!(w.reply_as(&caller("bob"), "nps 8").actions.is_empty(), "passives are not asked");
+    w.alice_refers_bob();
+    assert!(w.reply_as(&caller("alice"), "mine").actions.is_empty(), "someone with referrals has a code");
+    let notice =
+        w.store().outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/referral_redeemed");
+    let notice = notice.expect("the referrer is told");
+    assert_eq!(notice.actions, [vouch_store::Action::new("action.see_referrals", "mine")]);
+    assert_eq!(w.renderer.label(&notice.actions[0].label), "See my referrals");
+    // A button press is the command line again: it parses like typed text.
+    assert_eq!(w.reply_as(&caller("carol"), "code").template, "reply/code");
+}
