@@ -480,6 +480,17 @@ fn check_rows(parts: &[String]) {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_privileged_intents_are_explained() {
+    let fake = FakeDiscord::start().await;
+    fake.refuse_intents();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let serve = Serve::start(tmp.path(), &fake);
+    let hint = "enable Server Members Intent and Message Content Intent";
+    fake.wait_for("the explanation", DEADLINE, |_| serve.output().contains(hint).then_some(())).await;
+    assert!(serve.output().contains("VOUCH_DISCORD_PREFIX=off"), "{}", serve.output());
+}
+
 /// Waits until the bot is connected (it registers its commands on READY).
 async fn connected(fake: &FakeDiscord) {
     fake.wait_for("slash command registration", DEADLINE, |f| {

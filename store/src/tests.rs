@@ -255,6 +255,7 @@ fn pending_row(id: u64, to: &IdentityKey) -> OutboxMessage {
         sent_at: None,
         actions: Vec::new(),
         attachments: Vec::new(),
+        in_reply_to: None,
     }
 }
 

@@ -50,6 +50,8 @@ struct St {
     next_id: u64,
     /// Users whose DMs are closed: sending to their DM channel is refused.
     closed_dms: Vec<u64>,
+    /// IDENTIFY is answered with close code 4014 (privileged intents not enabled).
+    refuse_intents: bool,
 }
 
 struct Shared {
@@ -275,6 +277,12 @@ impl FakeDiscord {
         self.st().invites.remove(code);
     }
 
+    /// Refuse IDENTIFY as Discord does when a privileged intent is not
+    /// enabled for the application.
+    pub fn refuse_intents(&self) {
+        self.st().refuse_intents = true;
+    }
+
     /// `user` allows no DMs from server members.
     pub fn close_dms(&self, user: &Value) {
         self.st().closed_dms.push(dm_channel_of(user));
@@ -352,6 +360,10 @@ fn on_frame(shared: &Shared, out: &mpsc::UnboundedSender<Message>, frame: &Value
         Some(1) => {
             st.heartbeats += 1;
             let _ = out.send(Message::Text(json!({ "op": 11 }).to_string().into()));
+        }
+        Some(2) if st.refuse_intents => {
+            st.identifies += 1;
+            let _ = out.send(Message::Close(Some(CloseFrame { code: 4014, reason: "Disallowed intent(s).".into() })));
         }
         Some(2) => {
             st.identifies += 1;

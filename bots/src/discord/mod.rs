@@ -127,7 +127,14 @@ pub async fn run(
     // serenity reconnects and resumes the gateway by itself; `start` ends
     // only on a fatal error (bad token, disallowed intents) or shutdown.
     let result = tokio::select! {
-        result = client.start() => result.map_err(DiscordError::from),
+        result = client.start() => result.map_err(|e| match e {
+            serenity::Error::Gateway(serenity::all::GatewayError::DisallowedGatewayIntents) => DiscordError::State(
+                "Discord refused the bot's intents: enable Server Members Intent and Message Content Intent \
+                 in the developer portal (Bot tab), or set VOUCH_DISCORD_PREFIX=off to do without message content"
+                    .into(),
+            ),
+            e => DiscordError::from(e),
+        }),
         _ = shutdown.changed() => Ok(()),
     };
     manager.shutdown_all().await;

@@ -34,6 +34,35 @@ pub enum Handled {
 /// Handles one update to the end: the engine's change is durable and the
 /// replies are sent (or given up on) when this returns.
 pub async fn handle_update(ctx: &Arc<Ctx>, update: Update) -> Handled {
+    let id = update.id.0;
+    let handled = handle_kind(ctx, update).await;
+    // A failure that repeats (a bug this update triggers every time, not a
+    // passing store error) must not hold up every update behind it.
+    let mut failures = ctx.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    match handled {
+        Handled::Done => {
+            failures.remove(&id);
+            Handled::Done
+        }
+        Handled::Failed => {
+            let count = failures.entry(id).or_insert(0);
+            *count += 1;
+            if *count < MAX_UPDATE_ATTEMPTS {
+                return Handled::Failed;
+            }
+            failures.remove(&id);
+            drop(failures);
+            log(ctx, &format!("giving up on update {id} after {MAX_UPDATE_ATTEMPTS} failed attempts"));
+            Handled::Done
+        }
+    }
+}
+
+/// Attempts at an update whose command cannot be committed before it is
+/// skipped.
+const MAX_UPDATE_ATTEMPTS: u32 = 5;
+
+async fn handle_kind(ctx: &Arc<Ctx>, update: Update) -> Handled {
     let key = dedupe_key(ctx.bot_id, &update);
     match update.kind {
         UpdateKind::Message(message) => handle_message(ctx, message, key).await,

@@ -92,6 +92,8 @@ pub(crate) struct Ctx {
     /// The bot's @username, for deep links and `/cmd@bot` in groups.
     username: String,
     bot_id: u64,
+    /// Failed attempts per update id, for updates not yet committed.
+    failures: std::sync::Mutex<std::collections::HashMap<u32, u32>>,
 }
 
 /// Errors printed with the token blanked out, whatever the library put in them.
@@ -141,7 +143,7 @@ pub async fn run(
     let hook = listener.as_ref().map(|(_, _, hook)| hook);
     let menus = menus(&renderer);
     let Some((username, bot_id)) = start(&bot, hook, &menus, &mut stop).await? else { return Ok(()) };
-    let ctx = Arc::new(Ctx { bot, engine, renderer, username, bot_id });
+    let ctx = Arc::new(Ctx { bot, engine, renderer, username, bot_id, failures: Default::default() });
     let outbox = tokio::spawn(outbox::run(Arc::clone(&ctx), config.outbox_every, stop.clone()));
     match listener {
         Some((listener, local, hook)) => {

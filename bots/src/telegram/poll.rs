@@ -14,7 +14,7 @@ use teloxide::types::{AllowedUpdate, Update};
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-use super::handle::handle_update;
+use super::handle::{Handled, handle_update};
 use super::send::backoff;
 use super::{Ctx, log, wait_or_stop};
 
@@ -44,10 +44,24 @@ pub async fn run(ctx: Arc<Ctx>, mut stop: watch::Receiver<bool>) {
         };
         match result {
             Ok(updates) => {
-                failures = 0;
                 let Some(next) = updates.iter().map(|u| u.id.0).max().map(next_offset) else { continue };
-                handle_batch(&ctx, updates).await;
-                offset = Some(next);
+                match handle_batch(&ctx, updates).await {
+                    None => {
+                        failures = 0;
+                        offset = Some(next);
+                    }
+                    // Not committed: fetch again from the first failure (the
+                    // ones after it that did commit are deduplicated), later.
+                    Some(failed) => {
+                        log(&ctx, &format!("update {failed} was not committed; it will be fetched again"));
+                        offset = Some(i32::try_from(failed).unwrap_or(i32::MAX));
+                        let wait = backoff(failures);
+                        failures += 1;
+                        if !wait_or_stop(&mut stop, wait).await {
+                            break;
+                        }
+                    }
+                }
             }
             Err(RequestError::RetryAfter(seconds)) => {
                 if !wait_or_stop(&mut stop, seconds.duration()).await {
@@ -85,8 +99,9 @@ async fn confirm(ctx: &Ctx, offset: i32) {
 }
 
 /// Runs a batch with one task per sender: one person's commands stay in
-/// order, different people's share the engine's group commit.
-async fn handle_batch(ctx: &Arc<Ctx>, updates: Vec<Update>) {
+/// order, different people's share the engine's group commit. Returns the
+/// lowest update id that could not be committed, if any.
+async fn handle_batch(ctx: &Arc<Ctx>, updates: Vec<Update>) -> Option<u32> {
     let mut by_sender: Vec<Vec<Update>> = Vec::new();
     let mut slot: HashMap<Option<u64>, usize> = HashMap::new();
     for update in updates {
@@ -102,13 +117,22 @@ async fn handle_batch(ctx: &Arc<Ctx>, updates: Vec<Update>) {
         let ctx = Arc::clone(ctx);
         tasks.spawn(async move {
             for update in updates {
-                handle_update(&ctx, update).await;
+                let id = update.id.0;
+                // A sender's later updates wait for the failed one's retry.
+                if handle_update(&ctx, update).await == Handled::Failed {
+                    return Some(id);
+                }
             }
+            None
         });
     }
+    let mut failed: Option<u32> = None;
     while let Some(done) = tasks.join_next().await {
-        if let Err(e) = done {
-            log(ctx, &format!("update task: {e}"));
+        match done {
+            Ok(Some(id)) => failed = Some(failed.map_or(id, |f| f.min(id))),
+            Ok(None) => {}
+            Err(e) => log(ctx, &format!("update task: {e}")),
         }
     }
+    failed
 }

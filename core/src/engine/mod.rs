@@ -464,7 +464,7 @@ impl EngineCore {
         };
         let Some(key) = dedupe_key.filter(|_| refusal.is_final()) else { return (Err(refusal), None) };
         let outcome = Outcome { replies: vec![refusal.to_reply()], effects: Vec::new() };
-        match self.store.apply(|tx| remember(tx, key, now, &outcome)) {
+        match self.store.apply(|tx| remember(tx, key, now, &outcome, None)) {
             Ok(((), seq)) => (Err(refusal), seq),
             // The refusal stands; only its memory is lost (a redelivery runs again).
             Err(e) => {

@@ -99,7 +99,7 @@ impl EngineCore {
         let Some(event) = tx.event(event_id)? else { return Ok(()) };
         let Some(organizer) = tx.member(event.organizer)? else { return Ok(()) };
         let caller = Caller::admin();
-        let mut cx = Cx { engine: self, tx, me: organizer, caller: &caller, now, effects: Vec::new() };
+        let mut cx = Cx { engine: self, tx, me: organizer, caller: &caller, now, effects: Vec::new(), mail: None };
         match &row.job {
             DueJob::Reminder { occurrence, minutes_before, sequence, .. } => {
                 let current = *sequence == event.sequence && !event.cancelled;
