@@ -339,3 +339,50 @@ fn a_restart_neither_skips_nor_repeats_a_reminder() {
     assert_eq!(engine.run_due(engine.now()).expect("run"), 1);
     assert_eq!(reminders(&engine), 2);
 }
+
+#[test]
+fn every_event_notice_renders_in_every_format_with_user_text_escaped() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!(
+        "{LUNCH} capacity=1 location=\"<b>Verona</b> *cafe*\" expert=\"@everyone\" agenda=\"1. <script>\\n2. _wins_\""
+    ));
+    w.expect("olga", &format!("event invite {id} alice bob carol"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &[]);
+    w.expect("alice", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.clock.advance(Duration::hours(24));
+    w.run_due();
+    w.expect("olga", &format!("event edit {id} duration=2h"), "reply/event_updated", &[]);
+    w.expect("olga", &format!("rsvp {id} bob yes"), "reply/rsvp", &["Noted for bob"]);
+    w.clock.advance(Duration::days(8) + Duration::hours(11));
+    w.run_due();
+    w.expect("olga", &format!("event cancel {id}"), "reply/event_cancelled", &[]);
+    let messages = w.store().outbox_messages().expect("scan");
+    let mut seen = std::collections::BTreeSet::new();
+    for m in &messages {
+        seen.insert(m.template.clone());
+        for format in Format::ALL {
+            let text = w.renderer.render_template(&m.template, &m.data, format).expect("renders");
+            assert!(!text.contains("{{"), "{}: {text}", m.template);
+            if text.contains("Verona") {
+                match format {
+                    Format::Html => assert!(text.contains("&lt;b&gt;Verona") && !text.contains("<b>Verona"), "{text}"),
+                    Format::Markdown => assert!(text.contains("\\*cafe\\*"), "{text}"),
+                    Format::Plain => assert!(text.contains("<b>Verona</b> *cafe*"), "{text}"),
+                }
+            }
+        }
+        let subject =
+            w.renderer.render_template(&format!("{}.subject", m.template), &m.data, Format::Plain).expect("subject");
+        assert!(!subject.is_empty() && !subject.contains('\n'), "{subject}");
+    }
+    let expected = [
+        "notice/event_cancelled",
+        "notice/event_invite",
+        "notice/event_offer_expired",
+        "notice/event_reminder",
+        "notice/event_seat_offered",
+        "notice/event_updated",
+    ];
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), expected);
+}
