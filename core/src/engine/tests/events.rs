@@ -386,3 +386,14 @@ fn every_event_notice_renders_in_every_format_with_user_text_escaped() {
     ];
     assert_eq!(seen.into_iter().collect::<Vec<_>>(), expected);
 }
+
+#[test]
+fn a_calendar_sent_to_chat_is_escaped_like_any_user_text() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!("{LUNCH} location=\"<i>Cafe</i> & co\""));
+    let reply = w.reply_as(&caller("olga"), &format!("ics {id}"));
+    let html = w.render(&reply, Format::Html);
+    assert!(html.contains("LOCATION:&lt;i&gt;Cafe&lt;/i&gt; &amp; co") && !html.contains("<i>"), "{html}");
+    let plain = w.render(&reply, Format::Plain);
+    assert!(plain.starts_with("BEGIN:VCALENDAR\n") && plain.contains("LOCATION:<i>Cafe</i> & co"), "{plain}");
+}
