@@ -484,10 +484,15 @@ pub(super) fn rsvp(
         RsvpStatus::Yes => {
             let free = event.capacity.map(|c| c.saturating_sub(seats_taken(&rsvps, Some(member.id))));
             let party = party_size(guests);
+            let holds_seat = existing.as_ref().is_some_and(|e| e.seats() > 0);
             if free.is_none_or(|f| party <= f) {
                 r.status = RsvpStatus::Yes;
                 r.waitlist_seq = None;
                 r.offer_expires = None;
+            } else if holds_seat {
+                // More guests than seats left: keep the seat they have rather than queue them.
+                let room = free.unwrap_or_default().saturating_sub(1);
+                return Err(UserError::NoRoomForGuests { title: event.title, room });
             } else {
                 let seq = match r.waitlist_seq {
                     Some(s) if r.status == RsvpStatus::Waitlisted => s,

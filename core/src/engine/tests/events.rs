@@ -97,6 +97,13 @@ fn capacity_counts_plus_ones_and_the_waitlist_is_promoted_in_order() {
     w.expect("olga", &format!("event invite {id} alice bob carol dave erin"), "reply/event_invited", &[]);
     w.expect("alice", &format!("rsvp {id} yes +1"), "reply/rsvp", &["with 1 guest"]);
     w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in"]);
+    w.expect(
+        "bob",
+        &format!("rsvp {id} yes +1"),
+        "error/no_room_for_guests",
+        &["room for 0 guests", "kept your answer"],
+    );
+    assert_eq!(w.status(id, "bob"), RsvpStatus::Yes, "bob keeps his seat");
     w.expect("carol", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 1 in line"]);
     w.expect("dave", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 2 in line"]);
     w.expect("erin", &format!("rsvp {id} yes +1"), "reply/rsvp_waitlisted", &["number 3 in line"]);
