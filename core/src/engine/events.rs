@@ -229,7 +229,11 @@ fn edit(cx: &mut Cx<'_, '_>, id: EventId, settings: &[(String, String)]) -> Resu
     if event.cancelled {
         return Err(UserError::EventCancelled { title: event.title });
     }
+    let start = event.start;
     apply_settings(&mut event, settings)?;
+    if event.start != start && event.start <= cx.now {
+        return Err(bad("start", "that time has passed; pick a time in the future"));
+    }
     event.sequence += 1;
     event.updated_at = cx.now;
     cx.tx.put_event(&event)?;

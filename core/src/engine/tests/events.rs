@@ -184,6 +184,7 @@ fn edits_bump_the_sequence_and_cancel_sends_a_calendar_cancellation() {
         "reply/event_updated",
         &["2 people were sent the update"],
     );
+    w.expect("olga", &format!("event edit {id} start=\"2026-11-01 13:00\""), "error/invalid_setting", &["passed"]);
     let updates = w.notices("notice/event_updated");
     assert_eq!(updates.iter().map(|m| m.to.to_string()).collect::<Vec<_>>(), ["console:alice", "console:bob"]);
     has(&updates[0].attachments[0].content, &["SEQUENCE:1", "DTSTART:20261204T110000Z", "LOCATION:Cafe Verona"]);
