@@ -106,17 +106,11 @@ fn duration_text(minutes: u32) -> String {
     }
 }
 
+/// Labels are locale keys (`action.rsvp_yes`), translated by the adapters.
 fn rsvp_actions(event: &Event) -> Vec<Action> {
     ["yes", "no", "maybe"]
         .iter()
-        .map(|a| {
-            let label = match *a {
-                "yes" => "Yes, I'll come",
-                "no" => "Can't make it",
-                _ => "Maybe",
-            };
-            Action::new(label, format!("rsvp {} {a}", event.id))
-        })
+        .map(|a| Action::new(format!("action.rsvp_{a}"), format!("rsvp {} {a}", event.id)))
         .collect()
 }
 
@@ -422,8 +416,8 @@ pub(super) fn promote(cx: &mut Cx<'_, '_>, event: &Event) -> Result<(), UserErro
             "guests": offered.plus_ones,
         });
         let actions = vec![
-            Action::new("Confirm my seat", format!("rsvp {} yes", event.id)),
-            Action::new("Give it to the next person", format!("rsvp {} no", event.id)),
+            Action::new("action.confirm_seat", format!("rsvp {} yes", event.id)),
+            Action::new("action.pass_seat", format!("rsvp {} no", event.id)),
         ];
         cx.notify_with(&member, "notice/event_seat_offered", data, Extras { actions, attachments: Vec::new() })?;
     }
