@@ -85,7 +85,7 @@ pub(super) fn event_json(event: &Event, zone: Timezone, now: Timestamp) -> Value
             Recurrence::None => Value::Null,
             Recurrence::Weekly => json!("every week"),
             Recurrence::MonthlyByDay => json!("every month"),
-            Recurrence::MonthlyByWeekday => json!("every month (same weekday)"),
+            Recurrence::MonthlyByWeekday => json!(nth_weekday_text(event)),
             Recurrence::Quarterly => json!("every quarter"),
         },
         "capacity": event.capacity,
@@ -96,6 +96,20 @@ pub(super) fn event_json(event: &Event, zone: Timezone, now: Timestamp) -> Value
         "over": next.is_none() && !event.cancelled,
         "sequence": event.sequence,
     })
+}
+
+/// "every month on the 2nd Thursday", "every month on the last Friday".
+fn nth_weekday_text(event: &Event) -> String {
+    let local = event.timezone.local(event.start).date();
+    let (n, _) = vouch_store::weekday_position(local);
+    let nth = match n {
+        1 => "1st",
+        2 => "2nd",
+        3 => "3rd",
+        4 => "4th",
+        _ => "last",
+    };
+    format!("every month on the {nth} {}", local.format("%A"))
 }
 
 fn duration_text(minutes: u32) -> String {
