@@ -23,7 +23,7 @@ use crate::ics::{self, Method};
 use crate::reply::Outcome;
 
 /// How long a promoted waitlister has to confirm (never past the start).
-pub(super) const OFFER_HOURS: i64 = 24;
+const OFFER_HOURS: i64 = 24;
 const LIST_LIMIT: usize = 20;
 
 /// "Thu 3 Dec 2026, 12:30 EET".
