@@ -82,6 +82,8 @@ pub enum UserError {
     NotInvited { title: String },
     #[error("too many guests")]
     TooManyGuests { title: String, max: u8 },
+    #[error("no room for guests")]
+    NoRoomForGuests { title: String, room: u32 },
     #[error("unknown person")]
     UnknownPerson { identity: String },
     /// Storage failed; nothing was acknowledged. Details go to the log only.
@@ -168,6 +170,9 @@ impl UserError {
             }
             UserError::NotInvited { title } => ("not_invited", json!({ "title": title })),
             UserError::TooManyGuests { title, max } => ("too_many_guests", json!({ "title": title, "max": max })),
+            UserError::NoRoomForGuests { title, room } => {
+                ("no_room_for_guests", json!({ "title": title, "room": room }))
+            }
             UserError::UnknownPerson { identity } => ("unknown_person", json!({ "identity": identity })),
             UserError::Internal(_) => ("internal", json!({})),
         };

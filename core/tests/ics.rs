@@ -51,6 +51,26 @@ fn attendee(name: &str, email: &str, status: RsvpStatus) -> Attendee {
     Attendee { person: Person { name: name.into(), address: format!("mailto:{email}") }, status }
 }
 
+/// Occurrence starts (UTC) of each series in the golden files, as vouch computes them.
+fn series_occurrences() -> Vec<(String, Vec<String>)> {
+    let mut mastermind = event(2, "2026-01-15 18:00", "Europe/Bucharest", Recurrence::MonthlyByDay);
+    mastermind.skipped = vec![mastermind.nth_occurrence(7).expect("August")];
+    let club = event(3, "2026-01-13 08:30", "America/New_York", Recurrence::MonthlyByWeekday);
+    let board = event(4, "2026-01-20 16:00", "Europe/Bucharest", Recurrence::Quarterly);
+    [mastermind, club, board]
+        .iter()
+        .map(|e| {
+            let starts = (0..40)
+                .filter_map(|k| e.nth_occurrence(k))
+                .filter(|t| !e.skipped.contains(t))
+                .take(12)
+                .map(|t| t.format("%Y%m%dT%H%MZ").to_string())
+                .collect();
+            (e.uid.clone(), starts)
+        })
+        .collect()
+}
+
 /// Each golden case: file name and calendar text.
 fn cases() -> Vec<(&'static str, String)> {
     let mut lunch = event(1, "2026-12-03 12:30", "Europe/Bucharest", Recurrence::None);
@@ -171,8 +191,9 @@ fn series_are_in_local_time_with_a_vtimezone_and_one_offs_in_utc() {
 }
 
 const VALIDATE: &str = r#"
-import sys, pathlib, datetime
+import sys, pathlib, datetime, itertools
 import icalendar
+from dateutil.rrule import rrulestr
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*.ics")):
     cal = icalendar.Calendar.from_ical(path.read_bytes())
     assert cal.get("VERSION") == "2.0" and cal.get("PRODID") and cal.get("METHOD"), path
@@ -191,6 +212,16 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.ics")):
             assert tzid is None and start.utcoffset() == datetime.timedelta(0), (path, "one-offs are UTC")
         for a in ev.get("ATTENDEE") if isinstance(ev.get("ATTENDEE"), list) else [ev.get("ATTENDEE")]:
             assert a.params["RSVP"] == "TRUE" and a.params["PARTSTAT"], (path, a.params)
+        if ev.get("RRULE"):
+            # An independent expansion (dateutil, in the VTIMEZONE-resolved zone).
+            exdates = set()
+            ex = ev.get("EXDATE")
+            for group in (ex if isinstance(ex, list) else [ex] if ex is not None else []):
+                exdates.update(d.dt for d in group.dts)
+            rule = rrulestr(ev["RRULE"].to_ical().decode(), dtstart=start)
+            starts = [o for o in itertools.islice(rule, 20) if o not in exdates][:12]
+            utc = datetime.timezone.utc
+            print("OCC", str(ev["UID"]), ",".join(o.astimezone(utc).strftime("%Y%m%dT%H%MZ") for o in starts))
     print(path.name, len(events), str(events[0]["SUMMARY"]), events[0].decoded("DTSTART").isoformat())
 "#;
 
@@ -211,5 +242,10 @@ fn a_real_parser_reads_every_golden_file() {
         "{stdout}"
     );
     assert!(stdout.contains("one_off_request.ics 1 Referral lunch 2026-12-03T10:30:00+00:00"), "{stdout}");
-    assert_eq!(stdout.lines().count(), 4, "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.ends_with(".ics") || l.contains(".ics ")).count(), 4, "{stdout}");
+    // Python's expansion of each RRULE (+EXDATE) in its zone matches vouch's DST-aware occurrences.
+    for (uid, starts) in series_occurrences() {
+        let line = format!("OCC {uid} {}", starts.join(","));
+        assert!(stdout.lines().any(|l| l == line), "expected\n{line}\nin:\n{stdout}");
+    }
 }

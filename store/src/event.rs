@@ -311,11 +311,6 @@ impl Event {
         self.next_occurrence(t + Duration::seconds(1))
     }
 
-    /// Is `t` the start of one of this event's occurrences?
-    pub fn is_occurrence(&self, t: Timestamp) -> bool {
-        (0..MAX_STEPS).filter_map(|k| self.nth_occurrence(k)).take_while(|o| *o <= t).any(|o| o == t)
-    }
-
     /// The series rule without DTSTART (`FREQ=MONTHLY;BYDAY=2TU`).
     pub fn rrule(&self) -> Option<String> {
         let local = self.timezone.local(self.start);

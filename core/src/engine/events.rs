@@ -23,7 +23,7 @@ use crate::ics::{self, Method};
 use crate::reply::Outcome;
 
 /// How long a promoted waitlister has to confirm (never past the start).
-pub(super) const OFFER_HOURS: i64 = 24;
+const OFFER_HOURS: i64 = 24;
 const LIST_LIMIT: usize = 20;
 
 /// "Thu 3 Dec 2026, 12:30 EET".
@@ -85,7 +85,7 @@ pub(super) fn event_json(event: &Event, zone: Timezone, now: Timestamp) -> Value
             Recurrence::None => Value::Null,
             Recurrence::Weekly => json!("every week"),
             Recurrence::MonthlyByDay => json!("every month"),
-            Recurrence::MonthlyByWeekday => json!("every month (same weekday)"),
+            Recurrence::MonthlyByWeekday => json!(nth_weekday_text(event)),
             Recurrence::Quarterly => json!("every quarter"),
         },
         "capacity": event.capacity,
@@ -98,6 +98,20 @@ pub(super) fn event_json(event: &Event, zone: Timezone, now: Timestamp) -> Value
     })
 }
 
+/// "every month on the 2nd Thursday", "every month on the last Friday".
+fn nth_weekday_text(event: &Event) -> String {
+    let local = event.timezone.local(event.start).date();
+    let (n, _) = vouch_store::weekday_position(local);
+    let nth = match n {
+        1 => "1st",
+        2 => "2nd",
+        3 => "3rd",
+        4 => "4th",
+        _ => "last",
+    };
+    format!("every month on the {nth} {}", local.format("%A"))
+}
+
 fn duration_text(minutes: u32) -> String {
     match (minutes / 60, minutes % 60) {
         (0, m) => format!("{m} min"),
@@ -106,17 +120,11 @@ fn duration_text(minutes: u32) -> String {
     }
 }
 
+/// Labels are locale keys (`action.rsvp_yes`), translated by the adapters.
 fn rsvp_actions(event: &Event) -> Vec<Action> {
     ["yes", "no", "maybe"]
         .iter()
-        .map(|a| {
-            let label = match *a {
-                "yes" => "Yes, I'll come",
-                "no" => "Can't make it",
-                _ => "Maybe",
-            };
-            Action::new(label, format!("rsvp {} {a}", event.id))
-        })
+        .map(|a| Action::new(format!("action.rsvp_{a}"), format!("rsvp {} {a}", event.id)))
         .collect()
 }
 
@@ -229,7 +237,11 @@ fn edit(cx: &mut Cx<'_, '_>, id: EventId, settings: &[(String, String)]) -> Resu
     if event.cancelled {
         return Err(UserError::EventCancelled { title: event.title });
     }
+    let start = event.start;
     apply_settings(&mut event, settings)?;
+    if event.start != start && event.start <= cx.now {
+        return Err(bad("start", "that time has passed; pick a time in the future"));
+    }
     event.sequence += 1;
     event.updated_at = cx.now;
     cx.tx.put_event(&event)?;
@@ -418,8 +430,8 @@ pub(super) fn promote(cx: &mut Cx<'_, '_>, event: &Event) -> Result<(), UserErro
             "guests": offered.plus_ones,
         });
         let actions = vec![
-            Action::new("Confirm my seat", format!("rsvp {} yes", event.id)),
-            Action::new("Give it to the next person", format!("rsvp {} no", event.id)),
+            Action::new("action.confirm_seat", format!("rsvp {} yes", event.id)),
+            Action::new("action.pass_seat", format!("rsvp {} no", event.id)),
         ];
         cx.notify_with(&member, "notice/event_seat_offered", data, Extras { actions, attachments: Vec::new() })?;
     }
@@ -484,10 +496,15 @@ pub(super) fn rsvp(
         RsvpStatus::Yes => {
             let free = event.capacity.map(|c| c.saturating_sub(seats_taken(&rsvps, Some(member.id))));
             let party = party_size(guests);
+            let holds_seat = existing.as_ref().is_some_and(|e| e.seats() > 0);
             if free.is_none_or(|f| party <= f) {
                 r.status = RsvpStatus::Yes;
                 r.waitlist_seq = None;
                 r.offer_expires = None;
+            } else if holds_seat {
+                // More guests than seats left: keep the seat they have rather than queue them.
+                let room = free.unwrap_or_default().saturating_sub(1);
+                return Err(UserError::NoRoomForGuests { title: event.title, room });
             } else {
                 let seq = match r.waitlist_seq {
                     Some(s) if r.status == RsvpStatus::Waitlisted => s,

@@ -52,6 +52,11 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
         return None;
     }
     let event = calendar.components.iter().find(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"))?;
+    // An answer for one date of a series (RECURRENCE-ID): RSVPs are per event,
+    // so it is not taken for the whole series.
+    if event.properties.iter().any(|p| p.name.as_str().eq_ignore_ascii_case("RECURRENCE-ID")) {
+        return None;
+    }
     let uid =
         event.properties.iter().find(|p| p.name.as_str().eq_ignore_ascii_case("UID"))?.val.as_str().trim().to_string();
     let attendees: Vec<(String, String)> = event
@@ -112,5 +117,8 @@ DTSTAMP:20261124T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let foreign = parse_reply(&OUTLOOK.replace("@vouch", "@google.com"), "bob@example.org").expect("parsed");
         assert_eq!(foreign.command(), None);
         assert!(parse_reply("not a calendar", "bob@example.org").is_none());
+        let one_date =
+            OUTLOOK.replace("SEQUENCE:1", "RECURRENCE-ID;TZID=FLE Standard Time:20270114T180000\r\nSEQUENCE:1");
+        assert!(parse_reply(&one_date, "bob@example.org").is_none(), "declining one date is not declining the series");
     }
 }

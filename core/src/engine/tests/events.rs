@@ -97,6 +97,13 @@ fn capacity_counts_plus_ones_and_the_waitlist_is_promoted_in_order() {
     w.expect("olga", &format!("event invite {id} alice bob carol dave erin"), "reply/event_invited", &[]);
     w.expect("alice", &format!("rsvp {id} yes +1"), "reply/rsvp", &["with 1 guest"]);
     w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in"]);
+    w.expect(
+        "bob",
+        &format!("rsvp {id} yes +1"),
+        "error/no_room_for_guests",
+        &["room for 0 guests", "kept your answer"],
+    );
+    assert_eq!(w.status(id, "bob"), RsvpStatus::Yes, "bob keeps his seat");
     w.expect("carol", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 1 in line"]);
     w.expect("dave", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 2 in line"]);
     w.expect("erin", &format!("rsvp {id} yes +1"), "reply/rsvp_waitlisted", &["number 3 in line"]);
@@ -147,7 +154,7 @@ fn refusals_are_specific_and_change_nothing() {
     w.expect("olga", &format!("event invite {private}"), "error/invalid_setting", &["name the people"]);
     w.expect("olga", &format!("event invite {private} alice"), "reply/event_invited", &["alice"]);
     w.expect("alice", &format!("rsvp {private} maybe"), "reply/rsvp", &["maybe"]);
-    w.expect("alice", &format!("rsvp {private} yes +1"), "error/too_many_guests", &["0 guests"]);
+    w.expect("alice", &format!("rsvp {private} yes +1"), "error/too_many_guests", &["without guests"]);
     w.expect("bob", &format!("rsvp {private} alice yes"), "error/not_allowed", &["organizer"]);
     w.clock.advance(Duration::days(8));
     w.expect("alice", &format!("rsvp {private} yes"), "error/rsvp_closed", &["closed on Mon 30 Nov 2026, 18:00 EET"]);
@@ -177,6 +184,7 @@ fn edits_bump_the_sequence_and_cancel_sends_a_calendar_cancellation() {
         "reply/event_updated",
         &["2 people were sent the update"],
     );
+    w.expect("olga", &format!("event edit {id} start=\"2026-11-01 13:00\""), "error/invalid_setting", &["passed"]);
     let updates = w.notices("notice/event_updated");
     assert_eq!(updates.iter().map(|m| m.to.to_string()).collect::<Vec<_>>(), ["console:alice", "console:bob"]);
     has(&updates[0].attachments[0].content, &["SEQUENCE:1", "DTSTART:20261204T110000Z", "LOCATION:Cafe Verona"]);
@@ -338,4 +346,62 @@ fn a_restart_neither_skips_nor_repeats_a_reminder() {
     let engine = open(start + Duration::hours(47));
     assert_eq!(engine.run_due(engine.now()).expect("run"), 1);
     assert_eq!(reminders(&engine), 2);
+}
+
+#[test]
+fn every_event_notice_renders_in_every_format_with_user_text_escaped() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!(
+        "{LUNCH} capacity=1 location=\"<b>Verona</b> *cafe*\" expert=\"@everyone\" agenda=\"1. <script>\\n2. _wins_\""
+    ));
+    w.expect("olga", &format!("event invite {id} alice bob carol"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &[]);
+    w.expect("alice", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.clock.advance(Duration::hours(24));
+    w.run_due();
+    w.expect("olga", &format!("event edit {id} duration=2h"), "reply/event_updated", &[]);
+    w.expect("olga", &format!("rsvp {id} bob yes"), "reply/rsvp", &["Noted for bob"]);
+    w.clock.advance(Duration::days(8) + Duration::hours(11));
+    w.run_due();
+    w.expect("olga", &format!("event cancel {id}"), "reply/event_cancelled", &[]);
+    let messages = w.store().outbox_messages().expect("scan");
+    let mut seen = std::collections::BTreeSet::new();
+    for m in &messages {
+        seen.insert(m.template.clone());
+        for format in Format::ALL {
+            let text = w.renderer.render_template(&m.template, &m.data, format).expect("renders");
+            assert!(!text.contains("{{"), "{}: {text}", m.template);
+            if text.contains("Verona") {
+                match format {
+                    Format::Html => assert!(text.contains("&lt;b&gt;Verona") && !text.contains("<b>Verona"), "{text}"),
+                    Format::Markdown => assert!(text.contains("\\*cafe\\*"), "{text}"),
+                    Format::Plain => assert!(text.contains("<b>Verona</b> *cafe*"), "{text}"),
+                }
+            }
+        }
+        let subject =
+            w.renderer.render_template(&format!("{}.subject", m.template), &m.data, Format::Plain).expect("subject");
+        assert!(!subject.is_empty() && !subject.contains('\n'), "{subject}");
+    }
+    let expected = [
+        "notice/event_cancelled",
+        "notice/event_invite",
+        "notice/event_offer_expired",
+        "notice/event_reminder",
+        "notice/event_seat_offered",
+        "notice/event_updated",
+    ];
+    assert_eq!(seen.into_iter().collect::<Vec<_>>(), expected);
+}
+
+#[test]
+fn a_calendar_sent_to_chat_is_escaped_like_any_user_text() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!("{LUNCH} location=\"<i>Cafe</i> & co\""));
+    let reply = w.reply_as(&caller("olga"), &format!("ics {id}"));
+    let html = w.render(&reply, Format::Html);
+    assert!(html.contains("LOCATION:&lt;i&gt;Cafe&lt;/i&gt; &amp; co") && !html.contains("<i>"), "{html}");
+    let plain = w.render(&reply, Format::Plain);
+    assert!(plain.starts_with("BEGIN:VCALENDAR\n") && plain.contains("LOCATION:<i>Cafe</i> & co"), "{plain}");
 }
