@@ -360,8 +360,10 @@ pub async fn verify(raw: &[u8], envelope: &Envelope, dns: &Dns, policy: Policy) 
     }
 
     let aligned = |d: &str| {
+        // Relaxed alignment without a public-suffix list: a parent domain
+        // counts, a bare top-level label never does.
         let d = d.to_ascii_lowercase();
-        !d.is_empty() && (d == from_domain || from_domain.ends_with(&format!(".{d}")))
+        d.contains('.') && (d == from_domain || from_domain.ends_with(&format!(".{d}")))
     };
     let dkim_aligned_pass =
         dkim.iter().any(|o| o.result() == &DkimResult::Pass && o.signature().is_some_and(|s| aligned(&s.d)));
