@@ -114,6 +114,14 @@ fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool, envelope: E
         return Ok(ExitCode::SUCCESS);
     }
     if policy == Policy::Require && !verdict.passed() && extraction.kind != Kind::Ignored {
+        if verdict.result == auth::Outcome::TempError && extraction.kind != Kind::Bounce {
+            // A DNS hiccup is not a verdict: the MTA keeps the message and retries.
+            eprintln!(
+                "vouch ingest: sender authentication incomplete ({}); try again later",
+                verdict.reasons.join("; ")
+            );
+            return Ok(ExitCode::from(EX_TEMPFAIL));
+        }
         if extraction.kind == Kind::Bounce {
             // Never bounce a bounce; an unauthenticated one just changes nothing.
             eprintln!("vouch ingest: bounce not authenticated ({}); not acted on", verdict.summary());
@@ -161,7 +169,12 @@ fn inbound_config(config: &Config) -> anyhow::Result<InboundConfig> {
 
 /// Runs the DKIM/SPF/DMARC checks on a small runtime of their own. Any
 /// other way in (the IMAP poller) should call this before [`plan`] too.
-pub(crate) fn verify(raw: &[u8], envelope: Envelope, policy: Policy, fixed: Option<&std::path::Path>) -> anyhow::Result<Verdict> {
+pub(crate) fn verify(
+    raw: &[u8],
+    envelope: Envelope,
+    policy: Policy,
+    fixed: Option<&std::path::Path>,
+) -> anyhow::Result<Verdict> {
     let dns = match fixed {
         Some(path) => {
             let zone = std::fs::read_to_string(path)

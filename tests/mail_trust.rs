@@ -246,6 +246,18 @@ fn require_refuses_a_spoofed_sender_and_record_keeps_the_verdict() {
     assert_eq!(inbound["sender_auth"]["passed"], false, "{inbound}");
     assert!(inbound["sender_auth"]["summary"].as_str().is_some_and(|s| s.contains("dmarc=fail")), "{inbound}");
 
+    // A DNS failure is no verdict: the MTA is told to retry.
+    let outage = dir.join("outage.txt");
+    let zone = std::fs::read_to_string(fixtures().join("auth/zone.txt")).expect("zone");
+    let zone = zone.lines().filter(|l| !l.starts_with("test._domainkey.partner")).collect::<Vec<_>>().join("\n");
+    std::fs::write(&outage, format!("{zone}\ntest._domainkey.partner.example !temperror\n")).expect("write zone");
+    let mut cmd = vouch_mail(dir, "require");
+    cmd.env("VOUCH_MAIL_AUTH_DNS", &outage).arg("ingest").stdin(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.stdout(Stdio::piped()).spawn().expect("spawn");
+    child.stdin.take().expect("stdin").write_all(&fixture("auth/signed-forward.eml")).expect("write");
+    let retry = child.wait_with_output().expect("wait");
+    assert_eq!(retry.status.code(), Some(75), "{}", text(&retry));
+
     // require with a good signature: accepted, and now the address is verified.
     let tmp2 = tempfile::tempdir().expect("tempdir");
     ingest(tmp2.path(), "require", &fixture("auth/signed-forward.eml"));

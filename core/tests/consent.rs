@@ -154,3 +154,20 @@ fn all_new_notices_render_in_every_format() {
         }
     }
 }
+
+#[test]
+fn a_bounced_champion_gets_no_notices_until_writing_again() {
+    let w = world();
+    let id = w.introduce("jane@prospect.example");
+    let bob = IdentityKey::parse("email:bob@partner.example").expect("key");
+    assert!(w.engine.record_bounce(&bob, "email:<dsn-1@mx>").expect("stored"));
+    assert!(!w.engine.record_bounce(&bob, "email:<dsn-1@mx>").expect("stored"), "a redelivered DSN is a no-op");
+    let yes = w.engine.respond(&caller("email:jane@prospect.example"), &format!("consent {id} yes"), None);
+    assert_eq!(yes.replies[0].template, "reply/consent_accepted");
+    assert_eq!(w.templates_to("email:bob@partner.example"), ["reply/introduction_received"], "nothing new queued");
+    // Bob writes in: reachable again, and his own answer is mailed.
+    let mine = w.engine.respond_by_mail(&caller("email:bob@partner.example"), "mine", &mail("b2")).expect("stored");
+    assert_eq!(mine.replies[0].template, "reply/mine");
+    assert!(!w.store.identity(&bob).expect("read").expect("exists").unreachable);
+    assert_eq!(w.templates_to("email:bob@partner.example"), ["reply/introduction_received", "reply/mine"]);
+}
