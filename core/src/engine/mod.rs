@@ -3,9 +3,9 @@
 
 mod alts;
 mod calendar;
+mod consent;
 mod event_settings;
 mod events;
-mod consent;
 mod executor;
 mod invites;
 mod mail;
