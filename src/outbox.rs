@@ -87,10 +87,11 @@ impl Worker {
         let mut html = r.render_template(&message.template, &message.data, Format::Html)?;
         // Buttons become reply keywords: mail has no buttons.
         for action in &message.actions {
-            text.push_str(&format!("\n\n{}: reply with \"{}\"", action.label, action.command));
+            let label = r.label(&action.label);
+            text.push_str(&format!("\n\n{label}: reply with \"{}\"", action.command));
             html.push_str(&format!(
                 "\n\n{}: reply with <code>{}</code>",
-                vouch_core::render::escape_html(&action.label),
+                vouch_core::render::escape_html(&label),
                 vouch_core::render::escape_html(&action.command)
             ));
         }

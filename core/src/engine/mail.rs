@@ -45,6 +45,31 @@ pub enum ThreadReply {
 const YES: &[&str] = &["yes", "y", "ok", "okay", "sure", "ja", "oui", "sí", "si", "да", "da", "نعم", "accept", "agree"];
 const NO: &[&str] = &["no", "n", "nein", "non", "нет", "nu", "لا", "decline", "stop", "unsubscribe"];
 
+/// "Maybe" in the same languages.
+const MAYBE: &[&str] =
+    &["maybe", "perhaps", "vielleicht", "peut-être", "quizás", "quizas", "tal vez", "возможно", "poate", "ربما"];
+
+/// Which of `actions` a reply's first line names: the whole command
+/// (`rsvp E3 yes`), or a yes / no / maybe word matching the last word of
+/// exactly one command.
+pub fn chosen_action<'a>(actions: &'a [vouch_store::Action], text: &str) -> Option<&'a vouch_store::Action> {
+    let first_line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = first_line.trim_start_matches('/').trim_end_matches(['.', '!']).to_lowercase();
+    if let Some(a) = actions.iter().find(|a| a.command.to_lowercase() == line) {
+        return Some(a);
+    }
+    let first_word = line.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':')).next()?;
+    let word = match consent_word(first_word) {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None if MAYBE.iter().any(|m| line.starts_with(m)) => "maybe",
+        None => return None,
+    };
+    let mut matching = actions.iter().filter(|a| a.command.split_whitespace().last() == Some(word));
+    let one = matching.next()?;
+    matching.next().is_none().then_some(one)
+}
+
 /// `yes`/`no` from the first words of a reply, if it says one of them.
 pub fn consent_word(text: &str) -> Option<bool> {
     let first = text
@@ -83,8 +108,11 @@ impl Engine {
     }
 
     /// A reply threaded under vouch's outbox row `row` (its Message-ID
-    /// names the row). A reply to a consent request from the person it was
-    /// sent to is their answer; anything else is not acted on.
+    /// names the row), from the person the row was mailed to. A reply to a
+    /// consent request is their answer; a reply to any other mail that
+    /// offered choices (an invitation's RSVP buttons, a held seat's
+    /// confirm/pass) picks the choice its first words name. Anything else is
+    /// not acted on.
     pub fn respond_to_thread(
         &self,
         caller: &Caller,
@@ -95,11 +123,11 @@ impl Engine {
         let Some(request) = self.store.outbox(row)? else {
             return Ok(ThreadReply::Ignored(format!("no outbox row {row}")));
         };
-        if request.template != super::consent::REQUEST_TEMPLATE {
-            return Ok(ThreadReply::Ignored(format!("a reply to a {} mail; nothing to do", request.template)));
-        }
         if request.to != caller.identity {
             return Ok(ThreadReply::Ignored(format!("{} answered a mail sent to someone else", caller.identity)));
+        }
+        if request.template != super::consent::REQUEST_TEMPLATE {
+            return self.choose_by_reply(caller, &request, text, mail);
         }
         let Some(referral) = request.data.get("referral").and_then(|v| v.as_str()).and_then(|v| v.parse().ok()) else {
             return Ok(ThreadReply::Ignored("consent request without a referral".into()));
@@ -110,6 +138,26 @@ impl Engine {
             None => self.mail_refusal(caller, &UserError::ConsentUnclear { referral: referral.to_string() }, mail)?,
         };
         Ok(ThreadReply::Handled(response))
+    }
+
+    /// Mail has no buttons: the reply names one of the row's actions.
+    fn choose_by_reply(
+        &self,
+        caller: &Caller,
+        request: &vouch_store::OutboxMessage,
+        text: &str,
+        mail: &MailIn,
+    ) -> Result<ThreadReply, UserError> {
+        if request.actions.is_empty() {
+            return Ok(ThreadReply::Ignored(format!("a reply to a {} mail; nothing to do", request.template)));
+        }
+        let Some(action) = chosen_action(&request.actions, text) else {
+            return Ok(ThreadReply::Ignored(format!(
+                "a reply to a {} mail that names none of its choices; not acted on",
+                request.template
+            )));
+        };
+        Ok(ThreadReply::Handled(self.respond_by_mail(caller, &action.command, mail)?))
     }
 
     fn check_mail_limit(&self, caller: &Caller) -> Result<(), UserError> {
@@ -187,7 +235,9 @@ fn duplicate(stored: serde_json::Value) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::consent_word;
+    use vouch_store::Action;
+
+    use super::{chosen_action, consent_word};
 
     #[test]
     fn yes_and_no_in_several_languages() {
@@ -199,5 +249,22 @@ mod tests {
         }
         assert_eq!(consent_word("maybe later"), None);
         assert_eq!(consent_word(""), None);
+    }
+
+    #[test]
+    fn a_reply_names_one_choice_or_none() {
+        let rsvp =
+            [Action::new("Yes", "rsvp E3 yes"), Action::new("No", "rsvp E3 no"), Action::new("Maybe", "rsvp E3 maybe")];
+        let pick = |text: &str| chosen_action(&rsvp, text).map(|a| a.command.as_str());
+        assert_eq!(pick("yes"), Some("rsvp E3 yes"));
+        assert_eq!(pick("\n  Oui, avec plaisir\n> quoted"), Some("rsvp E3 yes"));
+        assert_eq!(pick("Nein, leider nicht."), Some("rsvp E3 no"));
+        assert_eq!(pick("maybe, depends on the train"), Some("rsvp E3 maybe"));
+        assert_eq!(pick("/rsvp e3 no"), Some("rsvp E3 no"));
+        assert_eq!(pick("what time?"), None);
+        assert_eq!(pick(""), None);
+        // Two choices ending in "yes" are ambiguous: nothing is guessed.
+        let two = [Action::new("a", "rsvp E1 yes"), Action::new("b", "rsvp E2 yes")];
+        assert!(chosen_action(&two, "yes").is_none());
     }
 }

@@ -405,3 +405,55 @@ fn a_calendar_sent_to_chat_is_escaped_like_any_user_text() {
     let plain = w.render(&reply, Format::Plain);
     assert!(plain.starts_with("BEGIN:VCALENDAR\n") && plain.contains("LOCATION:<i>Cafe</i> & co"), "{plain}");
 }
+
+/// Mail has no buttons: a reply to an invitation mail that says yes / no /
+/// maybe (in a few languages) or the command itself is that RSVP — only
+/// from the person the invitation went to, once per message.
+#[test]
+fn a_reply_to_an_invitation_mail_is_an_rsvp() {
+    use crate::engine::{MailIn, ThreadReply};
+    let w = World::with_organizer();
+    let id = w.create_event(LUNCH);
+    w.expect(
+        "olga",
+        &format!("event invite {id} email:ann@example.org email:ben@example.org"),
+        "reply/event_invited",
+        &[],
+    );
+    let invite_to =
+        |to: &str| w.notices("notice/event_invite").into_iter().find(|m| m.to.to_string() == to).expect("invited").id;
+    let mail = |key: &str| MailIn {
+        dedupe_key: format!("email:<{key}@example.org>"),
+        message_id: Some(format!("<{key}@example.org>")),
+        subject: "Re: Referral lunch".into(),
+        ..Default::default()
+    };
+    let ann = caller("email:ann@example.org");
+    let answer = |who: &Caller, row, text: &str, key: &str| {
+        w.engine.respond_to_thread(who, row, text, &mail(key)).expect("stored")
+    };
+
+    let handled = answer(&ann, invite_to("email:ann@example.org"), "Yes, see you there!\n\n> On Monday…", "a1");
+    assert!(matches!(handled, ThreadReply::Handled(_)), "{handled:?}");
+    assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Yes);
+
+    // The same message again: one effect. A later "vielleicht" changes it.
+    let again = answer(&ann, invite_to("email:ann@example.org"), "Yes, see you there!", "a1");
+    assert!(matches!(again, ThreadReply::Handled(ref r) if r.duplicate), "{again:?}");
+    answer(&ann, invite_to("email:ann@example.org"), "Vielleicht", "a2");
+    assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Maybe);
+
+    // The command itself works; a stranger answering Ann's mail does nothing.
+    let ben = caller("email:ben@example.org");
+    answer(&ben, invite_to("email:ben@example.org"), &format!("rsvp {id} no"), "b1");
+    assert_eq!(w.status(id, "email:ben@example.org"), RsvpStatus::No);
+    let eve = caller("email:eve@example.org");
+    let ignored = answer(&eve, invite_to("email:ann@example.org"), "no", "e1");
+    assert!(matches!(ignored, ThreadReply::Ignored(_)), "{ignored:?}");
+    assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Maybe);
+
+    // A reply that names no choice is not guessed at.
+    let unclear = answer(&ann, invite_to("email:ann@example.org"), "Who else is coming?", "a3");
+    assert!(matches!(unclear, ThreadReply::Ignored(_)), "{unclear:?}");
+    assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Maybe);
+}
