@@ -63,6 +63,9 @@ pub enum Action {
     Reply {
         row: u64,
         text: String,
+        /// The reply's own words (quotes cut), for answers longer than a line.
+        #[serde(default)]
+        body: String,
     },
     /// A DSN: hard-bounced addresses stop receiving mail.
     Bounce {
@@ -199,7 +202,7 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
             None => return Ok(None),
         },
         Kind::Reply => match x.thread.vouch_row {
-            Some(row) => Action::Reply { row, text: x.command.clone().unwrap_or_default() },
+            Some(row) => Action::Reply { row, text: x.command.clone().unwrap_or_default(), body: x.note.clone() },
             None => return Ok(None),
         },
         Kind::Bounce => {
@@ -284,8 +287,9 @@ pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
             let response = engine.respond_by_mail(&caller, line, &mail).map_err(|e| anyhow::anyhow!("{e}"))?;
             note(response, &format!("command {line:?}"));
         }
-        Action::Reply { row, text } => {
-            match engine.respond_to_thread(&caller, OutboxId(*row), text, &mail).map_err(|e| anyhow::anyhow!("{e}"))? {
+        Action::Reply { row, text, body } => {
+            let reply = vouch_core::ThreadText { first_line: text, body };
+            match engine.respond_to_thread(&caller, OutboxId(*row), reply, &mail).map_err(|e| anyhow::anyhow!("{e}"))? {
                 ThreadReply::Handled(response) => note(response, &format!("reply to vouch mail {row}")),
                 ThreadReply::Ignored(why) => out.push(format!("reply to vouch mail {row}: {why}; not acted on")),
             }

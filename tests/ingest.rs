@@ -245,3 +245,49 @@ fn a_command_mail_delivered_twice_or_early_has_one_effect() {
     assert_eq!(referrals_of(dir, "→ Cleo"), 1);
     doctor_ok(dir);
 }
+
+/// The "ideal introduction in reverse" end to end: an organizer asks a
+/// partner from the CLI; the partner's Outlook reply, threaded under vouch's
+/// mail, reaches the organizer (quote cut) and the partner is thanked.
+#[test]
+fn a_partners_reply_to_the_reverse_introduction_reaches_the_organizers() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let server = vouch_mail(dir)
+        .env("VOUCH_ORGANIZERS", "email:olga@acme.example")
+        .args(["serve", "--poll-ms", "50"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn serve");
+    let _server = Killed(server);
+    wait_for("the control socket", || dir.join("data/vouch.sock").exists());
+    let asked = admin(dir, &["ask-partner", "dana@partner.example", "Dana", "Lee"]);
+    assert!(asked.contains("Sent Dana Lee (dana@partner.example)"), "{asked}");
+
+    let mail_to = |to: &str| {
+        maildir_files(dir)
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("read mail"))
+            .filter(|m| m.contains(&format!("To: {to}")))
+            .collect::<Vec<_>>()
+    };
+    wait_for("the question to Dana", || !mail_to("dana@partner.example").is_empty());
+    let question = mail_to("dana@partner.example").remove(0);
+    assert!(question.contains("Subject: How can we best refer clients to you?"), "{question}");
+    let id_line = question.lines().find(|l| l.starts_with("Message-ID: ")).expect("a Message-ID");
+    let message_id = id_line.trim_start_matches("Message-ID: ").trim();
+
+    let eml = String::from_utf8(fixture("reply-partner-answer-outlook.eml")).expect("utf-8");
+    let eml = eml.replace("<vouch.outbox.77@acme.example>", message_id);
+    let out = ingest(dir, eml.as_bytes());
+    assert!(out.status.success(), "{}", text(&out));
+    wait_for("the answer to Olga and the thanks to Dana", || {
+        !mail_to("olga@acme.example").is_empty() && mail_to("dana@partner.example").len() == 2
+    });
+    let profile = mail_to("olga@acme.example").remove(0);
+    assert!(profile.contains("Finance leads at B2B software companies"), "{profile}");
+    assert!(!profile.contains("Original Message"), "the quote is cut: {profile}");
+    let thanks = mail_to("dana@partner.example").into_iter().find(|m| m.contains("Thank you, Dana")).expect("thanks");
+    assert!(thanks.contains("In-Reply-To: <DB9PR01MB0001@partner.example>"), "{thanks}");
+}

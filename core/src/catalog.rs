@@ -121,6 +121,17 @@ pub static CATALOG: &[CommandSpec] = &[
         private: false,
     },
     CommandSpec {
+        name: "partner",
+        aliases: &["ask-partner", "reverse-intro"],
+        args: &[
+            arg("EMAIL", ArgKind::Email, "The partner's email address"),
+            opt("NAME", ArgKind::Rest, "The partner's name"),
+        ],
+        summary: "Ask a partner how best to refer clients to them (ideal intro in reverse)",
+        role: Role::Organizer,
+        private: false,
+    },
+    CommandSpec {
         name: "consent",
         aliases: &[],
         args: &[

@@ -100,6 +100,11 @@ pub enum Command {
         zone: Option<Timezone>,
     },
     /// The prospect's answer to an introduction's double opt-in.
+    /// The "ideal introduction in reverse", mailed to a partner.
+    AskPartner {
+        email: EmailAddress,
+        name: String,
+    },
     Consent {
         referral: ReferralId,
         accept: bool,
@@ -441,6 +446,11 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let value =
                 a.word(1).map(|v| vouch_store::Money::parse(v).map_err(|e| a.usage(e.to_string()))).transpose()?;
             Command::Convert { referral, value }
+        }
+        "partner" => {
+            let email = EmailAddress::parse(a.required(0, "the partner's email address")?)
+                .map_err(|e| a.usage(e.to_string()))?;
+            Command::AskPartner { email, name: a.rest_from(1) }
         }
         "consent" => {
             a.no_more_than(2)?;

@@ -106,14 +106,14 @@ fn a_thread_reply_needs_the_recipient_and_a_clear_word() {
     let row = w.store.outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/consent_request");
     let row = row.expect("request").id;
     let jane = caller("email:jane@prospect.example");
-    let unclear = w.engine.respond_to_thread(&jane, row, "let me think", &mail("j1")).expect("stored");
+    let unclear = w.engine.respond_to_thread(&jane, row, "let me think".into(), &mail("j1")).expect("stored");
     let vouch_core::ThreadReply::Handled(unclear) = unclear else { panic!("handled") };
     assert_eq!(unclear.replies[0].template, "error/consent_unclear");
     let text = w.renderer.render(&unclear.replies[0], Format::Plain);
     assert!(text.contains(&format!("consent {id} yes")), "{text}");
-    let ignored = w.engine.respond_to_thread(&caller("email:eve@evil.example"), row, "yes", &mail("e1"));
+    let ignored = w.engine.respond_to_thread(&caller("email:eve@evil.example"), row, "yes".into(), &mail("e1"));
     assert!(matches!(ignored, Ok(vouch_core::ThreadReply::Ignored(_))));
-    let yes = w.engine.respond_to_thread(&jane, row, "Да", &mail("j2")).expect("stored");
+    let yes = w.engine.respond_to_thread(&jane, row, "Да".into(), &mail("j2")).expect("stored");
     let vouch_core::ThreadReply::Handled(yes) = yes else { panic!("handled") };
     assert_eq!(yes.replies[0].template, "reply/consent_accepted");
     // The mailed answer threads under Jane's message.
@@ -170,4 +170,60 @@ fn a_bounced_champion_gets_no_notices_until_writing_again() {
     assert_eq!(mine.replies[0].template, "reply/mine");
     assert!(!w.store.identity(&bob).expect("read").expect("exists").unreachable);
     assert_eq!(w.templates_to("email:bob@partner.example"), ["reply/introduction_received", "reply/mine"]);
+}
+
+#[test]
+fn organizers_hear_of_each_introduction_and_of_the_yes() {
+    let w = world();
+    w.engine.seed_organizers(&[IdentityKey::parse("email:olga@acme.example").expect("key")]).expect("seed");
+    let id = w.introduce("jane@prospect.example");
+    let olga = || w.templates_to("email:olga@acme.example");
+    assert_eq!(olga(), ["notice/introduction_organizer"]);
+    w.engine.respond(&caller("email:jane@prospect.example"), &format!("consent {id} yes"), None);
+    assert_eq!(olga(), ["notice/introduction_organizer", "notice/introduction_organizer"]);
+    let rows = w.store.outbox_messages().expect("scan");
+    let notices: Vec<_> = rows.iter().filter(|m| m.template == "notice/introduction_organizer").collect();
+    let first = w.renderer.render_template(&notices[0].template, &notices[0].data, Format::Plain).expect("renders");
+    assert!(first.contains("bob@partner.example introduced Jane Doe (jane@prospect.example)"), "{first}");
+    assert!(first.contains("met at the conference"), "{first}");
+    let second = w.renderer.render_template(&notices[1].template, &notices[1].data, Format::Plain).expect("renders");
+    assert!(second.contains("Jane Doe said yes to email:bob@partner.example's introduction"), "{second}");
+    assert!(second.contains(&format!("convert {id}")), "{second}");
+}
+
+/// The "ideal introduction in reverse": an organizer asks a partner how to
+/// refer clients to them; the partner's reply (quotes cut) reaches the
+/// organizers, and the partner is thanked once per message.
+#[test]
+fn a_partner_answers_the_ideal_introduction_in_reverse() {
+    let w = world();
+    let olga = caller("email:olga@acme.example");
+    w.engine.seed_organizers(std::slice::from_ref(&olga.identity)).expect("seed");
+    let member = w.engine.respond(&caller("email:bob@partner.example"), "ask-partner dana@partner.example", None);
+    assert_eq!(member.replies[0].template, "error/not_allowed");
+    let asked = w.engine.respond(&olga, "ask-partner dana@partner.example Dana Lee", None);
+    assert_eq!(asked.replies[0].template, "reply/partner_asked");
+    assert_eq!(w.templates_to("email:dana@partner.example"), ["notice/partner_ask"]);
+    let rows = w.store.outbox_messages().expect("scan");
+    let ask = rows.iter().find(|m| m.template == "notice/partner_ask").expect("asked");
+    let text = w.renderer.render_template(&ask.template, &ask.data, Format::Plain).expect("renders");
+    assert!(text.starts_with("Hi Dana Lee,") && text.contains("ideal client") && text.contains("example"), "{text}");
+
+    let dana = caller("email:dana@partner.example");
+    let body = "1. CFOs at SaaS firms.\n2. Audit season.";
+    let reply = vouch_core::ThreadText { first_line: "1. CFOs at SaaS firms.", body };
+    let answered = w.engine.respond_to_thread(&dana, ask.id, reply, &mail("d1")).expect("stored");
+    let vouch_core::ThreadReply::Handled(answered) = answered else { panic!("handled") };
+    assert_eq!(answered.replies[0].template, "reply/partner_thanks");
+    let again = w.engine.respond_to_thread(&dana, ask.id, reply, &mail("d1")).expect("stored");
+    assert!(matches!(again, vouch_core::ThreadReply::Handled(ref r) if r.duplicate));
+    // Olga asked from chat (answered there); the answer reaches her by mail.
+    assert_eq!(w.templates_to("email:olga@acme.example"), ["notice/partner_profile"]);
+    let rows = w.store.outbox_messages().expect("scan");
+    let profile = rows.iter().find(|m| m.template == "notice/partner_profile").expect("forwarded");
+    let text = w.renderer.render_template(&profile.template, &profile.data, Format::Plain).expect("renders");
+    assert!(text.contains("Dana Lee (email:dana@partner.example)") && text.contains("Audit season."), "{text}");
+    // Someone else answering Dana's mail is not her answer.
+    let eve = w.engine.respond_to_thread(&caller("email:eve@evil.example"), ask.id, reply, &mail("e1"));
+    assert!(matches!(eve, Ok(vouch_core::ThreadReply::Ignored(_))));
 }

@@ -113,6 +113,7 @@ pub(super) fn introduce(
         intro.request = request;
     }
     cx.tx.put_referral(&referral)?;
+    tell_organizers(cx, &referral, &me, &referred, email, false)?;
     Ok(cx.reply(
         "reply/introduction_received",
         json!({
@@ -164,6 +165,12 @@ pub(super) fn consent(cx: &mut Cx<'_, '_>, id: ReferralId, accept: bool) -> Resu
         opt_out(cx, &r, &intro)?;
     }
     cx.tx.put_referral(&r)?;
+    if accept {
+        let email = cx.caller.identity.email().or(me.email.clone());
+        if let Some(email) = email {
+            tell_organizers(cx, &r, &champion, &me, &email, true)?;
+        }
+    }
     let template = if accept { "notice/introduction_accepted" } else { "notice/introduction_declined" };
     cx.notify(
         &champion,
@@ -172,6 +179,67 @@ pub(super) fn consent(cx: &mut Cx<'_, '_>, id: ReferralId, accept: bool) -> Resu
     )?;
     let reply = if accept { "reply/consent_accepted" } else { "reply/consent_declined" };
     Ok(cx.reply(reply, json!({ "champion": champion.display_name, "name": me.display_name })))
+}
+
+/// Organizers hear of each introduction when it arrives and again when the
+/// prospect says yes (the moment to reach out). The champion is not told
+/// twice when they are an organizer themselves.
+fn tell_organizers(
+    cx: &mut Cx<'_, '_>,
+    r: &Referral,
+    champion: &Member,
+    prospect: &Member,
+    email: &EmailAddress,
+    accepted: bool,
+) -> Result<(), UserError> {
+    let note = r.introduction.as_ref().and_then(|i| i.review.clone());
+    for organizer in super::members::organizers(cx)? {
+        if organizer.id == champion.id {
+            continue;
+        }
+        cx.notify(
+            &organizer,
+            "notice/introduction_organizer",
+            json!({
+                "name": organizer.display_name,
+                "id": r.id.to_string(),
+                "champion": champion.display_name,
+                "prospect": prospect.display_name,
+                "email": email.as_str(),
+                "note": r.note,
+                "accepted": accepted,
+                "review": note,
+            }),
+        )?;
+    }
+    Ok(())
+}
+
+/// The partner's "ideal introduction in reverse": a mail asking how best
+/// to refer clients to them, with a form and a filled example. Their reply
+/// (threaded under it) goes to the organizers.
+pub(crate) const PARTNER_ASK_TEMPLATE: &str = "notice/partner_ask";
+
+pub(super) fn ask_partner(cx: &mut Cx<'_, '_>, email: &EmailAddress, name: &str) -> Result<Outcome, UserError> {
+    let identity = IdentityKey::new_email(email);
+    if cx.tx.identity(&identity)?.is_some_and(|i| i.opted_out) {
+        return Err(UserError::ProspectOptedOut { email: email.as_str().to_string() });
+    }
+    let partner = match cx.tx.member_by_identity(&identity)? {
+        Some(m) => m,
+        None => {
+            let name = if name.trim().is_empty() { email.as_str() } else { name };
+            create_member(cx.tx, &identity, name, [vouch_store::Role::Member].into(), false, cx.now)?
+        }
+    };
+    let me = cx.me.clone();
+    cx.notify_identity_with(
+        identity,
+        PARTNER_ASK_TEMPLATE,
+        json!({ "name": partner.display_name, "organizer": me.display_name }),
+        Extras::default(),
+    )?;
+    Ok(cx.reply("reply/partner_asked", json!({ "name": partner.display_name, "email": email.as_str() })))
 }
 
 /// No more notices to the address the request went to (and the caller's).

@@ -32,6 +32,21 @@ impl MailIn {
     }
 }
 
+/// What a reply to one of vouch's mails says: its first line (an answer
+/// word or a command) and its own words, quotes cut.
+#[derive(Clone, Copy, Debug)]
+pub struct ThreadText<'a> {
+    pub first_line: &'a str,
+    pub body: &'a str,
+}
+
+/// A one-line reply: the line is all it says.
+impl<'a> From<&'a str> for ThreadText<'a> {
+    fn from(text: &'a str) -> Self {
+        Self { first_line: text, body: text }
+    }
+}
+
 /// What a reply to one of vouch's own mails amounted to.
 #[derive(Clone, Debug)]
 pub enum ThreadReply {
@@ -117,14 +132,18 @@ impl Engine {
         &self,
         caller: &Caller,
         row: OutboxId,
-        text: &str,
+        reply: ThreadText<'_>,
         mail: &MailIn,
     ) -> Result<ThreadReply, UserError> {
+        let text = reply.first_line;
         let Some(request) = self.store.outbox(row)? else {
             return Ok(ThreadReply::Ignored(format!("no outbox row {row}")));
         };
         if request.to != caller.identity {
             return Ok(ThreadReply::Ignored(format!("{} answered a mail sent to someone else", caller.identity)));
+        }
+        if request.template == super::consent::PARTNER_ASK_TEMPLATE {
+            return self.partner_answered(caller, reply.body, mail);
         }
         if request.template != super::consent::REQUEST_TEMPLATE {
             return self.choose_by_reply(caller, &request, text, mail);
@@ -158,6 +177,45 @@ impl Engine {
             )));
         };
         Ok(ThreadReply::Handled(self.respond_by_mail(caller, &action.command, mail)?))
+    }
+
+    /// A partner's answer to the "ideal introduction in reverse" goes to
+    /// the organizers; the partner is thanked, once per message.
+    fn partner_answered(&self, caller: &Caller, body: &str, mail: &MailIn) -> Result<ThreadReply, UserError> {
+        self.check_mail_limit(caller)?;
+        if body.trim().is_empty() {
+            return Ok(ThreadReply::Ignored("an empty answer to a partner question".into()));
+        }
+        let answer: String = body.trim().chars().take(4000).collect();
+        let now = self.clock.now();
+        let response = self.store.write(|tx| -> Result<Response, UserError> {
+            if let Some(seen) = tx.inbound(&mail.dedupe_key)? {
+                return Ok(duplicate(seen.outcome));
+            }
+            let me = self.resolve(tx, caller, now)?;
+            let partner = me.display_name.clone();
+            let mut cx = Cx { engine: self, tx, me, caller, now, effects: Vec::new(), mail: Some(mail) };
+            for organizer in super::members::organizers(&cx)? {
+                cx.notify(
+                    &organizer,
+                    "notice/partner_profile",
+                    serde_json::json!({
+                        "name": organizer.display_name,
+                        "partner": partner,
+                        "contact": caller.identity.to_string(),
+                        "answer": answer,
+                    }),
+                )?;
+            }
+            let outcome = cx.reply("reply/partner_thanks", serde_json::json!({ "name": partner }));
+            for r in &outcome.replies {
+                cx.queue_reply(&r.template, r.data.clone())?;
+            }
+            let outcome = Outcome { replies: outcome.replies, effects: cx.effects };
+            super::remember(tx, &mail.dedupe_key, now, &outcome, mail.sender_auth.clone())?;
+            Ok(Response { replies: outcome.replies, duplicate: false })
+        })?;
+        Ok(ThreadReply::Handled(response))
     }
 
     fn check_mail_limit(&self, caller: &Caller) -> Result<(), UserError> {

@@ -209,7 +209,7 @@ pub(super) fn nps(cx: &mut Cx<'_, '_>, score: u8, comment: &str) -> Result<Outco
     }
 }
 
-fn organizers(cx: &Cx<'_, '_>) -> Result<Vec<Member>, UserError> {
+pub(super) fn organizers(cx: &Cx<'_, '_>) -> Result<Vec<Member>, UserError> {
     Ok(cx
         .tx
         .members()?

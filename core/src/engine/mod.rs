@@ -30,7 +30,7 @@ use crate::limit::Limiter;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
-pub use mail::{MailIn, ThreadReply, consent_word};
+pub use mail::{MailIn, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
 
 /// Deployment-wide settings the engine needs (from config).
@@ -577,6 +577,7 @@ impl EngineCore {
             Command::Attendees { event } => events::attendees(cx, event),
             Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
             Command::Timezone { zone } => calendar::timezone(cx, zone),
+            Command::AskPartner { email, name } => consent::ask_partner(cx, &email, &name),
             Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
         }
     }
@@ -609,6 +610,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Attendees { .. } => "attendees",
         Command::Ics { .. } => "ics",
         Command::Timezone { .. } => "timezone",
+        Command::AskPartner { .. } => "partner",
         Command::Consent { .. } => "consent",
     }
 }

@@ -249,6 +249,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.kind = Kind::Reply;
         out.reasons.push(format!("In-Reply-To/References names vouch message {id}"));
         out.command = first_line(&body).map(|l| clean(l, 200, ""));
+        out.note = clean_note(&own_words(&body));
         return Ok(out);
     }
 
@@ -478,6 +479,23 @@ fn strip_prefixes(subject: &str) -> &str {
 
 fn first_line(body: &str) -> Option<&str> {
     body.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with('>'))
+}
+
+/// A reply's own words: what comes before the quoted original ("On … wrote:",
+/// "-----Original Message-----", an Outlook `From:` block, `>` lines).
+fn own_words(body: &str) -> String {
+    let quote_starts = |line: &str| {
+        let lower = line.to_lowercase();
+        line.starts_with('>')
+            || lower.starts_with("-----original message")
+            || lower.starts_with("from:")
+            || lower.starts_with("________________")
+            || (lower.starts_with("on ") && lower.ends_with("wrote:"))
+            || (lower.starts_with("le ") && lower.contains("a écrit"))
+            || (lower.starts_with("am ") && lower.contains("schrieb"))
+            || (lower.starts_with("el ") && lower.contains("escribió"))
+    };
+    body.lines().map(str::trim_end).take_while(|l| !quote_starts(l.trim_start())).collect::<Vec<_>>().join("\n")
 }
 
 fn clean_note(text: &str) -> String {

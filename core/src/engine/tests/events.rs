@@ -430,7 +430,7 @@ fn a_reply_to_an_invitation_mail_is_an_rsvp() {
     };
     let ann = caller("email:ann@example.org");
     let answer = |who: &Caller, row, text: &str, key: &str| {
-        w.engine.respond_to_thread(who, row, text, &mail(key)).expect("stored")
+        w.engine.respond_to_thread(who, row, text.into(), &mail(key)).expect("stored")
     };
 
     let handled = answer(&ann, invite_to("email:ann@example.org"), "Yes, see you there!\n\n> On Monday…", "a1");
