@@ -36,7 +36,7 @@ impl Speaker {
         Self { identity: None, name: None }
     }
 
-    fn caller(&self) -> anyhow::Result<Caller> {
+    pub(crate) fn caller(&self) -> anyhow::Result<Caller> {
         match &self.identity {
             None => Ok(Caller::admin()),
             Some(id) => {

@@ -43,6 +43,17 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Ok(texts)
     };
     let step = |title: &str| println!("\n=== {title} ===");
+    // What is waiting for someone who has not spoken since (console notices).
+    let inbox = |who: &Speaker, label: &str| -> anyhow::Result<()> {
+        let identity = who.caller()?.identity;
+        for t in app.take_console_notices(&identity)? {
+            println!("\n({label}'s notifications)");
+            for l in t.lines() {
+                println!("  {l}");
+            }
+        }
+        Ok(())
+    };
 
     println!("vouch demo — a throwaway data dir at {}", dir.path().display());
     step("The administrator makes Carol an organizer");
@@ -82,6 +93,32 @@ pub fn run() -> anyhow::Result<ExitCode> {
 
     step("A promoter is asked to refer at the moment of delight");
     show(&bob, "bob", "nps 10 great onboarding")?;
+
+    step("Carol schedules a monthly mastermind with two seats and invites Alice, Bob and Dan");
+    let start = (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d 18:00").to_string();
+    let created = show(
+        &carol,
+        "carol",
+        &format!(
+            "event create kind=mastermind title=\"Referral mastermind\" start=\"{start}\" tz=Europe/Bucharest \
+             every=month capacity=2 duration=90m"
+        ),
+    )?;
+    let event = created.last().and_then(|t| t.lines().last()).context("the new event's id")?.trim().to_string();
+    show(&carol, "carol", &format!("event invite {event} alice bob dan"))?;
+    let dan = person("dan", "Dan");
+    inbox(&alice, "alice")?;
+    inbox(&bob, "bob")?;
+    inbox(&dan, "dan")?;
+
+    step("They answer; the third yes waits on the waitlist, and moves up when Bob declines");
+    show(&alice, "alice", &format!("rsvp {event} yes"))?;
+    show(&bob, "bob", &format!("rsvp {event} yes"))?;
+    show(&dan, "dan", &format!("rsvp {event} yes"))?;
+    show(&bob, "bob", &format!("rsvp {event} no"))?;
+    show(&dan, "dan", &format!("rsvp {event} yes"))?;
+    show(&carol, "carol", &format!("event show {event}"))?;
+    show(&alice, "alice", &format!("agenda {event}"))?;
 
     step("Carol tunes the program and reads the report");
     show(&carol, "carol", "program set customer arpa=1200 lifetime=3 cac=800")?;

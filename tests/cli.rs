@@ -303,6 +303,10 @@ fn demo_shows_the_flows_end_to_end() {
         "Approved R1",
         "LTV:CAC 4.5",
         "📬",
+        "you're invited to Referral mastermind",
+        "you're on the waitlist: number 1 in line",
+        "a seat opened up at Referral mastermind",
+        "Coming (2): Alice, dan",
     ] {
         assert!(out.contains(needle), "demo lacks {needle:?}:\n{out}");
     }
