@@ -530,3 +530,78 @@ fn redelivery_after_a_crash_and_reordered_updates_have_one_effect() {
     let doctor = vouch(tmp.path()).arg("doctor").output().expect("doctor");
     assert!(doctor.status.success(), "{}", String::from_utf8_lossy(&doctor.stdout));
 }
+
+/// An event invitation reaches members as a Telegram DM with RSVP buttons;
+/// presses answer it, the waitlist moves up when someone declines, and the
+/// promoted member confirms the held seat with its own button.
+#[test]
+fn event_invitations_are_answered_with_buttons_and_the_waitlist_moves_up() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let fake = FakeTelegram::start();
+    let server = Server::start(dir, &fake);
+    fake.push(message(1, ANN, ANN, "Ann", "/start"));
+    fake.push(message(2, BOB, BOB, "Bob", "/start"));
+    nth_text(&fake, ANN, 1);
+    nth_text(&fake, BOB, 1);
+
+    let start = (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d 12:30").to_string();
+    let cli = |args: &[&str]| stdout_ok(&vouch(dir).args(args).output().expect("vouch"));
+    let created = cli(&[
+        "event",
+        "create",
+        "--kind",
+        "lunch",
+        "--title",
+        "Referral lunch",
+        "--start",
+        &start,
+        "--tz",
+        "Europe/Bucharest",
+        "--capacity",
+        "1",
+    ]);
+    let event = created.lines().last().expect("the id on the last line").trim().to_string();
+    cli(&["event", "invite", &event, &format!("telegram:{ANN}"), &format!("telegram:{BOB}")]);
+
+    let keyboard = |event: &str| {
+        json!({"inline_keyboard": [[
+            {"text": "Yes", "callback_data": format!("rsvp {event} yes")},
+            {"text": "No", "callback_data": format!("rsvp {event} no")},
+            {"text": "Maybe", "callback_data": format!("rsvp {event} maybe")},
+        ]]})
+    };
+    for (who, n) in [(ANN, 2), (BOB, 2)] {
+        let invite = nth_text(&fake, who, n);
+        assert!(invite.contains("you're invited to <b>Referral lunch</b>"), "{invite}");
+        let sent = fake.calls("sendMessage");
+        let sent = sent.iter().find(|r| r.body["chat_id"] == who && r.body["text"] == invite.as_str());
+        assert_eq!(sent.expect("the invitation").body["reply_markup"], keyboard(&event));
+    }
+
+    fake.push(button_press(3, "q-ann-yes", ANN, ANN, "Ann", &format!("rsvp {event} yes")));
+    assert!(nth_text(&fake, ANN, 3).contains("You're in for <b>Referral lunch</b>"));
+    fake.push(button_press(4, "q-bob-yes", BOB, BOB, "Bob", &format!("rsvp {event} yes")));
+    assert!(nth_text(&fake, BOB, 3).contains("on the waitlist: number 1 in line"));
+
+    // Ann can't come after all: Bob is offered her seat, with buttons.
+    fake.push(button_press(5, "q-ann-no", ANN, ANN, "Ann", &format!("rsvp {event} no")));
+    let offer = nth_text(&fake, BOB, 4);
+    assert!(offer.contains("a seat opened up at <b>Referral lunch</b>"), "{offer}");
+    let sent = fake.calls("sendMessage");
+    let sent = sent.iter().find(|r| r.body["chat_id"] == BOB && r.body["text"] == offer.as_str()).expect("offer");
+    assert_eq!(
+        sent.body["reply_markup"],
+        json!({"inline_keyboard": [
+            [{"text": "Confirm my seat", "callback_data": format!("rsvp {event} yes")}],
+            [{"text": "Pass it on", "callback_data": format!("rsvp {event} no")}],
+        ]})
+    );
+    fake.push(button_press(6, "q-bob-confirm", BOB, BOB, "Bob", &format!("rsvp {event} yes")));
+    assert!(nth_text(&fake, BOB, 5).contains("You're in for <b>Referral lunch</b>"));
+    wait_for("every update handled", || fake.confirmed() == 7);
+
+    let show = cli(&["event", "show", &event]);
+    assert!(show.contains("Coming (1): Bob") && show.contains("Declined: Ann"), "{show}");
+    server.stop();
+}
