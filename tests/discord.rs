@@ -13,7 +13,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use discord_fake::{CHANNEL_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE_ID, Request, TOKEN, member, press, slash};
+use discord_fake::{
+    CHANNEL_ID, FakeDiscord, GUILD_ID, ORGANIZER_ROLE_ID, Request, TOKEN, choose, member, press, slash,
+};
 use serde_json::{Value, json};
 
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -126,13 +128,18 @@ fn find_code(text: &str) -> String {
 
 /// The referrals list, from the admin CLI over the control socket.
 fn referrals(dir: &Path) -> String {
+    admin(dir, &["referrals"])
+}
+
+/// An admin CLI command, over the control socket of the running serve.
+fn admin(dir: &Path, args: &[&str]) -> String {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
     for (key, _) in std::env::vars() {
         if key.starts_with("VOUCH_") {
             cmd.env_remove(key);
         }
     }
-    let out = cmd.arg("referrals").env("VOUCH_DATA_DIR", dir.join("data")).current_dir(dir).output().expect("vouch");
+    let out = cmd.args(args).env("VOUCH_DATA_DIR", dir.join("data")).current_dir(dir).output().expect("vouch");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -295,6 +302,52 @@ async fn buttons_run_their_command_as_the_presser_once() {
     let ack =
         fake.wait_for("ack of a foreign button", DEADLINE, |f| callbacks(&f.requests(), 205).into_iter().next()).await;
     assert_eq!(ack["type"], 6, "a deferred update, nothing shown: {ack}");
+}
+
+/// More choices than one row of buttons holds come as a select menu: the
+/// events list offers each event's agenda; choosing one runs `agenda` as the
+/// chooser, whose answer offers the RSVP buttons; a button answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_list_of_choices_is_a_select_menu() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let _serve = Serve::start(tmp.path(), &fake);
+    let alice = member(snowflake(11), "alice", Some("Alice"), &[]);
+    connected(&fake).await;
+    let day = |d: i64| (chrono::Utc::now() + chrono::Duration::days(d)).format("%Y-%m-%d 12:30").to_string();
+    for n in 1..=6 {
+        let title = format!("Expert breakfast {n}");
+        let start = day(n + 2);
+        let args = ["event", "create", "--kind", "expert-club", "--title", &title, "--start", &start, "--tz", "UTC"];
+        admin(tmp.path(), &args);
+    }
+
+    let list = run(&fake, 301, &alice, "events", &[]).await;
+    let menu = &list["components"][0]["components"][0];
+    assert_eq!(menu["type"], 3, "a string select: {list}");
+    assert_eq!(menu["custom_id"], "vouch:select");
+    let options = menu["options"].as_array().expect("options");
+    assert_eq!(options.len(), 6, "{menu}");
+    assert_eq!(options[2]["value"], "agenda E3", "{menu}");
+    assert!(options[2]["label"].as_str().is_some_and(|l| l.starts_with("Expert breakfast 3 — ")), "{menu}");
+
+    fake.dispatch("INTERACTION_CREATE", choose(302, &alice, "vouch:select", "agenda E3"));
+    let agenda =
+        fake.wait_for("answer to the choice", DEADLINE, |f| callbacks(&f.requests(), 302).into_iter().next()).await;
+    let agenda = &agenda["data"];
+    assert!(content(agenda).contains("Expert breakfast 3"), "{agenda}");
+    assert!(ephemeral(agenda), "{agenda}");
+    let buttons: Vec<&str> = agenda["components"][0]["components"]
+        .as_array()
+        .expect("RSVP buttons")
+        .iter()
+        .filter_map(|b| b["custom_id"].as_str())
+        .collect();
+    assert_eq!(buttons, ["vouch:rsvp E3 yes", "vouch:rsvp E3 no", "vouch:rsvp E3 maybe"]);
+    let yes = click(&fake, 303, &alice, "vouch:rsvp E3 yes").await;
+    assert!(content(&yes).contains("You're in for **Expert breakfast 3**"), "{yes}");
+    let show = admin(tmp.path(), &["event", "show", "E3"]);
+    assert!(show.contains("Coming (1): Alice"), "{show}");
 }
 
 /// Bodies of the bot's posts in the guild channel, in order.

@@ -122,6 +122,17 @@ pub fn press(id: u64, who: &Value, custom_id: &str) -> Value {
     })
 }
 
+/// A choice in one of the bot's select menus (INTERACTION_CREATE type 3,
+/// component type 3 = string select) with the chosen option's value.
+pub fn choose(id: u64, who: &Value, custom_id: &str, value: &str) -> Value {
+    let mut chosen = press(id, who, custom_id);
+    chosen["message"]["components"] = json!([{ "type": 1, "components": [
+        { "type": 3, "custom_id": custom_id, "options": [{ "label": "A choice", "value": value }] }
+    ]}]);
+    chosen["data"] = json!({ "custom_id": custom_id, "component_type": 3, "values": [value] });
+    chosen
+}
+
 pub fn guild() -> Value {
     json!({
         "id": snowflake(GUILD_ID), "name": "Test Guild", "icon": null, "icon_hash": null, "splash": null,

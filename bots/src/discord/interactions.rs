@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serenity::all::{
-    CommandInteraction, ComponentInteraction, Context, CreateAllowedMentions, CreateInteractionResponse,
-    CreateInteractionResponseFollowup, CreateInteractionResponseMessage, EditInteractionResponse, InteractionId,
-    Member, User,
+    CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context, CreateAllowedMentions,
+    CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
+    EditInteractionResponse, InteractionId, Member, User,
 };
 use vouch_core::{Caller, Engine, Format, Reply, Response};
 use vouch_store::{Read, Role};
@@ -53,9 +53,17 @@ pub(super) async fn on_command(shared: &Arc<Shared>, ctx: &Context, command: &Co
     answer(shared, ctx, ask).await;
 }
 
-/// A pressed button: its custom_id is `vouch:` + a command line.
+/// A pressed button (custom_id `vouch:` + a command line) or a choice in
+/// one of our select menus (the chosen value is the command line).
 pub(super) async fn on_component(shared: &Arc<Shared>, ctx: &Context, press: &ComponentInteraction) {
-    let Some(line) = buttons::line(&press.data.custom_id) else {
+    let chosen = match &press.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } if press.data.custom_id == buttons::SELECT_ID => {
+            values.first().map(|v| v.trim()).filter(|v| !v.is_empty())
+        }
+        _ if press.data.custom_id == buttons::SELECT_ID => None,
+        _ => buttons::line(&press.data.custom_id),
+    };
+    let Some(line) = chosen else {
         // Not ours; acknowledge so the client does not show a failure.
         if let Err(e) = press.create_response(&ctx.http, CreateInteractionResponse::Acknowledge).await {
             eprintln!("vouch: discord: cannot acknowledge a button: {e}");

@@ -166,7 +166,17 @@ pub(super) fn list(cx: &mut Cx<'_, '_>, mine: bool) -> Result<Outcome, UserError
     rows.sort_by_key(|(t, _)| *t);
     let total = rows.len();
     let events: Vec<Value> = rows.into_iter().take(LIST_LIMIT).map(|(_, d)| d).collect();
-    Ok(cx.reply("reply/events", json!({ "events": events, "mine": mine, "more": total > LIST_LIMIT, "total": total })))
+    // One choice per event: its agenda, which offers the RSVP buttons.
+    let actions = events
+        .iter()
+        .filter_map(|e| {
+            let (id, title, when) = (e["id"].as_str()?, e["title"].as_str()?, e["when"].as_str()?);
+            Some(Action::new(format!("{title} — {when}"), format!("agenda {id}")))
+        })
+        .collect();
+    let outcome =
+        cx.reply("reply/events", json!({ "events": events, "mine": mine, "more": total > LIST_LIMIT, "total": total }));
+    Ok(outcome.with_actions(actions))
 }
 
 pub(super) fn event(cx: &mut Cx<'_, '_>, action: EventAction) -> Result<Outcome, UserError> {
@@ -591,5 +601,11 @@ pub(super) fn agenda(cx: &mut Cx<'_, '_>, id: EventId) -> Result<Outcome, UserEr
         return Err(UserError::NotInvited { title: event.title });
     }
     let data = json!({ "event": event_json(&event, zone_for(&me, &event), cx.now) });
-    Ok(cx.reply("reply/agenda", data))
+    // Answering is the next step for someone who may, while answers are open.
+    let can_answer = !event.cancelled
+        && event.next_occurrence(cx.now).is_some()
+        && event.rsvp_deadline.is_none_or(|d| d >= cx.now)
+        && (cx.tx.rsvp(event.id, me.id)?.is_some() || in_audience(cx, &event, &me)?);
+    let actions = if can_answer { rsvp_actions(&event) } else { Vec::new() };
+    Ok(cx.reply("reply/agenda", data).with_actions(actions))
 }
