@@ -64,6 +64,10 @@ enum Cmd {
         /// Automatic backups kept.
         #[arg(long, default_value_t = 7)]
         backup_keep: usize,
+        /// Wait after a mail's first temporary failure (4xx, server down), in
+        /// milliseconds; doubles per further failure up to an hour, with jitter.
+        #[arg(long, default_value_t = 30_000)]
+        mail_retry_ms: u64,
     },
     /// Walk through the main flows on a temporary data dir.
     Demo,
@@ -141,10 +145,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let speaker = Speaker { identity: Some(who.clone()), name: name.clone() };
             chat::run(config, speaker)
         }
-        Cmd::Serve { poll_ms, backup_hours, backup_keep } => serve(
+        Cmd::Serve { poll_ms, backup_hours, backup_keep, mail_retry_ms } => serve(
             load_config(&cli)?,
             Duration::from_millis((*poll_ms).max(10)),
             (*backup_hours > 0).then(|| (Duration::from_secs(backup_hours.saturating_mul(3600)), *backup_keep)),
+            outbox::RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..Default::default() },
         ),
         Cmd::Demo => demo::run(),
         Cmd::Export { out } => export(load_config(&cli)?, out.as_deref()),
@@ -179,7 +184,12 @@ fn quote(arg: &str) -> String {
     if arg.chars().any(char::is_whitespace) && !arg.contains('"') { format!("\"{arg}\"") } else { arg.to_string() }
 }
 
-fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> anyhow::Result<ExitCode> {
+fn serve(
+    config: Config,
+    poll: Duration,
+    backups: Option<(Duration, usize)>,
+    retry: outbox::RetryPolicy,
+) -> anyhow::Result<ExitCode> {
     let frontends = config.frontends();
     let mail = vouch_mailer::MailConfig {
         from: config.mail_from(),
@@ -246,7 +256,7 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
         let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
         let backups =
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
-        let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
+        let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer, retry).run(poll, stopped));
         shutdown_signal().await;
         let _ = stop.send(true);
         let _ = worker.await;

@@ -13,7 +13,9 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 pub struct MailConfig {
     /// `Vouch <vouch@example.org>`.
     pub from: String,
-    /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`.
+    /// `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS; `tls=starttls` is the same), `smtps://user:pass@host`
+    /// (TLS on connect, port 465). See [`smtp_transport`].
     pub smtp_url: Option<String>,
     /// Where mail goes when no SMTP server is configured.
     pub maildir: PathBuf,
@@ -40,7 +42,14 @@ pub enum SendError {
     /// Will never work (5xx, invalid address).
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The server could not be reached at all (refused, timed out, TLS
+    /// failed): try again later, and skip the rest of this round.
+    #[error("server unreachable: {0}")]
+    Unreachable(String),
 }
+
+/// How long one SMTP conversation may stall before it counts as failed.
+const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 enum Transport {
     Maildir(PathBuf),
@@ -72,11 +81,7 @@ impl Mailer {
             .map_err(|e| SendError::Permanent(format!("VOUCH_MAIL_FROM {:?} is not an address: {e}", config.from)))?;
         let domain = from.email.domain().to_string();
         let transport = match &config.smtp_url {
-            Some(url) => Transport::Smtp(Box::new(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| SendError::Permanent(format!("VOUCH_SMTP_URL is not usable: {e}")))?
-                    .build(),
-            )),
+            Some(url) => Transport::Smtp(Box::new(smtp_transport(url)?)),
             None => {
                 for sub in ["tmp", "new", "cur"] {
                     std::fs::create_dir_all(config.maildir.join(sub))
@@ -123,10 +128,32 @@ impl Mailer {
         let message = self.build(mail)?;
         match &self.transport {
             Transport::Maildir(dir) => write_maildir(dir, mail.key, &message.formatted()),
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
-                if e.is_permanent() { SendError::Permanent(e.to_string()) } else { SendError::Transient(e.to_string()) }
-            }),
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(classify),
         }
+    }
+}
+
+/// The SMTP transport for a `VOUCH_SMTP_URL`, using lettre's URL forms
+/// (`smtp://[user:pass@]host[:port][?tls=required|opportunistic]`,
+/// `smtps://[user:pass@]host[:port]`); `tls=starttls` means `required`.
+/// Credentials are used with AUTH PLAIN/LOGIN when the server offers them.
+pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
+    let url = url.replace("tls=starttls", "tls=required");
+    // Never echo the URL: it may hold a password.
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+        .map_err(|e| SendError::Permanent(format!("VOUCH_SMTP_URL is not usable: {e}")))?;
+    Ok(transport.timeout(Some(SMTP_TIMEOUT)).build())
+}
+
+/// A reply code decides: 5xx is final, 4xx is retried; no reply at all
+/// (connection refused, timeout, TLS) means the server is unreachable.
+fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    if e.is_permanent() {
+        SendError::Permanent(e.to_string())
+    } else if e.is_transient() {
+        SendError::Transient(e.to_string())
+    } else {
+        SendError::Unreachable(e.to_string())
     }
 }
 

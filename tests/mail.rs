@@ -1,0 +1,163 @@
+//! End to end with real mail servers (tests/support/mail_servers.rs):
+//! `vouch serve` sends through aiosmtpd over SMTP and reads Dovecot over
+//! IMAP. Nothing sleeps: every wait polls a condition with a deadline.
+
+#[path = "support/binary.rs"]
+mod binary;
+#[path = "support/mail_servers.rs"]
+mod mail_servers;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+
+use binary::{DEADLINE, stdout_ok, vouch, wait_for};
+use mail_servers::{Dovecot, SmtpSink, free_port};
+use serde_json::Value;
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn vouch_mail(dir: &Path) -> Command {
+    let mut cmd = vouch(dir);
+    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example").env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>");
+    cmd
+}
+
+/// `vouch serve`, killed when dropped.
+struct Serve(Child);
+
+impl Serve {
+    fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
+        let mut cmd = vouch_mail(dir);
+        cmd.args(["serve", "--poll-ms", "50", "--mail-retry-ms", "100", "--backup-hours", "0"]);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn serve");
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let serve = Serve(child);
+        lines.recv_timeout(DEADLINE).expect("serve printed nothing");
+        wait_for("the control socket", || dir.join("data/vouch.sock").exists());
+        serve
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "status {}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn ingest(dir: &Path, eml: &[u8]) {
+    let mut child = vouch_mail(dir)
+        .arg("ingest")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ingest");
+    child.stdin.take().expect("stdin").write_all(eml).expect("write stdin");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+fn export(dir: &Path) -> Value {
+    let out = vouch_mail(dir).arg("export").output().expect("export");
+    serde_json::from_str(&stdout_ok(&out)).expect("export is JSON")
+}
+
+fn outbox(dir: &Path) -> Vec<Value> {
+    export(dir)["outbox"].as_array().cloned().unwrap_or_default()
+}
+
+/// The value of `name:` in a raw message's header block.
+fn header<'a>(message: &'a str, name: &str) -> Option<&'a str> {
+    let head = message.split("\r\n\r\n").next().unwrap_or(message);
+    let head = head.split("\n\n").next().unwrap_or(head);
+    head.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+#[test]
+fn smtp_down_queues_the_mail_and_delivers_it_exactly_once_when_up() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let port = free_port();
+    let url = format!("smtp://127.0.0.1:{port}");
+    let _serve = Serve::start(dir, &[("VOUCH_SMTP_URL", &url)]);
+
+    ingest(dir, &fixture("gmail-forward-en.eml"));
+    // Nothing listens yet: the thank-you stays queued, with the reason.
+    wait_for("a failed attempt on the queued thank-you", || {
+        outbox(dir).iter().any(|m| m["attempts"].as_u64() >= Some(2) && m["last_error"].is_string())
+    });
+    let rows = outbox(dir);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["state"], "pending", "{rows:?}");
+
+    let sink = SmtpSink::start(port);
+    wait_for("the thank-you at the SMTP sink", || !sink.messages().is_empty());
+    wait_for("the row marked sent", || outbox(dir).iter().all(|m| m["state"] == "sent"));
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "delivered exactly once: {messages:?}");
+    let mail = &messages[0];
+    let id = rows[0]["id"].as_u64().expect("row id");
+    assert_eq!(header(mail, "Message-ID"), Some(format!("<vouch.outbox.{id}@acme.example>").as_str()), "{mail}");
+    assert_eq!(header(mail, "To"), Some("bob@partner.example"), "{mail}");
+    assert!(header(mail, "From").is_some_and(|f| f.contains("vouch@acme.example")), "{mail}");
+    assert!(mail.contains("Thank you for referring"), "{mail}");
+}
+
+#[test]
+fn a_5xx_is_recorded_as_failed_and_never_retried() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let sink = SmtpSink::start_rejecting(free_port());
+    let _serve = Serve::start(dir, &[("VOUCH_SMTP_URL", &sink.url())]);
+
+    ingest(dir, &fixture("gmail-forward-en.eml"));
+    wait_for("the first thank-you marked failed", || outbox(dir).iter().any(|m| m["state"] == "failed"));
+    let row = outbox(dir).remove(0);
+    assert_eq!(row["attempts"], 1, "{row}");
+    assert!(row["last_error"].as_str().is_some_and(|e| e.contains("550")), "{row}");
+
+    // A second mail goes through several more worker rounds; the refused
+    // one is not among their attempts.
+    ingest(dir, &fixture("cc-intro-fr.eml"));
+    wait_for("the second thank-you marked failed", || {
+        outbox(dir).iter().filter(|m| m["state"] == "failed").count() == 2
+    });
+    assert_eq!(sink.refusals(), 2, "one attempt per row, no retry of a 5xx");
+    assert!(outbox(dir).iter().all(|m| m["attempts"] == 1));
+}
+
+#[test]
+fn dovecot_starts_and_takes_an_append() {
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    imap.append("INBOX", &fixture("gmail-forward-en.eml"));
+    assert_eq!(imap.count("INBOX"), 1, "{}", dovecot.log());
+    assert_eq!(imap.flags("INBOX").len(), 1);
+}
