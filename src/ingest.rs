@@ -54,14 +54,14 @@ fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool) -> anyhow::
     let mut raw = Vec::new();
     let limit = u64::try_from(inbound.limits.max_bytes).unwrap_or(u64::MAX).saturating_add(1);
     std::io::stdin().lock().take(limit).read_to_end(&mut raw).context("cannot read the message on stdin")?;
-    let extraction = match inbound::extract(&raw, &inbound) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("vouch ingest: rejected: {e}");
-            return Ok(ExitCode::from(EX_DATAERR));
-        }
-    };
     if dry_run {
+        let extraction = match inbound::extract(&raw, &inbound) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("vouch ingest: rejected: {e}");
+                return Ok(ExitCode::from(EX_DATAERR));
+            }
+        };
         if json {
             println!("{}", serde_json::to_string_pretty(&extraction)?);
         } else {
@@ -69,25 +69,60 @@ fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool) -> anyhow::
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let Some(plan) = plan(&extraction)? else {
-        eprintln!("vouch ingest: {}; nothing to do", summary(&extraction));
-        return Ok(ExitCode::SUCCESS);
-    };
     let dir = config.data_dir();
-    let lines = match App::open(config) {
-        Ok(app) => apply(&app, &plan)?,
-        Err(OpenError::InUse(_)) => Remote::connect(&dir)?.ingest(&plan)?,
-        Err(OpenError::Other(e)) => return Err(e),
-    };
-    for line in lines {
-        eprintln!("vouch ingest: {line}");
+    let outcome = handle(&raw, &inbound, |plan| match App::open(config) {
+        Ok(app) => apply(&app, plan),
+        Err(OpenError::InUse(_)) => Remote::connect(&dir)?.ingest(plan),
+        Err(OpenError::Other(e)) => Err(e),
+    });
+    match outcome {
+        Outcome::Accepted(lines) => {
+            for line in lines {
+                eprintln!("vouch ingest: {line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Outcome::Rejected(why) => {
+            eprintln!("vouch ingest: rejected: {why}");
+            Ok(ExitCode::from(EX_DATAERR))
+        }
+        Outcome::TryLater(e) => Err(e),
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+/// What became of one inbound message.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Committed, or nothing to do (a bounce, an unknown sender ignored, a
+    /// repeat): never needs to be seen again. Lines say what happened.
+    Accepted(Vec<String>),
+    /// Malformed or over the limits: will never be accepted.
+    Rejected(String),
+    /// Nothing was committed; the same message may succeed later.
+    TryLater(anyhow::Error),
+}
+
+/// The one path from raw bytes to an effect, shared by `vouch ingest` and
+/// the IMAP poller: extract, plan, then `run` the plan where the data dir
+/// is open. Nothing is committed unless `run` commits it.
+pub fn handle(raw: &[u8], inbound: &InboundConfig, run: impl FnOnce(&Plan) -> anyhow::Result<Vec<String>>) -> Outcome {
+    let extraction = match inbound::extract(raw, inbound) {
+        Ok(x) => x,
+        Err(e) => return Outcome::Rejected(e.to_string()),
+    };
+    match plan(&extraction) {
+        Err(e) => Outcome::TryLater(e),
+        Ok(None) => Outcome::Accepted(vec![format!("{}; nothing to do", summary(&extraction))]),
+        Ok(Some(plan)) => match run(&plan) {
+            Ok(lines) => Outcome::Accepted(lines),
+            Err(e) => Outcome::TryLater(e),
+        },
+    }
 }
 
 /// The inbox address (`VOUCH_INBOX_ADDRESS`, else the From address of
 /// outgoing mail) and the size limit (`VOUCH_EMAIL_MAX_BYTES`).
-fn inbound_config(config: &Config) -> anyhow::Result<InboundConfig> {
+pub fn inbound_config(config: &Config) -> anyhow::Result<InboundConfig> {
     let inbox = match &config.inbox_address {
         Some(a) => Some(EmailAddress::parse(a).map_err(|e| anyhow::anyhow!("VOUCH_INBOX_ADDRESS: {e}"))?),
         None => inbound::parse_person(&config.mail_from()).and_then(|p| EmailAddress::parse(&p.email).ok()),

@@ -6,6 +6,7 @@ mod chat;
 mod config;
 mod demo;
 mod discord;
+mod imap;
 mod ingest;
 mod outbox;
 
@@ -209,15 +210,13 @@ fn serve(
         outbox_every: poll,
     });
     let discord = discord::config(&app.config, poll)?;
-    let unbuilt: Vec<&str> = frontends.iter().copied().filter(|f| *f != "telegram" && *f != "discord").collect();
+    let imap = match &app.config.imap_url {
+        Some(url) => Some((vouch_mailer::imap::ImapConfig::parse(url.expose())?, ingest::inbound_config(&app.config)?)),
+        None => None,
+    };
     if frontends.is_empty() {
         println!(
             "vouch: no chat or email frontends configured (set VOUCH_TELEGRAM_TOKEN, VOUCH_DISCORD_TOKEN or VOUCH_IMAP_URL)."
-        );
-    } else if !unbuilt.is_empty() {
-        println!(
-            "vouch: configured frontends: {} (not yet built into this release; their messages stay queued)",
-            unbuilt.join(", ")
         );
     }
     if telegram.is_some() {
@@ -225,6 +224,11 @@ fn serve(
     }
     if discord.is_some() {
         println!("vouch: discord bot running (gateway)");
+    }
+    if let Some((imap, _)) = &imap {
+        println!("vouch: reading mail from {} (handled mail goes to {})", imap.describe(), {
+            imap.done_folder.as_deref().unwrap_or("a flag only")
+        });
     }
     println!("vouch: outbox running; mail goes to {}", mailer.describe());
     println!(
@@ -253,6 +257,8 @@ fn serve(
                 }
             })
         });
+        let imap =
+            imap.map(|(config, inbound)| tokio::spawn(imap::run(Arc::clone(&app), config, inbound, stopped.clone())));
         let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
         let backups =
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
@@ -269,6 +275,9 @@ fn serve(
         }
         if let Some(discord) = discord {
             let _ = discord.await;
+        }
+        if let Some(imap) = imap {
+            let _ = imap.await;
         }
     });
     app.store.sync().context("final flush")?;

@@ -153,6 +153,61 @@ fn a_5xx_is_recorded_as_failed_and_never_retried() {
     assert!(outbox(dir).iter().all(|m| m["attempts"] == 1));
 }
 
+fn referrals(dir: &Path) -> Vec<Value> {
+    export(dir)["referrals"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn an_introduction_in_the_imap_inbox_is_recorded_thanked_over_smtp_and_marked_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let dovecot = Dovecot::start();
+    let sink = SmtpSink::start(free_port());
+    let env = [("VOUCH_IMAP_URL", dovecot.url("poll=0.2")), ("VOUCH_SMTP_URL", sink.url())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let eml = fixture("gmail-forward-en.eml");
+    let mut imap = dovecot.client();
+    imap.append("INBOX", &eml);
+    imap.append("INBOX", b"To: vouch@acme.example\r\nSubject: no sender\r\n\r\nhi\r\n");
+
+    let serve = Serve::start(dir, &env);
+    wait_for("the thank-you at the SMTP sink", || !sink.messages().is_empty());
+    wait_for("both messages out of INBOX", || imap.count("INBOX") == 0);
+    assert_eq!(imap.count("vouch-done"), 1, "{}", dovecot.log());
+    assert_eq!(imap.count("vouch-rejected"), 1, "the malformed message is set aside, not refetched forever");
+    let done = imap.flags("vouch-done");
+    assert!(done[0].1.contains("\\Seen") && done[0].1.contains("$VouchDone"), "{done:?}");
+
+    let dump = export(dir);
+    let referred = dump["referrals"].as_array().cloned().unwrap_or_default();
+    assert_eq!(referred.len(), 1, "{referred:?}");
+    let jane = dump["identities"]
+        .as_array()
+        .and_then(|ids| ids.iter().find(|i| i.to_string().contains("jane.doe@prospect.example")).cloned())
+        .expect("Jane has an identity");
+    assert_eq!(jane["member"], referred[0]["referred"], "the referral is Jane's: {jane} {referred:?}");
+    wait_for("the row marked sent", || outbox(dir).iter().all(|m| m["state"] == "sent"));
+    let rows = outbox(dir);
+    let mail = sink.messages().remove(0);
+    let id = rows[0]["id"].as_u64().expect("row id");
+    assert_eq!(header(&mail, "Message-ID"), Some(format!("<vouch.outbox.{id}@acme.example>").as_str()), "{mail}");
+    assert_eq!(header(&mail, "To"), Some("bob@partner.example"), "{mail}");
+    assert_eq!(header(&mail, "From"), Some("Acme <vouch@acme.example>"), "{mail}");
+    assert!(header(&mail, "Subject").is_some_and(|s| !s.is_empty()), "{mail}");
+    assert!(mail.contains("jane.doe@prospect.example"), "{mail}");
+
+    // A crash between commit and mark: the message is back, unmarked, and
+    // a new `serve` handles it again — with no second effect.
+    drop(serve);
+    imap.append("INBOX", &eml);
+    let _serve = Serve::start(dir, &env);
+    wait_for("the restored message marked again", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 2);
+    wait_for("the outbox idle", || outbox(dir).iter().all(|m| m["state"] == "sent"));
+    assert_eq!(referrals(dir).len(), 1, "no second referral");
+    assert_eq!(outbox(dir).len(), 1, "no second thank-you queued");
+    assert_eq!(sink.messages().len(), 1, "no second thank-you sent");
+}
+
 #[test]
 fn dovecot_starts_and_takes_an_append() {
     let dovecot = Dovecot::start();

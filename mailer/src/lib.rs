@@ -2,6 +2,7 @@
 //! maildir under the data dir — and inbound parsing and classification
 //! (mail-parser) for the email frontend.
 
+pub mod imap;
 pub mod inbound;
 mod outbound;
 

@@ -293,15 +293,14 @@ impl ImapClient {
             let mut line = String::new();
             assert!(self.reader.read_line(&mut line).expect("read") > 0, "dovecot closed the connection");
             // A literal in a response: read its bytes as part of this line.
-            if let Some(n) = line.trim_end().strip_suffix('}').and_then(|l| l.rsplit_once('{')).map(|(_, n)| n) {
-                if let Ok(n) = n.parse::<usize>() {
-                    let mut buf = vec![0; n];
-                    self.reader.read_exact(&mut buf).expect("literal");
-                    line.push_str(&String::from_utf8_lossy(&buf));
-                    let mut rest = String::new();
-                    self.reader.read_line(&mut rest).expect("read");
-                    line.push_str(&rest);
-                }
+            let literal = line.trim_end().strip_suffix('}').and_then(|l| l.rsplit_once('{')).map(|(_, n)| n.parse());
+            if let Some(Ok(n)) = literal {
+                let mut buf = vec![0; n];
+                self.reader.read_exact(&mut buf).expect("literal");
+                line.push_str(&String::from_utf8_lossy(&buf));
+                let mut rest = String::new();
+                self.reader.read_line(&mut rest).expect("read");
+                line.push_str(&rest);
             }
             if line.starts_with(&format!("{tag} ")) {
                 return (line.trim_end().to_string(), lines);
