@@ -32,12 +32,21 @@ struct Serve(Child);
 
 impl Serve {
     fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
+        Self::spawn(dir, env, Stdio::inherit())
+    }
+
+    /// Like `start`, with the process's stderr in `log`.
+    fn start_logged(dir: &Path, env: &[(&str, &str)], log: &Path) -> Self {
+        Self::spawn(dir, env, std::fs::File::create(log).expect("log file").into())
+    }
+
+    fn spawn(dir: &Path, env: &[(&str, &str)], stderr: Stdio) -> Self {
         let mut cmd = vouch_mail(dir);
         cmd.args(["serve", "--poll-ms", "50", "--mail-retry-ms", "100", "--backup-hours", "0"]);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("spawn serve");
+        let mut child = cmd.stdout(Stdio::piped()).stderr(stderr).spawn().expect("spawn serve");
         let (tx, lines) = mpsc::channel();
         let stdout = child.stdout.take().expect("stdout");
         std::thread::spawn(move || {
@@ -206,6 +215,28 @@ fn an_introduction_in_the_imap_inbox_is_recorded_thanked_over_smtp_and_marked_on
     assert_eq!(referrals(dir).len(), 1, "no second referral");
     assert_eq!(outbox(dir).len(), 1, "no second thank-you queued");
     assert_eq!(sink.messages().len(), 1, "no second thank-you sent");
+}
+
+#[test]
+fn a_message_that_cannot_be_handled_yet_stays_in_the_inbox_for_the_next_round() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let dovecot = Dovecot::start();
+    let mut imap = dovecot.client();
+    imap.append("INBOX", &fixture("gmail-forward-en.eml"));
+    // A configuration the ingest path cannot act on: every message is "try later" (75).
+    let url = dovecot.url("poll=0.1");
+    let log = dir.join("serve.log");
+    let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &url), ("VOUCH_EMAIL_UNKNOWN", "bogus")], &log);
+    wait_for("the message tried in three rounds", || {
+        std::fs::read_to_string(&log).unwrap_or_default().matches("will try again").count() >= 3
+    });
+    let flags = imap.flags("INBOX");
+    assert_eq!(flags.len(), 1, "still in INBOX: {flags:?}");
+    assert!(!flags[0].1.contains("Vouch") && !flags[0].1.contains("\\Seen"), "not marked: {flags:?}");
+    assert!(referrals(dir).is_empty());
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!text.contains(mail_servers::IMAP_PASSWORD), "the password never reaches the log");
 }
 
 #[test]
