@@ -13,7 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 
 use binary::{DEADLINE, stdout_ok, vouch, wait_for};
-use mail_servers::{Dovecot, SmtpSink, free_port};
+use mail_servers::{Certs, Dovecot, SmtpSink, free_port};
 use serde_json::Value;
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -237,6 +237,27 @@ fn a_message_that_cannot_be_handled_yet_stays_in_the_inbox_for_the_next_round() 
     assert!(referrals(dir).is_empty());
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(!text.contains(mail_servers::IMAP_PASSWORD), "the password never reaches the log");
+}
+
+#[test]
+fn imaps_in_and_smtp_starttls_out_with_a_private_ca() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let certs = Certs::new();
+    let ca = certs.ca.display().to_string();
+    let dovecot = Dovecot::start_tls(&certs);
+    let sink = SmtpSink::start_tls(free_port(), &certs);
+    let imap_url = dovecot.tls_url(&format!("poll=0.2&ca={ca}"));
+    let smtp_url = format!("{}?tls=starttls&ca={ca}", sink.url());
+    dovecot.client().append("INBOX", &fixture("outlook-header-block-en.eml"));
+
+    let _serve = Serve::start(dir, &[("VOUCH_IMAP_URL", &imap_url), ("VOUCH_SMTP_URL", &smtp_url)]);
+    wait_for("the thank-you over STARTTLS", || !sink.messages().is_empty());
+    let mut imap = dovecot.client();
+    wait_for("the message marked over imaps", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 1);
+    assert_eq!(referrals(dir).len(), 1);
+    let mail = sink.messages().remove(0);
+    assert!(header(&mail, "Message-ID").is_some_and(|id| id.starts_with("<vouch.outbox.")), "{mail}");
 }
 
 #[test]

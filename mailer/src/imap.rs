@@ -56,7 +56,7 @@ pub enum Security {
 }
 
 /// A parsed `VOUCH_IMAP_URL`:
-/// `imap[s]://user:pass@host[:port][/MAILBOX][?poll=SECS&done=FOLDER&rejected=FOLDER&idle=off&tls=starttls]`.
+/// `imap[s]://user:pass@host[:port][/MAILBOX][?poll=SECS&done=FOLDER&rejected=FOLDER&idle=off&tls=starttls&ca=PEM]`.
 #[derive(Clone)]
 pub struct ImapConfig {
     pub host: String,
@@ -75,6 +75,8 @@ pub struct ImapConfig {
     /// Wait with IDLE when the server has it (default on), so new mail is
     /// seen at once; `poll` still bounds each wait.
     pub idle: bool,
+    /// Certificates (PEM) trusted besides the Mozilla roots: a private CA.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for ImapConfig {
@@ -91,6 +93,7 @@ impl std::fmt::Debug for ImapConfig {
             .field("rejected_folder", &self.rejected_folder)
             .field("poll", &self.poll)
             .field("idle", &self.idle)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -123,6 +126,7 @@ impl ImapConfig {
             rejected_folder: Some("vouch-rejected".into()),
             poll: Duration::from_secs(30),
             idle: true,
+            ca_file: None,
         };
         for (key, value) in url.query_pairs() {
             let folder = || Some(value.to_string()).filter(|v| !v.is_empty());
@@ -137,6 +141,7 @@ impl ImapConfig {
                     config.poll = Duration::from_secs_f64(secs);
                 }
                 "idle" => config.idle = !matches!(value.as_ref(), "off" | "no" | "false" | "0"),
+                "ca" => config.ca_file = Some(value.to_string().into()),
                 "tls" => match (value.as_ref(), security) {
                     ("starttls" | "required", Security::Plain) => security = Security::StartTls,
                     ("starttls" | "required", _) => {}
@@ -146,6 +151,9 @@ impl ImapConfig {
             }
         }
         config.security = security;
+        if config.ca_file.is_some() && security == Security::Plain {
+            return Err(bad("ca= needs TLS: use imaps:// or tls=starttls"));
+        }
         for folder in [&config.mailbox].into_iter().chain(config.done_folder.iter()).chain(&config.rejected_folder) {
             // async-imap quotes names; line breaks cannot be quoted, and
             // non-ASCII names would need modified UTF-7.
@@ -228,12 +236,12 @@ impl Inbox {
             .map_err(|_| ImapError::Protocol(format!("connecting to {}:{} timed out", config.host, config.port)))??;
         let stream: Box<dyn Stream> = match config.security {
             Security::Plain => Box::new(tcp),
-            Security::Tls => Box::new(tls(&config.host, tcp).await?),
+            Security::Tls => Box::new(tls(&config, tcp).await?),
             Security::StartTls => {
                 let mut plain = async_imap::Client::new(tcp);
                 plain.read_response().await?.ok_or_else(|| ImapError::Protocol("no greeting".into()))?;
                 plain.run_command_and_check_ok("STARTTLS", None).await?;
-                Box::new(tls(&config.host, plain.into_inner()).await?)
+                Box::new(tls(&config, plain.into_inner()).await?)
             }
         };
         let mut client = async_imap::Client::new(stream);
@@ -320,19 +328,29 @@ impl Inbox {
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
-async fn tls(host: &str, tcp: TcpStream) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
+async fn tls(config: &ImapConfig, tcp: TcpStream) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
     let mut roots = tokio_rustls::rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    let config = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
+    if let Some(path) = &config.ca_file {
+        let unusable = |e: &dyn std::fmt::Display| ImapError::Config(format!("ca={}: {e}", path.display()));
+        let pem = std::fs::read(path).map_err(|e| unusable(&e))?;
+        for cert in CertificateDer::pem_slice_iter(&pem) {
+            roots.add(cert.map_err(|e| unusable(&e))?).map_err(|e| unusable(&e))?;
+        }
+    }
+    let tls = tokio_rustls::rustls::ClientConfig::builder_with_provider(Arc::new(
         tokio_rustls::rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .map_err(|e| ImapError::Protocol(format!("TLS setup: {e}")))?
     .with_root_certificates(roots)
     .with_no_client_auth();
+    let host = &config.host;
     let name = rustls_pki_types::ServerName::try_from(host.to_string())
         .map_err(|e| ImapError::Config(format!("host {host:?} is not a TLS server name: {e}")))?;
-    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp).await?)
+    Ok(tokio_rustls::TlsConnector::from(Arc::new(tls)).connect(name, tcp).await?)
 }
 
 #[cfg(test)]
@@ -365,6 +383,7 @@ mod tests {
             ("imap://u:hunter2@h/INBOX?poll=never", "poll"),
             ("imap://u:hunter2@h/INBOX?colour=blue", "unknown parameter"),
             ("imap://u:hunter2@h/IN%0ABOX", "use ASCII"),
+            ("imap://u:hunter2@h/INBOX?ca=/etc/ca.pem", "needs TLS"),
         ] {
             let e = ImapConfig::parse(url).expect_err(url).to_string();
             assert!(e.contains(says), "{url}: {e}");

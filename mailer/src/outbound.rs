@@ -15,7 +15,8 @@ pub struct MailConfig {
     pub from: String,
     /// `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required`
     /// (STARTTLS; `tls=starttls` is the same), `smtps://user:pass@host`
-    /// (TLS on connect, port 465). See [`smtp_transport`].
+    /// (TLS on connect, port 465), `&ca=FILE` to trust a private CA. See
+    /// [`smtp_transport`].
     pub smtp_url: Option<String>,
     /// Where mail goes when no SMTP server is configured.
     pub maildir: PathBuf,
@@ -135,14 +136,35 @@ impl Mailer {
 
 /// The SMTP transport for a `VOUCH_SMTP_URL`, using lettre's URL forms
 /// (`smtp://[user:pass@]host[:port][?tls=required|opportunistic]`,
-/// `smtps://[user:pass@]host[:port]`); `tls=starttls` means `required`.
-/// Credentials are used with AUTH PLAIN/LOGIN when the server offers them.
+/// `smtps://[user:pass@]host[:port]`); `tls=starttls` means `required`, and
+/// `ca=FILE` adds the certificates of a PEM file (a private CA) to the
+/// trusted roots. Credentials are used with AUTH PLAIN/LOGIN.
 pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
-    let url = url.replace("tls=starttls", "tls=required");
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
     // Never echo the URL: it may hold a password.
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
-        .map_err(|e| SendError::Permanent(format!("VOUCH_SMTP_URL is not usable: {e}")))?;
-    Ok(transport.timeout(Some(SMTP_TIMEOUT)).build())
+    let unusable = |e: &dyn std::fmt::Display| SendError::Permanent(format!("VOUCH_SMTP_URL is not usable: {e}"));
+    let parsed = url::Url::parse(url).map_err(|e| unusable(&e))?;
+    let param = |key: &str| parsed.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
+    let tls_mode = param("tls").map(|t| if t == "starttls" { "required".to_string() } else { t });
+    let mut lettre_url = parsed.clone();
+    lettre_url.set_query(tls_mode.as_ref().map(|t| format!("tls={t}")).as_deref());
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(lettre_url.as_str()).map_err(|e| unusable(&e))?;
+    if let Some(path) = param("ca") {
+        let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+        let pem = std::fs::read(&path).map_err(|e| unusable(&format!("ca={path}: {e}")))?;
+        let cert = Certificate::from_pem(&pem).map_err(|e| unusable(&format!("ca={path}: {e}")))?;
+        let params = TlsParameters::builder(host.to_string())
+            .add_root_certificate(cert)
+            .build()
+            .map_err(|e| unusable(&format!("ca={path}: {e}")))?;
+        builder = builder.tls(match (parsed.scheme(), tls_mode.as_deref()) {
+            ("smtps", _) => Tls::Wrapper(params),
+            (_, Some("required")) => Tls::Required(params),
+            (_, Some("opportunistic")) => Tls::Opportunistic(params),
+            _ => return Err(unusable(&"ca= needs TLS: use smtps:// or tls=required")),
+        });
+    }
+    Ok(builder.timeout(Some(SMTP_TIMEOUT)).build())
 }
 
 /// A reply code decides: 5xx is final, 4xx is retried; no reply at all

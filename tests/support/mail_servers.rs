@@ -66,6 +66,63 @@ fn python() -> String {
     std::env::var("PYTHON").unwrap_or_else(|_| "python3".into())
 }
 
+/// A private CA and a server certificate for 127.0.0.1 it signed (openssl,
+/// P-256), for the TLS tests: clients trust `ca` via `ca=` in their URL.
+pub struct Certs {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    _tmp: tempfile::TempDir,
+}
+
+impl Certs {
+    pub fn new() -> Self {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let d = tmp.path();
+        std::fs::write(
+            d.join("ext.cnf"),
+            "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("ext.cnf");
+        let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+        let steps: [Vec<&str>; 3] = [
+            [
+                &["req", "-x509"][..],
+                &ec,
+                &["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=vouch test CA"],
+            ]
+            .concat(),
+            [&["req"][..], &ec, &["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]].concat(),
+            vec![
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "2",
+                "-extfile",
+                "ext.cnf",
+            ],
+        ];
+        for args in steps {
+            let out = Command::new("openssl")
+                .args(&args)
+                .current_dir(d)
+                .output()
+                .unwrap_or_else(|e| missing("openssl", &e.to_string()));
+            assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Self { ca: d.join("ca.pem"), cert: d.join("server.pem"), key: d.join("server.key"), _tmp: tmp }
+    }
+}
+
 /// aiosmtpd on `127.0.0.1:port`.
 pub struct SmtpSink {
     child: Child,
@@ -79,6 +136,12 @@ impl SmtpSink {
     /// Accepts every message and stores it in a maildir (`aiosmtpd.handlers.Mailbox`).
     pub fn start(port: u16) -> Self {
         Self::spawn(port, &["aiosmtpd.handlers.Mailbox"])
+    }
+
+    /// Like `start`, requiring STARTTLS with `certs`' server certificate.
+    pub fn start_tls(port: u16, certs: &Certs) -> Self {
+        let (cert, key) = (certs.cert.display().to_string(), certs.key.display().to_string());
+        Self::spawn(port, &["aiosmtpd.handlers.Mailbox", "--tlscert", &cert, "--tlskey", &key])
     }
 
     /// Answers every RCPT with `550` (tests/support/smtp_reject.py) and
@@ -102,8 +165,10 @@ impl SmtpSink {
         let log = tmp.path().join("aiosmtpd.log");
         let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
         let mut child = Command::new(python())
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c"])
-            .args(handler)
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
+            .args(&handler[1..])
+            .arg("-c")
+            .arg(handler[0])
             .arg(&dir)
             .env("PYTHONPATH", &support)
             .stdin(Stdio::null())
@@ -145,15 +210,25 @@ impl Drop for SmtpSink {
 pub const IMAP_USER: &str = "vouch";
 pub const IMAP_PASSWORD: &str = "s3cret p@ss";
 
-/// Dovecot serving IMAP (no TLS) for one user, [`IMAP_USER`].
+/// Dovecot serving IMAP for one user, [`IMAP_USER`]: no TLS, or with
+/// `start_tls` STARTTLS on `port` and TLS on `tls_port`.
 pub struct Dovecot {
     child: Child,
     pub port: u16,
+    pub tls_port: u16,
     tmp: tempfile::TempDir,
 }
 
 impl Dovecot {
     pub fn start() -> Self {
+        Self::spawn(None)
+    }
+
+    pub fn start_tls(certs: &Certs) -> Self {
+        Self::spawn(Some(certs))
+    }
+
+    fn spawn(certs: Option<&Certs>) -> Self {
         let binary = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"]
             .into_iter()
             .map(PathBuf::from)
@@ -162,6 +237,11 @@ impl Dovecot {
         let tmp = tempfile::tempdir().expect("tempdir");
         let root = tmp.path();
         let port = free_port();
+        let tls_port = if certs.is_some() { free_port() } else { 0 };
+        let ssl = match certs {
+            None => "ssl = no\n".to_string(),
+            Some(c) => format!("ssl = yes\nssl_cert = <{}\nssl_key = <{}\n", c.cert.display(), c.key.display()),
+        };
         for sub in ["run", "state", "mail"] {
             std::fs::create_dir_all(root.join(sub)).expect("mkdir");
         }
@@ -173,7 +253,7 @@ impl Dovecot {
              log_path = {root}/dovecot.log\n\
              protocols = imap\n\
              listen = 127.0.0.1\n\
-             ssl = no\n\
+             {ssl}\
              disable_plaintext_auth = no\n\
              auth_mechanisms = plain login\n\
              first_valid_uid = 1\n\
@@ -182,7 +262,7 @@ impl Dovecot {
              userdb {{\n  driver = static\n  args = uid={mail_user} gid={mail_user} home={root}/mail/%n\n}}\n\
              mail_location = maildir:{root}/mail/%n/Maildir\n\
              service imap-login {{\n  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port}\n  }}\n  \
-             inet_listener imaps {{\n    port = 0\n  }}\n}}\n",
+             inet_listener imaps {{\n    address = 127.0.0.1\n    port = {tls_port}\n  }}\n}}\n",
             root = root.display(),
         );
         std::fs::write(root.join("dovecot.conf"), config).expect("config");
@@ -197,14 +277,23 @@ impl Dovecot {
             .spawn()
             .expect("start dovecot");
         wait_listening(&mut child, port, "dovecot", &log);
-        Self { child, port, tmp }
+        Self { child, port, tls_port, tmp }
     }
 
     /// `imap://user:pass@127.0.0.1:PORT/INBOX` plus `query` (e.g. `poll=0.1`).
     pub fn url(&self, query: &str) -> String {
+        self.url_with("imap", self.port, query)
+    }
+
+    /// `imaps://…` on the TLS port (after `start_tls`).
+    pub fn tls_url(&self, query: &str) -> String {
+        self.url_with("imaps", self.tls_port, query)
+    }
+
+    fn url_with(&self, scheme: &str, port: u16, query: &str) -> String {
         let pass = IMAP_PASSWORD.replace('%', "%25").replace(' ', "%20").replace('@', "%40");
         let query = if query.is_empty() { String::new() } else { format!("?{query}") };
-        format!("imap://{IMAP_USER}:{pass}@127.0.0.1:{}/INBOX{query}", self.port)
+        format!("{scheme}://{IMAP_USER}:{pass}@127.0.0.1:{port}/INBOX{query}")
     }
 
     pub fn client(&self) -> ImapClient {
