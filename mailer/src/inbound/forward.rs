@@ -189,8 +189,13 @@ fn field_of(line: &str) -> Option<(Field, &str)> {
     if key.len() > LONGEST_FIELD {
         return None;
     }
-    let key = key.to_lowercase();
-    let field = FIELDS.iter().find(|(name, _)| *name == key)?.1;
+    // FIELDS are lowercase: an ASCII key compares without allocating.
+    let field = if key.is_ascii() {
+        FIELDS.iter().find(|(name, _)| name.eq_ignore_ascii_case(key))?.1
+    } else {
+        let key = key.to_lowercase();
+        FIELDS.iter().find(|(name, _)| *name == key)?.1
+    };
     let value = value.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}');
     Some((field, value))
 }
