@@ -226,9 +226,8 @@ fn serve(
         println!("vouch: discord bot running (gateway)");
     }
     if let Some((imap, _)) = &imap {
-        println!("vouch: reading mail from {} (handled mail goes to {})", imap.describe(), {
-            imap.done_folder.as_deref().unwrap_or("a flag only")
-        });
+        let done = imap.done_folder.as_deref().unwrap_or("stays in place, flagged");
+        println!("vouch: reading mail from {} (handled mail: {done})", imap.describe());
     }
     println!("vouch: outbox running; mail goes to {}", mailer.describe());
     println!(
