@@ -240,24 +240,27 @@ fn a_message_that_cannot_be_handled_yet_stays_in_the_inbox_for_the_next_round() 
 }
 
 #[test]
-fn imaps_in_and_smtp_starttls_out_with_a_private_ca() {
+fn imaps_in_and_smtp_starttls_with_auth_out_with_a_private_ca() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
     let certs = Certs::new();
     let ca = certs.ca.display().to_string();
     let dovecot = Dovecot::start_tls(&certs);
-    let sink = SmtpSink::start_tls(free_port(), &certs);
+    let sink = SmtpSink::start_tls_auth(free_port(), &certs, "mailer@acme.example", "p@ss word");
     let imap_url = dovecot.tls_url(&format!("poll=0.2&ca={ca}"));
-    let smtp_url = format!("{}?tls=starttls&ca={ca}", sink.url());
+    let smtp_url = format!("smtp://mailer%40acme.example:p%40ss%20word@127.0.0.1:{}?tls=starttls&ca={ca}", sink.port);
     dovecot.client().append("INBOX", &fixture("outlook-header-block-en.eml"));
 
-    let _serve = Serve::start(dir, &[("VOUCH_IMAP_URL", &imap_url), ("VOUCH_SMTP_URL", &smtp_url)]);
-    wait_for("the thank-you over STARTTLS", || !sink.messages().is_empty());
+    let log = dir.join("serve.log");
+    let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &imap_url), ("VOUCH_SMTP_URL", &smtp_url)], &log);
+    wait_for("the thank-you over STARTTLS after AUTH", || !sink.messages().is_empty());
     let mut imap = dovecot.client();
     wait_for("the message marked over imaps", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 1);
     assert_eq!(referrals(dir).len(), 1);
     let mail = sink.messages().remove(0);
     assert!(header(&mail, "Message-ID").is_some_and(|id| id.starts_with("<vouch.outbox.")), "{mail}");
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!text.contains("p@ss") && !text.contains("p%40ss"), "no password in the log:\n{text}");
 }
 
 #[test]

@@ -135,22 +135,24 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Accepts every message and stores it in a maildir (`aiosmtpd.handlers.Mailbox`).
     pub fn start(port: u16) -> Self {
-        Self::spawn(port, &["aiosmtpd.handlers.Mailbox"])
+        Self::spawn_with(port, &[], "aiosmtpd.handlers.Mailbox", &[])
     }
 
-    /// Like `start`, requiring STARTTLS with `certs`' server certificate.
-    pub fn start_tls(port: u16, certs: &Certs) -> Self {
+    /// Like `start`, requiring STARTTLS with `certs`' server certificate,
+    /// then AUTH as `user`/`password` before MAIL (tests/support/smtp_auth.py).
+    pub fn start_tls_auth(port: u16, certs: &Certs, user: &str, password: &str) -> Self {
         let (cert, key) = (certs.cert.display().to_string(), certs.key.display().to_string());
-        Self::spawn(port, &["aiosmtpd.handlers.Mailbox", "--tlscert", &cert, "--tlskey", &key])
+        Self::spawn_with(port, &["--tlscert", &cert, "--tlskey", &key], "smtp_auth.AuthMailbox", &[user, password])
     }
 
     /// Answers every RCPT with `550` (tests/support/smtp_reject.py) and
     /// records each attempt as a file.
     pub fn start_rejecting(port: u16) -> Self {
-        Self::spawn(port, &["smtp_reject.Reject"])
+        Self::spawn_with(port, &[], "smtp_reject.Reject", &[])
     }
 
-    fn spawn(port: u16, handler: &[&str]) -> Self {
+    /// `options` go to aiosmtpd; `handler` gets the sink dir, then `args`.
+    fn spawn_with(port: u16, options: &[&str], handler: &str, args: &[&str]) -> Self {
         let ok = Command::new(python())
             .args(["-c", "import aiosmtpd"])
             .stdout(Stdio::null())
@@ -166,10 +168,11 @@ impl SmtpSink {
         let support = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support");
         let mut child = Command::new(python())
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}")])
-            .args(&handler[1..])
+            .args(options)
             .arg("-c")
-            .arg(handler[0])
+            .arg(handler)
             .arg(&dir)
+            .args(args)
             .env("PYTHONPATH", &support)
             .stdin(Stdio::null())
             .stdout(log_file(&log))
