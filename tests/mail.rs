@@ -23,7 +23,9 @@ fn fixture(name: &str) -> Vec<u8> {
 
 fn vouch_mail(dir: &Path) -> Command {
     let mut cmd = vouch(dir);
-    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example").env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>");
+    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
+        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
+        .env("VOUCH_COMMUNITY", "Acme");
     cmd
 }
 
@@ -202,7 +204,7 @@ fn an_introduction_in_the_imap_inbox_is_recorded_thanked_over_smtp_and_marked_on
     assert_eq!(header(&mail, "Message-ID"), Some(format!("<vouch.outbox.{id}@acme.example>").as_str()), "{mail}");
     assert_eq!(header(&mail, "To"), Some("bob@partner.example"), "{mail}");
     assert_eq!(header(&mail, "From"), Some("Acme <vouch@acme.example>"), "{mail}");
-    assert!(header(&mail, "Subject").is_some_and(|s| !s.is_empty()), "{mail}");
+    assert_eq!(header(&mail, "Subject"), Some("A note from Acme"), "{mail}");
     assert!(mail.contains("jane.doe@prospect.example"), "{mail}");
 
     // A crash between commit and mark: the message is back, unmarked, and
