@@ -254,14 +254,24 @@ fn imaps_in_and_smtp_starttls_with_auth_out_with_a_private_ca() {
     dovecot.client().append("INBOX", &fixture("outlook-header-block-en.eml"));
 
     let log = dir.join("serve.log");
-    let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &imap_url), ("VOUCH_SMTP_URL", &smtp_url)], &log);
+    let serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &imap_url), ("VOUCH_SMTP_URL", &smtp_url)], &log);
     wait_for("the thank-you over STARTTLS after AUTH", || !sink.messages().is_empty());
     let mut imap = dovecot.client();
     wait_for("the message marked over imaps", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 1);
     assert_eq!(referrals(dir).len(), 1);
     let mail = sink.messages().remove(0);
     assert!(header(&mail, "Message-ID").is_some_and(|id| id.starts_with("<vouch.outbox.")), "{mail}");
-    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    drop(serve);
+
+    // The same mailbox over STARTTLS on the plain port.
+    imap.append("INBOX", &fixture("gmail-forward-de.eml"));
+    let starttls_url = dovecot.url(&format!("poll=0.2&tls=starttls&ca={ca}"));
+    let log2 = dir.join("serve2.log");
+    let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &starttls_url), ("VOUCH_SMTP_URL", &smtp_url)], &log2);
+    wait_for("the message marked over STARTTLS", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 2);
+    wait_for("the second thank-you", || sink.messages().len() == 2);
+    assert_eq!(referrals(dir).len(), 2);
+    let text = std::fs::read_to_string(&log).unwrap_or_default() + &std::fs::read_to_string(&log2).unwrap_or_default();
     assert!(!text.contains("p@ss") && !text.contains("p%40ss"), "no password in the log:\n{text}");
 }
 
