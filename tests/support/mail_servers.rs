@@ -15,8 +15,14 @@ const START_DEADLINE: Duration = Duration::from_secs(30);
 
 /// A port nothing listens on right now (the OS picks it; released at once).
 pub fn free_port() -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
+    free_ports::<1>()[0]
+}
+
+/// `N` distinct free ports (all held until all are picked).
+pub fn free_ports<const N: usize>() -> [u16; N] {
+    let listeners: Vec<TcpListener> =
+        (0..N).map(|_| TcpListener::bind("127.0.0.1:0").expect("bind a free port")).collect();
+    std::array::from_fn(|i| listeners[i].local_addr().expect("local addr").port())
 }
 
 fn missing(what: &str, detail: &str) -> ! {
@@ -239,8 +245,8 @@ impl Dovecot {
             .unwrap_or_else(|| missing("Dovecot (dovecot-imapd)", "no /usr/sbin/dovecot"));
         let tmp = tempfile::tempdir().expect("tempdir");
         let root = tmp.path();
-        let port = free_port();
-        let tls_port = if certs.is_some() { free_port() } else { 0 };
+        let [port, tls_port] = free_ports::<2>();
+        let tls_port = if certs.is_some() { tls_port } else { 0 };
         let ssl = match certs {
             None => "ssl = no\n".to_string(),
             Some(c) => format!("ssl = yes\nssl_cert = <{}\nssl_key = <{}\n", c.cert.display(), c.key.display()),
