@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::watch;
+use tokio::time::timeout;
 use vouch_mailer::imap::{Disposition, ImapConfig, ImapError, Inbox};
 use vouch_mailer::inbound::InboundConfig;
 
@@ -25,6 +26,9 @@ use crate::ingest::{self, Outcome};
 const BATCH: usize = 50;
 /// The longest wait before reconnecting after a failure.
 const MAX_RECONNECT_WAIT: Duration = Duration::from_secs(60);
+/// How long one round (or the end of a wait) may take before the
+/// connection counts as dead and is replaced.
+const STALL: Duration = Duration::from_secs(300);
 
 /// Runs until `stop` changes, reconnecting with backoff after failures.
 pub async fn run(app: Arc<App>, config: ImapConfig, inbound: InboundConfig, mut stop: watch::Receiver<bool>) {
@@ -57,10 +61,12 @@ async fn session(
 ) -> Result<(), ImapError> {
     let mut inbox = Inbox::connect(Arc::clone(config)).await?;
     *failures = 0;
+    // A server that stops answering must not stall the poller for good.
+    let stalled = |what: &str| ImapError::Protocol(format!("no answer to {what} within {STALL:?}"));
     loop {
         // A full batch that all reached a result means more may be waiting.
-        while round(app, &mut inbox, inbound).await? == BATCH {}
-        inbox = inbox.wait().await?;
+        while timeout(STALL, round(app, &mut inbox, inbound)).await.map_err(|_| stalled("a round"))?? == BATCH {}
+        inbox = timeout(config.poll + STALL, inbox.wait()).await.map_err(|_| stalled("IDLE"))??;
     }
 }
 
