@@ -212,15 +212,21 @@ fn trim_rule(line: &str) -> &str {
 /// The introducer's own words above the forward, without the attribution
 /// line and rules, capped.
 fn note_above(lines: &[&str]) -> String {
-    let kept: Vec<&str> = lines
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    let kept = lines
         .iter()
         .map(|l| l.trim_end())
-        .filter(|l| !l.chars().all(|c| c == '_' || c == '-' || c.is_whitespace()) || l.is_empty())
-        .collect();
-    let text = kept.join("\n");
+        .filter(|l| !l.chars().all(|c| c == '_' || c == '-' || c.is_whitespace()) || l.is_empty());
+    for (i, line) in kept.enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(line);
+    }
     let text = text.trim();
-    let mut out: String = text.chars().take(2000).collect();
-    if out.len() < text.len() {
+    let end = text.char_indices().nth(2000).map_or(text.len(), |(i, _)| i);
+    let mut out = text[..end].to_string();
+    if end < text.len() {
         out.push('…');
     }
     out

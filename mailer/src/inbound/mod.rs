@@ -456,11 +456,11 @@ fn dedup(people: Vec<Person>) -> Vec<Person> {
 /// The first text body; HTML-only mail is turned into text with line
 /// breaks at block elements (mail-parser's own conversion breaks only at
 /// `<br>` and `</p>`, which would glue an Outlook header block to the note).
-fn body_text(message: &mail_parser::Message<'_>) -> String {
+fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, str> {
     match message.text_part(0).map(|p| &p.body) {
-        Some(PartType::Text(text)) => text.to_string(),
-        Some(PartType::Html(html)) => mail_parser::decoders::html::html_to_text(&break_blocks(html)),
-        _ => String::new(),
+        Some(PartType::Text(text)) => std::borrow::Cow::Borrowed(text.as_ref()),
+        Some(PartType::Html(html)) => mail_parser::decoders::html::html_to_text(&break_blocks(html)).into(),
+        _ => std::borrow::Cow::Borrowed(""),
     }
 }
 
