@@ -34,14 +34,15 @@ pub(crate) fn measure(duration: Duration) -> Result<IngestFigures, String> {
     }
     let inbox = EmailAddress::parse("vouch@acme.example").map_err(|e| format!("ingest: {e}"))?;
     let config = InboundConfig { inbox: Some(inbox), ..InboundConfig::default() };
-    // Half the time each, interleaved in two rounds, so a noisy neighbour
-    // hurts both sides alike.
-    let quarter = duration / 4;
+    // Half the time each, alternating about every 50 ms, so a noisy
+    // neighbour hurts both sides alike.
+    let rounds = ((duration.as_secs_f64() / 0.1).ceil() as u32).clamp(2, 200);
+    let slice = duration / (2 * rounds);
     let mut parse = Vec::new();
     let mut ingest = Vec::new();
-    for _ in 0..2 {
-        parse.push(rate(quarter, |raw| MessageParser::default().parse(raw).is_some()));
-        ingest.push(rate(quarter, |raw| inbound::extract(raw, &config).is_ok()));
+    for _ in 0..rounds {
+        parse.push(rate(slice, |raw| MessageParser::default().parse(raw).is_some()));
+        ingest.push(rate(slice, |raw| inbound::extract(raw, &config).is_ok()));
     }
     Ok(IngestFigures { parse: merge(&parse), ingest: merge(&ingest), fixtures: FIXTURES.len() })
 }
