@@ -89,24 +89,17 @@ fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool, envelope: E
     let mut raw = Vec::new();
     let limit = u64::try_from(inbound.limits.max_bytes).unwrap_or(u64::MAX).saturating_add(1);
     std::io::stdin().lock().take(limit).read_to_end(&mut raw).context("cannot read the message on stdin")?;
-    let extraction = match inbound::extract(&raw, &inbound) {
-        Ok(x) => x,
-        Err(e) => {
-            eprintln!("vouch ingest: rejected: {e}");
-            return Ok(ExitCode::from(EX_DATAERR));
-        }
-    };
-    let policy: Policy = match &config.mail_auth {
-        Some(p) => p.parse().map_err(|e: String| anyhow::anyhow!(e))?,
-        None => Policy::default(),
-    };
-    // Ignored mail is not worth DNS lookups, except to show what a dry run would see.
-    let verdict = if policy == Policy::Off || (extraction.kind == Kind::Ignored && !dry_run) {
-        Verdict::skipped()
-    } else {
-        verify(&raw, envelope, policy, config.mail_auth_dns.as_deref())?
-    };
+    let check = AuthCheck::from_config(&config, envelope)?;
     if dry_run {
+        let extraction = match inbound::extract(&raw, &inbound) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("vouch ingest: rejected: {e}");
+                return Ok(ExitCode::from(EX_DATAERR));
+            }
+        };
+        // A dry run shows the verdict even for mail that would be ignored.
+        let verdict = check.verdict(&raw)?;
         if json {
             let mut value = serde_json::to_value(&extraction)?;
             value["auth"] = serde_json::to_value(&verdict)?;
@@ -116,49 +109,133 @@ fn ingest(config: anyhow::Result<Config>, dry_run: bool, json: bool, envelope: E
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if policy == Policy::Require && !verdict.passed() && extraction.kind != Kind::Ignored {
+    let dir = config.data_dir();
+    let outcome = handle(&raw, &inbound, &check, |plan| match App::open(config) {
+        Ok(app) => apply(&app, plan),
+        Err(OpenError::InUse(_)) => Remote::connect(&dir)?.ingest(plan),
+        Err(OpenError::Other(e)) => Err(e),
+    });
+    match outcome {
+        Outcome::Accepted(lines) => {
+            for line in lines {
+                eprintln!("vouch ingest: {line}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Outcome::Rejected(why) => {
+            eprintln!("vouch ingest: rejected: {why}");
+            Ok(ExitCode::from(EX_DATAERR))
+        }
+        Outcome::Unauthenticated(why) => {
+            eprintln!("vouch ingest: rejected: {why}");
+            Ok(ExitCode::from(EX_NOUSER))
+        }
+        Outcome::TryLater(e) => Err(e),
+    }
+}
+
+/// What became of one inbound message.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Committed, or nothing to do (a bounce, an unknown sender ignored, a
+    /// repeat): never needs to be seen again. Lines say what happened.
+    Accepted(Vec<String>),
+    /// Malformed or over the limits: will never be accepted.
+    Rejected(String),
+    /// `VOUCH_MAIL_AUTH=require` and the sender is not authenticated:
+    /// nothing stored, no reply.
+    Unauthenticated(String),
+    /// Nothing was committed; the same message may succeed later.
+    TryLater(anyhow::Error),
+}
+
+/// Sender authentication for one message (`VOUCH_MAIL_AUTH`,
+/// `VOUCH_MAIL_AUTH_DNS`, and the SMTP envelope when the MTA passed it).
+#[derive(Clone, Debug)]
+pub struct AuthCheck {
+    pub policy: Policy,
+    pub dns: Option<std::path::PathBuf>,
+    pub envelope: Envelope,
+}
+
+impl AuthCheck {
+    pub fn from_config(config: &Config, envelope: Envelope) -> anyhow::Result<Self> {
+        let policy: Policy = match &config.mail_auth {
+            Some(p) => p.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+            None => Policy::default(),
+        };
+        Ok(Self { policy, dns: config.mail_auth_dns.clone(), envelope })
+    }
+
+    /// The verdict (skipped with `off`). The envelope is completed from the
+    /// message's own trace headers, which the receiving MTA wrote.
+    fn verdict(&self, raw: &[u8]) -> anyhow::Result<Verdict> {
+        if self.policy == Policy::Off {
+            return Ok(Verdict::skipped());
+        }
+        verify(raw, self.envelope.clone(), self.policy, self.dns.as_deref())
+    }
+}
+
+/// The one path from raw bytes to an effect, shared by `vouch ingest` and
+/// the IMAP poller: extract, authenticate the sender, plan, then `run` the
+/// plan where the data dir is open. Nothing is committed unless `run`
+/// commits it.
+pub fn handle(
+    raw: &[u8],
+    inbound: &InboundConfig,
+    check: &AuthCheck,
+    run: impl FnOnce(&Plan) -> anyhow::Result<Vec<String>>,
+) -> Outcome {
+    let extraction = match inbound::extract(raw, inbound) {
+        Ok(x) => x,
+        Err(e) => return Outcome::Rejected(e.to_string()),
+    };
+    // Ignored mail is not worth DNS lookups.
+    let verdict = if extraction.kind == Kind::Ignored {
+        Verdict::skipped()
+    } else {
+        match check.verdict(raw) {
+            Ok(v) => v,
+            Err(e) => return Outcome::TryLater(e),
+        }
+    };
+    if check.policy == Policy::Require && !verdict.passed() && extraction.kind != Kind::Ignored {
         if verdict.result == auth::Outcome::TempError && extraction.kind != Kind::Bounce {
-            // A DNS hiccup is not a verdict: the MTA keeps the message and retries.
-            eprintln!(
-                "vouch ingest: sender authentication incomplete ({}); try again later",
+            // A DNS hiccup is not a verdict: the message is kept and retried.
+            return Outcome::TryLater(anyhow::anyhow!(
+                "sender authentication incomplete ({})",
                 verdict.reasons.join("; ")
-            );
-            return Ok(ExitCode::from(EX_TEMPFAIL));
+            ));
         }
         if extraction.kind == Kind::Bounce {
             // Never bounce a bounce; an unauthenticated one just changes nothing.
-            eprintln!("vouch ingest: bounce not authenticated ({}); not acted on", verdict.summary());
-            return Ok(ExitCode::SUCCESS);
+            return Outcome::Accepted(vec![format!("bounce not authenticated ({}); not acted on", verdict.summary())]);
         }
-        eprintln!(
-            "vouch ingest: rejected: sender {} not authenticated (VOUCH_MAIL_AUTH=require): {}",
+        return Outcome::Unauthenticated(format!(
+            "sender {} not authenticated (VOUCH_MAIL_AUTH=require): {}",
             extraction.introducer.email,
             verdict.reasons.join("; ")
-        );
-        return Ok(ExitCode::from(EX_NOUSER));
+        ));
     }
-    let Some(mut plan) = plan(&extraction)? else {
-        eprintln!("vouch ingest: {}; nothing to do", summary(&extraction));
-        return Ok(ExitCode::SUCCESS);
-    };
-    if policy != Policy::Off {
-        plan.sender_auth = Some(SenderAuth { passed: verdict.passed(), summary: verdict.summary() });
+    match plan(&extraction) {
+        Err(e) => Outcome::TryLater(e),
+        Ok(None) => Outcome::Accepted(vec![format!("{}; nothing to do", summary(&extraction))]),
+        Ok(Some(mut plan)) => {
+            if check.policy != Policy::Off {
+                plan.sender_auth = Some(SenderAuth { passed: verdict.passed(), summary: verdict.summary() });
+            }
+            match run(&plan) {
+                Ok(lines) => Outcome::Accepted(lines),
+                Err(e) => Outcome::TryLater(e),
+            }
+        }
     }
-    let dir = config.data_dir();
-    let lines = match App::open(config) {
-        Ok(app) => apply(&app, &plan)?,
-        Err(OpenError::InUse(_)) => Remote::connect(&dir)?.ingest(&plan)?,
-        Err(OpenError::Other(e)) => return Err(e),
-    };
-    for line in lines {
-        eprintln!("vouch ingest: {line}");
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The inbox address (`VOUCH_INBOX_ADDRESS`, else the From address of
 /// outgoing mail) and the size limit (`VOUCH_EMAIL_MAX_BYTES`).
-fn inbound_config(config: &Config) -> anyhow::Result<InboundConfig> {
+pub fn inbound_config(config: &Config) -> anyhow::Result<InboundConfig> {
     let inbox = match &config.inbox_address {
         Some(a) => Some(EmailAddress::parse(a).map_err(|e| anyhow::anyhow!("VOUCH_INBOX_ADDRESS: {e}"))?),
         None => inbound::parse_person(&config.mail_from()).and_then(|p| EmailAddress::parse(&p.email).ok()),

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod discord;
 mod doctor;
+mod imap;
 mod ingest;
 mod outbox;
 mod telegram;
@@ -68,6 +69,10 @@ enum Cmd {
         /// Automatic backups kept.
         #[arg(long, default_value_t = 7)]
         backup_keep: usize,
+        /// Wait after a mail's first temporary failure (4xx, server down), in
+        /// milliseconds; doubles per further failure up to an hour, with jitter.
+        #[arg(long, default_value_t = 30_000)]
+        mail_retry_ms: u64,
     },
     /// Walk through the main flows on a temporary data dir.
     Demo,
@@ -167,10 +172,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let speaker = Speaker { identity: Some(who.clone()), name: name.clone() };
             chat::run(config, speaker)
         }
-        Cmd::Serve { poll_ms, backup_hours, backup_keep } => serve(
+        Cmd::Serve { poll_ms, backup_hours, backup_keep, mail_retry_ms } => serve(
             load_config(&cli)?,
             Duration::from_millis((*poll_ms).max(10)),
             (*backup_hours > 0).then(|| (Duration::from_secs(backup_hours.saturating_mul(3600)), *backup_keep)),
+            outbox::RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..Default::default() },
         ),
         Cmd::Demo => demo::run(),
         Cmd::Export { out } => export(load_config(&cli)?, out.as_deref()),
@@ -219,7 +225,12 @@ fn quote(arg: &str) -> String {
     if arg.chars().any(char::is_whitespace) && !arg.contains('"') { format!("\"{arg}\"") } else { arg.to_string() }
 }
 
-fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> anyhow::Result<ExitCode> {
+fn serve(
+    config: Config,
+    poll: Duration,
+    backups: Option<(Duration, usize)>,
+    retry: outbox::RetryPolicy,
+) -> anyhow::Result<ExitCode> {
     let frontends = config.frontends();
     let mail = vouch_mailer::MailConfig {
         from: config.mail_from(),
@@ -235,15 +246,17 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
     let socket = app.serve_control_socket()?;
     let telegram = telegram::config(&app.config, poll)?;
     let discord = discord::config(&app.config, poll)?;
-    let unbuilt: Vec<&str> = frontends.iter().copied().filter(|f| *f != "telegram" && *f != "discord").collect();
+    let imap = match &app.config.imap_url {
+        Some(url) => Some((
+            vouch_mailer::imap::ImapConfig::parse(url.expose())?,
+            ingest::inbound_config(&app.config)?,
+            ingest::AuthCheck::from_config(&app.config, vouch_mailer::auth::Envelope::default())?,
+        )),
+        None => None,
+    };
     if frontends.is_empty() {
         println!(
             "vouch: no chat or email frontends configured (set VOUCH_TELEGRAM_TOKEN, VOUCH_DISCORD_TOKEN or VOUCH_IMAP_URL)."
-        );
-    } else if !unbuilt.is_empty() {
-        println!(
-            "vouch: configured frontends: {} (not yet built into this release; their messages stay queued)",
-            unbuilt.join(", ")
         );
     }
     match &telegram {
@@ -253,6 +266,10 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
     }
     if discord.is_some() {
         println!("vouch: discord bot running (gateway)");
+    }
+    if let Some((imap, _, _)) = &imap {
+        let done = imap.done_folder.as_deref().unwrap_or("stays in place, flagged");
+        println!("vouch: reading mail from {} (handled mail: {done})", imap.describe());
     }
     println!("vouch: outbox running; mail goes to {}", mailer.describe());
     println!(
@@ -281,11 +298,14 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
                 }
             })
         });
+        let imap = imap.map(|(config, inbound, check)| {
+            tokio::spawn(imap::run(Arc::clone(&app), config, inbound, check, stopped.clone()))
+        });
         let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
         let scheduler = tokio::spawn(scheduler(Arc::clone(&app.engine), stopped.clone()));
         let backups =
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
-        let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer).run(poll, stopped));
+        let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer, retry).run(poll, stopped));
         shutdown_signal().await;
         let _ = stop.send(true);
         let _ = worker.await;
@@ -299,6 +319,9 @@ fn serve(config: Config, poll: Duration, backups: Option<(Duration, usize)>) -> 
         }
         if let Some(discord) = discord {
             let _ = discord.await;
+        }
+        if let Some(imap) = imap {
+            let _ = imap.await;
         }
     });
     app.store.sync().context("final flush")?;

@@ -1,10 +1,15 @@
 //! The outbox worker: delivers due rows, marks them sent only after the
-//! transport accepted them, retries transient failures with backoff.
+//! transport accepted them, retries temporary failures with exponential
+//! backoff and jitter, and records permanent ones (SMTP 5xx) as failed.
+//!
+//! Mail is at least once: a crash between the server's "250 OK" and the
+//! row's mark resends the row with the same Message-ID (ARCHITECTURE.md).
 
 use std::sync::Arc;
 use std::time::Duration;
 use vouch_store::Read;
 
+use rand::Rng;
 use serde_json::Value;
 use vouch_core::Format;
 use vouch_mailer::{Mailer, OutgoingMail, SendError};
@@ -12,12 +17,40 @@ use vouch_store::{Channel, OutboxMessage, OutboxState};
 
 use crate::app::App;
 
-/// Attempts before a transiently failing message is given up.
-const MAX_ATTEMPTS: u32 = 12;
+/// When a temporarily failing message is tried again, and when it is given up.
+#[derive(Clone, Copy, Debug)]
+pub struct RetryPolicy {
+    /// Wait after the first failure; doubles with each further failure.
+    pub base: Duration,
+    /// The longest wait between two attempts.
+    pub max: Duration,
+    /// Attempts before a temporarily failing message is marked failed
+    /// (with the defaults: about two days of trying, as MTAs do).
+    pub max_attempts: u32,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { base: Duration::from_secs(30), max: Duration::from_secs(3600), max_attempts: 60 }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before attempt `attempts + 1`: `base · 2^(attempts-1)`
+    /// capped at `max`, then "equal jitter" (half fixed, half random) so
+    /// rows that failed together do not all return together.
+    pub fn backoff(&self, attempts: u32, rng: &mut impl Rng) -> Duration {
+        let exp = attempts.saturating_sub(1).min(30);
+        let full = self.base.saturating_mul(1u32 << exp).min(self.max);
+        let half = full / 2;
+        half + half.mul_f64(rng.random::<f64>())
+    }
+}
 
 pub struct Worker {
     app: Arc<App>,
     mailer: Mailer,
+    retry: RetryPolicy,
 }
 
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -28,8 +61,8 @@ pub struct Pass {
 }
 
 impl Worker {
-    pub fn new(app: Arc<App>, mailer: Mailer) -> Self {
-        Self { app, mailer }
+    pub fn new(app: Arc<App>, mailer: Mailer, retry: RetryPolicy) -> Self {
+        Self { app, mailer, retry }
     }
 
     /// Delivers everything due now; returns what happened.
@@ -42,6 +75,7 @@ impl Worker {
                 Ok(mail) => self.mailer.send(&mail).await,
                 Err(e) => Err(SendError::Permanent(e.to_string())),
             };
+            let unreachable = matches!(result, Err(SendError::Unreachable(_)));
             let mut updated = message.clone();
             updated.attempts += 1;
             match result {
@@ -51,13 +85,16 @@ impl Worker {
                     updated.last_error = None;
                     pass.sent += 1;
                 }
-                Err(SendError::Transient(e)) if updated.attempts < MAX_ATTEMPTS => {
-                    let backoff = 30i64.saturating_mul(1 << updated.attempts.min(7)).min(3600);
-                    updated.next_attempt_at = self.app.engine.now() + chrono::Duration::seconds(backoff);
+                Err(SendError::Transient(e) | SendError::Unreachable(e))
+                    if updated.attempts < self.retry.max_attempts =>
+                {
+                    let wait = self.retry.backoff(updated.attempts, &mut rand::rng());
+                    updated.next_attempt_at = self.app.engine.now()
+                        + chrono::Duration::from_std(wait).unwrap_or_else(|_| chrono::Duration::hours(1));
                     updated.last_error = Some(e);
                     pass.retried += 1;
                 }
-                Err(SendError::Transient(e) | SendError::Permanent(e)) => {
+                Err(SendError::Transient(e) | SendError::Unreachable(e) | SendError::Permanent(e)) => {
                     updated.state = OutboxState::Failed;
                     updated.last_error = Some(e);
                     pass.failed += 1;
@@ -67,6 +104,10 @@ impl Worker {
             tokio::task::spawn_blocking(move || engine.outbox_update(&updated))
                 .await?
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if unreachable {
+                // The rest would fail the same way; they stay due for the next round.
+                break;
+            }
         }
         Ok(pass)
     }
@@ -141,5 +182,31 @@ fn reply_subject(original: &str) -> String {
         original.to_string()
     } else {
         format!("Re: {original}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    #[test]
+    fn backoff_doubles_is_capped_and_jittered_within_half() {
+        let policy = RetryPolicy { base: Duration::from_secs(10), max: Duration::from_secs(100), max_attempts: 5 };
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+        for (attempts, full) in [(1, 10), (2, 20), (3, 40), (4, 80), (5, 100), (40, 100)] {
+            let full = Duration::from_secs(full);
+            let mut seen = Vec::new();
+            for _ in 0..50 {
+                let wait = policy.backoff(attempts, &mut rng);
+                assert!(
+                    wait >= full / 2 && wait <= full,
+                    "attempt {attempts}: {wait:?} outside [{full:?}/2, {full:?}]"
+                );
+                seen.push(wait);
+            }
+            seen.dedup();
+            assert!(seen.len() > 1, "jitter varies the wait");
+        }
     }
 }

@@ -5,7 +5,9 @@
 //!   store without group commit would reach;
 //! - (b) SQLite (WAL, `synchronous=FULL`) doing the same logical redeem from
 //!   many connections: the obvious alternative;
-//! - (c) vouch's engine end to end at one client and at many.
+//! - (c) vouch's engine end to end at one client and at many;
+//! - (d) inbound mail: ingest's parse + classify + extract per message next
+//!   to mail-parser's raw parse of the same golden fixtures.
 //!
 //! All three run in scratch directories under one parent, so they share a
 //! disk, and each runs for about the same time. `vouch bench` prints the
@@ -13,6 +15,7 @@
 
 mod engine;
 mod harness;
+mod ingest;
 mod report;
 mod sled_floor;
 mod sqlite;
@@ -21,6 +24,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub use harness::Measurement;
+pub use ingest::Rate;
 pub use report::{BenchReport, Target};
 
 /// What to measure and where.
@@ -41,8 +45,8 @@ impl Default for BenchOptions {
     }
 }
 
-/// Runs the three measurements one after the other and checks the targets.
-/// Takes about `4 * seconds` plus setup; the scratch data is deleted after.
+/// Runs the measurements one after the other and checks the targets.
+/// Takes about `5 * seconds` plus setup; the scratch data is deleted after.
 pub fn run(opts: &BenchOptions) -> Result<BenchReport, String> {
     if !(opts.seconds.is_finite() && opts.seconds > 0.0 && opts.seconds <= 3600.0) {
         return Err(format!("seconds must be between 0 and 3600, not {}", opts.seconds));
@@ -66,8 +70,10 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport, String> {
     let sled_flush = sled_floor::measure(&subdir("sled")?, duration)?;
     let sqlite = sqlite::measure(&subdir("sqlite")?, opts.clients, duration)?;
     let engine = engine::measure(&subdir("engine")?, opts.clients, duration)?;
+    let mail = ingest::measure(duration)?;
 
-    let targets = report::targets(&sled_flush, &sqlite, &engine.many);
+    let mut targets = report::targets(&sled_flush, &sqlite, &engine.many);
+    targets.push(report::ingest_target(&mail.parse, &mail.ingest));
     let report = BenchReport {
         dir: parent,
         seconds: opts.seconds,
@@ -81,6 +87,9 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport, String> {
         engine_locked_us_per_commit_64: engine.locked_us_per_commit_many,
         engine_sled_commit_us_per_commit_64: engine.sled_commit_us_per_commit_many,
         engine_flush_ms_64: engine.flush_ms_many,
+        email_fixtures: mail.fixtures,
+        mail_parse: mail.parse,
+        ingest: mail.ingest,
         targets,
     };
     scratch.close().map_err(|e| format!("cannot remove the scratch directory: {e}"))?;

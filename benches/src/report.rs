@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::harness::Measurement;
+use crate::ingest::Rate;
 
 /// Everything one `run` measured. JSON keys ending in `_64` describe the
 /// many-clients engine run, whose thread count is `clients` (64 by default).
@@ -35,6 +36,13 @@ pub struct BenchReport {
     pub engine_sled_commit_us_per_commit_64: f64,
     /// Average duration of one group-commit flush, ms.
     pub engine_flush_ms_64: f64,
+    /// (d) messages in the inbound golden set measured below.
+    pub email_fixtures: usize,
+    /// (d) mail-parser's raw parse of the fixtures, one thread.
+    pub mail_parse: Rate,
+    /// (d) `vouch ingest`'s work before the store (parse, limits,
+    /// classification, extraction) on the same fixtures, one thread.
+    pub ingest: Rate,
     pub targets: Vec<Target>,
 }
 
@@ -85,6 +93,15 @@ pub(crate) fn targets(sled: &Measurement, sqlite: &Measurement, engine_many: &Me
     ]
 }
 
+pub(crate) fn ingest_target(parse: &Rate, ingest: &Rate) -> Target {
+    Target::at_least(
+        "target_ingest_half_parse_met",
+        "ingest msgs/s >= 50% of mail-parser's raw parse".into(),
+        ingest.msgs_per_s,
+        0.5 * parse.msgs_per_s,
+    )
+}
+
 fn ratio(numerator: f64, denominator: f64) -> f64 {
     if denominator > 0.0 { numerator / denominator } else { 0.0 }
 }
@@ -122,6 +139,12 @@ impl BenchReport {
         put("engine_flush_ms_64", json!(self.engine_flush_ms_64));
         put("engine_vs_sled_ratio", json!(ratio(self.engine_many.ops_per_s, self.sled_flush.ops_per_s)));
         put("engine_vs_sqlite_ratio", json!(ratio(self.engine_many.ops_per_s, self.sqlite.ops_per_s)));
+        put("email_fixtures", json!(self.email_fixtures));
+        put("mail_parse_msgs_per_s", json!(self.mail_parse.msgs_per_s));
+        put("mail_parse_mb_per_s", json!(self.mail_parse.mb_per_s));
+        put("ingest_msgs_per_s", json!(self.ingest.msgs_per_s));
+        put("ingest_mb_per_s", json!(self.ingest.mb_per_s));
+        put("ingest_vs_parse_ratio", json!(ratio(self.ingest.msgs_per_s, self.mail_parse.msgs_per_s)));
         for t in &self.targets {
             put(t.key, json!(t.met));
         }
@@ -174,6 +197,26 @@ impl BenchReport {
             self.engine_many.clients,
             ratio(self.engine_many.ops_per_s, self.sled_flush.ops_per_s),
             ratio(self.engine_many.ops_per_s, self.sqlite.ops_per_s)
+        );
+        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "{:<38} {:>7} {:>9} {:>10} {:>8}",
+            format!("inbound mail ({} fixtures)", self.email_fixtures),
+            "threads",
+            "messages",
+            "msgs/s",
+            "MB/s"
+        );
+        for (name, r) in
+            [("(d) mail-parser raw parse", &self.mail_parse), ("(d) ingest: parse+classify+extract", &self.ingest)]
+        {
+            let _ = writeln!(s, "{:<38} {:>7} {:>9} {:>10.0} {:>8.1}", name, 1, r.messages, r.msgs_per_s, r.mb_per_s);
+        }
+        let _ = writeln!(
+            s,
+            "ingest runs at {:.0}% of mail-parser's raw parse rate",
+            100.0 * ratio(self.ingest.msgs_per_s, self.mail_parse.msgs_per_s)
         );
         let _ = writeln!(s);
         let _ = writeln!(s, "targets");

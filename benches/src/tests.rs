@@ -20,16 +20,30 @@ fn a_short_run_reports_every_figure_and_cleans_up() {
         "engine_p50_ms_64",
         "engine_p99_ms_64",
         "engine_commits_per_flush_64",
+        "mail_parse_msgs_per_s",
+        "ingest_msgs_per_s",
+        "ingest_vs_parse_ratio",
     ] {
         let value = json[key].as_f64().unwrap_or_else(|| panic!("{key} is a number in {json}"));
         assert!(value.is_finite() && value >= 0.0, "{key} = {value}");
     }
-    for key in ["sled_flush_ops_per_s", "sqlite_ops_per_s", "engine_ops_per_s_1", "engine_ops_per_s_64"] {
+    for key in [
+        "sled_flush_ops_per_s",
+        "sqlite_ops_per_s",
+        "engine_ops_per_s_1",
+        "engine_ops_per_s_64",
+        "mail_parse_msgs_per_s",
+        "ingest_msgs_per_s",
+    ] {
         assert!(json[key].as_f64().is_some_and(|v| v > 0.0), "{key} > 0 in {json}");
     }
-    for key in
-        ["target_engine_5x_sled_met", "target_engine_2x_sqlite_met", "target_engine_p99_under_10ms_met", "targets_met"]
-    {
+    for key in [
+        "target_engine_5x_sled_met",
+        "target_engine_2x_sqlite_met",
+        "target_engine_p99_under_10ms_met",
+        "target_ingest_half_parse_met",
+        "targets_met",
+    ] {
         assert!(json[key].is_boolean(), "{key} is a boolean in {json}");
     }
     assert_eq!(report.engine_many.clients, 4);

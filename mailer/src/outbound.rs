@@ -13,7 +13,10 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 pub struct MailConfig {
     /// `Vouch <vouch@example.org>`.
     pub from: String,
-    /// `smtp://host:port`, `smtps://user:pass@host`, `smtp://host?tls=required`.
+    /// `smtp://host:port` (plain), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS; `tls=starttls` is the same), `smtps://user:pass@host`
+    /// (TLS on connect, port 465), `&ca=FILE` to trust a private CA. See
+    /// [`smtp_transport`].
     pub smtp_url: Option<String>,
     /// Where mail goes when no SMTP server is configured.
     pub maildir: PathBuf,
@@ -72,7 +75,14 @@ pub enum SendError {
     /// Will never work (5xx, invalid address).
     #[error("permanent failure: {0}")]
     Permanent(String),
+    /// The server could not be reached at all (refused, timed out, TLS
+    /// failed): try again later, and skip the rest of this round.
+    #[error("server unreachable: {0}")]
+    Unreachable(String),
 }
+
+/// How long one SMTP conversation may stall before it counts as failed.
+const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 enum Transport {
     Maildir(PathBuf),
@@ -104,11 +114,7 @@ impl Mailer {
             .map_err(|e| SendError::Permanent(format!("VOUCH_MAIL_FROM {:?} is not an address: {e}", config.from)))?;
         let domain = from.email.domain().to_string();
         let transport = match &config.smtp_url {
-            Some(url) => Transport::Smtp(Box::new(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                    .map_err(|e| SendError::Permanent(format!("VOUCH_SMTP_URL is not usable: {e}")))?
-                    .build(),
-            )),
+            Some(url) => Transport::Smtp(Box::new(smtp_transport(url)?)),
             None => {
                 for sub in ["tmp", "new", "cur"] {
                     std::fs::create_dir_all(config.maildir.join(sub))
@@ -191,10 +197,53 @@ impl Mailer {
         let message = self.build(mail)?;
         match &self.transport {
             Transport::Maildir(dir) => write_maildir(dir, mail.key, &message.formatted()),
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
-                if e.is_permanent() { SendError::Permanent(e.to_string()) } else { SendError::Transient(e.to_string()) }
-            }),
+            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(classify),
         }
+    }
+}
+
+/// The SMTP transport for a `VOUCH_SMTP_URL`, using lettre's URL forms
+/// (`smtp://[user:pass@]host[:port][?tls=required|opportunistic]`,
+/// `smtps://[user:pass@]host[:port]`); `tls=starttls` means `required`, and
+/// `ca=FILE` adds the certificates of a PEM file (a private CA) to the
+/// trusted roots. Credentials are used with AUTH PLAIN/LOGIN.
+pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    // Never echo the URL: it may hold a password.
+    let unusable = |e: &dyn std::fmt::Display| SendError::Permanent(format!("VOUCH_SMTP_URL is not usable: {e}"));
+    let parsed = url::Url::parse(url).map_err(|e| unusable(&e))?;
+    let param = |key: &str| parsed.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
+    let tls_mode = param("tls").map(|t| if t == "starttls" { "required".to_string() } else { t });
+    let mut lettre_url = parsed.clone();
+    lettre_url.set_query(tls_mode.as_ref().map(|t| format!("tls={t}")).as_deref());
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(lettre_url.as_str()).map_err(|e| unusable(&e))?;
+    if let Some(path) = param("ca") {
+        let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+        let pem = std::fs::read(&path).map_err(|e| unusable(&format!("ca={path}: {e}")))?;
+        let cert = Certificate::from_pem(&pem).map_err(|e| unusable(&format!("ca={path}: {e}")))?;
+        let params = TlsParameters::builder(host.to_string())
+            .add_root_certificate(cert)
+            .build()
+            .map_err(|e| unusable(&format!("ca={path}: {e}")))?;
+        builder = builder.tls(match (parsed.scheme(), tls_mode.as_deref()) {
+            ("smtps", _) => Tls::Wrapper(params),
+            (_, Some("required")) => Tls::Required(params),
+            (_, Some("opportunistic")) => Tls::Opportunistic(params),
+            _ => return Err(unusable(&"ca= needs TLS: use smtps:// or tls=required")),
+        });
+    }
+    Ok(builder.timeout(Some(SMTP_TIMEOUT)).build())
+}
+
+/// A reply code decides: 5xx is final, 4xx is retried; no reply at all
+/// (connection refused, timeout, TLS) means the server is unreachable.
+fn classify(e: lettre::transport::smtp::Error) -> SendError {
+    if e.is_permanent() {
+        SendError::Permanent(e.to_string())
+    } else if e.is_transient() {
+        SendError::Transient(e.to_string())
+    } else {
+        SendError::Unreachable(e.to_string())
     }
 }
 

@@ -4,6 +4,10 @@
 //! header block under it, or an Outlook `From:/Sent:/To:/Subject:` block
 //! with no marker at all.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::Person;
 
 /// Marker lines, lowercased; matched as substrings of a lowercased line.
@@ -32,6 +36,24 @@ const MARKERS: &[&str] = &[
     "رسالة معاد توجيهها",
     "الرسالة الأصلية",
 ];
+
+/// Bytes in the shortest marker: shorter lines are not searched.
+const SHORTEST_MARKER: usize = 14;
+
+/// All [`MARKERS`] at once, ASCII letters in any case: one pass per line
+/// instead of one search per marker.
+static MARKER_SEARCH: LazyLock<Option<AhoCorasick>> =
+    LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(MARKERS).ok());
+
+/// Whether `line` contains a marker, case-insensitively. ASCII lines (most)
+/// are searched as they are; others are lowercased first.
+fn has_marker(line: &str) -> bool {
+    let lower: std::borrow::Cow<'_, str> = if line.is_ascii() { line.into() } else { line.to_lowercase().into() };
+    match MARKER_SEARCH.as_ref() {
+        Some(search) => search.is_match(lower.as_ref()),
+        None => MARKERS.iter().any(|m| line.to_lowercase().contains(m)),
+    }
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Field {
@@ -86,6 +108,9 @@ const FIELDS: &[(&str, Field)] = &[
     ("تم الإرسال", Field::Date),
 ];
 
+/// Bytes in the longest field name of [`FIELDS`] (a bound, not exact).
+const LONGEST_FIELD: usize = 24;
+
 /// A forward found in a body: the header block's fields and the text the
 /// introducer wrote above it.
 #[derive(Debug, Default)]
@@ -103,8 +128,7 @@ pub fn find(body: &str) -> Option<InlineForward> {
     let lines: Vec<&str> = body.lines().collect();
     for (i, raw) in lines.iter().enumerate() {
         let line = unquote(raw);
-        let lower = line.to_lowercase();
-        let is_marker = MARKERS.iter().any(|m| lower.contains(m)) && line.chars().count() < 100;
+        let is_marker = line.len() >= SHORTEST_MARKER && has_marker(line) && line.chars().count() < 100;
         // Outlook puts a bare header block under a rule, or none at all.
         let is_outlook_block = field_of(line).is_some_and(|(f, _)| f == Field::From) && block_has_subject(&lines[i..]);
         if !is_marker && !is_outlook_block {
@@ -161,8 +185,17 @@ fn parse_block(lines: &[&str]) -> InlineForward {
 /// spacing ("De :"), bold from HTML ("*From:*") and no-break spaces.
 fn field_of(line: &str) -> Option<(Field, &str)> {
     let (key, value) = line.split_once(':')?;
-    let key = key.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}').to_lowercase();
-    let field = FIELDS.iter().find(|(name, _)| *name == key)?.1;
+    let key = key.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}');
+    if key.len() > LONGEST_FIELD {
+        return None;
+    }
+    // FIELDS are lowercase: an ASCII key compares without allocating.
+    let field = if key.is_ascii() {
+        FIELDS.iter().find(|(name, _)| name.eq_ignore_ascii_case(key))?.1
+    } else {
+        let key = key.to_lowercase();
+        FIELDS.iter().find(|(name, _)| *name == key)?.1
+    };
     let value = value.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}');
     Some((field, value))
 }
@@ -179,15 +212,21 @@ fn trim_rule(line: &str) -> &str {
 /// The introducer's own words above the forward, without the attribution
 /// line and rules, capped.
 fn note_above(lines: &[&str]) -> String {
-    let kept: Vec<&str> = lines
+    let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+    let kept = lines
         .iter()
         .map(|l| l.trim_end())
-        .filter(|l| !l.chars().all(|c| c == '_' || c == '-' || c.is_whitespace()) || l.is_empty())
-        .collect();
-    let text = kept.join("\n");
+        .filter(|l| !l.chars().all(|c| c == '_' || c == '-' || c.is_whitespace()) || l.is_empty());
+    for (i, line) in kept.enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        text.push_str(line);
+    }
     let text = text.trim();
-    let mut out: String = text.chars().take(2000).collect();
-    if out.len() < text.len() {
+    let end = text.char_indices().nth(2000).map_or(text.len(), |(i, _)| i);
+    let mut out = text[..end].to_string();
+    if end < text.len() {
         out.push('…');
     }
     out
@@ -210,4 +249,19 @@ pub fn parse_person(value: &str) -> Option<Person> {
         return None;
     };
     Person::new(name, email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shortcut_bounds_hold_for_every_marker_and_field() {
+        assert!(MARKERS.iter().all(|m| m.len() >= SHORTEST_MARKER), "a marker shorter than SHORTEST_MARKER");
+        assert!(FIELDS.iter().all(|(f, _)| f.len() <= LONGEST_FIELD), "a field longer than LONGEST_FIELD");
+        for marker in MARKERS {
+            assert!(has_marker(&format!("-- {} --", marker.to_uppercase())), "{marker}");
+        }
+        assert!(!has_marker("Hi Bob, see the message below"));
+    }
 }

@@ -74,8 +74,11 @@ pub struct Person {
 impl Person {
     pub fn new(name: &str, email: &str) -> Option<Self> {
         let email = EmailAddress::parse(email).ok()?;
-        let local = email.as_str().split('@').next().unwrap_or_default().to_string();
-        Some(Self { name: clean(name, 64, &local), email: email.as_str().to_string() })
+        let mut name = clean(name, 64, "");
+        if name.is_empty() {
+            name = email.as_str().split('@').next().unwrap_or_default().to_string();
+        }
+        Some(Self { name, email: email.as_str().to_string() })
     }
 }
 
@@ -137,15 +140,42 @@ pub struct BounceRecipient {
 /// Trims, drops control characters (CR/LF included) and the characters
 /// that would let a name smuggle an address or header; caps the length.
 pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
-    let kept: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .filter(|c| !matches!(c, '<' | '>' | '"' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
-        .collect();
-    let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
-    let kept = kept.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
-    let out: String = kept.chars().take(max_chars).collect();
-    if out.is_empty() { fallback.to_string() } else { out }
+    // This runs for every line of every note. Plain printable ASCII with
+    // single spaces (most lines) only needs the trim and the cap.
+    let mut previous_space = true;
+    let plain = text.bytes().all(|b| {
+        let ok = matches!(b, b' '..=b'~') && !matches!(b, b'<' | b'>' | b'"') && !(b == b' ' && previous_space);
+        previous_space = b == b' ';
+        ok
+    });
+    if plain {
+        let trimmed = text.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
+        let out = &trimmed[..trimmed.len().min(max_chars)];
+        return if out.is_empty() { fallback.to_string() } else { out.to_string() };
+    }
+    // Otherwise one pass: whitespace runs become one space, then the ends
+    // are trimmed and the length capped.
+    let mut kept = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if matches!(c, '<' | '>' | '"' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}') {
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !kept.is_empty() {
+            kept.push(' ');
+        }
+        space = false;
+        kept.push(c);
+    }
+    let trimmed = kept.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
+    let end = trimmed.char_indices().nth(max_chars).map_or(trimmed.len(), |(i, _)| i);
+    let out = &trimmed[..end];
+    if out.is_empty() { fallback.to_string() } else { out.to_string() }
 }
 
 /// Words that mark a CC introduction, lowercased.
@@ -299,10 +329,9 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     let recipients: Vec<Person> = message.to().into_iter().chain(message.cc()).flat_map(people).collect();
     let vouch_copied = config.inbox.as_ref().is_some_and(|inbox| recipients.iter().any(|p| p.email == inbox.as_str()));
     let others: Vec<Person> = dedup(recipients.into_iter().filter(|p| not_us(p, &out.introducer)).collect());
-    let text = format!("{subject}\n{body}").to_lowercase();
-    let intro_word = INTRO_WORDS.iter().find(|w| text.contains(*w));
     if vouch_copied && !others.is_empty() {
-        if let Some(word) = intro_word {
+        let text = format!("{subject}\n{body}").to_lowercase();
+        if let Some(word) = INTRO_WORDS.iter().find(|w| text.contains(*w)) {
             out.kind = Kind::Introduction;
             out.reasons.push("vouch's inbox is a recipient alongside the prospect".into());
             out.reasons.push(format!("introduction wording: \"{}\"", word.trim()));
@@ -323,15 +352,22 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     Ok(out)
 }
 
-/// Bytes before the first empty line (the header section).
+/// Bytes before the first empty line (the header section), found in one
+/// pass that stops there (CRLF or bare LF line ends).
 fn header_section_len(raw: &[u8]) -> usize {
-    let crlf = raw.windows(4).position(|w| w == b"\r\n\r\n");
-    let lf = raw.windows(2).position(|w| w == b"\n\n");
-    match (crlf, lf) {
-        (Some(a), Some(b)) => a.min(b),
-        (Some(a), None) | (None, Some(a)) => a,
-        (None, None) => raw.len(),
+    let mut from = 0;
+    while let Some(offset) = raw[from..].iter().position(|&b| b == b'\n') {
+        let nl = from + offset;
+        let rest = &raw[nl + 1..];
+        if rest.first() == Some(&b'\n') {
+            return nl;
+        }
+        if nl > 0 && raw[nl - 1] == b'\r' && rest.starts_with(b"\r\n") {
+            return nl - 1;
+        }
+        from = nl + 1;
     }
+    raw.len()
 }
 
 /// Counts parts and nesting, nested messages included, without recursion.
@@ -359,7 +395,11 @@ fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<()
 
 /// Why this message was sent by a machine, if it was.
 fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
+    const NAMES: &[&str] = &["auto-submitted", "x-autoreply", "x-autorespond", "precedence", "return-path"];
     for (name, value) in message.headers_raw() {
+        if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
+            continue;
+        }
         let value = value.trim().to_ascii_lowercase();
         match name.to_ascii_lowercase().as_str() {
             "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
@@ -500,11 +540,17 @@ fn own_words(body: &str) -> String {
 
 fn clean_note(text: &str) -> String {
     // Mobile clients' signatures say nothing about the prospect.
-    let lines: Vec<String> =
-        text.lines().map(|l| clean(l, 500, "")).filter(|l| !l.to_lowercase().starts_with("sent from my ")).collect();
-    let joined = lines.join("\n");
+    let signature = |l: &str| l.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("sent from my "));
+    let mut joined = String::with_capacity(text.len());
+    for (i, line) in text.lines().map(|l| clean(l, 500, "")).filter(|l| !signature(l)).enumerate() {
+        if i > 0 {
+            joined.push('\n');
+        }
+        joined.push_str(&line);
+    }
     let trimmed = joined.trim();
-    trimmed.chars().take(2000).collect()
+    let end = trimmed.char_indices().nth(2000).map_or(trimmed.len(), |(i, _)| i);
+    trimmed[..end].to_string()
 }
 
 fn first_person(address: &Address<'_>) -> Option<Person> {
@@ -528,11 +574,11 @@ fn dedup(people: Vec<Person>) -> Vec<Person> {
 /// The first text body; HTML-only mail is turned into text with line
 /// breaks at block elements (mail-parser's own conversion breaks only at
 /// `<br>` and `</p>`, which would glue an Outlook header block to the note).
-fn body_text(message: &mail_parser::Message<'_>) -> String {
+fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, str> {
     match message.text_part(0).map(|p| &p.body) {
-        Some(PartType::Text(text)) => text.to_string(),
-        Some(PartType::Html(html)) => mail_parser::decoders::html::html_to_text(&break_blocks(html)),
-        _ => String::new(),
+        Some(PartType::Text(text)) => std::borrow::Cow::Borrowed(text.as_ref()),
+        Some(PartType::Html(html)) => mail_parser::decoders::html::html_to_text(&break_blocks(html)).into(),
+        _ => std::borrow::Cow::Borrowed(""),
     }
 }
 
@@ -562,4 +608,62 @@ fn break_blocks(html: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{clean, header_section_len};
+
+    /// The straightforward definition `clean` must keep matching.
+    fn clean_reference(text: &str, max_chars: usize, fallback: &str) -> String {
+        let kept: String = text
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .filter(|c| !matches!(c, '<' | '>' | '"' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+            .collect();
+        let kept = kept.split_whitespace().collect::<Vec<_>>().join(" ");
+        let kept = kept.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
+        let out: String = kept.chars().take(max_chars).collect();
+        if out.is_empty() { fallback.to_string() } else { out }
+    }
+
+    #[test]
+    fn clean_matches_its_reference() {
+        for text in [
+            "",
+            "  Jane   Doe ",
+            "'Doe, Jane' <jane@x>",
+            ", ' x ' ,",
+            "a\r\nBcc: evil@x",
+            "\u{202E}gnp.exe\u{2066}",
+            "Жанна\u{a0}\u{a0}Доу",
+            "\"  \"",
+            "x\t\ty",
+            "déjà vu — naïve café, résumé",
+            " lead space",
+            "trail space ",
+            "two  spaces",
+            "plain, simple line.",
+            "'quoted'",
+        ] {
+            for max in [0, 1, 3, 200] {
+                assert_eq!(clean(text, max, "?"), clean_reference(text, max, "?"), "{text:?} max {max}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_header_section_ends_at_the_first_empty_line_either_line_end() {
+        for (raw, len) in [
+            (&b"A: 1\r\nB: 2\r\n\r\nbody\n\nmore"[..], 10),
+            (b"A: 1\nB: 2\n\nbody\r\n\r\n", 9),
+            (b"A: 1\r\n\nbody", 5),
+            (b"\r\n\r\nbody", 0),
+            (b"\n\nbody", 0),
+            (b"A: 1\r\nB: 2\r\n", 12),
+            (b"", 0),
+        ] {
+            assert_eq!(header_section_len(raw), len, "{:?}", String::from_utf8_lossy(raw));
+        }
+    }
 }
