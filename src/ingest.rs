@@ -62,6 +62,9 @@ pub enum Action {
     /// A reply threaded under outbox row `row` (a consent answer).
     Reply {
         row: u64,
+        /// The token of the Message-ID the reply names.
+        #[serde(default)]
+        token: Option<String>,
         text: String,
         /// The reply's own words (quotes cut), for answers longer than a line.
         #[serde(default)]
@@ -279,7 +282,12 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
             None => return Ok(None),
         },
         Kind::Reply => match x.thread.vouch_row {
-            Some(row) => Action::Reply { row, text: x.command.clone().unwrap_or_default(), body: x.note.clone() },
+            Some(row) => Action::Reply {
+                row,
+                token: x.thread.vouch_token.clone(),
+                text: x.command.clone().unwrap_or_default(),
+                body: x.note.clone(),
+            },
             None => return Ok(None),
         },
         Kind::Bounce => {
@@ -364,9 +372,10 @@ pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
             let response = engine.respond_by_mail(&caller, line, &mail).map_err(|e| anyhow::anyhow!("{e}"))?;
             note(response, &format!("command {line:?}"));
         }
-        Action::Reply { row, text, body } => {
+        Action::Reply { row, token, text, body } => {
             let reply = vouch_core::ThreadText { first_line: text, body };
-            match engine.respond_to_thread(&caller, OutboxId(*row), reply, &mail).map_err(|e| anyhow::anyhow!("{e}"))? {
+            let named = vouch_core::MailRef { row: OutboxId(*row), token: token.as_deref() };
+            match engine.respond_to_thread(&caller, named, reply, &mail).map_err(|e| anyhow::anyhow!("{e}"))? {
                 ThreadReply::Handled(response) => note(response, &format!("reply to vouch mail {row}")),
                 ThreadReply::Ignored(why) => out.push(format!("reply to vouch mail {row}: {why}; not acted on")),
             }

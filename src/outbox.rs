@@ -143,6 +143,7 @@ impl Worker {
         let thread = message.in_reply_to.as_ref();
         Ok(OutgoingMail {
             key: message.id.0,
+            token: message.token.clone(),
             to: to.to_string(),
             subject,
             text,

@@ -15,7 +15,7 @@ pub mod reply;
 
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};
-pub use engine::{Caller, Engine, Extras, Limits, MailIn, Settings, ThreadReply, ThreadText, consent_word};
+pub use engine::{Caller, Engine, Extras, Limits, MailIn, MailRef, Settings, ThreadReply, ThreadText, consent_word};
 pub use error::UserError;
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
 pub use render::{Format, Renderer};

@@ -104,7 +104,8 @@ fn a_thread_reply_needs_the_recipient_and_a_clear_word() {
     let w = world();
     let id = w.introduce("jane@prospect.example");
     let row = w.store.outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/consent_request");
-    let row = row.expect("request").id;
+    let request = row.expect("request");
+    let row: vouch_core::MailRef = (&request).into();
     let jane = caller("email:jane@prospect.example");
     let unclear = w.engine.respond_to_thread(&jane, row, "let me think".into(), &mail("j1")).expect("stored");
     let vouch_core::ThreadReply::Handled(unclear) = unclear else { panic!("handled") };
@@ -212,10 +213,10 @@ fn a_partner_answers_the_ideal_introduction_in_reverse() {
     let dana = caller("email:dana@partner.example");
     let body = "1. CFOs at SaaS firms.\n2. Audit season.";
     let reply = vouch_core::ThreadText { first_line: "1. CFOs at SaaS firms.", body };
-    let answered = w.engine.respond_to_thread(&dana, ask.id, reply, &mail("d1")).expect("stored");
+    let answered = w.engine.respond_to_thread(&dana, ask.into(), reply, &mail("d1")).expect("stored");
     let vouch_core::ThreadReply::Handled(answered) = answered else { panic!("handled") };
     assert_eq!(answered.replies[0].template, "reply/partner_thanks");
-    let again = w.engine.respond_to_thread(&dana, ask.id, reply, &mail("d1")).expect("stored");
+    let again = w.engine.respond_to_thread(&dana, ask.into(), reply, &mail("d1")).expect("stored");
     assert!(matches!(again, vouch_core::ThreadReply::Handled(ref r) if r.duplicate));
     // Olga asked from chat (answered there); the answer reaches her by mail.
     assert_eq!(w.templates_to("email:olga@acme.example"), ["notice/partner_profile"]);
@@ -224,6 +225,6 @@ fn a_partner_answers_the_ideal_introduction_in_reverse() {
     let text = w.renderer.render_template(&profile.template, &profile.data, Format::Plain).expect("renders");
     assert!(text.contains("Dana Lee (email:dana@partner.example)") && text.contains("Audit season."), "{text}");
     // Someone else answering Dana's mail is not her answer.
-    let eve = w.engine.respond_to_thread(&caller("email:eve@evil.example"), ask.id, reply, &mail("e1"));
+    let eve = w.engine.respond_to_thread(&caller("email:eve@evil.example"), ask.into(), reply, &mail("e1"));
     assert!(matches!(eve, Ok(vouch_core::ThreadReply::Ignored(_))));
 }

@@ -50,6 +50,8 @@ pub fn redact_url(url: &str) -> String {
 pub struct OutgoingMail {
     /// The outbox row id: the idempotency key.
     pub key: u64,
+    /// The row's random token, part of the Message-ID.
+    pub token: Option<String>,
     pub to: String,
     pub subject: String,
     pub text: String,
@@ -134,8 +136,13 @@ impl Mailer {
     }
 
     /// The stable Message-ID of an outbox row.
-    pub fn message_id(&self, key: u64) -> String {
-        format!("<vouch.outbox.{key}@{}>", self.domain)
+    /// `<vouch.outbox.KEY.TOKEN@domain>`: the row id makes resends collapse,
+    /// the row's random token makes it unguessable.
+    pub fn message_id(&self, key: u64, token: Option<&str>) -> String {
+        match token {
+            Some(token) => format!("<vouch.outbox.{key}.{token}@{}>", self.domain),
+            None => format!("<vouch.outbox.{key}@{}>", self.domain),
+        }
     }
 
     pub fn build(&self, mail: &OutgoingMail) -> Result<Message, SendError> {
@@ -145,7 +152,7 @@ impl Mailer {
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.replace(['\r', '\n'], " "))
-            .message_id(Some(self.message_id(mail.key)));
+            .message_id(Some(self.message_id(mail.key, mail.token.as_deref())));
         for (name, value) in self.thread_headers(mail) {
             builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str(name), value));
         }
@@ -338,6 +345,7 @@ mod tests {
         .expect("mailer");
         let reply = OutgoingMail {
             key: 12,
+            token: Some("k7m2x9qp".into()),
             to: "bob@partner.example".into(),
             subject: "Re: Fwd: Pilot for Acme".into(),
             text: "t".into(),
@@ -352,7 +360,7 @@ mod tests {
             headers_of(&mailer, &reply),
             [
                 "Subject: Re: Fwd: Pilot for Acme",
-                "Message-ID: <vouch.outbox.12@acme.example>",
+                "Message-ID: <vouch.outbox.12.k7m2x9qp@acme.example>",
                 "Auto-Submitted: auto-replied",
                 "In-Reply-To: <fwd-1@partner.example>",
                 "References: <orig-1@prospect.example> <fwd-1@partner.example>",

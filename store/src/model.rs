@@ -553,6 +553,12 @@ pub enum OutboxState {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OutboxMessage {
     pub id: OutboxId,
+    /// A random word in a mailed row's Message-ID
+    /// (`<vouch.outbox.ID.TOKEN@domain>`): a reply must name it to act on
+    /// the mail (a consent answer, an RSVP), so Message-IDs cannot be
+    /// guessed from the row id. Rows written before it existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
     pub to: IdentityKey,
     pub template: String,
     pub data: serde_json::Value,

@@ -105,6 +105,7 @@ fn export_import_round_trip_is_lossless() {
             let m = member(tx, "alice")?;
             tx.put_outbox(&OutboxMessage {
                 id: OutboxId(tx.next_id("outbox")?),
+                token: None,
                 to: m.primary_identity.clone(),
                 template: "notice".into(),
                 data: serde_json::json!({"x": 1}),
@@ -208,6 +209,7 @@ fn pending_outbox_rows_are_found_per_recipient() {
     let alicia = IdentityKey::parse("alicia").expect("key");
     let row = |id: u64, to: &IdentityKey| OutboxMessage {
         id: OutboxId(id),
+        token: None,
         to: to.clone(),
         template: "notice".into(),
         data: serde_json::json!({}),
@@ -244,6 +246,7 @@ fn pending_outbox_rows_are_found_per_recipient() {
 fn pending_row(id: u64, to: &IdentityKey) -> OutboxMessage {
     OutboxMessage {
         id: OutboxId(id),
+        token: None,
         to: to.clone(),
         template: "notice".into(),
         data: serde_json::json!({}),

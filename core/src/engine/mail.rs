@@ -40,6 +40,21 @@ pub struct ThreadText<'a> {
     pub body: &'a str,
 }
 
+/// The vouch mail a reply names in In-Reply-To/References:
+/// `<vouch.outbox.ROW.TOKEN@domain>`.
+#[derive(Clone, Copy, Debug)]
+pub struct MailRef<'a> {
+    pub row: OutboxId,
+    pub token: Option<&'a str>,
+}
+
+/// The exact reference to a row, as its recipient's mail client has it.
+impl<'a> From<&'a vouch_store::OutboxMessage> for MailRef<'a> {
+    fn from(row: &'a vouch_store::OutboxMessage) -> Self {
+        Self { row: row.id, token: row.token.as_deref() }
+    }
+}
+
 /// A one-line reply: the line is all it says.
 impl<'a> From<&'a str> for ThreadText<'a> {
     fn from(text: &'a str) -> Self {
@@ -131,14 +146,20 @@ impl Engine {
     pub fn respond_to_thread(
         &self,
         caller: &Caller,
-        row: OutboxId,
+        named: MailRef<'_>,
         reply: ThreadText<'_>,
         mail: &MailIn,
     ) -> Result<ThreadReply, UserError> {
         let text = reply.first_line;
+        let row = named.row;
         let Some(request) = self.store.outbox(row)? else {
             return Ok(ThreadReply::Ignored(format!("no outbox row {row}")));
         };
+        // A forged reply (a guessed row id, a spoofed sender) cannot name
+        // the row's random token, which only its recipient has seen.
+        if request.token.is_some() && request.token.as_deref() != named.token {
+            return Ok(ThreadReply::Ignored(format!("the reply does not name vouch mail {row} exactly")));
+        }
         if request.to != caller.identity {
             return Ok(ThreadReply::Ignored(format!("{} answered a mail sent to someone else", caller.identity)));
         }

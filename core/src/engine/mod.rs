@@ -30,7 +30,7 @@ use crate::limit::Limiter;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
-pub use mail::{MailIn, ThreadReply, ThreadText, consent_word};
+pub use mail::{MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
 
 /// Deployment-wide settings the engine needs (from config).
@@ -238,8 +238,11 @@ impl Cx<'_, '_> {
         if let Value::Object(map) = &mut data {
             map.insert("community".into(), json!(self.engine.settings.community));
         }
+        // Mail only: chat deliveries have no Message-ID to protect.
+        let token = to.email().map(|_| self.engine.ids.code().to_string().replace('-', "").to_ascii_lowercase());
         self.tx.put_outbox(&OutboxMessage {
             id,
+            token,
             to: to.clone(),
             template: template.to_string(),
             data,

@@ -118,8 +118,10 @@ pub struct Thread {
     pub message_id: Option<String>,
     pub references: Vec<String>,
     pub subject: String,
-    /// The outbox row named by In-Reply-To/References (`<vouch.outbox.N@...>`).
+    /// The outbox row named by In-Reply-To/References (`<vouch.outbox.N.TOKEN@...>`).
     pub vouch_row: Option<u64>,
+    /// The token in that Message-ID (none in ids vouch wrote before tokens).
+    pub vouch_token: Option<String>,
 }
 
 /// The per-recipient results of a DSN (RFC 3464).
@@ -437,11 +439,22 @@ fn thread_of(message: &mail_parser::Message<'_>, subject: &str) -> Thread {
         references.push(parent);
     }
     references.truncate(20);
-    let vouch_row = vouch_thread(message).and_then(|id| {
-        let n = id.trim_matches(|c| c == '<' || c == '>').strip_prefix("vouch.outbox.")?.split('@').next()?.to_string();
-        n.parse().ok()
+    let named = vouch_thread(message).and_then(|id| {
+        let local = id.trim_matches(|c| c == '<' || c == '>').strip_prefix("vouch.outbox.")?.split('@').next()?;
+        let (n, token) = match local.split_once('.') {
+            Some((n, token)) => (n, Some(token.to_string())),
+            None => (local, None),
+        };
+        Some((n.parse::<u64>().ok()?, token))
     });
-    Thread { message_id: message.message_id().and_then(bracket), references, subject: subject.to_string(), vouch_row }
+    let (vouch_row, vouch_token) = named.map_or((None, None), |(row, token)| (Some(row), token));
+    Thread {
+        message_id: message.message_id().and_then(bracket),
+        references,
+        subject: subject.to_string(),
+        vouch_row,
+        vouch_token,
+    }
 }
 
 /// Recipients and statuses from a `message/delivery-status` part.
@@ -485,9 +498,14 @@ fn vouch_thread(message: &mail_parser::Message<'_>) -> Option<String> {
     ids.chain(refs).map(|c| c.as_ref()).chain(single.into_iter().flatten()).find_map(|id| {
         let id = id.trim().trim_matches(|c| c == '<' || c == '>');
         let (local, domain) = id.split_once('@')?;
-        let n = local.strip_prefix("vouch.outbox.")?;
-        (!n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !domain.is_empty())
-            .then(|| format!("<{}>", clean(id, 200, "")))
+        let rest = local.strip_prefix("vouch.outbox.")?;
+        let (n, token) = rest.split_once('.').unwrap_or((rest, "x"));
+        let well_formed = !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+            && !token.is_empty()
+            && token.len() <= 32
+            && token.bytes().all(|b| b.is_ascii_alphanumeric());
+        (well_formed && !domain.is_empty()).then(|| format!("<{}>", clean(id, 200, "")))
     })
 }
 
@@ -612,7 +630,32 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, header_section_len};
+    use super::{InboundConfig, Kind, clean, extract, header_section_len};
+
+    fn reply_to(id: &str) -> Vec<u8> {
+        format!(
+            "From: Jane <jane@prospect.example>\r\nTo: vouch@acme.example\r\nSubject: Re: hi\r\n\
+             Message-ID: <r1@prospect.example>\r\nIn-Reply-To: {id}\r\n\r\nyes\r\n"
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_reply_names_the_row_and_its_token() {
+        let config = InboundConfig::default();
+        let x = extract(&reply_to("<vouch.outbox.42.k7m2x9qp@acme.example>"), &config).expect("parses");
+        assert_eq!(x.kind, Kind::Reply);
+        assert_eq!((x.thread.vouch_row, x.thread.vouch_token.as_deref()), (Some(42), Some("k7m2x9qp")));
+        // Ids written before tokens existed still name their row.
+        let x = extract(&reply_to("<vouch.outbox.7@acme.example>"), &config).expect("parses");
+        assert_eq!((x.thread.vouch_row, x.thread.vouch_token), (Some(7), None));
+        // Anything else after the row id is not one of ours.
+        for odd in ["<vouch.outbox.42.k7m!x9qp@acme.example>", "<vouch.outbox.42.@acme.example>", "<vouch.outbox.x@a>"]
+        {
+            let x = extract(&reply_to(odd), &config).expect("parses");
+            assert_eq!(x.thread.vouch_row, None, "{odd}");
+        }
+    }
 
     /// The straightforward definition `clean` must keep matching.
     fn clean_reference(text: &str, max_chars: usize, fallback: &str) -> String {

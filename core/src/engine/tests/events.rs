@@ -421,7 +421,7 @@ fn a_reply_to_an_invitation_mail_is_an_rsvp() {
         &[],
     );
     let invite_to =
-        |to: &str| w.notices("notice/event_invite").into_iter().find(|m| m.to.to_string() == to).expect("invited").id;
+        |to: &str| w.notices("notice/event_invite").into_iter().find(|m| m.to.to_string() == to).expect("invited");
     let mail = |key: &str| MailIn {
         dedupe_key: format!("email:<{key}@example.org>"),
         message_id: Some(format!("<{key}@example.org>")),
@@ -429,8 +429,8 @@ fn a_reply_to_an_invitation_mail_is_an_rsvp() {
         ..Default::default()
     };
     let ann = caller("email:ann@example.org");
-    let answer = |who: &Caller, row, text: &str, key: &str| {
-        w.engine.respond_to_thread(who, row, text.into(), &mail(key)).expect("stored")
+    let answer = |who: &Caller, row: OutboxMessage, text: &str, key: &str| {
+        w.engine.respond_to_thread(who, (&row).into(), text.into(), &mail(key)).expect("stored")
     };
 
     let handled = answer(&ann, invite_to("email:ann@example.org"), "Yes, see you there!\n\n> On Monday…", "a1");
@@ -450,6 +450,16 @@ fn a_reply_to_an_invitation_mail_is_an_rsvp() {
     let eve = caller("email:eve@example.org");
     let ignored = answer(&eve, invite_to("email:ann@example.org"), "no", "e1");
     assert!(matches!(ignored, ThreadReply::Ignored(_)), "{ignored:?}");
+    assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Maybe);
+
+    // A reply naming the row without its token (a guessed Message-ID) does nothing.
+    let row = invite_to("email:ann@example.org");
+    let guessed = crate::engine::MailRef { row: row.id, token: Some("aaaaaaaa") };
+    let forged = w.engine.respond_to_thread(&ann, guessed, "no".into(), &mail("a4")).expect("stored");
+    assert!(matches!(forged, ThreadReply::Ignored(_)), "{forged:?}");
+    let bare = crate::engine::MailRef { row: row.id, token: None };
+    let forged = w.engine.respond_to_thread(&ann, bare, "no".into(), &mail("a5")).expect("stored");
+    assert!(matches!(forged, ThreadReply::Ignored(_)), "{forged:?}");
     assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Maybe);
 
     // A reply that names no choice is not guessed at.
