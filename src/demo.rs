@@ -10,6 +10,39 @@ use anyhow::Context;
 use crate::app::{App, OpenError, Speaker};
 use crate::config::Config;
 
+/// A champion forwards a prospect's mail to vouch (Gmail's inline forward).
+const FORWARD: &str = "From: Dana Champion <dana@partner.example>\r
+To: referrals@acme.example\r
+Subject: Fwd: Looking for a referral tool\r
+Message-ID: <demo-fwd-1@partner.example>\r
+Content-Type: text/plain; charset=utf-8\r
+\r
+Hi Acme, meet Jane: she runs partnerships at Northwind and asked me about you.\r
+\r
+---------- Forwarded message ---------\r
+From: Jane Doe <jane.doe@northwind.example>\r
+Date: Mon, 30 Nov 2026 at 09:12\r
+Subject: Looking for a referral tool\r
+To: Dana Champion <dana@partner.example>\r
+\r
+Dana, do you know a tool for our partner referrals?\r
+";
+
+/// The prospect's reply to the consent mail, threaded under it.
+const CONSENT_REPLY: &str = "From: Jane Doe <jane.doe@northwind.example>\r
+To: referrals@acme.example\r
+Subject: Re: introduction\r
+Message-ID: <demo-yes-1@northwind.example>\r
+In-Reply-To: {ID}\r
+References: {ID}\r
+Content-Type: text/plain; charset=utf-8\r
+\r
+Yes, happy to talk!\r
+\r
+On Mon, Acme Referrals wrote:\r
+> Would you like an introduction?\r
+";
+
 fn person(id: &str, name: &str) -> Speaker {
     Speaker { identity: Some(id.to_string()), name: Some(name.to_string()) }
 }
@@ -20,8 +53,17 @@ pub fn run() -> anyhow::Result<ExitCode> {
         data_dir: Some(dir.path().to_path_buf()),
         community: Some("Acme Community".into()),
         share_url: Some("https://acme.example/join?ref={code}".into()),
+        mail_from: Some("Acme Referrals <referrals@acme.example>".into()),
+        inbox_address: Some("referrals@acme.example".into()),
         ..Config::default()
     };
+    let inbound = crate::ingest::inbound_config(&config)?;
+    let mailer = vouch_mailer::Mailer::new(&vouch_mailer::MailConfig {
+        from: config.mail_from(),
+        smtp_url: None,
+        maildir: dir.path().join("mail"),
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let app = match App::open_with(config, Arc::new(vouch_core::SeededIds::new(2026))) {
         Ok(app) => app,
         Err(OpenError::InUse(d)) => anyhow::bail!("{} is in use", d.display()),
@@ -119,6 +161,42 @@ pub fn run() -> anyhow::Result<ExitCode> {
     show(&dan, "dan", &format!("rsvp {event} yes"))?;
     show(&carol, "carol", &format!("event show {event}"))?;
     show(&alice, "alice", &format!("agenda {event}"))?;
+
+    step("Dana, a champion, forwards an introduction to referrals@acme.example");
+    // The demo trusts the From line; `VOUCH_MAIL_AUTH` checks it for real.
+    let no_auth = crate::ingest::AuthCheck {
+        policy: vouch_mailer::auth::Policy::Off,
+        dns: None,
+        envelope: vouch_mailer::auth::Envelope::default(),
+    };
+    let mut shown = std::collections::HashSet::new();
+    let deliver = |raw: &str, shown: &mut std::collections::HashSet<u64>| -> anyhow::Result<()> {
+        println!("\n(mail in) {}", raw.lines().find(|l| l.starts_with("Subject:")).unwrap_or_default());
+        match crate::ingest::handle(raw.as_bytes(), &inbound, &no_auth, |plan| crate::ingest::apply(&app, plan)) {
+            crate::ingest::Outcome::Accepted(lines) => lines.iter().for_each(|l| println!("  vouch: {l}")),
+            other => anyhow::bail!("the demo mail was not accepted: {other:?}"),
+        }
+        for row in app.store.outbox_messages()? {
+            if row.to.email().is_none() || !shown.insert(row.id.0) {
+                continue;
+            }
+            let mail = crate::outbox::render_mail(&app.renderer, &row)?;
+            println!("\n(mail out) To: {} — Subject: {}", mail.to, mail.subject);
+            for l in mail.text.lines() {
+                println!("  {l}");
+            }
+        }
+        Ok(())
+    };
+    deliver(FORWARD, &mut shown)?;
+    inbox(&carol, "carol")?;
+
+    step("Jane answers the consent mail with a plain \"yes\"");
+    let request = app.store.outbox_messages()?.into_iter().find(|m| m.template == "notice/consent_request");
+    let request = request.context("the consent request")?;
+    let reply = CONSENT_REPLY.replace("{ID}", &mailer.message_id(request.id.0, request.token.as_deref()));
+    deliver(&reply, &mut shown)?;
+    inbox(&carol, "carol")?;
 
     step("Carol tunes the program and reads the report");
     show(&carol, "carol", "program set customer arpa=1200 lifetime=3 cac=800")?;

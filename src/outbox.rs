@@ -11,7 +11,7 @@ use vouch_store::Read;
 
 use rand::Rng;
 use serde_json::Value;
-use vouch_core::Format;
+use vouch_core::{Format, Renderer};
 use vouch_mailer::{Mailer, OutgoingMail, SendError};
 use vouch_store::{Channel, OutboxMessage, OutboxState};
 
@@ -71,7 +71,7 @@ impl Worker {
         let due = self.app.store.outbox_due(Channel::Email, now, 200)?;
         let mut pass = Pass::default();
         for message in due {
-            let result = match self.render_mail(&message) {
+            let result = match render_mail(&self.app.renderer, &message) {
                 Ok(mail) => self.mailer.send(&mail).await,
                 Err(e) => Err(SendError::Permanent(e.to_string())),
             };
@@ -112,50 +112,6 @@ impl Worker {
         Ok(pass)
     }
 
-    fn render_mail(&self, message: &OutboxMessage) -> anyhow::Result<OutgoingMail> {
-        let to = message.to.email().ok_or_else(|| anyhow::anyhow!("not an email identity"))?;
-        let r = &self.app.renderer;
-        let subject_template = format!("{}.subject", message.template);
-        let subject = if let Some(thread) = &message.in_reply_to {
-            reply_subject(&thread.subject)
-        } else if r.has(&subject_template) {
-            r.render_template(&subject_template, &message.data, Format::Plain)?
-        } else {
-            let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
-            format!("A note from {community}")
-        };
-        let mut text = r.render_template(&message.template, &message.data, Format::Plain)?;
-        let mut html = r.render_template(&message.template, &message.data, Format::Html)?;
-        // Buttons become reply keywords: mail has no buttons.
-        for action in &message.actions {
-            let label = r.label(&action.label);
-            text.push_str(&format!("\n\n{label}: reply with \"{}\"", action.command));
-            html.push_str(&format!(
-                "\n\n{}: reply with <code>{}</code>",
-                vouch_core::render::escape_html(&label),
-                vouch_core::render::escape_html(&action.command)
-            ));
-        }
-        let html = format!(
-            "<!doctype html><html><body><p>{}</p></body></html>",
-            html.replace("\n\n", "</p><p>").replace('\n', "<br>")
-        );
-        let thread = message.in_reply_to.as_ref();
-        Ok(OutgoingMail {
-            key: message.id.0,
-            token: message.token.clone(),
-            to: to.to_string(),
-            subject,
-            text,
-            html,
-            auto_submitted: true,
-            attachments: message.attachments.clone(),
-            in_reply_to: thread.map(|t| t.message_id.clone()),
-            references: thread.map(|t| t.references.clone()).unwrap_or_default(),
-            list_unsubscribe: message.data.get("unsubscribe").and_then(Value::as_str).map(str::to_string),
-        })
-    }
-
     /// Runs until `shutdown` resolves, waking every `every`.
     pub async fn run(self, every: Duration, mut shutdown: tokio::sync::watch::Receiver<bool>) {
         loop {
@@ -172,6 +128,52 @@ impl Worker {
             }
         }
     }
+}
+
+/// A row as the mail it becomes: subject (`Re:` for replies, else the
+/// template's `.subject`), text and HTML bodies, choices as reply keywords.
+pub(crate) fn render_mail(renderer: &Renderer, message: &OutboxMessage) -> anyhow::Result<OutgoingMail> {
+    let to = message.to.email().ok_or_else(|| anyhow::anyhow!("not an email identity"))?;
+    let r = renderer;
+    let subject_template = format!("{}.subject", message.template);
+    let subject = if let Some(thread) = &message.in_reply_to {
+        reply_subject(&thread.subject)
+    } else if r.has(&subject_template) {
+        r.render_template(&subject_template, &message.data, Format::Plain)?
+    } else {
+        let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
+        format!("A note from {community}")
+    };
+    let mut text = r.render_template(&message.template, &message.data, Format::Plain)?;
+    let mut html = r.render_template(&message.template, &message.data, Format::Html)?;
+    // Buttons become reply keywords: mail has no buttons.
+    for action in &message.actions {
+        let label = r.label(&action.label);
+        text.push_str(&format!("\n\n{label}: reply with \"{}\"", action.command));
+        html.push_str(&format!(
+            "\n\n{}: reply with <code>{}</code>",
+            vouch_core::render::escape_html(&label),
+            vouch_core::render::escape_html(&action.command)
+        ));
+    }
+    let html = format!(
+        "<!doctype html><html><body><p>{}</p></body></html>",
+        html.replace("\n\n", "</p><p>").replace('\n', "<br>")
+    );
+    let thread = message.in_reply_to.as_ref();
+    Ok(OutgoingMail {
+        key: message.id.0,
+        token: message.token.clone(),
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+        auto_submitted: true,
+        attachments: message.attachments.clone(),
+        in_reply_to: thread.map(|t| t.message_id.clone()),
+        references: thread.map(|t| t.references.clone()).unwrap_or_default(),
+        list_unsubscribe: message.data.get("unsubscribe").and_then(Value::as_str).map(str::to_string),
+    })
 }
 
 /// `Re: <original>`, once: an existing `Re:` is not doubled.

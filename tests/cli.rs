@@ -310,6 +310,9 @@ fn demo_shows_the_flows_end_to_end() {
         "you're on the waitlist: number 1 in line",
         "a seat opened up at Referral mastermind",
         "Coming (2): Alice, dan",
+        "(mail out) To: dana@partner.example — Subject: Re: Fwd: Looking for a referral tool",
+        "Dana Champion would like to introduce you to Acme Community",
+        "Jane Doe said yes to Dana Champion's introduction",
     ] {
         assert!(out.contains(needle), "demo lacks {needle:?}:\n{out}");
     }

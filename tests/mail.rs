@@ -39,6 +39,12 @@ fn thank_you_row(dir: &Path) -> Value {
     rows.into_iter().find(|m| m["template"] == "reply/introduction_received").expect("a thank-you row")
 }
 
+/// The Message-ID of an outbox row: its id and its random token.
+fn message_id(row: &Value) -> String {
+    let (id, token) = (row["id"].as_u64().expect("row id"), row["token"].as_str().expect("a token"));
+    format!("<vouch.outbox.{id}.{token}@acme.example>")
+}
+
 /// The message at the sink addressed to `to`.
 fn mail_to(sink: &SmtpSink, to: &str) -> String {
     let all = sink.messages();
@@ -151,8 +157,7 @@ fn smtp_down_queues_the_mail_and_delivers_it_exactly_once_when_up() {
     let messages = sink.messages();
     assert_eq!(messages.len(), 2, "each delivered exactly once: {messages:?}");
     let mail = mail_to(&sink, "bob@partner.example");
-    let id = thank_you_row(dir)["id"].as_u64().expect("row id");
-    assert_eq!(header(&mail, "Message-ID"), Some(format!("<vouch.outbox.{id}@acme.example>").as_str()), "{mail}");
+    assert_eq!(header(&mail, "Message-ID"), Some(message_id(&thank_you_row(dir)).as_str()), "{mail}");
     assert!(header(&mail, "From").is_some_and(|f| f.contains("vouch@acme.example")), "{mail}");
     assert_eq!(header(&mail, "In-Reply-To"), Some("<CAF7x+gmail-en-1@mail.gmail.com>"), "{mail}");
     assert!(mail.contains("Thank you for introducing"), "{mail}");
@@ -220,8 +225,7 @@ fn an_introduction_in_the_imap_inbox_is_recorded_thanked_over_smtp_and_marked_on
     assert_eq!(jane["member"], referred[0]["referred"], "the referral is Jane's: {jane} {referred:?}");
     wait_for("the rows marked sent", || outbox(dir).iter().all(|m| m["state"] == "sent"));
     let mail = mail_to(&sink, "bob@partner.example");
-    let id = thank_you_row(dir)["id"].as_u64().expect("row id");
-    assert_eq!(header(&mail, "Message-ID"), Some(format!("<vouch.outbox.{id}@acme.example>").as_str()), "{mail}");
+    assert_eq!(header(&mail, "Message-ID"), Some(message_id(&thank_you_row(dir)).as_str()), "{mail}");
     assert_eq!(header(&mail, "From"), Some("Acme <vouch@acme.example>"), "{mail}");
     assert_eq!(header(&mail, "Subject"), Some("Re: Fwd: Looking for a referral tool"), "{mail}");
     assert_eq!(header(&mail, "In-Reply-To"), Some("<CAF7x+gmail-en-1@mail.gmail.com>"), "{mail}");
