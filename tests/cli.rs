@@ -4,27 +4,17 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{DEADLINE, stdout_ok, vouch, wait_for};
+use binary::{DEADLINE, Killed, run_with_stdin, stdout_ok, vouch, wait_for};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{ChildStdout, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Instant;
 
 fn run(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = vouch(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn vouch");
-    // A process that refuses its arguments exits before reading stdin.
-    match child.stdin.take().expect("stdin").write_all(stdin.as_bytes()) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.expect("write stdin"),
-    }
-    child.wait_with_output().expect("wait for vouch")
+    let mut cmd = vouch(dir);
+    cmd.args(args);
+    run_with_stdin(cmd, stdin.as_bytes())
 }
 
 fn chat(dir: &Path, who: &str, lines: &str) -> String {
@@ -74,15 +64,6 @@ fn wait_line(rx: &mpsc::Receiver<String>, needle: &str) -> String {
             }
             Err(_) => panic!("no line with {needle:?}; saw:\n{seen}"),
         }
-    }
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

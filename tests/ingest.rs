@@ -4,16 +4,11 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{DEADLINE, vouch, wait_for};
+use binary::{DEADLINE, Killed, fixture, run_with_stdin, vouch, wait_for};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 /// Sender authentication is off here (no DNS in tests); `tests/mail_trust.rs`
 /// runs it against a fixed zone.
@@ -26,18 +21,9 @@ fn vouch_mail(dir: &Path) -> Command {
 }
 
 fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = vouch_mail(dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn vouch");
-    match child.stdin.take().expect("stdin").write_all(stdin) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.expect("write stdin"),
-    }
-    child.wait_with_output().expect("wait for vouch")
+    let mut cmd = vouch_mail(dir);
+    cmd.args(args);
+    run_with_stdin(cmd, stdin)
 }
 
 fn ingest(dir: &Path, eml: &[u8]) -> Output {
@@ -63,15 +49,6 @@ fn maildir_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir.join("data/mail/new"))
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default()
-}
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 #[test]

@@ -12,14 +12,9 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 
-use binary::{DEADLINE, stdout_ok, vouch, wait_for};
+use binary::{DEADLINE, fixture, stdout_ok, vouch, wait_for};
 use mail_servers::{Certs, Dovecot, SmtpSink, free_port};
 use serde_json::Value;
-
-fn fixture(name: &str) -> Vec<u8> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn vouch_mail(dir: &Path) -> Command {
     let mut cmd = vouch(dir);

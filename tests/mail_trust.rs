@@ -5,18 +5,14 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::vouch;
+use binary::{email_fixtures, fixture, run_with_stdin, vouch};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email")
-}
-
-fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(fixtures().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    email_fixtures()
 }
 
 fn vouch_mail(dir: &Path, auth: &str) -> Command {
@@ -29,18 +25,9 @@ fn vouch_mail(dir: &Path, auth: &str) -> Command {
 }
 
 fn run(dir: &Path, auth: &str, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = vouch_mail(dir, auth)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn vouch");
-    match child.stdin.take().expect("stdin").write_all(stdin) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.expect("write stdin"),
-    }
-    child.wait_with_output().expect("wait for vouch")
+    let mut cmd = vouch_mail(dir, auth);
+    cmd.args(args);
+    run_with_stdin(cmd, stdin)
 }
 
 fn text(out: &Output) -> String {

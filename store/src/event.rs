@@ -425,6 +425,11 @@ pub struct Rsvp {
 }
 
 impl Rsvp {
+    /// Invited, not answered yet.
+    pub fn invited(event: EventId, member: MemberId, at: Timestamp) -> Self {
+        Self { event, member, status: RsvpStatus::Invited, plus_ones: 0, at, waitlist_seq: None, offer_expires: None }
+    }
+
     /// Seats this answer takes: a yes, or a held offer.
     pub fn seats(&self) -> u32 {
         let holds =

@@ -2,8 +2,9 @@
 //! environment, and wait for conditions without sleeping blindly.
 #![allow(dead_code)]
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub const DEADLINE: Duration = Duration::from_secs(30);
@@ -39,5 +40,38 @@ pub fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
     while !ok() {
         assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
         std::thread::park_timeout(Duration::from_millis(10));
+    }
+}
+
+/// Runs `cmd` with `stdin` piped in and waits for it.
+pub fn run_with_stdin(mut cmd: Command, stdin: &[u8]) -> Output {
+    let mut child =
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn vouch");
+    // A process that refuses its arguments (or its input) exits before reading stdin.
+    match child.stdin.take().expect("stdin").write_all(stdin) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.expect("write stdin"),
+    }
+    child.wait_with_output().expect("wait for vouch")
+}
+
+/// The golden email fixtures (`tests/fixtures/email`).
+pub fn email_fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email")
+}
+
+/// One email fixture's bytes.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = email_fixtures().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A child process killed (and reaped) when the test ends, pass or fail.
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

@@ -357,15 +357,7 @@ fn send_invitation(cx: &mut Cx<'_, '_>, event: &Event, member: &Member) -> Resul
     if cx.tx.rsvp(event.id, member.id)?.is_some() {
         return Ok(false);
     }
-    cx.tx.put_rsvp(&Rsvp {
-        event: event.id,
-        member: member.id,
-        status: RsvpStatus::Invited,
-        plus_ones: 0,
-        at: cx.now,
-        waitlist_seq: None,
-        offer_expires: None,
-    })?;
+    cx.tx.put_rsvp(&Rsvp::invited(event.id, member.id, cx.now))?;
     let data = json!({ "name": member.display_name, "event": event_json(event, zone_for(member, event), cx.now) });
     let attachment = ics_for(cx, event, member, RsvpStatus::Invited, Method::Request)?;
     let extras = Extras { actions: rsvp_actions(event), attachments: vec![attachment] };
@@ -490,15 +482,7 @@ pub(super) fn rsvp(
     if guests > event.plus_ones {
         return Err(UserError::TooManyGuests { title: event.title, max: event.plus_ones });
     }
-    let mut r = existing.clone().unwrap_or(Rsvp {
-        event: event.id,
-        member: member.id,
-        status: RsvpStatus::Invited,
-        plus_ones: 0,
-        at: cx.now,
-        waitlist_seq: None,
-        offer_expires: None,
-    });
+    let mut r = existing.clone().unwrap_or_else(|| Rsvp::invited(event.id, member.id, cx.now));
     let rsvps = cx.tx.rsvps_of_event(event.id)?;
     let mut position = None;
     let mut template = "reply/rsvp";
