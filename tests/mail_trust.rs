@@ -63,13 +63,23 @@ fn referral_to(dump: &Value, n: usize) -> &Value {
     &dump["referrals"].as_array().expect("referrals")[n]
 }
 
+/// The Message-ID vouch gave the mail of outbox row `row`.
+fn message_id(row: &Value) -> String {
+    let (n, token) = (row["id"].as_u64().expect("row id"), row["token"].as_str().expect("a token"));
+    format!("<vouch.outbox.{n}.{token}@acme.example>")
+}
+
 /// A reply from `from` threaded under vouch's outbox row `row`.
 fn reply(from: &str, row: &Value, id: &str, body: &str) -> Vec<u8> {
-    let n = row["id"].as_u64().expect("row id");
+    reply_to_id(from, &message_id(row), id, body)
+}
+
+/// A reply naming `parent` (a real or a guessed Message-ID).
+fn reply_to_id(from: &str, parent: &str, id: &str, body: &str) -> Vec<u8> {
     format!(
         "From: {from}\r\nTo: Acme <vouch@acme.example>\r\nSubject: Re: your introduction\r\n\
-         Message-ID: <{id}@prospect.example>\r\nIn-Reply-To: <vouch.outbox.{n}@acme.example>\r\n\
-         References: <vouch.outbox.{n}@acme.example>\r\nDate: Tue, 3 Nov 2026 12:00:00 +0000\r\n\
+         Message-ID: <{id}@prospect.example>\r\nIn-Reply-To: {parent}\r\n\
+         References: {parent}\r\nDate: Tue, 3 Nov 2026 12:00:00 +0000\r\n\
          Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n\r\n> Would you like to be introduced?\r\n"
     )
     .into_bytes()
@@ -96,6 +106,13 @@ fn a_prospect_says_yes_by_replying_and_the_champion_is_thanked_twice() {
     assert!(stranger.contains("not acted on"), "{stranger}");
     assert_eq!(referral_to(&export(dir), 0)["introduction"]["consent"], "requested");
 
+    // A forger who spoofs Jane's address but guesses the Message-ID from the
+    // row id alone (no token) changes nothing either.
+    let guessed = format!("<vouch.outbox.{}@acme.example>", request["id"]);
+    let forged = ingest(dir, "off", &reply_to_id("Jane Doe <jane.doe@prospect.example>", &guessed, "f1", "no"));
+    assert!(forged.contains("does not name vouch mail"), "{forged}");
+    assert_eq!(referral_to(&export(dir), 0)["introduction"]["consent"], "requested");
+
     let yes = reply("Jane Doe <jane.doe@prospect.example>", request, "j1", "Ja, gerne!");
     let first = ingest(dir, "off", &yes);
     assert!(first.contains("reply/consent_accepted"), "{first}");
@@ -109,7 +126,7 @@ fn a_prospect_says_yes_by_replying_and_the_champion_is_thanked_twice() {
     let answer = rows(&dump, "reply/consent_accepted");
     assert_eq!(answer.len(), 1);
     assert_eq!(answer[0]["in_reply_to"]["message_id"], "<j1@prospect.example>");
-    assert_eq!(answer[0]["in_reply_to"]["references"][0], format!("<vouch.outbox.{}@acme.example>", request["id"]));
+    assert_eq!(answer[0]["in_reply_to"]["references"][0], message_id(request));
 
     // Won: the champion's second thank-you.
     let id = format!("R{}", referral_to(&dump, 0)["id"]);
