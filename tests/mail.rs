@@ -303,3 +303,29 @@ fn dovecot_starts_and_takes_an_append() {
     assert_eq!(imap.count("INBOX"), 1, "{}", dovecot.log());
     assert_eq!(imap.flags("INBOX").len(), 1);
 }
+
+/// Without IDLE (`idle=off`, for servers that lack it) the poller looks
+/// every `poll` seconds: mail that arrives while `serve` runs is picked up
+/// by a later round and marked once.
+#[test]
+fn plain_polling_without_idle_picks_up_mail_that_arrives_later() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let dovecot = Dovecot::start();
+    let sink = SmtpSink::start(free_port());
+    let env = [("VOUCH_IMAP_URL", dovecot.url("poll=0.2&idle=off")), ("VOUCH_SMTP_URL", sink.url())];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut imap = dovecot.client();
+    imap.append("INBOX", &fixture("gmail-forward-en.eml"));
+    let _serve = Serve::start(dir, &env);
+    wait_for("the first message handled", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 1);
+
+    // The poller has finished a round; this one can only be found by a later one.
+    imap.append("INBOX", &fixture("cc-intro-fr.eml"));
+    wait_for("the second message marked and moved", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 2);
+    wait_for("two thank-yous and two consent requests at the sink", || sink.messages().len() >= 4);
+    let thanks: Vec<String> =
+        sink.messages().into_iter().filter(|m| header(m, "To") == Some("bob@partner.example")).collect();
+    assert!(thanks.iter().any(|m| m.contains("In-Reply-To: <cc-fr-1@partner.example>")), "{thanks:?}");
+    assert_eq!(referrals(dir).len(), 2);
+}
