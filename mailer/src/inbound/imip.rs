@@ -29,9 +29,12 @@ impl CalendarReply {
 pub fn find(message: &mail_parser::Message<'_>, sender: &str) -> Option<CalendarReply> {
     message.parts.iter().find_map(|part| {
         let ct = part.content_type()?;
-        let mime = format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_ascii_lowercase();
-        let named_ics = part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"));
-        if mime != "text/calendar" && !(named_ics && mime == "application/ics") {
+        let (ctype, subtype) = (ct.ctype(), ct.subtype().unwrap_or_default());
+        let calendar = ctype.eq_ignore_ascii_case("text") && subtype.eq_ignore_ascii_case("calendar");
+        let ics_file = ctype.eq_ignore_ascii_case("application")
+            && subtype.eq_ignore_ascii_case("ics")
+            && part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".ics"));
+        if !calendar && !ics_file {
             return None;
         }
         let text = match &part.body {
@@ -46,6 +49,16 @@ pub fn find(message: &mail_parser::Message<'_>, sender: &str) -> Option<Calendar
 /// Reads a VCALENDAR; `None` unless it is a METHOD:REPLY with a usable PARTSTAT.
 pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
     let unfolded = icalendar::parser::unfold(text);
+    // Invitations (REQUEST), cancellations and feeds are far more common than
+    // answers; a line scan rules them out before the full parse.
+    let says_reply = unfolded.lines().any(|line| {
+        let line = line.trim();
+        line.get(..7).is_some_and(|m| m.eq_ignore_ascii_case("METHOD:"))
+            && line[7..].trim().eq_ignore_ascii_case("REPLY")
+    });
+    if !says_reply {
+        return None;
+    }
     let calendar = icalendar::parser::read_calendar(&unfolded).ok()?;
     let method = calendar.properties.iter().find(|p| p.name.as_str().eq_ignore_ascii_case("METHOD"))?;
     if !method.val.as_str().trim().eq_ignore_ascii_case("REPLY") {
