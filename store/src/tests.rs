@@ -207,22 +207,7 @@ fn pending_outbox_rows_are_found_per_recipient() {
     let store = Store::open(dir.path()).expect("open");
     let alice = IdentityKey::parse("alice").expect("key");
     let alicia = IdentityKey::parse("alicia").expect("key");
-    let row = |id: u64, to: &IdentityKey| OutboxMessage {
-        id: OutboxId(id),
-        token: None,
-        to: to.clone(),
-        template: "notice".into(),
-        data: serde_json::json!({}),
-        created_at: at(),
-        state: OutboxState::Pending,
-        attempts: 0,
-        next_attempt_at: at(),
-        last_error: None,
-        sent_at: None,
-        actions: Vec::new(),
-        attachments: Vec::new(),
-        in_reply_to: None,
-    };
+    let row = pending_row;
     store
         .write(|tx| {
             tx.put_outbox(&row(1, &alice))?;

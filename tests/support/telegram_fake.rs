@@ -233,13 +233,18 @@ fn send_message(shared: &Shared, body: &Value) -> (StatusCode, Value) {
     (StatusCode::OK, ok(message))
 }
 
-/// A text message update: `chat` is the user's id for a DM, negative for a group.
-pub fn message(update_id: i64, chat: i64, user: i64, first_name: &str, text: &str) -> Value {
-    let chat_json = if chat > 0 {
+/// The chat of an update: the user's own DM when `chat` is positive, else a group.
+fn chat_of(chat: i64, first_name: &str) -> Value {
+    if chat > 0 {
         json!({"id": chat, "type": "private", "first_name": first_name})
     } else {
         json!({"id": chat, "type": "supergroup", "title": "Friends"})
-    };
+    }
+}
+
+/// A text message update: `chat` is the user's id for a DM, negative for a group.
+pub fn message(update_id: i64, chat: i64, user: i64, first_name: &str, text: &str) -> Value {
+    let chat_json = chat_of(chat, first_name);
     json!({
         "update_id": update_id,
         "message": {
@@ -253,11 +258,7 @@ pub fn message(update_id: i64, chat: i64, user: i64, first_name: &str, text: &st
 /// A press on an inline button under message `message_id` in `chat`, as
 /// Telegram sends it: the query id is Telegram's, unique per press.
 pub fn button_press(update_id: i64, query_id: &str, chat: i64, user: i64, first_name: &str, data: &str) -> Value {
-    let chat_json = if chat > 0 {
-        json!({"id": chat, "type": "private", "first_name": first_name})
-    } else {
-        json!({"id": chat, "type": "supergroup", "title": "Friends"})
-    };
+    let chat_json = chat_of(chat, first_name);
     json!({
         "update_id": update_id,
         "callback_query": {
