@@ -63,6 +63,9 @@ pub struct Config {
     pub discord_hold_days: Option<String>,
     /// Messages starting with this run commands (default `!`; `off` for none).
     pub discord_prefix: Option<String>,
+    /// Milliseconds before an interaction is acknowledged as "thinking…"
+    /// and its answer edited in later (default 2000; Discord allows 3000).
+    pub discord_defer_ms: Option<String>,
 }
 
 impl Config {
@@ -118,6 +121,7 @@ impl Config {
         set!(discord_invite_max_age, get("VOUCH_DISCORD_INVITE_MAX_AGE"));
         set!(discord_hold_days, get("VOUCH_DISCORD_HOLD_DAYS"));
         set!(discord_prefix, get("VOUCH_DISCORD_PREFIX"));
+        set!(discord_defer_ms, get("VOUCH_DISCORD_DEFER_MS"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }

@@ -143,6 +143,22 @@ pub static CATALOG: &[CommandSpec] = &[
         private: true,
     },
     CommandSpec {
+        name: "unsubscribe",
+        aliases: &["optout", "opt-out", "stop"],
+        args: &[],
+        summary: "Stop notices to where you write from (answers to you still come)",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
+        name: "subscribe",
+        aliases: &["optin", "opt-in", "resume"],
+        args: &[],
+        summary: "Get notices again after unsubscribing or declining",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
         name: "mine",
         aliases: &["me", "status", "referrals-mine"],
         args: &[],

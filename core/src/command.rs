@@ -28,6 +28,8 @@ pub enum Command {
         name: String,
         email: EmailAddress,
         note: String,
+        /// Written after the name (`Jane Doe (Acme)`) or taken from a mail.
+        company: Option<String>,
     },
     Mine,
     Why,
@@ -108,6 +110,10 @@ pub enum Command {
     Consent {
         referral: ReferralId,
         accept: bool,
+    },
+    /// `subscribe` / `unsubscribe`: notices to the identity you write from.
+    Subscribe {
+        on: bool,
     },
 }
 
@@ -363,7 +369,8 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             if note.chars().count() > 500 {
                 return Err(a.usage("the note is too long (500 characters at most)"));
             }
-            Command::Refer { name, email, note }
+            let (name, company) = crate::company::split_name(&name);
+            Command::Refer { name: name.to_string(), email, note, company: company.map(str::to_string) }
         }
         "mine" => {
             a.no_more_than(0)?;
@@ -461,6 +468,10 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 _ => return Err(a.usage("answer yes or no, e.g. consent 12 yes")),
             };
             Command::Consent { referral, accept }
+        }
+        "subscribe" | "unsubscribe" => {
+            a.no_more_than(0)?;
+            Command::Subscribe { on: spec.name == "subscribe" }
         }
         "approve" => {
             a.no_more_than(1)?;
@@ -705,7 +716,8 @@ mod tests {
     #[test]
     fn refer_takes_multi_word_names_and_notes() {
         match ok("refer Jane van Dyke jane@acme.com met at the \"SaaS\" meetup") {
-            Command::Refer { name, email, note } => {
+            Command::Refer { name, email, note, company } => {
+                assert_eq!(company, None);
                 assert_eq!(name, "Jane van Dyke");
                 assert_eq!(email.as_str(), "jane@acme.com");
                 assert_eq!(note, "met at the SaaS meetup");
@@ -714,6 +726,12 @@ mod tests {
         }
         assert!(matches!(parse("refer jane@acme.com"), Err(UserError::Usage { .. })));
         assert!(matches!(parse("refer Jane"), Err(UserError::Usage { .. })));
+        match ok("refer Jane Doe (Acme Corp) jane@gmail.com") {
+            Command::Refer { name, company, .. } => {
+                assert_eq!((name.as_str(), company.as_deref()), ("Jane Doe", Some("Acme Corp")))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -64,6 +64,8 @@ pub enum UserError {
     ConsentUnclear { referral: String },
     #[error("consent not for this person")]
     ConsentNotYours,
+    #[error("sender not verified")]
+    Unverified { what: &'static str },
     #[error("consent already given")]
     ConsentAnswered { referral: String, answer: &'static str },
     #[error("already linked")]
@@ -157,6 +159,7 @@ impl UserError {
             UserError::ProspectOptedOut { email } => ("prospect_opted_out", json!({ "email": email })),
             UserError::ConsentUnclear { referral } => ("consent_unclear", json!({ "referral": referral })),
             UserError::ConsentNotYours => ("consent_not_yours", json!({})),
+            UserError::Unverified { what } => ("unverified", json!({ "what": what })),
             UserError::ConsentAnswered { referral, answer } => {
                 ("consent_answered", json!({ "referral": referral, "answer": answer }))
             }

@@ -5,6 +5,7 @@
 pub mod abuse;
 pub mod catalog;
 pub mod command;
+pub mod company;
 pub mod engine;
 pub mod error;
 pub mod ics;

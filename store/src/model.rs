@@ -29,6 +29,10 @@ pub struct Member {
     /// Where event times are shown for this person; unset: each event's own zone.
     #[serde(default)]
     pub timezone: Option<crate::event::Timezone>,
+    /// Where they work, as an introduction named it (display name or
+    /// business domain); unset for members who came another way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
 }
 
 impl Member {

@@ -19,6 +19,7 @@ fn member(tx: &WriteTx<'_>, name: &str) -> Result<Member, StoreError> {
         primary_identity: key.clone(),
         email: None,
         timezone: None,
+        company: None,
     };
     tx.put_member(&m)?;
     tx.put_identity(&Identity {

@@ -252,6 +252,17 @@ fn edit(cx: &mut Cx<'_, '_>, id: EventId, settings: &[(String, String)]) -> Resu
     if event.start != start && event.start <= cx.now {
         return Err(bad("start", "that time has passed; pick a time in the future"));
     }
+    // Nobody loses a confirmed seat to an edit: the organizer releases
+    // seats first (`rsvp E no IDENTITY`), and the people are told.
+    if let Some(capacity) = event.capacity {
+        let taken = seats_taken(&cx.tx.rsvps_of_event(event.id)?, None);
+        if capacity < taken {
+            let hint = format!(
+                "{taken} seats are already taken; free some first with `rsvp {id} no IDENTITY`, or keep capacity at {taken} or more"
+            );
+            return Err(bad("capacity", &hint));
+        }
+    }
     event.sequence += 1;
     event.updated_at = cx.now;
     cx.tx.put_event(&event)?;

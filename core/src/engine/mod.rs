@@ -215,6 +215,13 @@ impl Cx<'_, '_> {
         {
             return Ok(None);
         }
+        // Every notice by mail says how to stop them (List-Unsubscribe).
+        let mut data = data;
+        if to.email().is_some()
+            && let Value::Object(map) = &mut data
+        {
+            map.entry("unsubscribe").or_insert_with(|| json!("unsubscribe"));
+        }
         self.queue(to, template, data, extras, None).map(Some)
     }
 
@@ -555,7 +562,9 @@ impl EngineCore {
             Command::Help { topic } => members::help(cx, topic),
             Command::Code { program } => referrals::code(cx, program),
             Command::Redeem { code } => referrals::redeem(cx, &code),
-            Command::Refer { name, email, note } => referrals::refer(cx, &name, &email, &note),
+            Command::Refer { name, email, note, company } => {
+                referrals::refer(cx, &name, &email, &note, company.as_deref())
+            }
             Command::Mine => members::mine(cx),
             Command::Why => members::why(cx),
             Command::Leaderboard { period } => members::leaderboard(cx, period),
@@ -582,6 +591,7 @@ impl EngineCore {
             Command::Timezone { zone } => calendar::timezone(cx, zone),
             Command::AskPartner { email, name } => consent::ask_partner(cx, &email, &name),
             Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
+            Command::Subscribe { on } => consent::subscription(cx, on),
         }
     }
 }
@@ -615,6 +625,8 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Timezone { .. } => "timezone",
         Command::AskPartner { .. } => "partner",
         Command::Consent { .. } => "consent",
+        Command::Subscribe { on: true } => "subscribe",
+        Command::Subscribe { on: false } => "unsubscribe",
     }
 }
 
@@ -654,6 +666,7 @@ pub(crate) fn create_member(
         primary_identity: identity.clone(),
         email: identity.email(),
         timezone: None,
+        company: None,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity {

@@ -143,6 +143,15 @@ fn capacity_counts_plus_ones_and_the_waitlist_is_promoted_in_order() {
         &["Seats: 3 of 3", "Coming (3): bob, carol, erin", "Declined: alice, dave"],
     );
     assert_eq!(w.run_due(), 0, "nothing else is due yet");
+
+    // A smaller room can't silently take seats back; a bigger one fills from the waitlist.
+    let text = w.expect("olga", &format!("event edit {id} capacity=2"), "error/invalid_setting", &[]);
+    has(&text, &["3 seats are already taken", &format!("rsvp {id} no IDENTITY")]);
+    w.expect("olga", &format!("attendees {id}"), "reply/attendees", &["Seats: 3 of 3"]);
+    w.expect("dave", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 1 in line"]);
+    w.expect("olga", &format!("event edit {id} capacity=4"), "reply/event_updated", &[]);
+    let offers: Vec<String> = w.notices("notice/event_seat_offered").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(offers.last().map(String::as_str), Some("console:dave"), "the new seat is offered to dave");
 }
 
 #[test]
