@@ -359,7 +359,11 @@ pub(super) fn prospect(
             None => None,
         },
     };
-    let company = company.map(str::to_string).or_else(|| crate::company::from_domain(email));
+    // Typed in chat or taken from a mail: cleaned like any name.
+    let company = company
+        .map(|c| super::clean_name(c, ""))
+        .filter(|c| !c.is_empty())
+        .or_else(|| crate::company::from_domain(email));
     let referred = match known {
         Some(mut m) => {
             if m.id == me.id || alts::same_person(cx, &m, &me)? {
