@@ -54,12 +54,16 @@ fn with_char(code: &str, pos: usize, c: char) -> String {
 
 impl World {
     fn new() -> Self {
+        Self::with_settings(Settings::default())
+    }
+
+    fn with_settings(settings: Settings) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(Store::open(dir.path()).expect("open store"));
         let start = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().expect("valid start");
         let clock = Arc::new(ManualClock::new(start));
         let ids = Arc::new(SeededIds::new(7));
-        let engine = Engine::new(store, clock.clone(), ids, Settings::default()).expect("engine");
+        let engine = Engine::new(store, clock.clone(), ids, settings).expect("engine");
         let renderer = Renderer::builtin().expect("templates compile");
         Self { _dir: dir, clock, engine, renderer }
     }
