@@ -180,7 +180,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             if row.to.email().is_none() || !shown.insert(row.id.0) {
                 continue;
             }
-            let mail = crate::outbox::render_mail(&app.renderer, &row)?;
+            let mail = crate::outbox::render_mail(&app.renderer, &row, app.engine.public_links())?;
             println!("\n(mail out) To: {} — Subject: {}", mail.to, mail.subject);
             for l in mail.text.lines() {
                 println!("  {l}");
