@@ -55,6 +55,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         share_url: Some("https://acme.example/join?ref={code}".into()),
         mail_from: Some("Acme Referrals <referrals@acme.example>".into()),
         inbox_address: Some("referrals@acme.example".into()),
+        // Only so the printed mail shows its one-click links; the demo serves no HTTP.
+        public_url: Some("https://vouch.acme.example".into()),
         ..Config::default()
     };
     let inbound = crate::ingest::inbound_config(&config)?;
@@ -104,7 +106,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
             if row.to.email().is_none() || !shown.insert(row.id.0) {
                 continue;
             }
-            let mail = crate::outbox::render_mail(&app.renderer, &row)?;
+            let mail = crate::outbox::render_mail(&app.renderer, &row, app.engine.public_links())?;
             println!("\n(mail out) To: {} — Subject: {}", mail.to, mail.subject);
             for l in mail.text.lines() {
                 println!("  {l}");

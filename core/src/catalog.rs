@@ -355,6 +355,15 @@ pub static CATALOG: &[CommandSpec] = &[
         private: true,
     },
     CommandSpec {
+        name: "feed",
+        aliases: &["calendar-feed", "ical-feed"],
+        args: &[],
+        summary: "A link that keeps your calendar app up to date with your events",
+        role: Role::Member,
+        // The link shows your events to whoever has it.
+        private: true,
+    },
+    CommandSpec {
         name: "timezone",
         aliases: &["tz"],
         args: &[opt("ZONE", ArgKind::Word, "An IANA zone like Europe/Bucharest")],

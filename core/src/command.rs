@@ -98,6 +98,8 @@ pub enum Command {
         event: Option<EventId>,
         member: Option<IdentityKey>,
     },
+    /// The signed URL of the caller's calendar feed.
+    Feed,
     Timezone {
         zone: Option<Timezone>,
     },
@@ -565,6 +567,10 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 }
             }
             Command::Ics { event, member }
+        }
+        "feed" => {
+            a.no_more_than(0)?;
+            Command::Feed
         }
         "timezone" => {
             a.no_more_than(1)?;

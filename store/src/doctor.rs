@@ -170,6 +170,10 @@ impl Store {
             let outbox = c.entities::<OutboxMessage>(tx, TreeName::Outbox, |m| m.id.to_key().to_vec())?;
             c.entities::<InboundRecord>(tx, TreeName::Inbound, |r| r.key.as_bytes().to_vec())?;
             c.entities::<LinkCode>(tx, TreeName::LinkCodes, |l| l.code.as_str().as_bytes().to_vec())?;
+            if let Err(e) = tx.link_secret() {
+                // Not derived data: a restore brings the backup's key back.
+                c.problem(TreeName::Meta, ProblemKind::Undecodable, format!("link secret: {e}"));
+            }
             let damaged = c.problems.len();
 
             // References between entities.

@@ -32,6 +32,10 @@ pub struct Dump {
     /// Scheduled reminders and held-seat deadlines.
     #[serde(default)]
     pub due: Vec<Due>,
+    /// The key that signs web links, so links in mail sent before a backup
+    /// still work after a restore. Absent in exports from before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_secret: Option<LinkSecret>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -57,6 +61,7 @@ impl Store {
             events: self.events()?,
             rsvps: self.rsvps()?,
             due: self.due_all()?,
+            link_secret: self.link_secret()?,
         })
     }
 
@@ -95,6 +100,11 @@ impl Store {
         load(self, &dump.rsvps, |tx, r| tx.put_rsvp(r))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
+        // A fresh store may already have made a key of its own; nothing was
+        // signed with it that matters, while the backup's links are in mail.
+        if let Some(secret) = &dump.link_secret {
+            self.write(|tx| tx.put_link_secret(secret))?;
+        }
         Ok(())
     }
 }

@@ -13,7 +13,7 @@ use serde::Serialize;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
-use crate::read::{counter_key, counter_value};
+use crate::read::{LINK_SECRET_KEY, counter_key, counter_value};
 use crate::tree::{TreeName, encode, key2};
 use crate::*;
 
@@ -166,6 +166,12 @@ impl WriteTx<'_> {
             self.insert_raw(TreeName::Meta, &key, &value.to_be_bytes())?;
         }
         Ok(())
+    }
+
+    /// Stores the key that signs web links. Replacing it invalidates every
+    /// link mailed so far: only the first start and an import do this.
+    pub fn put_link_secret(&self, secret: &LinkSecret) -> Result<(), StoreError> {
+        self.put(TreeName::Meta, LINK_SECRET_KEY, secret)
     }
 
     pub fn put_member(&self, m: &Member) -> Result<(), StoreError> {

@@ -126,6 +126,11 @@ pub(super) fn consent(cx: &mut Cx<'_, '_>, id: ReferralId, accept: bool) -> Resu
         return Err(UserError::ConsentNotYours);
     }
     let answer = if accept { Consent::Accepted } else { Consent::Declined };
+    // Too late to decline (won or lost), but a "no" — often the mail's
+    // List-Unsubscribe — still means: no more mail.
+    if !accept && !r.state.is_open() && intro.consent != Consent::Declined {
+        return subscription(cx, false);
+    }
     // A "yes" can become a "no" while nothing is decided; a "no" is final.
     if intro.consent == answer || intro.consent == Consent::Declined || !r.state.is_open() {
         let word = match intro.consent {

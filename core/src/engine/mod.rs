@@ -48,6 +48,9 @@ pub struct Settings {
     /// The ORGANIZER address of event invitations (the inbound mail address,
     /// so calendars' Accept/Decline replies come back to vouch).
     pub calendar_address: Option<String>,
+    /// Where vouch's HTTP server is reached from outside (`VOUCH_PUBLIC_URL`):
+    /// with it, mail carries signed one-click links and members get a feed URL.
+    pub public_url: Option<crate::PublicUrl>,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             link_ttl_minutes: 15,
             limits: Limits::default(),
             calendar_address: None,
+            public_url: None,
         }
     }
 }
@@ -140,6 +144,10 @@ pub struct EngineCore {
     ids: Arc<dyn IdGen>,
     settings: Settings,
     limiter: Limiter,
+    /// Checks link tokens (the HTTP server), with or without a public URL.
+    signer: crate::Signer,
+    /// Builds links (mail, `feed`); `None` without a public URL.
+    links: Option<crate::PublicLinks>,
 }
 
 impl std::ops::Deref for Engine {
@@ -297,16 +305,44 @@ impl Engine {
         settings: Settings,
     ) -> Result<Self, UserError> {
         let limiter = Limiter::new(settings.limits);
-        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter });
+        let signer = crate::Signer::new(&link_secret(&store, ids.as_ref())?);
+        let links = settings.public_url.clone().map(|base| crate::PublicLinks::new(base, signer.clone()));
+        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter, signer, links });
         core.ensure_default_program()?;
         let writer = executor::Writer::start(Arc::clone(&core))?;
         Ok(Self { core, writer })
     }
 }
 
+/// The store's link secret, made on first start (one transaction, so two
+/// processes racing on a fresh data dir cannot end up with two keys).
+fn link_secret(store: &Store, ids: &dyn IdGen) -> Result<vouch_store::LinkSecret, UserError> {
+    if let Some(secret) = store.link_secret()? {
+        return Ok(secret);
+    }
+    store.write(|tx| -> Result<_, UserError> {
+        if let Some(secret) = tx.link_secret()? {
+            return Ok(secret);
+        }
+        let secret = vouch_store::LinkSecret::new(ids.secret());
+        tx.put_link_secret(&secret)?;
+        Ok(secret)
+    })
+}
+
 impl EngineCore {
     pub fn store(&self) -> &Arc<Store> {
         &self.store
+    }
+
+    /// Verifies link tokens presented to the HTTP server.
+    pub fn signer(&self) -> &crate::Signer {
+        &self.signer
+    }
+
+    /// Builds signed links, when a public URL is configured.
+    pub fn public_links(&self) -> Option<&crate::PublicLinks> {
+        self.links.as_ref()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -588,6 +624,7 @@ impl EngineCore {
             Command::Agenda { event } => events::agenda(cx, event),
             Command::Attendees { event } => events::attendees(cx, event),
             Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
+            Command::Feed => calendar::feed(cx),
             Command::Timezone { zone } => calendar::timezone(cx, zone),
             Command::AskPartner { email, name } => consent::ask_partner(cx, &email, &name),
             Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
@@ -622,6 +659,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Agenda { .. } => "agenda",
         Command::Attendees { .. } => "attendees",
         Command::Ics { .. } => "ics",
+        Command::Feed => "feed",
         Command::Timezone { .. } => "timezone",
         Command::AskPartner { .. } => "partner",
         Command::Consent { .. } => "consent",

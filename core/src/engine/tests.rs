@@ -54,12 +54,16 @@ fn with_char(code: &str, pos: usize, c: char) -> String {
 
 impl World {
     fn new() -> Self {
+        Self::with_settings(Settings::default())
+    }
+
+    fn with_settings(settings: Settings) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(Store::open(dir.path()).expect("open store"));
         let start = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().expect("valid start");
         let clock = Arc::new(ManualClock::new(start));
         let ids = Arc::new(SeededIds::new(7));
-        let engine = Engine::new(store, clock.clone(), ids, Settings::default()).expect("engine");
+        let engine = Engine::new(store, clock.clone(), ids, settings).expect("engine");
         let renderer = Renderer::builtin().expect("templates compile");
         Self { _dir: dir, clock, engine, renderer }
     }
@@ -435,6 +439,17 @@ fn a_declined_prospect_can_opt_back_in_but_not_by_an_unverified_mail() {
     assert!(!w.store().identity(&key).expect("read").expect("known").opted_out);
     // Her "no" to R1 stands; she can be introduced into another program.
     assert_eq!(w.referral(1).state, ReferralState::Rejected);
+}
+
+#[test]
+fn a_no_after_the_introduction_closed_still_unsubscribes() {
+    let w = World::with_organizer();
+    w.expect("alice", "refer Jane jane@acme.com", "reply/introduction_received", &[]);
+    w.expect("email:jane@acme.com", "consent R1 yes", "reply/consent_accepted", &[]);
+    w.expect("olga", "convert R1 100", "reply/converted", &[]);
+    w.expect("email:jane@acme.com", "consent R1 no", "reply/unsubscribed", &["no more notices to jane@acme.com"]);
+    assert!(w.store().identity(&identity("email:jane@acme.com")).expect("read").expect("known").opted_out);
+    assert_eq!(w.referral(1).state, ReferralState::Converted, "the win stands");
 }
 
 #[test]

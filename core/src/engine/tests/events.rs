@@ -306,6 +306,29 @@ fn feeds_and_calendar_files_come_from_the_same_command_line() {
 }
 
 #[test]
+fn feed_gives_a_signed_url_for_the_same_calendar_as_ics() {
+    let public = crate::PublicUrl::parse("https://vouch.example.org").expect("url");
+    let w = World::with_settings(Settings { public_url: Some(public), ..Settings::default() });
+    w.organizer("olga");
+    let id = w.create_event(LUNCH);
+    w.expect("olga", &format!("event invite {id} alice"), "reply/event_invited", &[]);
+    let text = w.expect("alice", "feed", "reply/feed", &["Subscribe in your calendar: https://vouch.example.org/ics/"]);
+    let url = text.split_whitespace().find(|w| w.starts_with("https://")).expect("a URL");
+    let token = url.trim_start_matches("https://vouch.example.org/ics/").trim_end_matches(".ics");
+    let alice = w.member("alice").id;
+    let signer = w.engine.signer();
+    assert_eq!(signer.verify(token, crate::Purpose::Feed), Ok(crate::Link::Feed { member: alice }));
+    assert!(signer.verify(token, crate::Purpose::Action).is_err(), "a feed link runs nothing");
+    let calendar = w.engine.member_calendar(alice).expect("read").expect("alice exists");
+    has(&calendar, &["BEGIN:VCALENDAR", "SUMMARY:Referral lunch", "DTSTART:20261203T103000Z", "PARTSTAT=NEEDS-ACTION"]);
+    assert_eq!(w.engine.member_calendar(vouch_store::MemberId(999)).expect("read"), None);
+
+    // Without a public URL there is nothing to subscribe to; `ics` still works.
+    let plain = World::with_organizer();
+    plain.expect("alice", "feed", "reply/feed", &["isn't set up here yet", "ics"]);
+}
+
+#[test]
 fn an_event_seat_reward_invites_its_holder_when_granted() {
     let w = World::with_organizer();
     let id = w.create_event(&format!("{LUNCH} audience=list"));
