@@ -152,8 +152,13 @@ pub(crate) fn render_mail(
         let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
         format!("A note from {community}")
     };
-    let mut text = r.render_template(&message.template, &message.data, Format::Plain)?;
-    let mut html = r.render_template(&message.template, &message.data, Format::Html)?;
+    // Templates word their choices for what the mail offers: links or replies.
+    let mut data = message.data.clone();
+    if let Value::Object(map) = &mut data {
+        map.insert("links".into(), Value::Bool(links.is_some() && !message.actions.is_empty()));
+    }
+    let mut text = r.render_template(&message.template, &data, Format::Plain)?;
+    let mut html = r.render_template(&message.template, &data, Format::Html)?;
     // Buttons become links (the page they open asks before acting, so a
     // mail scanner's prefetch changes nothing) and reply keywords.
     for (choice, action) in message.actions.iter().enumerate() {
