@@ -105,16 +105,30 @@ fn community(row: &OutboxMessage) -> &str {
     row.data.get("community").and_then(|v| v.as_str()).unwrap_or("vouch")
 }
 
-async fn action_page(State(http): State<Arc<Http>>, Path(token): Path<String>) -> Response {
-    let Ok(Link::Action { row: id, choice }) = http.engine.signer().verify(&token, Purpose::Action) else {
-        return not_found();
+/// The mail a link was sent in, once its signature checks out for this
+/// route's purpose, with the link itself. Any failure is the page to show.
+async fn linked(http: &Http, token: &str, purpose: Purpose) -> Result<(Link, OutboxMessage), Response> {
+    let link = http.engine.signer().verify(token, purpose).map_err(|_| not_found())?;
+    let id = match link {
+        Link::Action { row, .. } | Link::Unsubscribe { row } => row,
+        Link::Feed { .. } => return Err(not_found()),
     };
-    let message = match row(&http, id).await {
-        Ok(Some(message)) => message,
-        Ok(None) => return not_found(),
+    row(http, id).await?.map(|message| (link, message)).ok_or_else(not_found)
+}
+
+/// The action a verified action link runs, from the row's choices.
+async fn linked_action(http: &Http, token: &str) -> Result<(OutboxMessage, usize, vouch_store::Action), Response> {
+    let (link, message) = linked(http, token, Purpose::Action).await?;
+    let Link::Action { choice, .. } = link else { return Err(not_found()) };
+    let action = message.actions.get(choice).cloned().ok_or_else(not_found)?;
+    Ok((message, choice, action))
+}
+
+async fn action_page(State(http): State<Arc<Http>>, Path(token): Path<String>) -> Response {
+    let (message, _, action) = match linked_action(&http, &token).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
-    let Some(action) = message.actions.get(choice) else { return not_found() };
     let label = http.renderer.label(&action.label);
     page(
         StatusCode::OK,
@@ -128,15 +142,11 @@ async fn action_page(State(http): State<Arc<Http>>, Path(token): Path<String>) -
 }
 
 async fn action_run(State(http): State<Arc<Http>>, Path(token): Path<String>, _form: Bytes) -> Response {
-    let Ok(Link::Action { row: id, choice }) = http.engine.signer().verify(&token, Purpose::Action) else {
-        return not_found();
-    };
-    let message = match row(&http, id).await {
-        Ok(Some(message)) => message,
-        Ok(None) => return not_found(),
+    let (message, choice, action) = match linked_action(&http, &token).await {
+        Ok(found) => found,
         Err(page) => return page,
     };
-    let Some(action) = message.actions.get(choice) else { return not_found() };
+    let id = message.id;
     // One key per (row, choice): a double click, or the button pressed
     // again later, returns the first answer and changes nothing.
     let key = format!("http:action:{id}:{choice}");
@@ -152,11 +162,8 @@ async fn action_run(State(http): State<Arc<Http>>, Path(token): Path<String>, _f
 }
 
 async fn unsubscribe_page(State(http): State<Arc<Http>>, Path(token): Path<String>) -> Response {
-    let Ok(Link::Unsubscribe { row: id }) = http.engine.signer().verify(&token, Purpose::Unsubscribe) else {
-        return not_found();
-    };
-    match row(&http, id).await {
-        Ok(Some(message)) if unsubscribe_command(&message).is_some() => page(
+    match linked(&http, &token, Purpose::Unsubscribe).await {
+        Ok((_, message)) if unsubscribe_command(&message).is_some() => page(
             StatusCode::OK,
             "Unsubscribe",
             &[&format!("Press the button and {} will not mail {} again.", community(&message), message.to.external())],
@@ -170,14 +177,11 @@ async fn unsubscribe_page(State(http): State<Arc<Http>>, Path(token): Path<Strin
 /// RFC 8058: acts at once and answers 200. Idempotent: a repeat (same row)
 /// returns the first answer; an address that already said no stays out.
 async fn unsubscribe_run(State(http): State<Arc<Http>>, Path(token): Path<String>, _form: Bytes) -> Response {
-    let Ok(Link::Unsubscribe { row: id }) = http.engine.signer().verify(&token, Purpose::Unsubscribe) else {
-        return not_found();
-    };
-    let message = match row(&http, id).await {
-        Ok(Some(message)) => message,
-        Ok(None) => return not_found(),
+    let message = match linked(&http, &token, Purpose::Unsubscribe).await {
+        Ok((_, message)) => message,
         Err(page) => return page,
     };
+    let id = message.id;
     let Some(command) = unsubscribe_command(&message) else { return not_found() };
     match act(&http, &message, command, format!("http:unsubscribe:{id}")).await {
         Ok(_) => page(

@@ -9,7 +9,7 @@ mod binary;
 #[path = "support/http_client.rs"]
 mod http_client;
 
-use binary::{Killed, fixture, run_with_stdin, stdout_ok, vouch, wait_for};
+use binary::{Killed, fixture, run_with_stdin, stdout_ok, vouch, vouch_mail, wait_for};
 use http_client::{Reply, free_port, get, post};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -22,12 +22,8 @@ struct Vouch {
 
 impl Vouch {
     fn cmd(&self) -> Command {
-        let mut cmd = vouch(&self.dir);
-        cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
-            .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
-            .env("VOUCH_MAIL_AUTH", "off")
-            .env("VOUCH_HTTP_LISTEN", format!("127.0.0.1:{}", self.port))
-            .env("VOUCH_PUBLIC_URL", &self.base);
+        let mut cmd = vouch_mail(&self.dir);
+        cmd.env("VOUCH_HTTP_LISTEN", format!("127.0.0.1:{}", self.port)).env("VOUCH_PUBLIC_URL", &self.base);
         cmd
     }
 

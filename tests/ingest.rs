@@ -4,21 +4,11 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{DEADLINE, Killed, fixture, run_with_stdin, vouch, wait_for};
+use binary::{DEADLINE, Killed, fixture, run_with_stdin, vouch_mail, wait_for};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::mpsc;
-
-/// Sender authentication is off here (no DNS in tests); `tests/mail_trust.rs`
-/// runs it against a fixed zone.
-fn vouch_mail(dir: &Path) -> Command {
-    let mut cmd = vouch(dir);
-    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
-        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
-        .env("VOUCH_MAIL_AUTH", "off");
-    cmd
-}
 
 fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut cmd = vouch_mail(dir);

@@ -5,7 +5,7 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{email_fixtures, fixture, run_with_stdin, vouch};
+use binary::{email_fixtures, fixture, run_with_stdin};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,11 +16,8 @@ fn fixtures() -> PathBuf {
 }
 
 fn vouch_mail(dir: &Path, auth: &str) -> Command {
-    let mut cmd = vouch(dir);
-    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
-        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
-        .env("VOUCH_MAIL_AUTH", auth)
-        .env("VOUCH_MAIL_AUTH_DNS", fixtures().join("auth/zone.txt"));
+    let mut cmd = binary::vouch_mail(dir);
+    cmd.env("VOUCH_MAIL_AUTH", auth).env("VOUCH_MAIL_AUTH_DNS", fixtures().join("auth/zone.txt"));
     cmd
 }
 

@@ -644,8 +644,8 @@ fn a_chat_introduction_asks_the_prospect_by_mail_and_tells_the_champion_in_chat(
          Message-ID: <jane-yes-1@northwind.example>\r\nIn-Reply-To: {id}\r\nReferences: {id}\r\n\
          Content-Type: text/plain; charset=utf-8\r\n\r\nYes, happy to talk!\r\n\r\n> Would you like to be introduced?\r\n"
     );
-    let mut ingest = vouch(dir);
-    ingest.envs(mail_env).arg("ingest");
+    let mut ingest = binary::vouch_mail(dir);
+    ingest.arg("ingest");
     let out = run_with_stdin(ingest, reply.as_bytes());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
