@@ -143,6 +143,29 @@ pub static CATALOG: &[CommandSpec] = &[
         private: true,
     },
     CommandSpec {
+        name: "wishes",
+        aliases: &["wishlist", "asks"],
+        args: &[],
+        summary: "Who we'd most like to meet: introductions we'd love",
+        role: Role::Member,
+        private: false,
+    },
+    CommandSpec {
+        name: "wish",
+        aliases: &[],
+        args: &[
+            arg("action", ArgKind::Choice(&["add", "drop"]), "add TEXT, or drop ID"),
+            opt(
+                "TEXT",
+                ArgKind::Rest,
+                "Who (a company, a role; a domain like northwind.com matches introductions), or the id to drop",
+            ),
+        ],
+        summary: "Keep the wish list champions see: people and companies to be introduced to",
+        role: Role::Organizer,
+        private: false,
+    },
+    CommandSpec {
         name: "unsubscribe",
         aliases: &["optout", "opt-out", "stop"],
         args: &[],

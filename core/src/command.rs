@@ -3,7 +3,7 @@
 
 use vouch_store::{
     EmailAddress, EventId, IdentityKey, Money, ReferralId, ReferralState, RewardStatus, Role, RsvpStatus, Slug,
-    Timezone,
+    Timezone, WishId,
 };
 
 use crate::catalog::{self, ArgKind, CommandSpec};
@@ -117,6 +117,14 @@ pub enum Command {
     Subscribe {
         on: bool,
     },
+    /// `wish add TEXT` (a company domain among the words is kept apart).
+    WishAdd {
+        text: String,
+    },
+    WishDrop {
+        wish: WishId,
+    },
+    Wishes,
 }
 
 /// `event …`; settings are `key=value` (chat) or `--key value` (CLI) pairs,
@@ -470,6 +478,29 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 _ => return Err(a.usage("answer yes or no, e.g. consent 12 yes")),
             };
             Command::Consent { referral, accept }
+        }
+        "wish" => match choice(0)?.as_deref() {
+            Some("add") => {
+                let text = a.rest_from(1);
+                if text.trim().is_empty() {
+                    return Err(a.usage("say who you'd like to meet, e.g. wish add Northwind Traders northwind.com"));
+                }
+                if text.chars().count() > 120 {
+                    return Err(a.usage("keep it under 120 characters"));
+                }
+                Command::WishAdd { text }
+            }
+            Some(_) => {
+                a.no_more_than(2)?;
+                let w = a.required(1, "the wish's id (see `wishes`)")?;
+                let wish = w.parse().map_err(|_| a.usage(format!("'{}' isn't a wish id like A3", truncate(w, 20))))?;
+                Command::WishDrop { wish }
+            }
+            None => return Err(a.usage("add TEXT, or drop ID")),
+        },
+        "wishes" => {
+            a.no_more_than(0)?;
+            Command::Wishes
         }
         "subscribe" | "unsubscribe" => {
             a.no_more_than(0)?;

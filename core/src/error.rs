@@ -64,6 +64,8 @@ pub enum UserError {
     ConsentUnclear { referral: String },
     #[error("consent not for this person")]
     ConsentNotYours,
+    #[error("unknown wish")]
+    UnknownWish { id: String },
     #[error("sender not verified")]
     Unverified { what: &'static str },
     #[error("consent already given")]
@@ -160,6 +162,7 @@ impl UserError {
             UserError::ConsentUnclear { referral } => ("consent_unclear", json!({ "referral": referral })),
             UserError::ConsentNotYours => ("consent_not_yours", json!({})),
             UserError::Unverified { what } => ("unverified", json!({ "what": what })),
+            UserError::UnknownWish { id } => ("unknown_wish", json!({ "id": id })),
             UserError::ConsentAnswered { referral, answer } => {
                 ("consent_answered", json!({ "referral": referral, "answer": answer }))
             }

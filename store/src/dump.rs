@@ -29,6 +29,9 @@ pub struct Dump {
     pub events: Vec<Event>,
     #[serde(default)]
     pub rsvps: Vec<Rsvp>,
+    /// The champions' wish list. Absent in exports from before it existed.
+    #[serde(default)]
+    pub wishes: Vec<crate::Wish>,
     /// Scheduled reminders and held-seat deadlines.
     #[serde(default)]
     pub due: Vec<Due>,
@@ -60,6 +63,7 @@ impl Store {
             link_codes: self.link_codes()?,
             events: self.events()?,
             rsvps: self.rsvps()?,
+            wishes: self.wishes()?,
             due: self.due_all()?,
             link_secret: self.link_secret()?,
         })
@@ -98,6 +102,7 @@ impl Store {
         load(self, &dump.link_codes, |tx, l| tx.put_link_code(l))?;
         load(self, &dump.events, |tx, e| tx.put_event(e))?;
         load(self, &dump.rsvps, |tx, r| tx.put_rsvp(r))?;
+        load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was

@@ -188,6 +188,11 @@ pub trait Read {
         self.scan_values(TreeName::Surveys, b"")
     }
 
+    /// The wish list, oldest first (open, met and dropped).
+    fn wishes(&self) -> Result<Vec<crate::Wish>, StoreError> {
+        self.scan_values(TreeName::Wishes, b"")
+    }
+
     fn outbox_messages(&self) -> Result<Vec<OutboxMessage>, StoreError> {
         self.scan_values(TreeName::Outbox, b"")
     }

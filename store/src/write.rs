@@ -235,6 +235,10 @@ impl WriteTx<'_> {
         self.put(TreeName::Surveys, &s.id.to_key(), s)
     }
 
+    pub fn put_wish(&self, w: &crate::Wish) -> Result<(), StoreError> {
+        self.put(TreeName::Wishes, &w.id.to_key(), w)
+    }
+
     /// Inserts or updates an outbox row; only pending rows are in the due index.
     pub fn put_outbox(&self, m: &OutboxMessage) -> Result<(), StoreError> {
         if let Some(old) = self.outbox(m.id)? {

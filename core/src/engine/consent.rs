@@ -103,6 +103,7 @@ pub(super) fn introduce(
     }
     cx.tx.put_referral(&referral)?;
     tell_organizers(cx, &referral, &me, &referred, email, false)?;
+    let wish = super::wishes::meet(cx, &referral, &me, &referred, email)?;
     Ok(cx.reply(
         "reply/introduction_received",
         json!({
@@ -113,6 +114,7 @@ pub(super) fn introduce(
             "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
             "has_reward": !program.referrer_reward.reward.is_nothing(),
             "review": review.is_some(),
+            "wish": wish,
         }),
     ))
 }

@@ -369,7 +369,14 @@ fn send_invitation(cx: &mut Cx<'_, '_>, event: &Event, member: &Member) -> Resul
         return Ok(false);
     }
     cx.tx.put_rsvp(&Rsvp::invited(event.id, member.id, cx.now))?;
-    let data = json!({ "name": member.display_name, "event": event_json(event, zone_for(member, event), cx.now) });
+    // Champion gatherings carry the specific ask (PLAYBOOK): the wish list.
+    let champions = matches!(event.kind, EventKind::Lunch | EventKind::Mastermind | EventKind::AdvisoryBoard);
+    let wishes = if champions { super::wishes::open_targets(cx, 5)? } else { Vec::new() };
+    let data = json!({
+        "name": member.display_name,
+        "event": event_json(event, zone_for(member, event), cx.now),
+        "wishes": wishes,
+    });
     let attachment = ics_for(cx, event, member, RsvpStatus::Invited, Method::Request)?;
     let extras = Extras { actions: rsvp_actions(event), attachments: vec![attachment] };
     cx.notify_with(member, "notice/event_invite", data, extras)?;

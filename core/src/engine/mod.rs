@@ -14,6 +14,7 @@ mod programs;
 mod referrals;
 mod report;
 mod schedule;
+mod wishes;
 
 use std::sync::Arc;
 
@@ -629,6 +630,9 @@ impl EngineCore {
             Command::AskPartner { email, name } => consent::ask_partner(cx, &email, &name),
             Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
             Command::Subscribe { on } => consent::subscription(cx, on),
+            Command::WishAdd { text } => wishes::add(cx, &text),
+            Command::WishDrop { wish } => wishes::drop(cx, wish),
+            Command::Wishes => wishes::list(cx),
         }
     }
 }
@@ -665,6 +669,8 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Consent { .. } => "consent",
         Command::Subscribe { on: true } => "subscribe",
         Command::Subscribe { on: false } => "unsubscribe",
+        Command::WishAdd { .. } | Command::WishDrop { .. } => "wish",
+        Command::Wishes => "wishes",
     }
 }
 

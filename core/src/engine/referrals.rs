@@ -320,6 +320,7 @@ pub(super) fn refer(
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
+    super::wishes::meet(cx, &referral, &me, &referred, email)?;
     Ok(cx.reply(
         "reply/referred",
         json!({

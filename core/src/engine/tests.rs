@@ -1014,3 +1014,46 @@ fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
     // A button press is the command line again: it parses like typed text.
     assert_eq!(w.reply_as(&caller("carol"), "code").template, "reply/code");
 }
+
+// ---- wish list ----
+
+#[test]
+fn organizers_keep_a_wish_list_everyone_reads() {
+    let w = World::with_organizer();
+    let text = w.expect("olga", "wish add Northwind Traders northwind.example", "reply/wish_added", &[]);
+    has(&text, &["Added A1: Northwind Traders (northwind.example;", "1 open wish"]);
+    w.expect("olga", "wish add the CFO of Contoso", "reply/wish_added", &["Added A2", "2 open wishes"]);
+    let text = w.expect("olga", "wish add Northwind northwind.example", "error/invalid_setting", &[]);
+    has(&text, &["Northwind Traders is already on the list as A1"]);
+    w.expect("alice", "wish add Globex", "error/not_allowed", &[]);
+    let text = w.expect("alice", "wishes", "reply/wishes", &["Who we'd most like to meet"]);
+    has(&text, &["A1 Northwind Traders (northwind.example)", "A2 the CFO of Contoso", "`refer NAME EMAIL`"]);
+    lacks(&text, &["wish drop"]);
+    w.expect("olga", "wish drop A2", "reply/wish_dropped", &["A2 (the CFO of Contoso) is off the wish list."]);
+    w.expect("olga", "wish drop A2", "error/unknown_wish", &["There's no wish A2"]);
+    w.expect("olga", "wish drop A9", "error/unknown_wish", &[]);
+    let text = w.expect("olga", "wishes", "reply/wishes", &["wish drop ID"]);
+    lacks(&text, &["Contoso"]);
+}
+
+#[test]
+fn an_introduction_at_a_wished_company_meets_the_wish_and_credits_the_champion() {
+    let w = World::with_organizer();
+    w.expect("olga", "wish add Northwind Traders northwind.example", "reply/wish_added", &[]);
+    w.expect("olga", "wish add Contoso", "reply/wish_added", &[]);
+    // Any address at the domain (or a subdomain) meets the first wish.
+    let text = w.expect("alice", "refer Jane Doe jane@eu.northwind.example", "reply/introduction_received", &[]);
+    has(&text, &["Northwind Traders was on our wish list"]);
+    let met = w.store().wishes().expect("wishes");
+    assert!(matches!(met[0].state, vouch_store::WishState::Met { referral: ReferralId(1), .. }), "{met:?}");
+    assert_eq!(w.outbox("notice/wish_met"), vec!["console:olga".to_string()]);
+    // A company named in the introduction meets a wish without a domain.
+    let text = w.expect("bob", "refer Sam Lee (Contoso Ltd) sam@gmail.com", "reply/introduction_received", &[]);
+    has(&text, &["Contoso was on our wish list"]);
+    // Someone elsewhere meets nothing; a met wish is not met twice.
+    let text = w.expect("carol", "refer Tom tom@northwind.example", "reply/introduction_received", &[]);
+    lacks(&text, &["wish list"]);
+    assert_eq!(w.outbox("notice/wish_met").len(), 2);
+    let text = w.expect("dave", "wishes", "reply/wishes", &["The wish list is empty right now."]);
+    has(&text, &["A1 Northwind Traders — introduced by alice (R1)", "A2 Contoso — introduced by bob (R2)"]);
+}

@@ -499,3 +499,21 @@ fn a_reply_to_an_invitation_mail_is_an_rsvp() {
     assert!(matches!(unclear, ThreadReply::Ignored(_)), "{unclear:?}");
     assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Maybe);
 }
+
+#[test]
+fn champion_event_invitations_carry_the_wish_list() {
+    let w = World::with_organizer();
+    w.expect("olga", "wish add Northwind Traders northwind.example", "reply/wish_added", &[]);
+    let lunch = w.create_event(LUNCH);
+    w.expect("olga", &format!("event invite {lunch} alice"), "reply/event_invited", &[]);
+    let webinar = w.create_event("kind=webinar title=\"Tax webinar\" start=\"2026-12-05 10:00\" tz=UTC");
+    w.expect("olga", &format!("event invite {webinar} alice"), "reply/event_invited", &[]);
+    let invites = w.notices("notice/event_invite");
+    let text = |m: &OutboxMessage| w.renderer.render_template(&m.template, &m.data, Format::Plain).expect("renders");
+    assert!(
+        text(&invites[0]).contains("Who we'd love to meet — bring ideas: Northwind Traders"),
+        "{}",
+        text(&invites[0])
+    );
+    assert!(!text(&invites[1]).contains("Who we'd love to meet"), "a webinar is for clients, not champions");
+}
