@@ -155,6 +155,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
     step("A promoter is asked to refer at the moment of delight");
     show(&bob, "bob", "nps 10 great onboarding")?;
 
+    step("Carol keeps a wish list: who she'd most like to be introduced to");
+    show(&carol, "carol", "wish add Northwind Traders northwind.example")?;
+    show(&alice, "alice", "wishes")?;
+
     step("Carol schedules a monthly mastermind with two seats and invites Alice, Bob and Dan");
     let start = (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d 18:00").to_string();
     let created = show(

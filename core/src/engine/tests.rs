@@ -1056,4 +1056,5 @@ fn an_introduction_at_a_wished_company_meets_the_wish_and_credits_the_champion()
     assert_eq!(w.outbox("notice/wish_met").len(), 2);
     let text = w.expect("dave", "wishes", "reply/wishes", &["The wish list is empty right now."]);
     has(&text, &["A1 Northwind Traders — introduced by alice (R1)", "A2 Contoso — introduced by bob (R2)"]);
+    w.expect("olga", "report", "reply/report", &["Wish list: 2 met, 0 still open"]);
 }
