@@ -163,6 +163,22 @@ Subject: Intro\r\nMessage-ID: <alice-1@other.example>\r\nContent-Type: text/plai
     let dump = export(dir);
     assert_eq!(rows(&dump, "notice/consent_request").len(), 1, "no second request to Marc");
     assert_eq!(dump["referrals"].as_array().map(Vec::len), Some(1));
+
+    // Only Marc can take it back: a mail that fails sender authentication
+    // cannot, one that passes (here: auth off, taken at its word) can.
+    let subscribe = |id: &str| {
+        format!(
+            "From: Marc Petit <marc@petit.example>\r\nTo: vouch@acme.example\r\nSubject: subscribe\r\n\
+             Message-ID: <{id}@petit.example>\r\nContent-Type: text/plain\r\n\r\nsubscribe\r\n"
+        )
+    };
+    let spoofed = ingest(dir, "record", subscribe("s1").as_bytes());
+    assert!(spoofed.contains("error/unverified"), "{spoofed}");
+    assert_eq!(identity(&export(dir), "email:marc@petit.example")["opted_out"], true);
+    let own = ingest(dir, "off", subscribe("s2").as_bytes());
+    assert!(own.contains("reply/subscribed"), "{own}");
+    let marc = identity(&export(dir), "email:marc@petit.example");
+    assert!(marc["opted_out"].is_null() || marc["opted_out"] == false, "{marc}");
 }
 
 #[test]
