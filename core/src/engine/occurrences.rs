@@ -154,7 +154,7 @@ pub(super) fn answer(
     r.tidy_exceptions(event.date_of(cx.now));
     cx.tx.put_rsvp(&r)?;
     if r.seats_on(occurrence.date) < before {
-        offer_date(cx, event, occurrence)?;
+        offer_date(cx, event, occurrence, member.id)?;
     }
     let mut data = json!({
         "event": event_json(event, zone, cx.now),
@@ -172,16 +172,17 @@ pub(super) fn answer(
     Ok(cx.reply("reply/rsvp_date", data))
 }
 
-/// A skip freed a seat on `occurrence`: the first waitlisted party that
-/// fits is told it can have it for that date. No hold: whoever presses
+/// A skip (by `freed_by`) freed a seat on `occurrence`: the first other
+/// waitlisted party that fits is told it can have it for that date. No hold: whoever presses
 /// first gets it (`rsvp E yes DATE` checks the seats again).
-fn offer_date(cx: &mut Cx<'_, '_>, event: &Event, occurrence: Occurrence) -> Result<(), UserError> {
+fn offer_date(cx: &mut Cx<'_, '_>, event: &Event, occurrence: Occurrence, freed_by: MemberId) -> Result<(), UserError> {
     let Some(capacity) = event.capacity else { return Ok(()) };
     let rsvps = cx.tx.rsvps_of_event(event.id)?;
     let free = capacity.saturating_sub(seats_on(&rsvps, occurrence.date, None));
     let mut waiting: Vec<&Rsvp> = rsvps
         .iter()
-        .filter(|r| r.status == RsvpStatus::Waitlisted && r.seats() == 0 && !r.one_off(occurrence.date))
+        .filter(|r| r.member != freed_by && r.status == RsvpStatus::Waitlisted && r.seats() == 0)
+        .filter(|r| !r.one_off(occurrence.date))
         .collect();
     waiting.sort_by_key(|r| r.waitlist_seq.unwrap_or(u64::MAX));
     let Some(first) = waiting.into_iter().find(|r| party_size(r.plus_ones) <= free) else { return Ok(()) };
