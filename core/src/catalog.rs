@@ -343,6 +343,7 @@ pub static CATALOG: &[CommandSpec] = &[
         args: &[
             arg("EVENT", ArgKind::Id, "Event id, like E3"),
             arg("answer", ArgKind::Choice(RSVP_ANSWERS), "yes, no or maybe"),
+            opt("DATE", ArgKind::Word, "One date of a series (YYYY-MM-DD or next); default: the whole series"),
             opt("guests", ArgKind::Word, "Guests you bring, like +1"),
             opt("IDENTITY", ArgKind::Identity, "Organizers: answer for this person"),
         ],
@@ -361,7 +362,10 @@ pub static CATALOG: &[CommandSpec] = &[
     CommandSpec {
         name: "attendees",
         aliases: &["guests"],
-        args: &[arg("EVENT", ArgKind::Id, "Event id, like E3")],
+        args: &[
+            arg("EVENT", ArgKind::Id, "Event id, like E3"),
+            opt("DATE", ArgKind::Word, "Which date of a series (YYYY-MM-DD or next); default: the next"),
+        ],
         summary: "Who is coming, who is waiting, who declined",
         role: Role::Organizer,
         private: true,

@@ -157,6 +157,7 @@ fn export_import_round_trip_is_lossless() {
                 at: at(),
                 waitlist_seq: Some(1),
                 offer_expires: Some(at()),
+                exceptions: [(at().date_naive(), crate::Exception::one_off(1))].into(),
             })?;
             tx.put_due(&Due {
                 id: tx.next_id("due")?,

@@ -47,6 +47,8 @@ pub(super) fn ics_for(
         event,
         organizer: organizer_person(cx, event)?,
         attendees: vec![Attendee { person: person(member), status }],
+        skips: Vec::new(),
+        recurrence_id: None,
     };
     let name = if method == Method::Cancel { "cancel.ics" } else { "invite.ics" };
     Ok(Attachment {
@@ -68,7 +70,13 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
             for r in cx.tx.rsvps_of_event(event.id)? {
                 attendees.push(Attendee { person: person(&cx.member(r.member)?), status: r.status });
             }
-            let entry = Entry { event: &event, organizer: organizer_person(cx, &event)?, attendees };
+            let entry = Entry {
+                event: &event,
+                organizer: organizer_person(cx, &event)?,
+                attendees,
+                skips: Vec::new(),
+                recurrence_id: None,
+            };
             ics::calendar(Method::Publish, &[entry], event.updated_at)
         }
         (None, who) => {
@@ -90,25 +98,52 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
 }
 
 /// A member's calendar: every event they have not declined, them as the
-/// attendee. The same for `ics`, `ics --member` and the HTTP feed.
+/// attendee, without the dates they skip (EXDATE); a seat for one date of
+/// a series is its own VEVENT (same UID, RECURRENCE-ID). The same for
+/// `ics`, `ics --member` and the HTTP feed.
 fn member_feed(settings: &Settings, tx: &impl Read, member: &Member) -> Result<String, UserError> {
-    let mut events = Vec::new();
+    let mut rows = Vec::new();
     for r in tx.rsvps_of_member(member.id)? {
-        if r.status != RsvpStatus::No
+        let one_offs = r.exceptions.values().any(|e| e.status == RsvpStatus::Yes);
+        if (r.status != RsvpStatus::No || one_offs)
             && let Some(e) = tx.event(r.event)?
         {
-            events.push((e, r.status));
+            rows.push((e, r));
         }
     }
     let mut entries = Vec::new();
-    for (e, status) in &events {
-        entries.push(Entry {
-            event: e,
-            organizer: organizer_of(settings, tx, e)?,
-            attendees: vec![Attendee { person: person(member), status: *status }],
-        });
+    for (e, r) in &rows {
+        let organizer = organizer_of(settings, tx, e)?;
+        let attendee = |status| vec![Attendee { person: person(member), status }];
+        let on = |status: RsvpStatus| {
+            r.exceptions
+                .iter()
+                .filter(move |(_, x)| x.status == status)
+                .filter_map(|(d, _)| e.occurrence_on(*d))
+                .filter(|o| !e.skipped.contains(o))
+        };
+        if r.status != RsvpStatus::No {
+            entries.push(Entry {
+                event: e,
+                organizer: organizer.clone(),
+                attendees: attendee(r.status),
+                skips: on(RsvpStatus::No).collect(),
+                recurrence_id: None,
+            });
+        }
+        if r.status != RsvpStatus::Yes && e.recurrence.is_series() {
+            for o in on(RsvpStatus::Yes) {
+                entries.push(Entry {
+                    event: e,
+                    organizer: organizer.clone(),
+                    attendees: attendee(RsvpStatus::Yes),
+                    skips: Vec::new(),
+                    recurrence_id: Some(o),
+                });
+            }
+        }
     }
-    let stamp = events.iter().map(|(e, _)| e.updated_at).max().unwrap_or(member.joined_at);
+    let stamp = rows.iter().map(|(e, _)| e.updated_at).max().unwrap_or(member.joined_at);
     Ok(ics::calendar(Method::Publish, &entries, stamp))
 }
 

@@ -10,6 +10,7 @@ mod executor;
 mod invites;
 mod mail;
 mod members;
+mod occurrences;
 mod programs;
 mod referrals;
 mod report;
@@ -619,11 +620,11 @@ impl EngineCore {
             Command::Report { month } => report::report(cx, month),
             Command::Events { mine } => events::list(cx, mine),
             Command::Event(action) => events::event(cx, action),
-            Command::Rsvp { event, answer, guests, on_behalf } => {
-                events::rsvp(cx, event, answer, guests, on_behalf.as_ref())
+            Command::Rsvp { event, answer, guests, on_behalf, date } => {
+                events::rsvp(cx, event, answer, guests, on_behalf.as_ref(), date)
             }
             Command::Agenda { event } => events::agenda(cx, event),
-            Command::Attendees { event } => events::attendees(cx, event),
+            Command::Attendees { event, date } => events::attendees(cx, event, date),
             Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
             Command::Feed => calendar::feed(cx),
             Command::Timezone { zone } => calendar::timezone(cx, zone),

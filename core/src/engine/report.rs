@@ -130,10 +130,8 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     // The wish list: what is still open, and what champions met in scope.
     let wishes = store.wishes()?;
     let wishes_open = wishes.iter().filter(|w| w.state == vouch_store::WishState::Open).count();
-    let wishes_met = wishes
-        .iter()
-        .filter(|w| matches!(w.state, vouch_store::WishState::Met { at, .. } if in_scope(at)))
-        .count();
+    let wishes_met =
+        wishes.iter().filter(|w| matches!(w.state, vouch_store::WishState::Met { at, .. } if in_scope(at))).count();
 
     Ok(cx.reply(
         "reply/report",

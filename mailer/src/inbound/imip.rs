@@ -15,12 +15,17 @@ pub struct CalendarReply {
     pub answer: &'static str,
     /// The ATTENDEE address the answer is for (lowercased).
     pub attendee: String,
+    /// The one date of a series answered ("decline this event only"):
+    /// `2027-01-14` as the calendar wrote it (in the series' zone), or a UTC
+    /// start `2027-01-14T16:00:00Z`. `None`: the answer is for the series.
+    pub recurrence_id: Option<String>,
 }
 
 impl CalendarReply {
-    /// `rsvp E3 yes`, when the UID is one of ours.
+    /// `rsvp E3 yes` (`rsvp E3 no 2027-01-14` for one date), when the UID is one of ours.
     pub fn command(&self) -> Option<String> {
-        vouch_core::ics::event_of_uid(&self.uid).map(|id| format!("rsvp {id} {}", self.answer))
+        let date = self.recurrence_id.as_ref().map(|d| format!(" {d}")).unwrap_or_default();
+        vouch_core::ics::event_of_uid(&self.uid).map(|id| format!("rsvp {id} {}{date}", self.answer))
     }
 }
 
@@ -65,11 +70,12 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
         return None;
     }
     let event = calendar.components.iter().find(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"))?;
-    // An answer for one date of a series (RECURRENCE-ID): RSVPs are per event,
-    // so it is not taken for the whole series.
-    if event.properties.iter().any(|p| p.name.as_str().eq_ignore_ascii_case("RECURRENCE-ID")) {
-        return None;
-    }
+    // An answer for one date of a series (RECURRENCE-ID) is for that date only;
+    // one we can't read is not taken for the whole series.
+    let recurrence_id = match event.properties.iter().find(|p| p.name.as_str().eq_ignore_ascii_case("RECURRENCE-ID")) {
+        Some(p) => Some(occurrence_date(p.val.as_str())?),
+        None => None,
+    };
     let uid =
         event.properties.iter().find(|p| p.name.as_str().eq_ignore_ascii_case("UID"))?.val.as_str().trim().to_string();
     let attendees: Vec<(String, String)> = event
@@ -102,7 +108,26 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
         "TENTATIVE" => "maybe",
         _ => return None,
     };
-    Some(CalendarReply { uid, answer, attendee })
+    Some(CalendarReply { uid, answer, attendee, recurrence_id })
+}
+
+/// `20270114T160000Z` -> `2027-01-14T16:00:00Z`; `20270114T180000` (local,
+/// with a TZID — possibly a Windows name — or floating) and `20270114`
+/// (VALUE=DATE) -> `2027-01-14`: the wall date in the zone the series was sent in.
+fn occurrence_date(value: &str) -> Option<String> {
+    let v = value.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (date, time) = v.split_once(['T', 't']).unwrap_or((v, ""));
+    if date.len() != 8 || !digits(date) {
+        return None;
+    }
+    let day = format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]);
+    match time.strip_suffix(['Z', 'z']) {
+        Some(t) if t.len() == 6 && digits(t) => Some(format!("{day}T{}:{}:{}Z", &t[..2], &t[2..4], &t[4..])),
+        Some(_) => None,
+        None if time.is_empty() || (time.len() == 6 && digits(time)) => Some(day),
+        None => None,
+    }
 }
 
 #[cfg(test)]
@@ -130,8 +155,15 @@ DTSTAMP:20261124T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let foreign = parse_reply(&OUTLOOK.replace("@vouch", "@google.com"), "bob@example.org").expect("parsed");
         assert_eq!(foreign.command(), None);
         assert!(parse_reply("not a calendar", "bob@example.org").is_none());
-        let one_date =
-            OUTLOOK.replace("SEQUENCE:1", "RECURRENCE-ID;TZID=FLE Standard Time:20270114T180000\r\nSEQUENCE:1");
-        assert!(parse_reply(&one_date, "bob@example.org").is_none(), "declining one date is not declining the series");
+    }
+
+    #[test]
+    fn recurrence_id_makes_it_an_answer_for_that_date_only() {
+        let with = |rid: &str| OUTLOOK.replace("SEQUENCE:1", &format!("RECURRENCE-ID{rid}\r\nSEQUENCE:1"));
+        let line = |rid: &str| parse_reply(&with(rid), "bob@example.org").and_then(|r| r.command());
+        assert_eq!(line(";TZID=FLE Standard Time:20270114T180000").as_deref(), Some("rsvp E4 no 2027-01-14"));
+        assert_eq!(line(":20270114T160000Z").as_deref(), Some("rsvp E4 no 2027-01-14T16:00:00Z"));
+        assert_eq!(line(";VALUE=DATE:20270114").as_deref(), Some("rsvp E4 no 2027-01-14"));
+        assert_eq!(line(":next tuesday"), None, "an unreadable date is not taken for the series");
     }
 }
