@@ -66,6 +66,9 @@ pub struct Config {
     /// Milliseconds before an interaction is acknowledged as "thinking…"
     /// and its answer edited in later (default 2000; Discord allows 3000).
     pub discord_defer_ms: Option<String>,
+    /// Where public thanks go (`shoutout on` members only): an identity
+    /// such as a Telegram group `telegram:-1001234567` or `email:news@…`.
+    pub shoutout_to: Option<String>,
     /// Address the HTTP server (signed mail links, unsubscribe, calendar
     /// feeds) listens on, e.g. `127.0.0.1:8080`; unset: no HTTP server.
     pub http_listen: Option<String>,
@@ -128,6 +131,7 @@ impl Config {
         set!(discord_hold_days, get("VOUCH_DISCORD_HOLD_DAYS"));
         set!(discord_prefix, get("VOUCH_DISCORD_PREFIX"));
         set!(discord_defer_ms, get("VOUCH_DISCORD_DEFER_MS"));
+        set!(shoutout_to, get("VOUCH_SHOUTOUT_TO"));
         set!(http_listen, get("VOUCH_HTTP_LISTEN"));
         set!(public_url, get("VOUCH_PUBLIC_URL"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
@@ -161,6 +165,13 @@ impl Config {
             s.currency = c.to_ascii_uppercase();
         }
         s.calendar_address = self.inbox_address.clone();
+        if let Some(to) = &self.shoutout_to {
+            s.shoutout_to = Some(vouch_store::IdentityKey::parse(to.trim()).map_err(|e| {
+                anyhow::anyhow!(
+                    "VOUCH_SHOUTOUT_TO must be where to post, like telegram:-1001234567 or email:team@acme.example: {e}"
+                )
+            })?);
+        }
         if let Some(url) = &self.public_url {
             s.public_url = Some(vouch_core::PublicUrl::parse(url).context("VOUCH_PUBLIC_URL")?);
         }

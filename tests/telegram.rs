@@ -656,3 +656,26 @@ fn a_chat_introduction_asks_the_prospect_by_mail_and_tells_the_champion_in_chat(
     assert!(referrals.contains("said yes"), "{referrals}");
     server.stop();
 }
+
+/// Public thanks, only for who agreed: Ann says `shoutout on`, her referral
+/// wins, and the community group (`VOUCH_SHOUTOUT_TO`) gets the thank-you
+/// by name, without the referred person's.
+#[test]
+fn a_champion_who_agreed_is_thanked_in_the_group_when_a_referral_wins() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let fake = FakeTelegram::start();
+    let server = Server::start_with(dir, &fake, &[("VOUCH_SHOUTOUT_TO", &format!("telegram:{GROUP}"))]);
+    fake.push(message(1, ANN, ANN, "Ann", "/shoutout on"));
+    assert!(nth_text(&fake, ANN, 1).contains("we'll thank you by name in public"));
+    fake.push(message(2, ANN, ANN, "Ann", "/code"));
+    let code = find_code(&nth_text(&fake, ANN, 2));
+    fake.push(message(3, BOB, BOB, "Bob", &format!("/redeem {code}")));
+    nth_text(&fake, BOB, 1);
+    let converted = stdout_ok(&vouch(dir).args(["convert", "R1", "1200"]).output().expect("convert"));
+    assert!(converted.contains("R1"), "{converted}");
+    let thanks = nth_text(&fake, GROUP, 1);
+    assert!(thanks.starts_with("🎉 A big thank-you to <b>Ann</b>"), "{thanks}");
+    assert!(!thanks.contains("Bob"), "the referred person is not named: {thanks}");
+    server.stop();
+}

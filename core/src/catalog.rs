@@ -143,6 +143,14 @@ pub static CATALOG: &[CommandSpec] = &[
         private: true,
     },
     CommandSpec {
+        name: "shoutout",
+        aliases: &["public-thanks"],
+        args: &[arg("answer", ArgKind::Choice(&["on", "off"]), "on: thank me by name in public; off: don't")],
+        summary: "Choose whether we may thank you by name in public when your referral wins",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
         name: "wishes",
         aliases: &["wishlist", "asks"],
         args: &[],

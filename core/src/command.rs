@@ -158,6 +158,10 @@ pub enum Command {
     Subscribe {
         on: bool,
     },
+    /// `shoutout on|off`: may vouch thank you by name in public?
+    Shoutout {
+        on: bool,
+    },
     /// `wish add TEXT` (a company domain among the words is kept apart).
     WishAdd {
         text: String,
@@ -542,6 +546,14 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
         "wishes" => {
             a.no_more_than(0)?;
             Command::Wishes
+        }
+        "shoutout" => {
+            a.no_more_than(1)?;
+            match choice(0)?.as_deref() {
+                Some("on") => Command::Shoutout { on: true },
+                Some("off") => Command::Shoutout { on: false },
+                _ => return Err(a.usage("say on or off")),
+            }
         }
         "subscribe" | "unsubscribe" => {
             a.no_more_than(0)?;

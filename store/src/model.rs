@@ -33,6 +33,10 @@ pub struct Member {
     /// business domain); unset for members who came another way.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
+    /// Agreed to be thanked by name in public (`shoutout on`): PLAYBOOK's
+    /// public thanks "where the referrer agrees". Off unless they say so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public_thanks: bool,
 }
 
 impl Member {

@@ -20,6 +20,7 @@ fn member(tx: &WriteTx<'_>, name: &str) -> Result<Member, StoreError> {
         email: None,
         timezone: None,
         company: None,
+        public_thanks: false,
     };
     tx.put_member(&m)?;
     tx.put_identity(&Identity {

@@ -53,6 +53,9 @@ pub struct Settings {
     /// Where vouch's HTTP server is reached from outside (`VOUCH_PUBLIC_URL`):
     /// with it, mail carries signed one-click links and members get a feed URL.
     pub public_url: Option<crate::PublicUrl>,
+    /// Where public thanks go (`VOUCH_SHOUTOUT_TO`): a Telegram group
+    /// (`telegram:-100…`), a newsletter or team mailbox (`email:…`).
+    pub shoutout_to: Option<IdentityKey>,
 }
 
 impl Default for Settings {
@@ -65,6 +68,7 @@ impl Default for Settings {
             limits: Limits::default(),
             calendar_address: None,
             public_url: None,
+            shoutout_to: None,
         }
     }
 }
@@ -634,6 +638,7 @@ impl EngineCore {
             Command::WishAdd { text } => wishes::add(cx, &text),
             Command::WishDrop { wish } => wishes::drop(cx, wish),
             Command::Wishes => wishes::list(cx),
+            Command::Shoutout { on } => members::shoutout(cx, on),
         }
     }
 }
@@ -672,6 +677,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Subscribe { on: false } => "unsubscribe",
         Command::WishAdd { .. } | Command::WishDrop { .. } => "wish",
         Command::Wishes => "wishes",
+        Command::Shoutout { .. } => "shoutout",
     }
 }
 
@@ -712,6 +718,7 @@ pub(crate) fn create_member(
         email: identity.email(),
         timezone: None,
         company: None,
+        public_thanks: false,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity {

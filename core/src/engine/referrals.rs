@@ -561,6 +561,8 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
         )?;
     }
     cx.tx.put_referral(&r)?;
+    let referrer = cx.member(r.referrer)?;
+    super::members::thank_in_public(cx, &referrer, "someone they referred just became a customer.")?;
     let mut data = referral_json(cx, &r)?;
     data["auto"] = json!(auto);
     data["held"] = json!(held);

@@ -1058,3 +1058,29 @@ fn an_introduction_at_a_wished_company_meets_the_wish_and_credits_the_champion()
     has(&text, &["A1 Northwind Traders — introduced by alice (R1)", "A2 Contoso — introduced by bob (R2)"]);
     w.expect("olga", "report", "reply/report", &["Wish list: 2 met, 0 still open"]);
 }
+
+// ---- public thanks ----
+
+#[test]
+fn only_members_who_agreed_are_thanked_in_public_and_the_referred_never_named() {
+    let settings = Settings { shoutout_to: Some(identity("telegram:-5001")), ..Settings::default() };
+    let w = World::with_settings(settings);
+    w.organizer("olga");
+    let text = w.expect("alice", "shoutout on", "reply/shoutout", &["we'll thank you by name in public"]);
+    lacks(&text, &["once the organizers set up where"]);
+    let alice = w.code("alice", "code");
+    let carol = w.code("carol", "code");
+    w.expect("bob", &format!("redeem {alice}"), "reply/redeemed", &[]);
+    w.expect("dave", &format!("redeem {carol}"), "reply/redeemed", &[]);
+    w.expect("olga", "convert R1 100", "reply/converted", &[]);
+    w.expect("olga", "convert R2 100", "reply/converted", &[]);
+    let rows = w.store().outbox_messages().expect("scan");
+    let shoutouts: Vec<_> = rows.iter().filter(|m| m.template == "notice/shoutout").collect();
+    assert_eq!(shoutouts.len(), 1, "carol never agreed");
+    assert_eq!(shoutouts[0].to.to_string(), "telegram:-5001");
+    let text = w.renderer.render_template("notice/shoutout", &shoutouts[0].data, Format::Plain).expect("renders");
+    has(&text, &["A big thank-you to alice", "someone they referred just became a customer"]);
+    lacks(&text, &["bob"]);
+    w.expect("alice", "public-thanks off", "reply/shoutout", &["we'll thank you privately only"]);
+    assert!(!w.member("alice").public_thanks);
+}

@@ -145,6 +145,8 @@ pub(super) fn meet(
         });
         cx.notify(&organizer, "notice/wish_met", data)?;
     }
+    let what = format!("they introduced us to {}, a wish on our list.", wish.target);
+    super::members::thank_in_public(cx, champion, &what)?;
     Ok(Some(wish.target))
 }
 
