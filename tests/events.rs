@@ -26,6 +26,13 @@ fn chat(dir: &Path, who: &str, line: &str) -> String {
     stdout_ok(&child.wait_with_output().expect("chat output"))
 }
 
+/// Pipes one message to `vouch ingest`, which must accept it.
+fn ingest(dir: &Path, eml: &str) -> String {
+    let mut cmd = vouch(dir);
+    cmd.arg("ingest");
+    stdout_ok(&binary::run_with_stdin(cmd, eml.as_bytes()))
+}
+
 fn mails(dir: &Path) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("data/mail/new"))
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -105,15 +112,7 @@ fn organizers_script_events_from_the_cli_offline_and_through_serve() {
          BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n\
          DTSTAMP:20261124T080000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:dan@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     );
-    let mut ingest = vouch(dir)
-        .arg("ingest")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ingest");
-    std::io::Write::write_all(&mut ingest.stdin.take().expect("stdin"), reply.as_bytes()).expect("write mail");
-    stdout_ok(&ingest.wait_with_output().expect("ingest output"));
+    ingest(dir, &reply);
     let shown = admin(dir, &["attendees", "E1"]);
     assert!(shown.contains("Waitlist, in order: 1. carol, 2. dan"), "{shown}");
 
@@ -236,15 +235,7 @@ fn one_date_of_a_series_skips_one_off_seats_and_feeds() {
          ATTENDEE;PARTSTAT=DECLINED:mailto:dan@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
         compact(d3)
     );
-    let mut ingest = vouch(dir)
-        .arg("ingest")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ingest");
-    std::io::Write::write_all(&mut ingest.stdin.take().expect("stdin"), reply.as_bytes()).expect("write mail");
-    stdout_ok(&ingest.wait_with_output().expect("ingest output"));
+    ingest(dir, &reply);
     let third = admin(dir, &["attendees", "E1", &d3.to_string()]);
     assert!(third.contains("Skipping this date: dan"), "{third}");
     assert!(admin(dir, &["attendees", "E1"]).contains("Coming (3): alice, bob, dan"), "the next date is as before");

@@ -41,6 +41,18 @@ fn maildir_files(dir: &Path) -> Vec<PathBuf> {
         .unwrap_or_default()
 }
 
+/// `vouch serve` on `dir` with Olga as the organizer, stopped when dropped.
+fn serve_with_organizer(dir: &Path) -> Killed {
+    let server = vouch_mail(dir)
+        .env("VOUCH_ORGANIZERS", "email:olga@acme.example")
+        .args(["serve", "--poll-ms", "50"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn serve");
+    Killed(server)
+}
+
 #[test]
 fn dry_run_prints_the_golden_json_and_stores_nothing() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -220,14 +232,7 @@ fn a_command_mail_delivered_twice_or_early_has_one_effect() {
 fn a_partners_reply_to_the_reverse_introduction_reaches_the_organizers() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    let server = vouch_mail(dir)
-        .env("VOUCH_ORGANIZERS", "email:olga@acme.example")
-        .args(["serve", "--poll-ms", "50"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn serve");
-    let _server = Killed(server);
+    let _server = serve_with_organizer(dir);
     wait_for("the control socket", || dir.join("data/vouch.sock").exists());
     let asked = admin(dir, &["ask-partner", "dana@partner.example", "Dana", "Lee"]);
     assert!(asked.contains("Sent Dana Lee (dana@partner.example)"), "{asked}");
@@ -278,14 +283,7 @@ fn a_forwarded_introduction_meets_a_wish_on_the_list() {
     let wishes = admin(dir, &["wishes"]);
     assert!(wishes.contains("A1 Prospect Industries — introduced by Bob Champion (R1)"), "{wishes}");
 
-    let server = vouch_mail(dir)
-        .env("VOUCH_ORGANIZERS", "email:olga@acme.example")
-        .args(["serve", "--poll-ms", "50"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn serve");
-    let _server = Killed(server);
+    let _server = serve_with_organizer(dir);
     let mails = || -> Vec<String> {
         maildir_files(dir).iter().map(|p| std::fs::read_to_string(p).expect("read mail")).collect()
     };
