@@ -191,6 +191,9 @@ fn export_and_import_round_trip_losslessly() {
     let code = find_code(&chat(dir, "alice", "code\n"));
     chat(dir, "bob", &format!("redeem {code}\nnps 9 nice\nheard a friend\n"));
     admin(dir, &["convert", "R1", "300"]);
+    // Newer parts of the store travel too: the wish list, a company, public thanks.
+    admin(dir, &["wish", "add", "Northwind", "Traders", "northwind.example"]);
+    chat(dir, "alice", "shoutout on\nrefer Jane Doe (Northwind Traders) jane@northwind.example\n");
     let first = dir.join("first.json");
     admin(dir, &["export", "--out", first.to_str().expect("utf8")]);
 
@@ -210,6 +213,9 @@ fn export_and_import_round_trip_losslessly() {
     let b = std::fs::read_to_string(&second).expect("second");
     assert_eq!(a, b, "export → import → export is identical");
     assert!(a.contains("\"referrals\"") && a.contains("\"state\": \"converted\""), "{a}");
+    for kept in ["\"wishes\"", "\"state\": \"met\"", "\"company\": \"Northwind Traders\"", "\"public_thanks\": true"] {
+        assert!(a.contains(kept), "{kept} missing from the export");
+    }
 
     // Importing twice is refused: the target must be empty.
     let again = vouch(dir)
