@@ -6,7 +6,9 @@
 mod forward;
 pub mod imip;
 
-use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
+use std::sync::LazyLock;
+
+use mail_parser::{Address, HeaderName, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vouch_store::EmailAddress;
@@ -142,6 +144,13 @@ pub struct BounceRecipient {
 /// Trims, drops control characters (CR/LF included) and the characters
 /// that would let a name smuggle an address or header; caps the length.
 pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
+    let mut out = String::new();
+    clean_into(&mut out, text, max_chars);
+    if out.is_empty() { fallback.to_string() } else { out }
+}
+
+/// [`clean`] appending to `out` (nothing when the cleaned text is empty).
+fn clean_into(out: &mut String, text: &str, max_chars: usize) {
     // This runs for every line of every note. Plain printable ASCII with
     // single spaces (most lines) only needs the trim and the cap.
     let mut previous_space = true;
@@ -152,8 +161,8 @@ pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
     });
     if plain {
         let trimmed = text.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
-        let out = &trimmed[..trimmed.len().min(max_chars)];
-        return if out.is_empty() { fallback.to_string() } else { out.to_string() };
+        out.push_str(&trimmed[..trimmed.len().min(max_chars)]);
+        return;
     }
     // Otherwise one pass: whitespace runs become one space, then the ends
     // are trimmed and the length capped.
@@ -176,8 +185,7 @@ pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
     }
     let trimmed = kept.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
     let end = trimmed.char_indices().nth(max_chars).map_or(trimmed.len(), |(i, _)| i);
-    let out = &trimmed[..end];
-    if out.is_empty() { fallback.to_string() } else { out.to_string() }
+    out.push_str(&trimmed[..end]);
 }
 
 /// Words that mark a CC introduction, lowercased.
@@ -228,6 +236,20 @@ const AUTO_SUBJECTS: &[&str] = &[
     "returned mail",
 ];
 
+/// mail-parser set up for what ingest reads: the MIME headers (bodies need
+/// them), addresses, ids, Subject and Date are parsed; every other header
+/// is kept raw. mail-parser's default also parses `Received` fields — a
+/// quarter of its time on typical mail — which nothing here reads (sender
+/// authentication reads the trace headers from the raw bytes).
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .with_date_headers()
+        .header_text(HeaderName::Subject)
+});
+
 /// Parses and classifies one message.
 pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, InboundError> {
     let limits = config.limits;
@@ -238,7 +260,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     if header_len > limits.max_header_bytes {
         return Err(InboundError::HeadersTooLarge { size: header_len, limit: limits.max_header_bytes });
     }
-    let message = MessageParser::default().parse(raw).ok_or(InboundError::Unparseable)?;
+    let message = PARSER.parse(raw).ok_or(InboundError::Unparseable)?;
     check_shape(&message, &limits)?;
 
     let introducer = message.from().and_then(first_person).ok_or(InboundError::NoSender)?;
@@ -248,6 +270,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     };
     let subject = clean(message.subject().unwrap_or_default(), 200, "");
     let body = body_text(&message);
+    let vouch_id = vouch_thread(&message);
     let mut out = Extraction {
         kind: Kind::Ignored,
         introducer,
@@ -258,7 +281,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         reasons: Vec::new(),
         bounce: None,
         dedupe_key,
-        thread: thread_of(&message, &subject),
+        thread: thread_of(&message, &subject, vouch_id.as_deref()),
     };
     let not_us = |p: &Person, introducer: &Person| {
         p.email != introducer.email && config.inbox.as_ref().is_none_or(|inbox| inbox.as_str() != p.email)
@@ -271,13 +294,13 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.command = Some(line);
         return Ok(out);
     }
-    if let Some(why) = automatic(&message, &subject) {
+    if let Some(why) = automatic(&message, raw, &subject) {
         out.kind = Kind::Bounce;
         out.reasons.push(why);
         out.bounce = delivery_status(&message);
         return Ok(out);
     }
-    if let Some(id) = vouch_thread(&message) {
+    if let Some(id) = vouch_id {
         out.kind = Kind::Reply;
         out.reasons.push(format!("In-Reply-To/References names vouch message {id}"));
         out.command = first_line(&body).map(|l| clean(l, 200, ""));
@@ -396,12 +419,17 @@ fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<()
 }
 
 /// Why this message was sent by a machine, if it was.
-fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
+fn automatic(message: &mail_parser::Message<'_>, raw: &[u8], subject: &str) -> Option<String> {
     const NAMES: &[&str] = &["auto-submitted", "x-autoreply", "x-autorespond", "precedence", "return-path"];
-    for (name, value) in message.headers_raw() {
+    // Names first: only the few headers that can matter have their raw
+    // value looked at (headers_raw() would check every value's UTF-8).
+    for header in message.root_part().headers() {
+        let name = header.name.as_str();
         if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
             continue;
         }
+        let Some(value) = raw.get(header.offset_start as usize..header.offset_end as usize) else { continue };
+        let Ok(value) = std::str::from_utf8(value) else { continue };
         let value = value.trim().to_ascii_lowercase();
         match name.to_ascii_lowercase().as_str() {
             "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
@@ -423,11 +451,26 @@ fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String
     AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
 }
 
-/// This message's own Message-ID and References, and the vouch row it answers.
-fn thread_of(message: &mail_parser::Message<'_>, subject: &str) -> Thread {
+/// This message's own Message-ID and References, and `vouch_id`: the vouch
+/// Message-ID it answers ([`vouch_thread`]), parsed into its row and token.
+fn thread_of(message: &mail_parser::Message<'_>, subject: &str, vouch_id: Option<&str>) -> Thread {
     let bracket = |id: &str| {
-        let id = clean(id.trim().trim_matches(|c| c == '<' || c == '>'), 200, "");
-        (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| format!("<{id}>"))
+        let id = id.trim().trim_matches(|c| c == '<' || c == '>');
+        // Most ids are plain, so `clean` would keep them as they are: they
+        // go straight into one string.
+        let plain = !id.is_empty()
+            && id.len() <= 200
+            && id.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
+            && !id.starts_with(['\'', ',']) && !id.ends_with(['\'', ',']);
+        let id = if plain { std::borrow::Cow::Borrowed(id) } else { clean(id, 200, "").into() };
+        if id.is_empty() || id.contains(char::is_whitespace) {
+            return None;
+        }
+        let mut out = String::with_capacity(id.len() + 2);
+        out.push('<');
+        out.push_str(&id);
+        out.push('>');
+        Some(out)
     };
     let mut references: Vec<String> = match message.references().as_text_list() {
         Some(list) => list.iter().filter_map(|r| bracket(r)).collect(),
@@ -439,7 +482,7 @@ fn thread_of(message: &mail_parser::Message<'_>, subject: &str) -> Thread {
         references.push(parent);
     }
     references.truncate(20);
-    let named = vouch_thread(message).and_then(|id| {
+    let named = vouch_id.and_then(|id| {
         let local = id.trim_matches(|c| c == '<' || c == '>').strip_prefix("vouch.outbox.")?.split('@').next()?;
         let (n, token) = match local.split_once('.') {
             Some((n, token)) => (n, Some(token.to_string())),
@@ -560,11 +603,20 @@ fn clean_note(text: &str) -> String {
     // Mobile clients' signatures say nothing about the prospect.
     let signature = |l: &str| l.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("sent from my "));
     let mut joined = String::with_capacity(text.len());
-    for (i, line) in text.lines().map(|l| clean(l, 500, "")).filter(|l| !signature(l)).enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for line in text.lines() {
+        // Each line is cleaned straight into `joined`, then dropped again
+        // if it is a signature: no string per line.
+        let start = joined.len() + usize::from(!first);
+        if !first {
             joined.push('\n');
         }
-        joined.push_str(&line);
+        clean_into(&mut joined, line, 500);
+        if signature(&joined[start..]) {
+            joined.truncate(start - usize::from(!first));
+            continue;
+        }
+        first = false;
     }
     let trimmed = joined.trim();
     let end = trimmed.char_indices().nth(2000).map_or(trimmed.len(), |(i, _)| i);
