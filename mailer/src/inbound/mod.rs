@@ -472,11 +472,13 @@ fn thread_of(message: &mail_parser::Message<'_>, subject: &str, vouch_id: Option
         out.push('>');
         Some(out)
     };
-    let mut references: Vec<String> = match message.references().as_text_list() {
+    // Each accessor is a scan of the headers: once each.
+    let (own_references, in_reply_to) = (message.references(), message.in_reply_to());
+    let mut references: Vec<String> = match own_references.as_text_list() {
         Some(list) => list.iter().filter_map(|r| bracket(r)).collect(),
-        None => message.references().as_text().and_then(bracket).into_iter().collect(),
+        None => own_references.as_text().and_then(bracket).into_iter().collect(),
     };
-    if let Some(parent) = message.in_reply_to().as_text().and_then(bracket)
+    if let Some(parent) = in_reply_to.as_text().and_then(bracket)
         && !references.contains(&parent)
     {
         references.push(parent);
@@ -535,9 +537,11 @@ fn delivery_status(message: &mail_parser::Message<'_>) -> Option<Bounce> {
 
 /// The vouch Message-ID this message answers, from In-Reply-To or References.
 fn vouch_thread(message: &mail_parser::Message<'_>) -> Option<String> {
-    let ids = message.in_reply_to().as_text_list().into_iter().flatten();
-    let refs = message.references().as_text_list().into_iter().flatten();
-    let single = [message.in_reply_to().as_text(), message.references().as_text()];
+    // Each accessor is a scan of the headers: once each.
+    let (in_reply_to, references) = (message.in_reply_to(), message.references());
+    let ids = in_reply_to.as_text_list().into_iter().flatten();
+    let refs = references.as_text_list().into_iter().flatten();
+    let single = [in_reply_to.as_text(), references.as_text()];
     ids.chain(refs).map(|c| c.as_ref()).chain(single.into_iter().flatten()).find_map(|id| {
         let id = id.trim().trim_matches(|c| c == '<' || c == '>');
         let (local, domain) = id.split_once('@')?;
