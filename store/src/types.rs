@@ -148,7 +148,9 @@ impl EmailAddress {
                 || matches!(c, '<' | '>' | '(' | ')' | ',' | ';' | ':' | '"' | '\\' | '[' | ']')
         };
         let s = if trimmed.is_ascii() {
-            if trimmed.len() > 254 || trimmed.bytes().any(|b| refused(char::from(b))) {
+            // ASCII whitespace and controls are outside the graphic range.
+            let allowed = |b: u8| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'(' | b')' | b',' | b';' | b':' | b'"' | b'\\' | b'[' | b']');
+            if trimmed.len() > 254 || !trimmed.bytes().all(allowed) {
                 return Err(bad());
             }
             trimmed.to_ascii_lowercase()

@@ -237,18 +237,32 @@ const AUTO_SUBJECTS: &[&str] = &[
 ];
 
 /// mail-parser set up for what ingest reads: the MIME headers (bodies need
-/// them), addresses, ids, Subject and Date are parsed; every other header
-/// is kept raw. mail-parser's default also parses `Received` fields — a
-/// quarter of its time on typical mail — which nothing here reads (sender
-/// authentication reads the trace headers from the raw bytes).
+/// them), addresses, ids and Subject are parsed; every other header is
+/// only located (its offsets kept, see [`raw_value`]). mail-parser's
+/// default also parses `Received` fields — a quarter of its time on typical
+/// mail — and dates, which nothing here reads but an attached message's
+/// Date (sender authentication reads the raw bytes itself).
 static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
     MessageParser::new()
         .with_mime_headers()
         .with_address_headers()
         .with_message_ids()
-        .with_date_headers()
         .header_text(HeaderName::Subject)
+        .default_header_ignore()
 });
+
+/// The raw value of one of `message`'s headers (after the colon, line
+/// breaks included), when it is UTF-8.
+fn raw_value<'m>(message: &'m mail_parser::Message<'_>, header: &mail_parser::Header<'_>) -> Option<&'m str> {
+    let bytes = message.raw_message.get(header.offset_start as usize..header.offset_end as usize)?;
+    std::str::from_utf8(bytes).ok()
+}
+
+/// `message`'s Date, read from its raw value (the parser leaves it unparsed).
+fn date_of(message: &mail_parser::Message<'_>) -> Option<mail_parser::DateTime> {
+    let header = message.root_part().headers().iter().find(|h| h.name == HeaderName::Date)?;
+    mail_parser::DateTime::parse_rfc822(raw_value(message, header)?)
+}
 
 /// Parses and classifies one message.
 pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, InboundError> {
@@ -294,7 +308,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.command = Some(line);
         return Ok(out);
     }
-    if let Some(why) = automatic(&message, raw, &subject) {
+    if let Some(why) = automatic(&message, &subject) {
         out.kind = Kind::Bounce;
         out.reasons.push(why);
         out.bounce = delivery_status(&message);
@@ -317,7 +331,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         inner.from().and_then(first_person).map(|from| {
             let to: Vec<Person> = inner.to().into_iter().chain(inner.cc()).flat_map(people).collect();
             let subject = inner.subject().map(|s| clean(s, 200, ""));
-            let date = inner.date().map(|d| d.to_rfc3339());
+            let date = date_of(inner).map(|d| d.to_rfc3339());
             ("attached message/rfc822".to_string(), Forwarded { from, subject, date }, to, body.trim().to_string())
         })
     } else {
@@ -419,7 +433,7 @@ fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<()
 }
 
 /// Why this message was sent by a machine, if it was.
-fn automatic(message: &mail_parser::Message<'_>, raw: &[u8], subject: &str) -> Option<String> {
+fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
     const NAMES: &[&str] = &["auto-submitted", "x-autoreply", "x-autorespond", "precedence", "return-path"];
     // Names first: only the few headers that can matter have their raw
     // value looked at (headers_raw() would check every value's UTF-8).
@@ -428,8 +442,7 @@ fn automatic(message: &mail_parser::Message<'_>, raw: &[u8], subject: &str) -> O
         if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
             continue;
         }
-        let Some(value) = raw.get(header.offset_start as usize..header.offset_end as usize) else { continue };
-        let Ok(value) = std::str::from_utf8(value) else { continue };
+        let Some(value) = raw_value(message, header) else { continue };
         let value = value.trim().to_ascii_lowercase();
         match name.to_ascii_lowercase().as_str() {
             "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
