@@ -375,7 +375,11 @@ fn without_move_handled_mail_is_copied_to_the_done_folder_and_expunged_once() {
         wait_for("the third message out of INBOX", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 3);
 
         assert_eq!(lines_about(&log, 1), handled_once, "{capability}: message 1 handled once");
-        assert_eq!((lines_about(&log2, 1), lines_about(&log2, 2)), (0, 0), "{capability}: the restart took up nothing old");
+        assert_eq!(
+            (lines_about(&log2, 1), lines_about(&log2, 2)),
+            (0, 0),
+            "{capability}: the restart took up nothing old"
+        );
         assert!(lines_about(&log2, 3) > 0, "{capability}");
         let failures = [imap_failures(&log), imap_failures(&log2)].concat();
         assert!(failures.is_empty(), "{capability}: {failures:?}\n{}", dovecot.log());

@@ -284,7 +284,7 @@ impl Inbox {
         let mailbox = session.select(&config.mailbox).await?;
         let keywords = keeps_keywords(&mailbox.permanent_flags);
         if !keywords {
-            let seen = mailbox.permanent_flags.iter().any(|f| *f == Flag::Seen);
+            let seen = mailbox.permanent_flags.contains(&Flag::Seen);
             eprintln!(
                 "vouch: imap {}: the mailbox keeps no custom keywords; handled mail is marked \\Seen only{}",
                 config.describe(),
@@ -389,9 +389,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// sends no PERMANENTFLAGS keeps every flag (RFC 3501, 7.1).
 fn keeps_keywords(permanent: &[Flag<'_>]) -> bool {
     let listed = |keyword: &str| permanent.iter().any(|f| matches!(f, Flag::Custom(k) if k == keyword));
-    permanent.is_empty()
-        || permanent.contains(&Flag::MayCreate)
-        || (listed(DONE_KEYWORD) && listed(REJECTED_KEYWORD))
+    permanent.is_empty() || permanent.contains(&Flag::MayCreate) || (listed(DONE_KEYWORD) && listed(REJECTED_KEYWORD))
 }
 
 async fn tls(config: &ImapConfig, tcp: TcpStream) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {

@@ -149,7 +149,10 @@ impl EmailAddress {
         };
         let s = if trimmed.is_ascii() {
             // ASCII whitespace and controls are outside the graphic range.
-            let allowed = |b: u8| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'(' | b')' | b',' | b';' | b':' | b'"' | b'\\' | b'[' | b']');
+            let allowed = |b: u8| {
+                b.is_ascii_graphic()
+                    && !matches!(b, b'<' | b'>' | b'(' | b')' | b',' | b';' | b':' | b'"' | b'\\' | b'[' | b']')
+            };
             if trimmed.len() > 254 || !trimmed.bytes().all(allowed) {
                 return Err(bad());
             }

@@ -138,9 +138,7 @@ pub fn find(body: &str) -> Option<InlineForward> {
         let line = unquote(raw);
         // A marker line is under 100 characters (400 bytes at most): the
         // cheap bounds go first.
-        let is_marker = (SHORTEST_MARKER..400).contains(&line.len())
-            && line.chars().count() < 100
-            && has_marker(line);
+        let is_marker = (SHORTEST_MARKER..400).contains(&line.len()) && line.chars().count() < 100 && has_marker(line);
         // Outlook puts a bare header block under a rule, or none at all.
         let is_outlook_block = field_of(line).is_some_and(|(f, _)| f == Field::From) && block_has_subject(&lines[i..]);
         if !is_marker && !is_outlook_block {

@@ -213,7 +213,10 @@ END:VALARM\r\nATTENDEE;CN=\"Stone: Bob; Jr\";PARTSTAT=\"ACCEPTED\";RSVP=TRUE:mai
 UID:event-4-1795435200@vouch\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:event-5-1@vouch\r\n\
 ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let reply = parse_reply(text, "Bob@Example.org").expect("a reply");
-        assert_eq!((reply.uid.as_str(), reply.answer, reply.attendee.as_str()), ("event-4-1795435200@vouch", "yes", "bob@example.org"));
+        assert_eq!(
+            (reply.uid.as_str(), reply.answer, reply.attendee.as_str()),
+            ("event-4-1795435200@vouch", "yes", "bob@example.org")
+        );
         // The same calendar through icalendar's full parser agrees.
         let unfolded = icalendar::parser::unfold(text);
         let calendar = icalendar::parser::read_calendar(&unfolded).expect("parses");
@@ -224,7 +227,10 @@ ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR
         let late = text.replacen("METHOD:REPLY\r\n", "", 1).replace("END:VCALENDAR", "METHOD:REPLY\r\nEND:VCALENDAR");
         assert!(parse_reply(&late, "bob@example.org").is_some());
         assert!(parse_reply(&text.replace("METHOD:REPLY", "METHOD:COUNTER"), "bob@example.org").is_none());
-        assert!(parse_reply(&text.replace("BEGIN:VEVENT", "BEGIN:VTODO").replace("END:VEVENT", "END:VTODO"), "b@x.y").is_none());
+        assert!(
+            parse_reply(&text.replace("BEGIN:VEVENT", "BEGIN:VTODO").replace("END:VEVENT", "END:VTODO"), "b@x.y")
+                .is_none()
+        );
     }
 
     #[test]

@@ -474,7 +474,8 @@ fn thread_of(message: &mail_parser::Message<'_>, subject: &str, vouch_id: Option
         let plain = !id.is_empty()
             && id.len() <= 200
             && id.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
-            && !id.starts_with(['\'', ',']) && !id.ends_with(['\'', ',']);
+            && !id.starts_with(['\'', ','])
+            && !id.ends_with(['\'', ',']);
         let id = if plain { std::borrow::Cow::Borrowed(id) } else { clean(id, 200, "").into() };
         if id.is_empty() || id.contains(char::is_whitespace) {
             return None;
