@@ -294,7 +294,8 @@ impl Inbox {
         Ok(Self { session, config, abilities: Abilities { can_move, uidplus, idle, keywords } })
     }
 
-    /// Messages without a vouch keyword, oldest first, at most `limit`.
+    /// Messages without a vouch keyword (unseen ones where the mailbox keeps
+    /// no keywords), oldest first, at most `limit`.
     pub async fn pending(&mut self, limit: usize) -> Result<Vec<Pending>, ImapError> {
         let query = if self.abilities.keywords {
             format!("UNDELETED UNKEYWORD {DONE_KEYWORD} UNKEYWORD {REJECTED_KEYWORD}")
