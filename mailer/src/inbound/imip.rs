@@ -5,6 +5,8 @@
 //! what it means. Only the message's own parts are read (a bounce quoting
 //! our invitation is a nested message and is never taken for an answer).
 
+use std::borrow::Cow;
+
 use mail_parser::{MimeHeaders, PartType};
 
 /// The answer found in a calendar reply.
@@ -55,7 +57,6 @@ pub fn find(message: &mail_parser::Message<'_>, sender: &str) -> Option<Calendar
 /// than parsing the whole mail around it, and invitations (REQUEST) far
 /// outnumber answers: reading stops at a METHOD other than REPLY.
 pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
-    let unfolded = icalendar::parser::unfold(text);
     let mut method_is_reply = None;
     // Components open around the current line; the first VEVENT is read when
     // it is the innermost one (not its VALARMs), and only that one.
@@ -65,8 +66,8 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
     let mut uid = None;
     let mut one_date = false;
     let mut attendees: Vec<(String, String)> = Vec::new();
-    for line in unfolded.lines() {
-        let Some(line) = ContentLine::read(line) else { continue };
+    for line in unfolded_lines(text) {
+        let Some(line) = ContentLine::read(&line) else { continue };
         if line.name.eq_ignore_ascii_case("BEGIN") {
             depth += 1;
             if line.value.trim().eq_ignore_ascii_case("VEVENT") {
@@ -125,6 +126,20 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
         _ => return None,
     };
     Some(CalendarReply { uid, answer, attendee })
+}
+
+/// The logical lines of `text`: a line break followed by a space or a tab
+/// continues the line (RFC 5545, 3.1, as icalendar's `unfold`). Borrowed
+/// unless folded, so an unfolded copy of the whole calendar is never made.
+fn unfolded_lines(text: &str) -> impl Iterator<Item = Cow<'_, str>> {
+    let mut physical = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).peekable();
+    std::iter::from_fn(move || {
+        let mut line = Cow::Borrowed(physical.next()?);
+        while let Some(next) = physical.next_if(|l| l.starts_with([' ', '\t'])) {
+            line.to_mut().push_str(&next[1..]);
+        }
+        Some(line)
+    })
 }
 
 /// One unfolded content line: `NAME *(";" PARAM "=" VALUE) ":" VALUE`.
@@ -223,6 +238,9 @@ ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR
         let event = calendar.components.iter().find(|c| c.name.as_str() == "VEVENT").expect("an event");
         let uid = event.properties.iter().find(|p| p.name.as_str() == "UID").expect("uid");
         assert_eq!(uid.val.as_str(), reply.uid);
+        let ours: Vec<String> = unfolded_lines(text).map(Cow::into_owned).collect();
+        let theirs: Vec<&str> = unfolded.split("\r\n").collect();
+        assert_eq!(ours, theirs, "unfolding as icalendar does");
         // METHOD after the event counts too; a METHOD other than REPLY never does.
         let late = text.replacen("METHOD:REPLY\r\n", "", 1).replace("END:VCALENDAR", "METHOD:REPLY\r\nEND:VCALENDAR");
         assert!(parse_reply(&late, "bob@example.org").is_some());
