@@ -63,6 +63,18 @@ pub struct Config {
     pub discord_hold_days: Option<String>,
     /// Messages starting with this run commands (default `!`; `off` for none).
     pub discord_prefix: Option<String>,
+    /// Milliseconds before an interaction is acknowledged as "thinking…"
+    /// and its answer edited in later (default 2000; Discord allows 3000).
+    pub discord_defer_ms: Option<String>,
+    /// Where public thanks go (`shoutout on` members only): an identity
+    /// such as a Telegram group `telegram:-1001234567` or `email:news@…`.
+    pub shoutout_to: Option<String>,
+    /// Address the HTTP server (signed mail links, unsubscribe, calendar
+    /// feeds) listens on, e.g. `127.0.0.1:8080`; unset: no HTTP server.
+    pub http_listen: Option<String>,
+    /// The externally visible base of that server (`https://vouch.example.org`);
+    /// mail carries links only when it is set.
+    pub public_url: Option<String>,
 }
 
 impl Config {
@@ -118,6 +130,10 @@ impl Config {
         set!(discord_invite_max_age, get("VOUCH_DISCORD_INVITE_MAX_AGE"));
         set!(discord_hold_days, get("VOUCH_DISCORD_HOLD_DAYS"));
         set!(discord_prefix, get("VOUCH_DISCORD_PREFIX"));
+        set!(discord_defer_ms, get("VOUCH_DISCORD_DEFER_MS"));
+        set!(shoutout_to, get("VOUCH_SHOUTOUT_TO"));
+        set!(http_listen, get("VOUCH_HTTP_LISTEN"));
+        set!(public_url, get("VOUCH_PUBLIC_URL"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }
@@ -149,7 +165,29 @@ impl Config {
             s.currency = c.to_ascii_uppercase();
         }
         s.calendar_address = self.inbox_address.clone();
+        if let Some(to) = &self.shoutout_to {
+            s.shoutout_to = Some(vouch_store::IdentityKey::parse(to.trim()).map_err(|e| {
+                anyhow::anyhow!(
+                    "VOUCH_SHOUTOUT_TO must be where to post, like telegram:-1001234567 or email:team@acme.example: {e}"
+                )
+            })?);
+        }
+        if let Some(url) = &self.public_url {
+            s.public_url = Some(vouch_core::PublicUrl::parse(url).context("VOUCH_PUBLIC_URL")?);
+        }
         Ok(s)
+    }
+
+    /// Where `serve` listens for HTTP, if anywhere.
+    pub fn http_listen(&self) -> anyhow::Result<Option<std::net::SocketAddr>> {
+        self.http_listen
+            .as_deref()
+            .map(|addr| {
+                addr.trim().parse().with_context(|| {
+                    format!("VOUCH_HTTP_LISTEN {addr:?} is not an address and port like 127.0.0.1:8080")
+                })
+            })
+            .transpose()
     }
 
     pub fn organizer_identities(&self) -> anyhow::Result<Vec<vouch_store::IdentityKey>> {
@@ -206,5 +244,22 @@ mod tests {
         assert!(toml::from_str::<Config>("dataa_dir = 1").is_err());
         let c = Config { share_url: Some("https://x.example/join".into()), ..Config::default() };
         assert!(c.settings().is_err());
+        let c = Config { public_url: Some("vouch.example.org".into()), ..Config::default() };
+        assert!(c.settings().is_err());
+        let c = Config { http_listen: Some("localhost".into()), ..Config::default() };
+        assert!(c.http_listen().is_err());
+    }
+
+    #[test]
+    fn http_settings_come_from_the_environment() {
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "VOUCH_HTTP_LISTEN" => Some("127.0.0.1:8080".into()),
+            "VOUCH_PUBLIC_URL" => Some("https://vouch.example.org/".into()),
+            _ => None,
+        });
+        assert_eq!(c.http_listen().expect("valid"), Some(([127, 0, 0, 1], 8080).into()));
+        let url = c.settings().expect("valid").public_url.expect("set");
+        assert_eq!(url.as_str(), "https://vouch.example.org");
     }
 }

@@ -55,6 +55,8 @@ pub fn run() -> anyhow::Result<ExitCode> {
         share_url: Some("https://acme.example/join?ref={code}".into()),
         mail_from: Some("Acme Referrals <referrals@acme.example>".into()),
         inbox_address: Some("referrals@acme.example".into()),
+        // Only so the printed mail shows its one-click links; the demo serves no HTTP.
+        public_url: Some("https://vouch.acme.example".into()),
         ..Config::default()
     };
     let inbound = crate::ingest::inbound_config(&config)?;
@@ -97,6 +99,22 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Ok(())
     };
 
+    // Mail as it would be sent, each row once, for everyone but chat.
+    let mut shown = std::collections::HashSet::new();
+    let print_new_mail = |shown: &mut std::collections::HashSet<u64>| -> anyhow::Result<()> {
+        for row in app.store.outbox_messages()? {
+            if row.to.email().is_none() || !shown.insert(row.id.0) {
+                continue;
+            }
+            let mail = crate::outbox::render_mail(&app.renderer, &row, app.engine.public_links())?;
+            println!("\n(mail out) To: {} — Subject: {}", mail.to, mail.subject);
+            for l in mail.text.lines() {
+                println!("  {l}");
+            }
+        }
+        Ok(())
+    };
+
     println!("vouch demo — a throwaway data dir at {}", dir.path().display());
     step("The administrator makes Carol an organizer");
     show(&admin, "admin", "role grant carol organizer")?;
@@ -115,8 +133,9 @@ pub fn run() -> anyhow::Result<ExitCode> {
     step("Alice sees her notice and her referral (notices wait for the console)");
     show(&alice, "alice", "mine")?;
 
-    step("Alice also records a warm introduction by hand");
-    show(&alice, "alice", "refer Jane Doe jane@acme.example met at SaaStr, needs SSO")?;
+    step("Alice introduces Sam from chat; Sam is asked by mail before anyone calls");
+    show(&alice, "alice", "refer Sam Lee (Globex) sam.lee@globex.example met at SaaStr, needs SSO")?;
+    print_new_mail(&mut shown)?;
 
     step("Carol, the organizer, follows up");
     show(&carol, "carol", "referrals")?;
@@ -135,6 +154,10 @@ pub fn run() -> anyhow::Result<ExitCode> {
 
     step("A promoter is asked to refer at the moment of delight");
     show(&bob, "bob", "nps 10 great onboarding")?;
+
+    step("Carol keeps a wish list: who she'd most like to be introduced to");
+    show(&carol, "carol", "wish add Northwind Traders northwind.example")?;
+    show(&alice, "alice", "wishes")?;
 
     step("Carol schedules a monthly mastermind with two seats and invites Alice, Bob and Dan");
     let start = (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d 18:00").to_string();
@@ -169,30 +192,21 @@ pub fn run() -> anyhow::Result<ExitCode> {
         dns: None,
         envelope: vouch_mailer::auth::Envelope::default(),
     };
-    let mut shown = std::collections::HashSet::new();
     let deliver = |raw: &str, shown: &mut std::collections::HashSet<u64>| -> anyhow::Result<()> {
         println!("\n(mail in) {}", raw.lines().find(|l| l.starts_with("Subject:")).unwrap_or_default());
         match crate::ingest::handle(raw.as_bytes(), &inbound, &no_auth, |plan| crate::ingest::apply(&app, plan)) {
             crate::ingest::Outcome::Accepted(lines) => lines.iter().for_each(|l| println!("  vouch: {l}")),
             other => anyhow::bail!("the demo mail was not accepted: {other:?}"),
         }
-        for row in app.store.outbox_messages()? {
-            if row.to.email().is_none() || !shown.insert(row.id.0) {
-                continue;
-            }
-            let mail = crate::outbox::render_mail(&app.renderer, &row)?;
-            println!("\n(mail out) To: {} — Subject: {}", mail.to, mail.subject);
-            for l in mail.text.lines() {
-                println!("  {l}");
-            }
-        }
-        Ok(())
+        print_new_mail(shown)
     };
     deliver(FORWARD, &mut shown)?;
     inbox(&carol, "carol")?;
 
     step("Jane answers the consent mail with a plain \"yes\"");
-    let request = app.store.outbox_messages()?.into_iter().find(|m| m.template == "notice/consent_request");
+    let jane = vouch_store::IdentityKey::parse("email:jane.doe@northwind.example")?;
+    let request =
+        app.store.outbox_messages()?.into_iter().find(|m| m.template == "notice/consent_request" && m.to == jane);
     let request = request.context("the consent request")?;
     let reply = CONSENT_REPLY.replace("{ID}", &mailer.message_id(request.id.0, request.token.as_deref()));
     deliver(&reply, &mut shown)?;

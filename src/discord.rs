@@ -11,6 +11,9 @@ use crate::config::Config;
 const DEFAULT_INVITE_MAX_AGE_SECS: u32 = 7 * 24 * 3600;
 /// Joins by accounts younger than this are held for review unless configured.
 const DEFAULT_HOLD_DAYS: i64 = 7;
+/// Discord drops an interaction not answered within 3 s. A commit normally
+/// takes milliseconds; past this the answer is deferred ("thinking…").
+const DEFAULT_DEFER_MS: u64 = 2000;
 
 /// `None` when no Discord token is configured.
 pub fn config(config: &Config, outbox_poll: Duration) -> anyhow::Result<Option<DiscordConfig>> {
@@ -42,6 +45,12 @@ pub fn config(config: &Config, outbox_poll: Duration) -> anyhow::Result<Option<D
             .with_context(|| format!("VOUCH_DISCORD_HOLD_DAYS must be a number of days, not {v:?}"))?,
         None => DEFAULT_HOLD_DAYS,
     };
+    let defer_ms = match &config.discord_defer_ms {
+        Some(v) => v.trim().parse::<u64>().ok().filter(|ms| *ms <= 2500).with_context(|| {
+            format!("VOUCH_DISCORD_DEFER_MS must be milliseconds from 0 to 2500 (Discord waits 3000), not {v:?}")
+        })?,
+        None => DEFAULT_DEFER_MS,
+    };
     Ok(Some(DiscordConfig {
         token: token.expose().to_string(),
         api_url: config.discord_api_url.clone(),
@@ -52,6 +61,7 @@ pub fn config(config: &Config, outbox_poll: Duration) -> anyhow::Result<Option<D
         hold_accounts_younger_than: chrono::Duration::days(hold_days),
         state_dir: config.data_dir(),
         outbox_poll,
+        defer_after: Duration::from_millis(defer_ms),
         prefix: match config.discord_prefix.as_deref().map(str::trim) {
             None => Some("!".to_string()),
             Some("off") => None,

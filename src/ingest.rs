@@ -53,7 +53,8 @@ pub struct Plan {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Action {
     Refer {
-        prospects: Vec<(String, String)>,
+        /// Name, address and company of each person introduced.
+        prospects: Vec<(String, String, Option<String>)>,
         note: String,
     },
     Command {
@@ -274,7 +275,7 @@ pub(crate) fn verify(
 fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
     let action = match x.kind {
         Kind::Introduction => Action::Refer {
-            prospects: x.prospects.iter().map(|p| (p.name.clone(), p.email.clone())).collect(),
+            prospects: x.prospects.iter().map(|p| (p.name.clone(), p.email.clone(), p.company.clone())).collect(),
             note: x.note.chars().take(500).collect(),
         },
         Kind::Command => match &x.command {
@@ -357,11 +358,16 @@ pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
     };
     match &plan.action {
         Action::Refer { prospects, note: text } => {
-            for (i, (name, email)) in prospects.iter().enumerate() {
+            for (i, (name, email, company)) in prospects.iter().enumerate() {
                 let email = EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
                 // One dedupe key per prospect, stable across redeliveries.
                 let key = if i == 0 { plan.dedupe_key.clone() } else { format!("{}#{i}", plan.dedupe_key) };
-                let cmd = Command::Refer { name: name.clone(), email: email.clone(), note: text.clone() };
+                let cmd = Command::Refer {
+                    name: name.clone(),
+                    email: email.clone(),
+                    note: text.clone(),
+                    company: company.clone(),
+                };
                 let mail = MailIn { dedupe_key: key, ..mail.clone() };
                 let response =
                     engine.respond_command_by_mail(&caller, cmd, &mail).map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -7,6 +7,7 @@ mod config;
 mod demo;
 mod discord;
 mod doctor;
+mod http;
 mod imap;
 mod ingest;
 mod outbox;
@@ -274,6 +275,10 @@ fn serve(
         )),
         None => None,
     };
+    let http = match app.config.http_listen()? {
+        Some(addr) => Some(http::bind(addr)?),
+        None => None,
+    };
     if frontends.is_empty() {
         println!(
             "vouch: no chat or email frontends configured (set VOUCH_TELEGRAM_TOKEN, VOUCH_DISCORD_TOKEN or VOUCH_IMAP_URL)."
@@ -290,6 +295,13 @@ fn serve(
     if let Some((imap, _, _)) = &imap {
         let done = imap.done_folder.as_deref().unwrap_or("stays in place, flagged");
         println!("vouch: reading mail from {} (handled mail: {done})", imap.describe());
+    }
+    if let Some(listener) = &http {
+        let links = match &app.engine.settings().public_url {
+            Some(url) => format!("links in mail point at {}", url.as_str()),
+            None => "no links in mail until VOUCH_PUBLIC_URL is set".to_string(),
+        };
+        println!("vouch: http on {} ({links})", listener.local_addr()?);
     }
     println!("vouch: outbox running; mail goes to {}", mailer.describe());
     println!(
@@ -321,6 +333,14 @@ fn serve(
         let imap = imap.map(|(config, inbound, check)| {
             tokio::spawn(imap::run(Arc::clone(&app), config, inbound, check, stopped.clone()))
         });
+        let http = http.map(|listener| {
+            let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
+            tokio::spawn(async move {
+                if let Err(e) = http::run(engine, renderer, listener, stopped).await {
+                    eprintln!("vouch: http: {e:#}; the HTTP server is stopped");
+                }
+            })
+        });
         let housekeeping = tokio::spawn(housekeeping(Arc::clone(&app.engine), stopped.clone()));
         let scheduler = tokio::spawn(scheduler(Arc::clone(&app.engine), stopped.clone()));
         let backups =
@@ -342,6 +362,9 @@ fn serve(
         }
         if let Some(imap) = imap {
             let _ = imap.await;
+        }
+        if let Some(http) = http {
+            let _ = http.await;
         }
     });
     app.store.sync().context("final flush")?;

@@ -11,7 +11,8 @@ use vouch_store::Read;
 
 use rand::Rng;
 use serde_json::Value;
-use vouch_core::{Format, Renderer};
+use vouch_core::render::escape_html;
+use vouch_core::{Format, PublicLinks, Renderer};
 use vouch_mailer::{Mailer, OutgoingMail, SendError};
 use vouch_store::{Channel, OutboxMessage, OutboxState};
 
@@ -71,7 +72,7 @@ impl Worker {
         let due = self.app.store.outbox_due(Channel::Email, now, 200)?;
         let mut pass = Pass::default();
         for message in due {
-            let result = match render_mail(&self.app.renderer, &message) {
+            let result = match render_mail(&self.app.renderer, &message, self.app.engine.public_links()) {
                 Ok(mail) => self.mailer.send(&mail).await,
                 Err(e) => Err(SendError::Permanent(e.to_string())),
             };
@@ -132,7 +133,14 @@ impl Worker {
 
 /// A row as the mail it becomes: subject (`Re:` for replies, else the
 /// template's `.subject`), text and HTML bodies, choices as reply keywords.
-pub(crate) fn render_mail(renderer: &Renderer, message: &OutboxMessage) -> anyhow::Result<OutgoingMail> {
+/// With `links` (a public URL is set) each choice is also a signed link and
+/// the unsubscribe is also one-click (RFC 8058); without, mail stays as it
+/// was before vouch served HTTP.
+pub(crate) fn render_mail(
+    renderer: &Renderer,
+    message: &OutboxMessage,
+    links: Option<&PublicLinks>,
+) -> anyhow::Result<OutgoingMail> {
     let to = message.to.email().ok_or_else(|| anyhow::anyhow!("not an email identity"))?;
     let r = renderer;
     let subject_template = format!("{}.subject", message.template);
@@ -144,23 +152,40 @@ pub(crate) fn render_mail(renderer: &Renderer, message: &OutboxMessage) -> anyho
         let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
         format!("A note from {community}")
     };
-    let mut text = r.render_template(&message.template, &message.data, Format::Plain)?;
-    let mut html = r.render_template(&message.template, &message.data, Format::Html)?;
-    // Buttons become reply keywords: mail has no buttons.
-    for action in &message.actions {
+    // Templates word their choices for what the mail offers: links or replies.
+    let mut data = message.data.clone();
+    if let Value::Object(map) = &mut data {
+        map.insert("links".into(), Value::Bool(links.is_some() && !message.actions.is_empty()));
+    }
+    let mut text = r.render_template(&message.template, &data, Format::Plain)?;
+    let mut html = r.render_template(&message.template, &data, Format::Html)?;
+    // Buttons become links (the page they open asks before acting, so a
+    // mail scanner's prefetch changes nothing) and reply keywords.
+    for (choice, action) in message.actions.iter().enumerate() {
         let label = r.label(&action.label);
-        text.push_str(&format!("\n\n{label}: reply with \"{}\"", action.command));
-        html.push_str(&format!(
-            "\n\n{}: reply with <code>{}</code>",
-            vouch_core::render::escape_html(&label),
-            vouch_core::render::escape_html(&action.command)
-        ));
+        let (label_html, command_html) = (escape_html(&label), escape_html(&action.command));
+        match links {
+            Some(links) => {
+                let url = links.action(message.id, choice);
+                text.push_str(&format!("\n\n{label}: {url}\n(or reply with \"{}\")", action.command));
+                html.push_str(&format!(
+                    "\n\n<a href=\"{}\" style=\"{BUTTON_STYLE}\">{label_html}</a>\n\
+                     or reply with <code>{command_html}</code>",
+                    escape_html(&url)
+                ));
+            }
+            None => {
+                text.push_str(&format!("\n\n{label}: reply with \"{}\"", action.command));
+                html.push_str(&format!("\n\n{label_html}: reply with <code>{command_html}</code>"));
+            }
+        }
     }
     let html = format!(
         "<!doctype html><html><body><p>{}</p></body></html>",
         html.replace("\n\n", "</p><p>").replace('\n', "<br>")
     );
     let thread = message.in_reply_to.as_ref();
+    let unsubscribe = message.data.get("unsubscribe").and_then(Value::as_str).map(str::to_string);
     Ok(OutgoingMail {
         key: message.id.0,
         token: message.token.clone(),
@@ -172,9 +197,14 @@ pub(crate) fn render_mail(renderer: &Renderer, message: &OutboxMessage) -> anyho
         attachments: message.attachments.clone(),
         in_reply_to: thread.map(|t| t.message_id.clone()),
         references: thread.map(|t| t.references.clone()).unwrap_or_default(),
-        list_unsubscribe: message.data.get("unsubscribe").and_then(Value::as_str).map(str::to_string),
+        list_unsubscribe: unsubscribe.clone(),
+        list_unsubscribe_url: unsubscribe.and(links).map(|links| links.unsubscribe(message.id)),
     })
 }
+
+/// A link that looks like a button in mail clients (inline: many strip `<style>`).
+const BUTTON_STYLE: &str = "display:inline-block;padding:8px 16px;border-radius:4px;\
+                            background:#1a73e8;color:#ffffff;text-decoration:none;font-weight:bold";
 
 /// `Re: <original>`, once: an existing `Re:` is not doubled.
 fn reply_subject(original: &str) -> String {

@@ -293,6 +293,7 @@ fn demo_shows_the_flows_end_to_end() {
         "Coming (2): Alice, dan",
         "(mail out) To: dana@partner.example — Subject: Re: Fwd: Looking for a referral tool",
         "Dana Champion would like to introduce you to Acme Community",
+        "Yes, introduce me: https://vouch.acme.example/a/",
         "Jane Doe said yes to Dana Champion's introduction",
     ] {
         assert!(out.contains(needle), "demo lacks {needle:?}:\n{out}");

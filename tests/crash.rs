@@ -19,102 +19,48 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+/// A SIGKILL: the data dir stays as the process left it.
+struct Kill {
+    data: PathBuf,
+}
+
+impl Outage for Kill {
+    const WHAT: &'static str = "kill";
+    fn strike(&mut self, server: Server) {
+        server.kill();
+    }
+    fn left_behind(&self) -> PathBuf {
+        self.data.clone()
+    }
+    fn recover(&mut self) {}
+}
+
 #[test]
 fn acknowledged_commands_survive_repeated_sigkill() {
     let kills: usize = std::env::var("VOUCH_CRASH_KILLS").ok().and_then(|v| v.parse().ok()).unwrap_or(5);
-    let seed: u64 = std::env::var("VOUCH_CRASH_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
-    });
+    let seed = seed_from("VOUCH_CRASH_SEED");
     eprintln!(
         "crash loop: seed {seed} (VOUCH_CRASH_SEED={seed} replays the choices; timing still varies), {kills} kills"
     );
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    let data = dir.join("data");
-    let acked = Arc::new(Mutex::new(Acked::default()));
-    let names = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut rng = XorShift::new(seed);
-
-    let mut server = Server::start(dir).unwrap_or_else(|e| panic!("{e}"));
-    let clients: Vec<_> = (0..CLIENTS)
-        .map(|i| {
-            let (data, acked, names, stop) = (data.clone(), Arc::clone(&acked), Arc::clone(&names), Arc::clone(&stop));
-            std::thread::spawn(move || client_loop(i, data, seed, acked, names, stop))
-        })
-        .collect();
-
-    let started = Instant::now();
-    let mut checked = 0;
-    for kill in 1..=kills {
-        // Kill after a random number of further acknowledged commands.
-        let target = acked.lock().expect("acked lock").ops() + 10 + rng.below(150);
-        let wait = Instant::now();
-        while acked.lock().expect("acked lock").ops() < target {
-            assert!(wait.elapsed() < DEADLINE, "clients stalled before kill {kill}");
-            assert!(!clients.iter().any(|c| c.is_finished()), "a client thread panicked");
-            std::thread::yield_now();
-        }
-        server.kill();
-        let before_restart = dir.join("after-last-kill");
-        let _ = std::fs::remove_dir_all(&before_restart);
-        copy_dir(&data, &before_restart);
-
-        server = match Server::start(dir) {
-            Ok(s) => s,
-            Err(e) => {
-                stop.store(true, Ordering::Relaxed);
-                let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("crash-repro-{seed}-kill{kill}"));
-                let _ = std::fs::remove_dir_all(&keep);
-                copy_dir(&before_restart, &keep);
-                panic!(
-                    "the store did not open after kill {kill} (seed {seed}): {e}\n\
-                     data dir as the kill left it: {} (`vouch --data-dir {} export` reproduces)",
-                    keep.display(),
-                    keep.display()
-                );
-            }
-        };
-        // Everything acknowledged before this export must be in it.
-        let (codes, redeemed) = {
-            let a = acked.lock().expect("acked lock");
-            (a.codes.clone(), a.redeemed.clone())
-        };
-        let dump = Client::connect(&data).and_then(|mut c| c.export()).expect("export after restart");
-        // Redeems sent while the export ran may be in it: read this list after.
-        let tried = acked.lock().expect("acked lock").tried_redeem.clone();
-        let problems = check(&dump, &codes, &redeemed, &tried);
-        assert!(problems.is_empty(), "after kill {kill} (seed {seed}):\n{}", problems.join("\n"));
-        checked = codes.len() + redeemed.len();
-    }
-
-    stop.store(true, Ordering::Relaxed);
-    for c in clients {
-        c.join().expect("client thread");
-    }
-    // A last kill, then the store must open offline and keep everything.
-    server.kill();
-    let out = dir.join("final.json");
-    run_ok(dir, &["export", "--out", out.to_str().expect("utf-8 path")]);
-    let dump = read_dump(&out);
-    let a = acked.lock().expect("acked lock");
-    let problems = check(&dump, &a.codes, &a.redeemed, &a.tried_redeem);
-    let mails = drain_mail(dir);
+    let run = survive(dir, seed, kills, (10, 150), &mut Kill { data: dir.join("data") });
+    let a = &run.acked;
     eprintln!(
         "crash loop: {} ops acknowledged ({} codes, {} redemptions, {} refusals/repeats), {} unanswered at a kill, \
-         {} kills survived, {} ops lost, {} referrals in store, {mails} notice mails each delivered once, {:.1}s \
-         (last per-kill check covered {checked})",
+         {} kills survived, {} ops lost, {} referrals in store, {} notice mails each delivered once, {:.1}s",
         a.ops(),
         a.codes.len(),
         a.redeemed.len(),
         a.refused,
         a.unanswered,
         kills + 1,
-        problems.len(),
-        dump.referrals.len(),
-        started.elapsed().as_secs_f64()
+        run.problems.len(),
+        run.dump.referrals.len(),
+        run.mails,
+        run.secs
     );
-    assert!(problems.is_empty(), "seed {seed}:\n{}", problems.join("\n"));
+    assert!(run.problems.is_empty(), "seed {seed}:\n{}", run.problems.join("\n"));
     assert!(a.redeemed.len() > kills, "too few redemptions to prove anything");
 }
 

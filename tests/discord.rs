@@ -31,6 +31,10 @@ struct Serve {
 
 impl Serve {
     fn start(dir: &Path, fake: &FakeDiscord) -> Self {
+        Self::start_with(dir, fake, &[])
+    }
+
+    fn start_with(dir: &Path, fake: &FakeDiscord, env: &[(&str, &str)]) -> Self {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
         for (key, _) in std::env::vars() {
             if key.starts_with("VOUCH_") {
@@ -45,6 +49,7 @@ impl Serve {
             .env("VOUCH_DISCORD_GUILD_ID", GUILD_ID.to_string())
             .env("VOUCH_DISCORD_ORGANIZER_ROLE_ID", ORGANIZER_ROLE_ID.to_string())
             .env("VOUCH_DISCORD_INVITE_CHANNEL_ID", CHANNEL_ID.to_string())
+            .envs(env.iter().copied())
             .current_dir(dir)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -639,4 +644,32 @@ async fn a_redelivered_or_early_interaction_has_one_effect_across_a_restart() {
     assert_eq!(list.matches("→ Bob").count(), 1, "{list}");
     assert!(!list.contains("→ Eve"), "{list}");
     drop(serve);
+}
+
+/// An answer slower than `VOUCH_DISCORD_DEFER_MS` (0 here: every answer) is
+/// acknowledged first, as "thinking…" (ephemeral for personal data), and
+/// edited in when the engine is done: one callback per interaction, and
+/// the answer in the original-message edit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_answer_is_deferred_then_edited_in() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let _serve = Serve::start_with(tmp.path(), &fake, &[("VOUCH_DISCORD_DEFER_MS", "0")]);
+    connected(&fake).await;
+    let alice = member(snowflake(71), "alice", Some("Alice"), &[]);
+    let edited = |id: u64| {
+        let path = format!("/webhooks/{}/tok{id}/messages/@original", discord_fake::APP_ID);
+        move |f: &FakeDiscord| f.requests().into_iter().find(|r| r.method == "PATCH" && r.path == path).map(|r| r.body)
+    };
+    for (id, name, private, expected) in
+        [(701, "code", true, "Your referral code for **customer**"), (702, "help", false, "Hi Alice!")]
+    {
+        fake.dispatch("INTERACTION_CREATE", slash(id, &alice, name, &[]));
+        let edit = fake.wait_for(&format!("the edited answer to /{name}"), DEADLINE, edited(id)).await;
+        assert!(content(&edit).contains(expected), "{edit}");
+        let acks = callbacks(&fake.requests(), id);
+        assert_eq!(acks.len(), 1, "one callback per interaction: {acks:?}");
+        assert_eq!(acks[0]["type"], 5, "deferred (\"thinking…\"): {}", acks[0]);
+        assert_eq!(ephemeral(&acks[0]["data"]), private, "{}", acks[0]);
+    }
 }

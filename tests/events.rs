@@ -26,6 +26,13 @@ fn chat(dir: &Path, who: &str, line: &str) -> String {
     stdout_ok(&child.wait_with_output().expect("chat output"))
 }
 
+/// Pipes one message to `vouch ingest`, which must accept it.
+fn ingest(dir: &Path, eml: &str) -> String {
+    let mut cmd = vouch(dir);
+    cmd.arg("ingest");
+    stdout_ok(&binary::run_with_stdin(cmd, eml.as_bytes()))
+}
+
 fn mails(dir: &Path) -> Vec<String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join("data/mail/new"))
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -105,15 +112,7 @@ fn organizers_script_events_from_the_cli_offline_and_through_serve() {
          BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n\
          DTSTAMP:20261124T080000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:dan@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     );
-    let mut ingest = vouch(dir)
-        .arg("ingest")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("ingest");
-    std::io::Write::write_all(&mut ingest.stdin.take().expect("stdin"), reply.as_bytes()).expect("write mail");
-    stdout_ok(&ingest.wait_with_output().expect("ingest output"));
+    ingest(dir, &reply);
     let shown = admin(dir, &["attendees", "E1"]);
     assert!(shown.contains("Waitlist, in order: 1. carol, 2. dan"), "{shown}");
 
@@ -179,4 +178,74 @@ fn organizers_script_events_from_the_cli_offline_and_through_serve() {
     assert!(cancel.contains("STATUS:CANCELLED"), "{cancel}");
     let bob = chat(dir, "bob", "help");
     assert!(bob.contains("is cancelled"), "bob's console notice: {bob}");
+}
+
+/// One date of a series through the binary: a skip (typed, then by an iMIP
+/// "decline this event only"), a one-off seat from the waitlist, the date's
+/// list, and the members' feeds (EXDATE, RECURRENCE-ID).
+#[test]
+fn one_date_of_a_series_skips_one_off_seats_and_feeds() {
+    use chrono::Datelike;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    // The 10th of a month at least a month ahead, then the two after it.
+    let base = chrono::Utc::now().date_naive() + chrono::Duration::days(40);
+    let first = chrono::NaiveDate::from_ymd_opt(base.year(), base.month(), 10).expect("a 10th");
+    let month = |n: u32| first.checked_add_months(chrono::Months::new(n)).expect("a month later");
+    let (d2, d3) = (month(1), month(2));
+    let compact = |d: chrono::NaiveDate| d.format("%Y%m%d").to_string();
+    let start = format!("{first} 18:00");
+    let created = admin(
+        dir,
+        &["event", "create", "--kind", "mastermind", "--title", "Mastermind", "--start", &start]
+            .into_iter()
+            .chain(["--tz", "Europe/Bucharest", "--every", "month", "--capacity", "3"])
+            .collect::<Vec<_>>(),
+    );
+    assert!(created.trim_end().ends_with("E1"), "{created}");
+    admin(dir, &["event", "invite", "E1", "alice", "bob", "carol", "email:dan@example.org"]);
+    for who in ["alice", "bob", "email:dan@example.org"] {
+        assert!(admin(dir, &["rsvp", "E1", who, "yes"]).contains(": yes"));
+    }
+    assert!(admin(dir, &["rsvp", "E1", "carol", "yes"]).contains("number 1 in line"));
+
+    // alice skips the second date; carol, waiting for the series, takes that seat once.
+    let skipped = admin(dir, &["rsvp", "E1", "alice", "no", &d2.to_string()]);
+    assert!(skipped.contains("Noted for alice") && skipped.contains("skipping this date"), "{skipped}");
+    let carol = chat(dir, "carol", "events mine");
+    assert!(carol.contains(&format!("rsvp E1 yes {d2}")), "carol is offered the date: {carol}");
+    let took = chat(dir, "carol", &format!("rsvp E1 yes {d2}"));
+    assert!(took.contains("this date only"), "{took}");
+    let shown = admin(dir, &["attendees", "E1", &d2.to_string()]);
+    for needle in ["carol (this date only)", "Skipping this date: alice", "Seats: 3 of 3"] {
+        assert!(shown.contains(needle), "missing {needle:?} in:\n{shown}");
+    }
+    let bad = admin(dir, &["rsvp", "E1", "alice", "no", &format!("{}", first + chrono::Duration::days(1))]);
+    assert!(bad.contains("doesn't meet") && bad.contains(&first.to_string()), "{bad}");
+
+    // dan declines only the third date in his calendar app (iMIP REPLY with RECURRENCE-ID).
+    let ics = admin(dir, &["ics", "E1"]);
+    let uid = ics.lines().find_map(|l| l.strip_prefix("UID:")).expect("a UID").trim().to_string();
+    let reply = format!(
+        "From: Dan <dan@example.org>\r\nTo: vouch@acme.example\r\nSubject: Declined: Mastermind\r\n\
+         Message-ID: <imip-one-date@example.org>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\n\
+         BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{uid}\r\n\
+         RECURRENCE-ID;TZID=Europe/Bucharest:{}T180000\r\nDTSTAMP:20261124T080000Z\r\n\
+         ATTENDEE;PARTSTAT=DECLINED:mailto:dan@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        compact(d3)
+    );
+    ingest(dir, &reply);
+    let third = admin(dir, &["attendees", "E1", &d3.to_string()]);
+    assert!(third.contains("Skipping this date: dan"), "{third}");
+    assert!(admin(dir, &["attendees", "E1"]).contains("Coming (3): alice, bob, dan"), "the next date is as before");
+
+    // Feeds: alice's series leaves out her date; carol's one date is its own VEVENT.
+    let alice = admin(dir, &["ics", "--member", "alice"]);
+    assert!(alice.contains(&format!("EXDATE;TZID=Europe/Bucharest:{}T180000", compact(d2))), "{alice}");
+    let carol = admin(dir, &["ics", "--member", "carol"]);
+    assert!(carol.contains(&format!("RECURRENCE-ID;TZID=Europe/Bucharest:{}T180000", compact(d2))), "{carol}");
+    assert_eq!(carol.matches("BEGIN:VEVENT").count(), 2, "the series (waiting) and her date: {carol}");
+    let dan = admin(dir, &["ics", "--member", "email:dan@example.org"]);
+    assert!(dan.contains(&format!("EXDATE;TZID=Europe/Bucharest:{}T180000", compact(d3))), "{dan}");
 }

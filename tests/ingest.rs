@@ -4,21 +4,11 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{DEADLINE, Killed, fixture, run_with_stdin, vouch, wait_for};
+use binary::{DEADLINE, Killed, fixture, run_with_stdin, vouch_mail, wait_for};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::sync::mpsc;
-
-/// Sender authentication is off here (no DNS in tests); `tests/mail_trust.rs`
-/// runs it against a fixed zone.
-fn vouch_mail(dir: &Path) -> Command {
-    let mut cmd = vouch(dir);
-    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
-        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
-        .env("VOUCH_MAIL_AUTH", "off");
-    cmd
-}
 
 fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut cmd = vouch_mail(dir);
@@ -49,6 +39,18 @@ fn maildir_files(dir: &Path) -> Vec<PathBuf> {
     std::fs::read_dir(dir.join("data/mail/new"))
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
         .unwrap_or_default()
+}
+
+/// `vouch serve` on `dir` with Olga as the organizer, stopped when dropped.
+fn serve_with_organizer(dir: &Path) -> Killed {
+    let server = vouch_mail(dir)
+        .env("VOUCH_ORGANIZERS", "email:olga@acme.example")
+        .args(["serve", "--poll-ms", "50"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn serve");
+    Killed(server)
 }
 
 #[test]
@@ -230,14 +232,7 @@ fn a_command_mail_delivered_twice_or_early_has_one_effect() {
 fn a_partners_reply_to_the_reverse_introduction_reaches_the_organizers() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    let server = vouch_mail(dir)
-        .env("VOUCH_ORGANIZERS", "email:olga@acme.example")
-        .args(["serve", "--poll-ms", "50"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("spawn serve");
-    let _server = Killed(server);
+    let _server = serve_with_organizer(dir);
     wait_for("the control socket", || dir.join("data/vouch.sock").exists());
     let asked = admin(dir, &["ask-partner", "dana@partner.example", "Dana", "Lee"]);
     assert!(asked.contains("Sent Dana Lee (dana@partner.example)"), "{asked}");
@@ -267,4 +262,35 @@ fn a_partners_reply_to_the_reverse_introduction_reaches_the_organizers() {
     assert!(!profile.contains("Original Message"), "the quote is cut: {profile}");
     let thanks = mail_to("dana@partner.example").into_iter().find(|m| m.contains("Thank you, Dana")).expect("thanks");
     assert!(thanks.contains("In-Reply-To: <DB9PR01MB0001@partner.example>"), "{thanks}");
+}
+
+/// The wish list end to end: an organizer lists a company from the CLI, a
+/// champion forwards an introduction of someone there, and the wish is met:
+/// the champion's thank-you says so and the organizer is mailed.
+#[test]
+fn a_forwarded_introduction_meets_a_wish_on_the_list() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let run_as = |organizers: &str, args: &[&str], stdin: &[u8]| {
+        let mut cmd = vouch_mail(dir);
+        cmd.env("VOUCH_ORGANIZERS", organizers).args(args);
+        run_with_stdin(cmd, stdin)
+    };
+    let added = run_as("email:olga@acme.example", &["wish", "add", "Prospect", "Industries", "prospect.example"], b"");
+    assert!(String::from_utf8_lossy(&added.stdout).contains("Added A1: Prospect Industries"), "{}", text(&added));
+    let out = run_as("email:olga@acme.example", &["ingest"], &fixture("gmail-forward-en.eml"));
+    assert!(out.status.success(), "{}", text(&out));
+    let wishes = admin(dir, &["wishes"]);
+    assert!(wishes.contains("A1 Prospect Industries — introduced by Bob Champion (R1)"), "{wishes}");
+
+    let _server = serve_with_organizer(dir);
+    let mails = || -> Vec<String> {
+        maildir_files(dir).iter().map(|p| std::fs::read_to_string(p).expect("read mail")).collect()
+    };
+    wait_for("the wish notice to Olga", || mails().iter().any(|m| m.contains("Subject: A wish came true")));
+    let notice = mails().into_iter().find(|m| m.contains("Subject: A wish came true")).expect("notice");
+    assert!(notice.contains("To: olga@acme.example"), "{notice}");
+    wait_for("the thank-you to Bob", || mails().iter().any(|m| m.contains("To: bob@partner.example")));
+    let thanks = mails().into_iter().find(|m| m.contains("To: bob@partner.example")).expect("thanks");
+    assert!(thanks.contains("was on our wish list"), "{thanks}");
 }

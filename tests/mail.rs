@@ -12,18 +12,13 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 
-use binary::{DEADLINE, fixture, stdout_ok, vouch, wait_for};
+use binary::{DEADLINE, fixture, stdout_ok, wait_for};
 use mail_servers::{Certs, Dovecot, Restrict, SmtpSink, free_port};
 use serde_json::Value;
 
 fn vouch_mail(dir: &Path) -> Command {
-    let mut cmd = vouch(dir);
-    // Sender authentication asks DNS; tests reach no network
-    // (tests/mail_trust.rs runs it against a fixed zone).
-    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
-        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
-        .env("VOUCH_COMMUNITY", "Acme")
-        .env("VOUCH_MAIL_AUTH", "off");
+    let mut cmd = binary::vouch_mail(dir);
+    cmd.env("VOUCH_COMMUNITY", "Acme");
     cmd
 }
 

@@ -5,7 +5,7 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{email_fixtures, fixture, run_with_stdin, vouch};
+use binary::{email_fixtures, fixture, run_with_stdin};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,11 +16,8 @@ fn fixtures() -> PathBuf {
 }
 
 fn vouch_mail(dir: &Path, auth: &str) -> Command {
-    let mut cmd = vouch(dir);
-    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
-        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
-        .env("VOUCH_MAIL_AUTH", auth)
-        .env("VOUCH_MAIL_AUTH_DNS", fixtures().join("auth/zone.txt"));
+    let mut cmd = binary::vouch_mail(dir);
+    cmd.env("VOUCH_MAIL_AUTH", auth).env("VOUCH_MAIL_AUTH_DNS", fixtures().join("auth/zone.txt"));
     cmd
 }
 
@@ -166,6 +163,23 @@ Subject: Intro\r\nMessage-ID: <alice-1@other.example>\r\nContent-Type: text/plai
     let dump = export(dir);
     assert_eq!(rows(&dump, "notice/consent_request").len(), 1, "no second request to Marc");
     assert_eq!(dump["referrals"].as_array().map(Vec::len), Some(1));
+
+    // Only Marc can take it back: a mail that fails sender authentication
+    // cannot, one that passes (here: auth off, taken at its word) can.
+    let subscribe = |id: &str| {
+        format!(
+            "From: Marc Petit <marc@petit.example>\r\nTo: vouch@acme.example\r\nSubject: subscribe\r\n\
+             Message-ID: <{id}@petit.example>\r\nContent-Type: text/plain\r\n\r\nsubscribe\r\n"
+        )
+    };
+    let spoofed = ingest(dir, "record", subscribe("s1").as_bytes());
+    assert!(spoofed.contains("error/unverified"), "{spoofed}");
+    assert_eq!(identity(&export(dir), "email:marc@petit.example")["opted_out"], true);
+    let own = ingest(dir, "off", subscribe("s2").as_bytes());
+    assert!(own.contains("reply/subscribed"), "{own}");
+    let dump = export(dir);
+    let marc = identity(&dump, "email:marc@petit.example");
+    assert!(marc["opted_out"].is_null() || marc["opted_out"] == false, "{marc}");
 }
 
 #[test]

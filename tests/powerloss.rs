@@ -19,8 +19,6 @@ use binary::DEADLINE;
 use load::*;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 /// A syncfs mount of `disk` at `at`, running until [`Mount::cut`] or drop.
@@ -140,102 +138,60 @@ fn syncfs_keeps_only_fsynced_data() {
     drop(mount);
 }
 
+/// The process and the unsynced data die together: only what was fsynced
+/// is on `disk` when it is mounted again.
+struct PowerCut {
+    disk: PathBuf,
+    data: PathBuf,
+    log: PathBuf,
+    mount: Option<Mount>,
+}
+
+impl Outage for PowerCut {
+    const WHAT: &'static str = "power cut";
+    fn strike(&mut self, server: Server) {
+        server.kill();
+        if let Some(mount) = self.mount.take() {
+            mount.cut();
+        }
+    }
+    fn left_behind(&self) -> PathBuf {
+        self.disk.clone()
+    }
+    fn recover(&mut self) {
+        self.mount = Some(Mount::new(&self.disk, &self.data, &self.log));
+    }
+}
+
 #[test]
 fn acknowledged_commands_survive_power_cuts() {
     if let Some(why) = fuse_missing() {
         panic!("cannot run the power-loss harness: {why}");
     }
     let cuts: usize = std::env::var("VOUCH_POWER_CUTS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
-    let seed: u64 = std::env::var("VOUCH_POWER_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
-    });
+    let seed = seed_from("VOUCH_POWER_SEED");
     eprintln!("power loss: seed {seed} (VOUCH_POWER_SEED replays the choices; timing still varies), {cuts} cuts");
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
-    let (disk, data, log) = (dir.join("disk"), dir.join("data"), dir.join("syncfs.log"));
-    let mut mount = Mount::new(&disk, &data, &log);
-    let acked = Arc::new(Mutex::new(Acked::default()));
-    let names = Arc::new(AtomicU64::new(0));
-    let stop = Arc::new(AtomicBool::new(false));
-    let mut rng = XorShift::new(seed);
-
-    let mut server = Server::start(dir).unwrap_or_else(|e| panic!("{e}"));
-    let clients: Vec<_> = (0..CLIENTS)
-        .map(|i| {
-            let (data, acked, names, stop) = (data.clone(), Arc::clone(&acked), Arc::clone(&names), Arc::clone(&stop));
-            std::thread::spawn(move || client_loop(i, data, seed, acked, names, stop))
-        })
-        .collect();
-
-    let started = Instant::now();
-    for cut in 1..=cuts {
-        let target = acked.lock().expect("acked lock").ops() + 20 + rng.below(100);
-        let wait = Instant::now();
-        while acked.lock().expect("acked lock").ops() < target {
-            assert!(wait.elapsed() < DEADLINE, "clients stalled before cut {cut}");
-            assert!(!clients.iter().any(|c| c.is_finished()), "a client thread panicked");
-            std::thread::yield_now();
-        }
-        // The process and the unsynced data die together; what was
-        // acknowledged up to here must have been fsynced.
-        server.kill();
-        mount.cut();
-        let (codes, redeemed) = {
-            let a = acked.lock().expect("acked lock");
-            (a.codes.clone(), a.redeemed.clone())
-        };
-        let before_restart = dir.join("disk-after-last-cut");
-        let _ = std::fs::remove_dir_all(&before_restart);
-        copy_dir(&disk, &before_restart);
-
-        mount = Mount::new(&disk, &data, &log);
-        server = match Server::start(dir) {
-            Ok(s) => s,
-            Err(e) => {
-                stop.store(true, Ordering::Relaxed);
-                let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("powerloss-repro-{seed}-cut{cut}"));
-                let _ = std::fs::remove_dir_all(&keep);
-                copy_dir(&before_restart, &keep);
-                panic!(
-                    "the store did not open after power cut {cut} (seed {seed}): {e}\n\
-                     the disk as the cut left it: {} (`vouch --data-dir {} export` reproduces)",
-                    keep.display(),
-                    keep.display()
-                );
-            }
-        };
-        let dump = Client::connect(&data).and_then(|mut c| c.export()).expect("export after restart");
-        let tried = acked.lock().expect("acked lock").tried_redeem.clone();
-        let problems = check(&dump, &codes, &redeemed, &tried);
-        assert!(problems.is_empty(), "after power cut {cut} (seed {seed}):\n{}", problems.join("\n"));
-    }
-
-    stop.store(true, Ordering::Relaxed);
-    for c in clients {
-        c.join().expect("client thread");
-    }
-    server.kill();
-    mount.cut();
-    let _mount = Mount::new(&disk, &data, &log);
-    let out = dir.join("final.json");
-    run_ok(dir, &["export", "--out", out.to_str().expect("utf-8 path")]);
-    let dump = read_dump(&out);
-    let a = acked.lock().expect("acked lock");
-    let problems = check(&dump, &a.codes, &a.redeemed, &a.tried_redeem);
-    let mails = drain_mail(dir);
+    let mut power =
+        PowerCut { disk: dir.join("disk"), data: dir.join("data"), log: dir.join("syncfs.log"), mount: None };
+    power.recover();
+    let run = survive(dir, seed, cuts, (20, 100), &mut power);
+    let a = &run.acked;
     eprintln!(
         "power loss: {} ops acknowledged ({} codes, {} redemptions, {} refusals/repeats), {} unanswered at a cut, \
-         {} power cuts survived, {} ops lost, {} referrals in store, {mails} notice mails each delivered once, {:.1}s",
+         {} power cuts survived, {} ops lost, {} referrals in store, {} notice mails each delivered once, {:.1}s",
         a.ops(),
         a.codes.len(),
         a.redeemed.len(),
         a.refused,
         a.unanswered,
         cuts + 1,
-        problems.len(),
-        dump.referrals.len(),
-        started.elapsed().as_secs_f64()
+        run.problems.len(),
+        run.dump.referrals.len(),
+        run.mails,
+        run.secs
     );
-    assert!(problems.is_empty(), "seed {seed}:\n{}", problems.join("\n"));
+    assert!(run.problems.is_empty(), "seed {seed}:\n{}", run.problems.join("\n"));
     assert!(a.redeemed.len() > cuts, "too few redemptions to prove anything");
 }

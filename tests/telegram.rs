@@ -7,7 +7,7 @@ mod fake;
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{stdout_ok, vouch, wait_for};
+use binary::{run_with_stdin, stdout_ok, vouch, wait_for};
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -603,5 +603,79 @@ fn event_invitations_are_answered_with_buttons_and_the_waitlist_moves_up() {
 
     let show = cli(&["event", "show", &event]);
     assert!(show.contains("Coming (1): Bob") && show.contains("Declined: Ann"), "{show}");
+    server.stop();
+}
+
+/// A member introduces someone from chat: the prospect is asked by mail
+/// first (reply keywords, List-Unsubscribe), answers with a plain threaded
+/// "yes" piped to `vouch ingest`, and the champion hears it in Telegram.
+#[test]
+fn a_chat_introduction_asks_the_prospect_by_mail_and_tells_the_champion_in_chat() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let fake = FakeTelegram::start();
+    let mail_env = [
+        ("VOUCH_INBOX_ADDRESS", "vouch@acme.example"),
+        ("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>"),
+        ("VOUCH_MAIL_AUTH", "off"),
+    ];
+    let server = Server::start_with(dir, &fake, &mail_env);
+    fake.push(message(1, ANN, ANN, "Ann", "/refer Jane Doe (Northwind) jane@northwind.example met at SaaStr"));
+    let thanks = nth_text(&fake, ANN, 1);
+    assert!(thanks.contains("Thank you for introducing <b>Jane Doe</b> (jane@northwind.example)"), "{thanks}");
+    assert!(thanks.contains("We've asked Jane Doe whether they'd like to be introduced"), "{thanks}");
+
+    let mails_to_jane = || -> Vec<String> {
+        let Ok(files) = std::fs::read_dir(dir.join("data/mail/new")) else { return Vec::new() };
+        files
+            .filter_map(|f| std::fs::read_to_string(f.ok()?.path()).ok())
+            .filter(|m| m.contains("To: jane@northwind.example"))
+            .collect()
+    };
+    wait_for("the consent request to Jane", || !mails_to_jane().is_empty());
+    let request = mails_to_jane().remove(0);
+    assert!(request.contains("Subject: Ann would like to introduce you to"), "{request}");
+    assert!(request.contains("consent R1 yes") && request.contains("consent R1 no"), "{request}");
+    assert!(request.contains("List-Unsubscribe: <mailto:vouch@acme.example?subject=consent%20R1%20no>"), "{request}");
+    let id = request.lines().find_map(|l| l.strip_prefix("Message-ID: ")).expect("a Message-ID").trim();
+
+    let reply = format!(
+        "From: Jane Doe <jane@northwind.example>\r\nTo: vouch@acme.example\r\nSubject: Re: introduction\r\n\
+         Message-ID: <jane-yes-1@northwind.example>\r\nIn-Reply-To: {id}\r\nReferences: {id}\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\nYes, happy to talk!\r\n\r\n> Would you like to be introduced?\r\n"
+    );
+    let mut ingest = binary::vouch_mail(dir);
+    ingest.arg("ingest");
+    let out = run_with_stdin(ingest, reply.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let told = nth_text(&fake, ANN, 2);
+    assert!(told.contains("<b>Jane Doe</b> said yes to your introduction (R1)"), "{told}");
+    let referrals = stdout_ok(&vouch(dir).arg("referrals").output().expect("referrals"));
+    assert!(referrals.contains("R1 Ann → Jane Doe <jane@northwind.example> (Northwind)"), "{referrals}");
+    assert!(referrals.contains("said yes"), "{referrals}");
+    server.stop();
+}
+
+/// Public thanks, only for who agreed: Ann says `shoutout on`, her referral
+/// wins, and the community group (`VOUCH_SHOUTOUT_TO`) gets the thank-you
+/// by name, without the referred person's.
+#[test]
+fn a_champion_who_agreed_is_thanked_in_the_group_when_a_referral_wins() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let fake = FakeTelegram::start();
+    let server = Server::start_with(dir, &fake, &[("VOUCH_SHOUTOUT_TO", &format!("telegram:{GROUP}"))]);
+    fake.push(message(1, ANN, ANN, "Ann", "/shoutout on"));
+    assert!(nth_text(&fake, ANN, 1).contains("we'll thank you by name in public"));
+    fake.push(message(2, ANN, ANN, "Ann", "/code"));
+    let code = find_code(&nth_text(&fake, ANN, 2));
+    fake.push(message(3, BOB, BOB, "Bob", &format!("/redeem {code}")));
+    nth_text(&fake, BOB, 1);
+    let converted = stdout_ok(&vouch(dir).args(["convert", "R1", "1200"]).output().expect("convert"));
+    assert!(converted.contains("R1"), "{converted}");
+    let thanks = nth_text(&fake, GROUP, 1);
+    assert!(thanks.starts_with("🎉 A big thank-you to <b>Ann</b>"), "{thanks}");
+    assert!(!thanks.contains("Bob"), "the referred person is not named: {thanks}");
     server.stop();
 }

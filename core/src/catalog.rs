@@ -143,6 +143,53 @@ pub static CATALOG: &[CommandSpec] = &[
         private: true,
     },
     CommandSpec {
+        name: "shoutout",
+        aliases: &["public-thanks"],
+        args: &[arg("answer", ArgKind::Choice(&["on", "off"]), "on: thank me by name in public; off: don't")],
+        summary: "Choose whether we may thank you by name in public when your referral wins",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
+        name: "wishes",
+        aliases: &["wishlist", "asks"],
+        args: &[],
+        summary: "Who we'd most like to meet: introductions we'd love",
+        role: Role::Member,
+        private: false,
+    },
+    CommandSpec {
+        name: "wish",
+        aliases: &[],
+        args: &[
+            arg("action", ArgKind::Choice(&["add", "drop"]), "add TEXT, or drop ID"),
+            opt(
+                "TEXT",
+                ArgKind::Rest,
+                "Who (a company, a role; a domain like northwind.com matches introductions), or the id to drop",
+            ),
+        ],
+        summary: "Keep the wish list champions see: people and companies to be introduced to",
+        role: Role::Organizer,
+        private: false,
+    },
+    CommandSpec {
+        name: "unsubscribe",
+        aliases: &["optout", "opt-out", "stop"],
+        args: &[],
+        summary: "Stop notices to where you write from (answers to you still come)",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
+        name: "subscribe",
+        aliases: &["optin", "opt-in", "resume"],
+        args: &[],
+        summary: "Get notices again after unsubscribing or declining",
+        role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
         name: "mine",
         aliases: &["me", "status", "referrals-mine"],
         args: &[],
@@ -304,6 +351,7 @@ pub static CATALOG: &[CommandSpec] = &[
         args: &[
             arg("EVENT", ArgKind::Id, "Event id, like E3"),
             arg("answer", ArgKind::Choice(RSVP_ANSWERS), "yes, no or maybe"),
+            opt("DATE", ArgKind::Word, "One date of a series (YYYY-MM-DD or next); default: the whole series"),
             opt("guests", ArgKind::Word, "Guests you bring, like +1"),
             opt("IDENTITY", ArgKind::Identity, "Organizers: answer for this person"),
         ],
@@ -322,7 +370,10 @@ pub static CATALOG: &[CommandSpec] = &[
     CommandSpec {
         name: "attendees",
         aliases: &["guests"],
-        args: &[arg("EVENT", ArgKind::Id, "Event id, like E3")],
+        args: &[
+            arg("EVENT", ArgKind::Id, "Event id, like E3"),
+            opt("DATE", ArgKind::Word, "Which date of a series (YYYY-MM-DD or next); default: the next"),
+        ],
         summary: "Who is coming, who is waiting, who declined",
         role: Role::Organizer,
         private: true,
@@ -336,6 +387,15 @@ pub static CATALOG: &[CommandSpec] = &[
         ],
         summary: "An event's calendar file, or your calendar feed",
         role: Role::Member,
+        private: true,
+    },
+    CommandSpec {
+        name: "feed",
+        aliases: &["calendar-feed", "ical-feed"],
+        args: &[],
+        summary: "A link that keeps your calendar app up to date with your events",
+        role: Role::Member,
+        // The link shows your events to whoever has it.
         private: true,
     },
     CommandSpec {

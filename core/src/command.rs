@@ -1,9 +1,10 @@
 //! Parsed commands. Text becomes a [`Command`] here, once, with specific
 //! usage errors; past this point nothing re-checks strings.
 
+use chrono::NaiveDate;
 use vouch_store::{
     EmailAddress, EventId, IdentityKey, Money, ReferralId, ReferralState, RewardStatus, Role, RsvpStatus, Slug,
-    Timezone,
+    Timestamp, Timezone, WishId,
 };
 
 use crate::catalog::{self, ArgKind, CommandSpec};
@@ -11,6 +12,42 @@ use crate::error::UserError;
 
 /// Longest accepted command line; chat platforms allow more, nobody needs it.
 pub const MAX_LINE: usize = 2000;
+
+/// Which occurrence of an event a command is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OccurrenceDate {
+    /// The next one (`next`).
+    Next,
+    /// The one on this date in the event's zone (`2026-12-03`).
+    On(NaiveDate),
+    /// The one starting at this instant (`2027-01-14T16:00:00Z`): how a
+    /// calendar names a date of a series in an iMIP reply (RECURRENCE-ID).
+    At(Timestamp),
+}
+
+impl OccurrenceDate {
+    /// `next`, `YYYY-MM-DD` or an RFC 3339 UTC time; `None` when the word
+    /// is none of these (it may be an identity). A word that starts like a
+    /// date but isn't one is an error, not an identity.
+    fn parse(word: &str) -> Option<Result<Self, String>> {
+        let w = word.trim();
+        if w.eq_ignore_ascii_case("next") {
+            return Some(Ok(Self::Next));
+        }
+        let looks_like_date =
+            w.len() >= 8 && w.as_bytes()[..4].iter().all(u8::is_ascii_digit) && w.as_bytes()[4] == b'-';
+        if !looks_like_date {
+            return None;
+        }
+        if let Ok(date) = NaiveDate::parse_from_str(w, "%Y-%m-%d") {
+            return Some(Ok(Self::On(date)));
+        }
+        if let Ok(t) = chrono::DateTime::parse_from_rfc3339(w) {
+            return Some(Ok(Self::At(t.with_timezone(&chrono::Utc))));
+        }
+        Some(Err(format!("write the date as YYYY-MM-DD, not '{}'", truncate(w, 20))))
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
@@ -28,6 +65,8 @@ pub enum Command {
         name: String,
         email: EmailAddress,
         note: String,
+        /// Written after the name (`Jane Doe (Acme)`) or taken from a mail.
+        company: Option<String>,
     },
     Mine,
     Why,
@@ -84,18 +123,24 @@ pub enum Command {
         guests: u8,
         /// An organizer answering for someone (`vouch rsvp E1 alice yes`).
         on_behalf: Option<IdentityKey>,
+        /// One date of a series rather than the whole series.
+        date: Option<OccurrenceDate>,
     },
     Agenda {
         event: EventId,
     },
     Attendees {
         event: EventId,
+        /// Whose list: this date's (default: the next occurrence's).
+        date: Option<OccurrenceDate>,
     },
     /// One event's calendar, or a member's feed (their own when both are `None`).
     Ics {
         event: Option<EventId>,
         member: Option<IdentityKey>,
     },
+    /// The signed URL of the caller's calendar feed.
+    Feed,
     Timezone {
         zone: Option<Timezone>,
     },
@@ -109,6 +154,22 @@ pub enum Command {
         referral: ReferralId,
         accept: bool,
     },
+    /// `subscribe` / `unsubscribe`: notices to the identity you write from.
+    Subscribe {
+        on: bool,
+    },
+    /// `shoutout on|off`: may vouch thank you by name in public?
+    Shoutout {
+        on: bool,
+    },
+    /// `wish add TEXT` (a company domain among the words is kept apart).
+    WishAdd {
+        text: String,
+    },
+    WishDrop {
+        wish: WishId,
+    },
+    Wishes,
 }
 
 /// `event …`; settings are `key=value` (chat) or `--key value` (CLI) pairs,
@@ -363,7 +424,8 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             if note.chars().count() > 500 {
                 return Err(a.usage("the note is too long (500 characters at most)"));
             }
-            Command::Refer { name, email, note }
+            let (name, company) = crate::company::split_name(&name);
+            Command::Refer { name: name.to_string(), email, note, company: company.map(str::to_string) }
         }
         "mine" => {
             a.no_more_than(0)?;
@@ -462,6 +524,41 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             };
             Command::Consent { referral, accept }
         }
+        "wish" => match choice(0)?.as_deref() {
+            Some("add") => {
+                let text = a.rest_from(1);
+                if text.trim().is_empty() {
+                    return Err(a.usage("say who you'd like to meet, e.g. wish add Northwind Traders northwind.com"));
+                }
+                if text.chars().count() > 120 {
+                    return Err(a.usage("keep it under 120 characters"));
+                }
+                Command::WishAdd { text }
+            }
+            Some(_) => {
+                a.no_more_than(2)?;
+                let w = a.required(1, "the wish's id (see `wishes`)")?;
+                let wish = w.parse().map_err(|_| a.usage(format!("'{}' isn't a wish id like A3", truncate(w, 20))))?;
+                Command::WishDrop { wish }
+            }
+            None => return Err(a.usage("add TEXT, or drop ID")),
+        },
+        "wishes" => {
+            a.no_more_than(0)?;
+            Command::Wishes
+        }
+        "shoutout" => {
+            a.no_more_than(1)?;
+            match choice(0)?.as_deref() {
+                Some("on") => Command::Shoutout { on: true },
+                Some("off") => Command::Shoutout { on: false },
+                _ => return Err(a.usage("say on or off")),
+            }
+        }
+        "subscribe" | "unsubscribe" => {
+            a.no_more_than(0)?;
+            Command::Subscribe { on: spec.name == "subscribe" }
+        }
         "approve" => {
             a.no_more_than(1)?;
             Command::Approve { referral: referral_id(a, 0)? }
@@ -530,8 +627,16 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             Command::Agenda { event: event_id(a, 0)? }
         }
         "attendees" => {
-            a.no_more_than(1)?;
-            Command::Attendees { event: event_id(a, 0)? }
+            a.no_more_than(2)?;
+            let date = match a.word(1) {
+                None => None,
+                Some(w) => Some(
+                    OccurrenceDate::parse(w)
+                        .unwrap_or_else(|| Err(format!("give a date as YYYY-MM-DD or next, not '{}'", truncate(w, 20))))
+                        .map_err(|p| a.usage(p))?,
+                ),
+            };
+            Command::Attendees { event: event_id(a, 0)?, date }
         }
         "ics" => {
             let mut event = None;
@@ -554,6 +659,10 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 }
             }
             Command::Ics { event, member }
+        }
+        "feed" => {
+            a.no_more_than(0)?;
+            Command::Feed
         }
         "timezone" => {
             a.no_more_than(1)?;
@@ -649,12 +758,21 @@ fn event_settings(a: &Args<'_>, from: usize) -> Result<Vec<(String, String)>, Us
     Ok(out)
 }
 
-/// `rsvp EVENT yes|no|maybe [+N] [IDENTITY]`, words after the id in any order.
+/// `rsvp EVENT yes|no|maybe [DATE] [+N] [IDENTITY]`, words after the id in
+/// any order. A date (or `next`) is checked before an identity, so a
+/// mistyped date is a usage error rather than an unknown person.
 fn rsvp(a: &Args<'_>) -> Result<Command, UserError> {
     let event = event_id(a, 0)?;
-    let (mut answer, mut guests, mut on_behalf) = (None, 0u8, None);
+    let (mut answer, mut guests, mut on_behalf, mut date) = (None, 0u8, None, None);
     for w in a.words.get(1..).unwrap_or_default() {
         let lower = w.to_ascii_lowercase();
+        if let Some(parsed) = OccurrenceDate::parse(w) {
+            if date.is_some() {
+                return Err(a.usage("answer for one date at a time"));
+            }
+            date = Some(parsed.map_err(|p| a.usage(p))?);
+            continue;
+        }
         match lower.as_str() {
             "yes" | "y" | "accept" => answer = Some(RsvpStatus::Yes),
             "no" | "n" | "decline" => answer = Some(RsvpStatus::No),
@@ -676,7 +794,10 @@ fn rsvp(a: &Args<'_>) -> Result<Command, UserError> {
         }
     }
     let answer = answer.ok_or_else(|| a.usage("answer yes, no or maybe"))?;
-    Ok(Command::Rsvp { event, answer, guests, on_behalf })
+    if date.is_some() && answer == RsvpStatus::Maybe {
+        return Err(a.usage("for one date answer yes or no; maybe is for the whole series"));
+    }
+    Ok(Command::Rsvp { event, answer, guests, on_behalf, date })
 }
 
 fn referral_id(a: &Args<'_>, i: usize) -> Result<ReferralId, UserError> {
@@ -705,7 +826,8 @@ mod tests {
     #[test]
     fn refer_takes_multi_word_names_and_notes() {
         match ok("refer Jane van Dyke jane@acme.com met at the \"SaaS\" meetup") {
-            Command::Refer { name, email, note } => {
+            Command::Refer { name, email, note, company } => {
+                assert_eq!(company, None);
                 assert_eq!(name, "Jane van Dyke");
                 assert_eq!(email.as_str(), "jane@acme.com");
                 assert_eq!(note, "met at the SaaS meetup");
@@ -714,6 +836,12 @@ mod tests {
         }
         assert!(matches!(parse("refer jane@acme.com"), Err(UserError::Usage { .. })));
         assert!(matches!(parse("refer Jane"), Err(UserError::Usage { .. })));
+        match ok("refer Jane Doe (Acme Corp) jane@gmail.com") {
+            Command::Refer { name, company, .. } => {
+                assert_eq!((name.as_str(), company.as_deref()), ("Jane Doe", Some("Acme Corp")))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
@@ -763,11 +891,11 @@ mod tests {
         let alice = IdentityKey::parse("alice").expect("identity");
         assert_eq!(
             ok("rsvp E2 yes +2"),
-            Command::Rsvp { event: EventId(2), answer: RsvpStatus::Yes, guests: 2, on_behalf: None }
+            Command::Rsvp { event: EventId(2), answer: RsvpStatus::Yes, guests: 2, on_behalf: None, date: None }
         );
         assert_eq!(
             ok("rsvp 2 alice no"),
-            Command::Rsvp { event: EventId(2), answer: RsvpStatus::No, guests: 0, on_behalf: Some(alice) }
+            Command::Rsvp { event: EventId(2), answer: RsvpStatus::No, guests: 0, on_behalf: Some(alice), date: None }
         );
         assert!(matches!(parse("rsvp E2"), Err(UserError::Usage { .. })));
         assert!(matches!(parse("rsvp E2 yes +99"), Err(UserError::Usage { .. })));
@@ -777,6 +905,42 @@ mod tests {
         assert_eq!(ok("ics alice"), Command::Ics { event: None, member: Some(alice) });
         assert_eq!(ok("ics E4"), Command::Ics { event: Some(EventId(4)), member: None });
         assert!(matches!(parse("timezone Mars/Base"), Err(UserError::Usage { .. })));
+    }
+
+    #[test]
+    fn rsvp_and_attendees_take_one_date_of_a_series() {
+        let dec = NaiveDate::from_ymd_opt(2026, 12, 3).map(OccurrenceDate::On);
+        let alice = IdentityKey::parse("alice").expect("identity");
+        assert_eq!(
+            ok("rsvp E2 no 2026-12-03"),
+            Command::Rsvp { event: EventId(2), answer: RsvpStatus::No, guests: 0, on_behalf: None, date: dec }
+        );
+        assert_eq!(
+            ok("rsvp E2 alice 2026-12-03 yes +1"),
+            Command::Rsvp { event: EventId(2), answer: RsvpStatus::Yes, guests: 1, on_behalf: Some(alice), date: dec }
+        );
+        assert!(matches!(ok("rsvp E2 yes next"), Command::Rsvp { date: Some(OccurrenceDate::Next), .. }));
+        let at = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2027, 1, 14, 16, 0, 0).single();
+        assert_eq!(
+            ok("rsvp E2 no 2027-01-14T16:00:00Z"),
+            Command::Rsvp {
+                event: EventId(2),
+                answer: RsvpStatus::No,
+                guests: 0,
+                on_behalf: None,
+                date: at.map(OccurrenceDate::At)
+            }
+        );
+        let bad = |line: &str, needle: &str| match parse(line) {
+            Err(UserError::Usage { problem, .. }) => assert!(problem.contains(needle), "{line}: {problem}"),
+            other => panic!("{line}: {other:?}"),
+        };
+        bad("rsvp E2 no 2026-13-03", "YYYY-MM-DD");
+        bad("rsvp E2 no 2026-12-03 2026-12-10", "one date at a time");
+        bad("rsvp E2 maybe 2026-12-03", "yes or no");
+        assert_eq!(ok("attendees E2 2026-12-03"), Command::Attendees { event: EventId(2), date: dec });
+        assert_eq!(ok("attendees E2"), Command::Attendees { event: EventId(2), date: None });
+        bad("attendees E2 december", "YYYY-MM-DD or next");
     }
 
     #[test]

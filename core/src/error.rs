@@ -64,6 +64,10 @@ pub enum UserError {
     ConsentUnclear { referral: String },
     #[error("consent not for this person")]
     ConsentNotYours,
+    #[error("unknown wish")]
+    UnknownWish { id: String },
+    #[error("sender not verified")]
+    Unverified { what: &'static str },
     #[error("consent already given")]
     ConsentAnswered { referral: String, answer: &'static str },
     #[error("already linked")]
@@ -86,6 +90,13 @@ pub enum UserError {
     NoRoomForGuests { title: String, room: u32 },
     #[error("unknown person")]
     UnknownPerson { identity: String },
+    /// A date that is not an answerable occurrence of the event; `upcoming`
+    /// lists the next dates (YYYY-MM-DD, the event's zone) to pick from.
+    #[error("not an occurrence")]
+    NotAnOccurrence { event: String, title: String, date: String, reason: &'static str, upcoming: Vec<String> },
+    /// No seat left on one date of a series (there is no per-date waitlist).
+    #[error("date full")]
+    DateFull { event: String, title: String, date: String },
     /// Storage failed; nothing was acknowledged. Details go to the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -157,6 +168,8 @@ impl UserError {
             UserError::ProspectOptedOut { email } => ("prospect_opted_out", json!({ "email": email })),
             UserError::ConsentUnclear { referral } => ("consent_unclear", json!({ "referral": referral })),
             UserError::ConsentNotYours => ("consent_not_yours", json!({})),
+            UserError::Unverified { what } => ("unverified", json!({ "what": what })),
+            UserError::UnknownWish { id } => ("unknown_wish", json!({ "id": id })),
             UserError::ConsentAnswered { referral, answer } => {
                 ("consent_answered", json!({ "referral": referral, "answer": answer }))
             }
@@ -174,6 +187,13 @@ impl UserError {
                 ("no_room_for_guests", json!({ "title": title, "room": room }))
             }
             UserError::UnknownPerson { identity } => ("unknown_person", json!({ "identity": identity })),
+            UserError::NotAnOccurrence { event, title, date, reason, upcoming } => (
+                "not_an_occurrence",
+                json!({ "event": event, "title": title, "date": date, "reason": reason, "upcoming": upcoming }),
+            ),
+            UserError::DateFull { event, title, date } => {
+                ("date_full", json!({ "event": event, "title": title, "date": date }))
+            }
             UserError::Internal(_) => ("internal", json!({})),
         };
         Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new() }

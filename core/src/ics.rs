@@ -57,6 +57,12 @@ pub struct Entry<'a> {
     pub event: &'a Event,
     pub organizer: Person,
     pub attendees: Vec<Attendee>,
+    /// Occurrences left out for this calendar's owner (their skips), as
+    /// EXDATEs next to the organizer's.
+    pub skips: Vec<Timestamp>,
+    /// This VEVENT is one occurrence of the series (RFC 5545 RECURRENCE-ID,
+    /// same UID): a seat for that date only.
+    pub recurrence_id: Option<Timestamp>,
 }
 
 /// An event's UID: stable across edits, and it names the event so a
@@ -118,7 +124,16 @@ fn vevent(entry: &Entry<'_>, method: Method, stamp: Timestamp) -> icalendar::Eve
     }
     let cancelled = method == Method::Cancel || e.cancelled;
     v.add_property("STATUS", if cancelled { "CANCELLED" } else { "CONFIRMED" });
-    if e.recurrence.is_series() {
+    if let Some(occurrence) = entry.recurrence_id.filter(|_| e.recurrence.is_series()) {
+        // One date of the series, named by its original start in the series' zone.
+        let tzid = e.timezone.name();
+        let start = e.timezone.local(occurrence);
+        for (name, value) in [("DTSTART", start), ("DTEND", start + e.duration()), ("RECURRENCE-ID", start)] {
+            let mut p = Property::new(name, local(value));
+            p.add_parameter("TZID", tzid);
+            v.append_property(p);
+        }
+    } else if e.recurrence.is_series() {
         let tzid = e.timezone.name();
         let start = e.timezone.local(e.start);
         let mut dtstart = Property::new("DTSTART", local(start));
@@ -130,9 +145,11 @@ fn vevent(entry: &Entry<'_>, method: Method, stamp: Timestamp) -> icalendar::Eve
         if let Some(rule) = e.rrule() {
             v.add_property("RRULE", rule);
         }
-        if !e.skipped.is_empty() {
-            let mut dates: Vec<String> = e.skipped.iter().map(|t| local(e.timezone.local(*t))).collect();
+        if !e.skipped.is_empty() || !entry.skips.is_empty() {
+            let mut dates: Vec<String> =
+                e.skipped.iter().chain(&entry.skips).map(|t| local(e.timezone.local(*t))).collect();
             dates.sort();
+            dates.dedup();
             let mut exdate = Property::new("EXDATE", dates.join(","));
             exdate.add_parameter("TZID", tzid);
             v.append_property(exdate);

@@ -40,9 +40,12 @@ impl Clock for ManualClock {
     }
 }
 
-/// Source of unguessable codes.
+/// Source of unguessable codes and keys.
 pub trait IdGen: Send + Sync {
     fn code(&self) -> ReferralCode;
+
+    /// Key material for [`vouch_store::LinkSecret`], asked for once per data dir.
+    fn secret(&self) -> [u8; vouch_store::LinkSecret::LEN];
 }
 
 /// Codes from the OS-seeded CSPRNG: 31^8 ≈ 8.5e11 possibilities.
@@ -52,6 +55,13 @@ pub struct RandomIds;
 impl IdGen for RandomIds {
     fn code(&self) -> ReferralCode {
         code_from(&mut rand::rng())
+    }
+
+    /// `rand::rng()` is a ChaCha CSPRNG seeded (and reseeded) from the OS.
+    fn secret(&self) -> [u8; vouch_store::LinkSecret::LEN] {
+        let mut key = [0u8; vouch_store::LinkSecret::LEN];
+        rand::rng().fill(&mut key);
+        key
     }
 }
 
@@ -68,6 +78,12 @@ impl SeededIds {
 impl IdGen for SeededIds {
     fn code(&self) -> ReferralCode {
         code_from(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn secret(&self) -> [u8; vouch_store::LinkSecret::LEN] {
+        let mut key = [0u8; vouch_store::LinkSecret::LEN];
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).fill(&mut key);
+        key
     }
 }
 

@@ -125,8 +125,14 @@ impl Renderer {
     }
 
     /// A button label: actions carry a locale key (`action.get_code`) or,
-    /// failing that, literal text, which is shown as it is.
+    /// failing that, literal text, which is shown as it is. `key|value`
+    /// puts the value where the text has `{}` (`action.take_seat_date|Thu 3 Dec`).
     pub fn label(&self, label: &str) -> String {
+        if let Some((key, value)) = label.split_once('|')
+            && let Some(text) = self.text("en", key)
+        {
+            return text.replacen("{}", value, 1);
+        }
         self.text("en", label).unwrap_or(label).to_string()
     }
 

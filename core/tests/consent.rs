@@ -45,6 +45,7 @@ impl World {
             name: "Jane Doe".into(),
             email: EmailAddress::parse(prospect).expect("email"),
             note: "met at the conference".into(),
+            company: Some("Acme Corp".into()),
         };
         let response = self.engine.respond_command_by_mail(&bob, cmd, &mail(prospect)).expect("stored");
         assert_eq!(response.replies[0].template, "reply/introduction_received");
@@ -185,7 +186,7 @@ fn organizers_hear_of_each_introduction_and_of_the_yes() {
     let rows = w.store.outbox_messages().expect("scan");
     let notices: Vec<_> = rows.iter().filter(|m| m.template == "notice/introduction_organizer").collect();
     let first = w.renderer.render_template(&notices[0].template, &notices[0].data, Format::Plain).expect("renders");
-    assert!(first.contains("bob@partner.example introduced Jane Doe (jane@prospect.example)"), "{first}");
+    assert!(first.contains("bob@partner.example introduced Jane Doe (jane@prospect.example, Acme Corp)"), "{first}");
     assert!(first.contains("met at the conference"), "{first}");
     let second = w.renderer.render_template(&notices[1].template, &notices[1].data, Format::Plain).expect("renders");
     assert!(second.contains("Jane Doe said yes to email:bob@partner.example's introduction"), "{second}");

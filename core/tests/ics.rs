@@ -82,6 +82,8 @@ fn cases() -> Vec<(&'static str, String)> {
             event: &lunch,
             organizer: organizer(),
             attendees: vec![attendee("Ana \"the connector\" Pop", "ana@example.org", RsvpStatus::Invited)],
+            skips: Vec::new(),
+            recurrence_id: None,
         }],
         lunch.updated_at,
     );
@@ -99,6 +101,8 @@ fn cases() -> Vec<(&'static str, String)> {
             event: &mastermind,
             organizer: organizer(),
             attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
+            skips: Vec::new(),
+            recurrence_id: None,
         }],
         mastermind.updated_at,
     );
@@ -117,11 +121,15 @@ fn cases() -> Vec<(&'static str, String)> {
                 event: &club,
                 organizer: organizer(),
                 attendees: vec![attendee("Cy", "cy@example.org", RsvpStatus::Maybe)],
+                skips: Vec::new(),
+                recurrence_id: None,
             },
             Entry {
                 event: &board,
                 organizer: organizer(),
                 attendees: vec![attendee("Cy", "cy@example.org", RsvpStatus::Yes)],
+                skips: Vec::new(),
+                recurrence_id: None,
             },
         ],
         club.updated_at,
@@ -136,10 +144,39 @@ fn cases() -> Vec<(&'static str, String)> {
             event: &cancelled,
             organizer: organizer(),
             attendees: vec![attendee("Ana Pop", "ana@example.org", RsvpStatus::Yes)],
+            skips: Vec::new(),
+            recurrence_id: None,
         }],
         cancelled.updated_at,
     );
+    // A member's feed with a date they skip (EXDATE beside the organizer's)
+    // and, of a series they don't come to, one date they took a seat for.
+    let mut skipping = mastermind.clone();
+    skipping.sequence = 0;
+    let december = skipping.nth_occurrence(11).expect("December");
+    let march = club.nth_occurrence(2).expect("March");
+    let exceptions = ics::calendar(
+        Method::Publish,
+        &[
+            Entry {
+                event: &skipping,
+                organizer: organizer(),
+                attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
+                skips: vec![december],
+                recurrence_id: None,
+            },
+            Entry {
+                event: &club,
+                organizer: organizer(),
+                attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
+                skips: Vec::new(),
+                recurrence_id: Some(march),
+            },
+        ],
+        skipping.updated_at,
+    );
     vec![
+        ("member_feed_exceptions.ics", exceptions),
         ("one_off_request.ics", one_off),
         ("monthly_series_request.ics", series),
         ("member_feed_publish.ics", feed),
@@ -208,6 +245,11 @@ for path in sorted(pathlib.Path(sys.argv[1]).glob("*.ics")):
         tzid = ev["DTSTART"].params.get("TZID")
         if ev.get("RRULE"):
             assert tzid in zones, (path, "a series needs its VTIMEZONE", tzid)
+        elif ev.get("RECURRENCE-ID") is not None:
+            # One date of a series: in the series' zone, named by its start.
+            assert tzid in zones, (path, "an occurrence needs its VTIMEZONE", tzid)
+            assert ev.decoded("RECURRENCE-ID") == start, (path, "RECURRENCE-ID is the occurrence's start")
+            print("ONE", str(ev["UID"]), start.astimezone(datetime.timezone.utc).strftime("%Y%m%dT%H%MZ"))
         else:
             assert tzid is None and start.utcoffset() == datetime.timedelta(0), (path, "one-offs are UTC")
         for a in ev.get("ATTENDEE") if isinstance(ev.get("ATTENDEE"), list) else [ev.get("ATTENDEE")]:
@@ -242,7 +284,16 @@ fn a_real_parser_reads_every_golden_file() {
         "{stdout}"
     );
     assert!(stdout.contains("one_off_request.ics 1 Referral lunch 2026-12-03T10:30:00+00:00"), "{stdout}");
-    assert_eq!(stdout.lines().filter(|l| l.ends_with(".ics") || l.contains(".ics ")).count(), 4, "{stdout}");
+    assert_eq!(stdout.lines().filter(|l| l.ends_with(".ics") || l.contains(".ics ")).count(), 5, "{stdout}");
+    // A member's own skip is an EXDATE (August is the organizer's, December hers) and
+    // a one-date seat is the series' 2nd Tuesday of March, 08:30 New York (EDT, UTC-4).
+    assert!(
+        stdout.lines().any(|l| l.starts_with("OCC event-2-1795435200@vouch ")
+            && l.contains("20260715T1500Z,20260915T1500Z")
+            && !l.contains("20261215T")),
+        "{stdout}"
+    );
+    assert!(stdout.contains("ONE event-3-1795435200@vouch 20260310T1230Z"), "{stdout}");
     // Python's expansion of each RRULE (+EXDATE) in its zone matches vouch's DST-aware occurrences.
     for (uid, starts) in series_occurrences() {
         let line = format!("OCC {uid} {}", starts.join(","));

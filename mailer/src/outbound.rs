@@ -67,6 +67,10 @@ pub struct OutgoingMail {
     pub references: Vec<String>,
     /// `mailto:` subject that opts the recipient out (List-Unsubscribe).
     pub list_unsubscribe: Option<String>,
+    /// A signed `https://…/u/TOKEN` that opts the recipient out with one
+    /// POST (RFC 8058): listed first, with `List-Unsubscribe-Post`, so
+    /// Gmail and others show their own unsubscribe button.
+    pub list_unsubscribe_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -195,7 +199,18 @@ impl Mailer {
                 .filter(|c| c.is_ascii_alphanumeric() || *c == ' ')
                 .map(|c| if c == ' ' { "%20".to_string() } else { c.to_string() })
                 .collect();
-            headers.push(("List-Unsubscribe", format!("<mailto:{}?subject={encoded}>", self.from.email)));
+            let mailto = format!("<mailto:{}?subject={encoded}>", self.from.email);
+            // A URL that could break out of its angle brackets is dropped, not repaired.
+            let one_click = mail.list_unsubscribe_url.as_deref().filter(|url| {
+                url.starts_with("http") && url.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '<' | '>' | ','))
+            });
+            match one_click {
+                Some(url) => {
+                    headers.push(("List-Unsubscribe", format!("<{url}>, {mailto}")));
+                    headers.push(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click".to_string()));
+                }
+                None => headers.push(("List-Unsubscribe", mailto)),
+            }
         }
         headers
     }
@@ -324,8 +339,17 @@ mod tests {
 
     fn headers_of(mailer: &Mailer, mail: &OutgoingMail) -> Vec<String> {
         let text = String::from_utf8(mailer.build(mail).expect("build").formatted()).expect("utf-8");
-        let head = text.split("\r\n\r\n").next().unwrap_or_default().to_string();
-        let wanted = ["Subject", "Message-ID", "Auto-Submitted", "In-Reply-To", "References", "List-Unsubscribe"];
+        // Unfolded: long values (two List-Unsubscribe URIs) are folded at a space.
+        let head = text.split("\r\n\r\n").next().unwrap_or_default().replace("\r\n ", " ");
+        let wanted = [
+            "Subject",
+            "Message-ID",
+            "Auto-Submitted",
+            "In-Reply-To",
+            "References",
+            "List-Unsubscribe",
+            "List-Unsubscribe-Post",
+        ];
         head.split("\r\n")
             .filter(|l| wanted.iter().any(|w| l.starts_with(&format!("{w}:"))))
             .map(str::to_string)
@@ -354,6 +378,7 @@ mod tests {
             in_reply_to: Some("<fwd-1@partner.example>".into()),
             references: vec!["<orig-1@prospect.example>".into(), "<evil>\r\nBcc: x@y".into()],
             list_unsubscribe: None,
+            list_unsubscribe_url: None,
             attachments: Vec::new(),
         };
         assert_eq!(
@@ -383,6 +408,21 @@ mod tests {
                 "List-Unsubscribe: <mailto:vouch@acme.example?subject=consent%204%20no>",
             ]
         );
+        let one_click = OutgoingMail {
+            list_unsubscribe_url: Some("https://vouch.acme.example/u/dW5zdWI6MTM.sig-_x".into()),
+            ..notice.clone()
+        };
+        let headers = headers_of(&mailer, &one_click);
+        assert_eq!(
+            headers[3..],
+            [
+                "List-Unsubscribe: <https://vouch.acme.example/u/dW5zdWI6MTM.sig-_x>, <mailto:vouch@acme.example?subject=consent%204%20no>",
+                "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            ]
+        );
+        let sneaky =
+            OutgoingMail { list_unsubscribe_url: Some("https://x.example/u/a>, <https://evil".into()), ..notice };
+        assert!(!headers_of(&mailer, &sneaky).concat().contains("evil"), "a URL that breaks out is dropped");
     }
 
     #[tokio::test]

@@ -167,9 +167,14 @@ impl Store {
             let referrals = c.entities::<Referral>(tx, TreeName::Referrals, |r| r.id.to_key().to_vec())?;
             let rewards = c.entities::<RewardEntry>(tx, TreeName::Ledger, |w| w.id.to_key().to_vec())?;
             let surveys = c.entities::<SurveyRecord>(tx, TreeName::Surveys, |s| s.id.to_key().to_vec())?;
+            let wishes = c.entities::<crate::Wish>(tx, TreeName::Wishes, |w| w.id.to_key().to_vec())?;
             let outbox = c.entities::<OutboxMessage>(tx, TreeName::Outbox, |m| m.id.to_key().to_vec())?;
             c.entities::<InboundRecord>(tx, TreeName::Inbound, |r| r.key.as_bytes().to_vec())?;
             c.entities::<LinkCode>(tx, TreeName::LinkCodes, |l| l.code.as_str().as_bytes().to_vec())?;
+            if let Err(e) = tx.link_secret() {
+                // Not derived data: a restore brings the backup's key back.
+                c.problem(TreeName::Meta, ProblemKind::Undecodable, format!("link secret: {e}"));
+            }
             let damaged = c.problems.len();
 
             // References between entities.
@@ -213,6 +218,15 @@ impl Store {
                     format!("{} -> missing {}", w.id, w.referral),
                     referral_ids.contains(&w.referral),
                 );
+            }
+            for w in &wishes {
+                if let crate::WishState::Met { referral, .. } = &w.state {
+                    c.require(
+                        TreeName::Wishes,
+                        format!("{} -> missing {referral}", w.id),
+                        referral_ids.contains(referral),
+                    );
+                }
             }
             // Surveys and link codes may outlive a member folded into another
             // by `link` (an account with no referral history): not a fault.
@@ -314,6 +328,7 @@ impl Store {
                 ("referral", max(referrals.iter().map(|r| r.id.0).collect())),
                 ("reward", max(rewards.iter().map(|w| w.id.0).collect())),
                 ("survey", max(surveys.iter().map(|s| s.id.0).collect())),
+                ("wish", max(wishes.iter().map(|w| w.id.0).collect())),
                 ("outbox", max(outbox.iter().map(|m| m.id.0).collect())),
             ];
             let mut raise = Vec::new();

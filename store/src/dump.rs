@@ -29,9 +29,16 @@ pub struct Dump {
     pub events: Vec<Event>,
     #[serde(default)]
     pub rsvps: Vec<Rsvp>,
+    /// The champions' wish list. Absent in exports from before it existed.
+    #[serde(default)]
+    pub wishes: Vec<crate::Wish>,
     /// Scheduled reminders and held-seat deadlines.
     #[serde(default)]
     pub due: Vec<Due>,
+    /// The key that signs web links, so links in mail sent before a backup
+    /// still work after a restore. Absent in exports from before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_secret: Option<LinkSecret>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -56,7 +63,9 @@ impl Store {
             link_codes: self.link_codes()?,
             events: self.events()?,
             rsvps: self.rsvps()?,
+            wishes: self.wishes()?,
             due: self.due_all()?,
+            link_secret: self.link_secret()?,
         })
     }
 
@@ -93,8 +102,14 @@ impl Store {
         load(self, &dump.link_codes, |tx, l| tx.put_link_code(l))?;
         load(self, &dump.events, |tx, e| tx.put_event(e))?;
         load(self, &dump.rsvps, |tx, r| tx.put_rsvp(r))?;
+        load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
+        // A fresh store may already have made a key of its own; nothing was
+        // signed with it that matters, while the backup's links are in mail.
+        if let Some(secret) = &dump.link_secret {
+            self.write(|tx| tx.put_link_secret(secret))?;
+        }
         Ok(())
     }
 }

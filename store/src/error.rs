@@ -25,6 +25,9 @@ pub enum ParseError {
     Reward(String),
     #[error("'{value}' isn't a valid {key}")]
     Value { key: &'static str, value: String },
+    /// Never names the value: it is a secret.
+    #[error("the link secret is not {0} hex digits")]
+    LinkSecret(usize),
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -5,6 +5,7 @@
 //! of a series is computed in that zone's local time, so a monthly 18:00
 //! Bucharest mastermind stays at 18:00 local across DST changes.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -311,6 +312,34 @@ impl Event {
         self.next_occurrence(t + Duration::seconds(1))
     }
 
+    /// The local date (in the event's zone) an occurrence falls on.
+    pub fn date_of(&self, occurrence: Timestamp) -> NaiveDate {
+        self.timezone.local(occurrence).date()
+    }
+
+    /// The occurrence on local `date`, if the rule has one there (skipped
+    /// occurrences included: callers decide what a skip means to them).
+    pub fn occurrence_on(&self, date: NaiveDate) -> Option<Timestamp> {
+        (0..MAX_STEPS)
+            .filter_map(|k| self.nth_occurrence(k))
+            .take_while(|o| self.date_of(*o) <= date)
+            .find(|o| self.date_of(*o) == date)
+    }
+
+    /// Up to `n` occurrences starting at or after `t`, skipped ones left out.
+    pub fn upcoming(&self, t: Timestamp, n: usize) -> Vec<Timestamp> {
+        let mut out = Vec::new();
+        let mut next = self.next_occurrence(t);
+        while let Some(o) = next {
+            if out.len() >= n {
+                break;
+            }
+            out.push(o);
+            next = self.occurrence_after(o);
+        }
+        out
+    }
+
     /// The series rule without DTSTART (`FREQ=MONTHLY;BYDAY=2TU`).
     pub fn rrule(&self) -> Option<String> {
         let local = self.timezone.local(self.start);
@@ -406,6 +435,26 @@ impl RsvpStatus {
     }
 }
 
+/// A member's answer for one date of a series that differs from their
+/// series answer: a skip (`No`) while they come to the series, or a one-off
+/// seat (`Yes`, with its own guests) while they don't.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exception {
+    pub status: RsvpStatus,
+    #[serde(default)]
+    pub plus_ones: u8,
+}
+
+impl Exception {
+    pub fn skip() -> Self {
+        Self { status: RsvpStatus::No, plus_ones: 0 }
+    }
+
+    pub fn one_off(plus_ones: u8) -> Self {
+        Self { status: RsvpStatus::Yes, plus_ones }
+    }
+}
+
 /// One member's answer to one event.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rsvp {
@@ -422,12 +471,27 @@ pub struct Rsvp {
     /// A seat is held for this waitlisted member until then.
     #[serde(default)]
     pub offer_expires: Option<Timestamp>,
+    /// Per-date answers on top of `status`, keyed by the occurrence's local
+    /// date in the event's zone. A date rather than the UTC start, so a skip
+    /// of "December" survives the organizer moving the series to 19:00.
+    /// Old rows have none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exceptions: BTreeMap<NaiveDate, Exception>,
 }
 
 impl Rsvp {
     /// Invited, not answered yet.
     pub fn invited(event: EventId, member: MemberId, at: Timestamp) -> Self {
-        Self { event, member, status: RsvpStatus::Invited, plus_ones: 0, at, waitlist_seq: None, offer_expires: None }
+        Self {
+            event,
+            member,
+            status: RsvpStatus::Invited,
+            plus_ones: 0,
+            at,
+            waitlist_seq: None,
+            offer_expires: None,
+            exceptions: BTreeMap::new(),
+        }
     }
 
     /// Seats this answer takes: a yes, or a held offer.
@@ -435,6 +499,46 @@ impl Rsvp {
         let holds =
             self.status == RsvpStatus::Yes || (self.status == RsvpStatus::Waitlisted && self.offer_expires.is_some());
         if holds { 1 + u32::from(self.plus_ones) } else { 0 }
+    }
+
+    /// Seats this answer takes on the occurrence of `date`: the series
+    /// seat unless skipped, or a one-off seat.
+    pub fn seats_on(&self, date: NaiveDate) -> u32 {
+        match self.exceptions.get(&date) {
+            Some(e) if e.status == RsvpStatus::No => 0,
+            Some(e) if e.status == RsvpStatus::Yes && self.seats() == 0 => 1 + u32::from(e.plus_ones),
+            _ => self.seats(),
+        }
+    }
+
+    /// The answer that holds for `date`: the exception, else the series answer.
+    pub fn status_on(&self, date: NaiveDate) -> RsvpStatus {
+        self.exceptions.get(&date).map_or(self.status, |e| e.status)
+    }
+
+    /// Skipped a date they'd otherwise come to (or be reminded of).
+    pub fn skips(&self, date: NaiveDate) -> bool {
+        self.exceptions.get(&date).is_some_and(|e| e.status == RsvpStatus::No)
+    }
+
+    /// Has a seat for `date` only (their series answer is not a yes).
+    pub fn one_off(&self, date: NaiveDate) -> bool {
+        self.status != RsvpStatus::Yes && self.exceptions.get(&date).is_some_and(|e| e.status == RsvpStatus::Yes)
+    }
+
+    /// Drops exceptions for dates before `today` and those the series answer
+    /// now says anyway (a skip after a series no, a one-off after a series
+    /// yes), so a row carries only what still matters.
+    pub fn tidy_exceptions(&mut self, today: NaiveDate) {
+        let status = self.status;
+        self.exceptions.retain(|date, e| {
+            *date >= today
+                && match e.status {
+                    RsvpStatus::Yes => status != RsvpStatus::Yes,
+                    RsvpStatus::No => matches!(status, RsvpStatus::Yes | RsvpStatus::Maybe),
+                    _ => false,
+                }
+        });
     }
 }
 
@@ -615,6 +719,38 @@ mod tests {
         let gap = NaiveDateTime::parse_from_str("2026-03-29 03:30", "%Y-%m-%d %H:%M").expect("time");
         assert_eq!(tz.to_utc(gap).format("%H:%M").to_string(), "01:30");
         assert!(Timezone::parse("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn occurrences_are_found_by_local_date() {
+        let e = event("2026-01-31 18:00", "Europe/Bucharest", Recurrence::MonthlyByDay);
+        let on = |d: &str| e.occurrence_on(NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("date"));
+        assert_eq!(on("2026-03-31").map(|t| t.format("%m-%d %H:%M").to_string()).as_deref(), Some("03-31 15:00"));
+        assert_eq!(on("2026-02-28"), None, "February has no 31st");
+        assert_eq!(on("2026-03-30"), None);
+        assert_eq!(on("2025-12-31"), None, "before the first");
+        let next: Vec<_> = e.upcoming(e.start, 3).iter().map(|t| e.date_of(*t).to_string()).collect();
+        assert_eq!(next, ["2026-01-31", "2026-03-31", "2026-05-31"]);
+    }
+
+    #[test]
+    fn exceptions_count_seats_per_date_and_old_rows_still_read() {
+        let old = r#"{"event":1,"member":2,"status":"yes","plus_ones":1,"at":"2026-11-23T12:00:00Z"}"#;
+        let mut r: Rsvp = serde_json::from_str(old).expect("an old row reads");
+        assert!(r.exceptions.is_empty());
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        r.exceptions.insert(d("2026-12-03"), Exception::skip());
+        assert_eq!((r.seats_on(d("2026-12-03")), r.seats_on(d("2027-01-03"))), (0, 2));
+        let json = serde_json::to_string(&r).expect("json");
+        assert!(json.contains(r#""exceptions":{"2026-12-03":{"status":"no","plus_ones":0}}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Rsvp>(&json).expect("reads"), r);
+        // A series no makes the skip moot; a one-off stays, past dates go.
+        r.status = RsvpStatus::No;
+        r.exceptions.insert(d("2027-01-03"), Exception::one_off(0));
+        r.exceptions.insert(d("2026-11-03"), Exception::one_off(0));
+        r.tidy_exceptions(d("2026-11-23"));
+        assert_eq!(r.exceptions.keys().map(|k| k.to_string()).collect::<Vec<_>>(), ["2027-01-03"]);
+        assert!(r.one_off(d("2027-01-03")) && r.seats_on(d("2027-01-03")) == 1);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod model;
 mod read;
 mod tree;
 pub mod types;
+pub mod wish;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ pub use model::*;
 pub use read::Read;
 pub use tree::TreeName;
 pub use types::*;
+pub use wish::*;
 pub use write::WriteTx;
 
 use durability::GroupCommit;

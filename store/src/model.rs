@@ -29,6 +29,14 @@ pub struct Member {
     /// Where event times are shown for this person; unset: each event's own zone.
     #[serde(default)]
     pub timezone: Option<crate::event::Timezone>,
+    /// Where they work, as an introduction named it (display name or
+    /// business domain); unset for members who came another way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    /// Agreed to be thanked by name in public (`shoutout on`): PLAYBOOK's
+    /// public thanks "where the referrer agrees". Off unless they say so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public_thanks: bool,
 }
 
 impl Member {
@@ -645,4 +653,54 @@ pub struct LinkCode {
     pub code: ReferralCode,
     pub member: MemberId,
     pub expires_at: Timestamp,
+}
+
+/// The HMAC key that signs vouch's web links (one-click actions in mail,
+/// unsubscribe, calendar feeds). Generated once and kept in the store, so
+/// backups and export/import keep every link that was mailed valid.
+/// Stored and exported as hex; never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct LinkSecret([u8; LinkSecret::LEN]);
+
+impl LinkSecret {
+    /// HMAC-SHA256's block-sized key would be 64 bytes; 32 random bytes
+    /// already carry the full 256-bit strength.
+    pub const LEN: usize = 32;
+
+    pub fn new(bytes: [u8; Self::LEN]) -> Self {
+        Self(bytes)
+    }
+
+    pub fn bytes(&self) -> &[u8; Self::LEN] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for LinkSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkSecret(***)")
+    }
+}
+
+impl From<LinkSecret> for String {
+    fn from(secret: LinkSecret) -> Self {
+        secret.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+impl TryFrom<String> for LinkSecret {
+    type Error = ParseError;
+
+    fn try_from(hex: String) -> Result<Self, ParseError> {
+        let bad = || ParseError::LinkSecret(Self::LEN * 2);
+        if hex.len() != Self::LEN * 2 || !hex.is_ascii() {
+            return Err(bad());
+        }
+        let mut out = [0u8; Self::LEN];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&hex[i * 2..i * 2 + 2], 16).map_err(|_| bad())?;
+        }
+        Ok(Self(out))
+    }
 }

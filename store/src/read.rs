@@ -188,6 +188,11 @@ pub trait Read {
         self.scan_values(TreeName::Surveys, b"")
     }
 
+    /// The wish list, oldest first (open, met and dropped).
+    fn wishes(&self) -> Result<Vec<crate::Wish>, StoreError> {
+        self.scan_values(TreeName::Wishes, b"")
+    }
+
     fn outbox_messages(&self) -> Result<Vec<OutboxMessage>, StoreError> {
         self.scan_values(TreeName::Outbox, b"")
     }
@@ -291,6 +296,11 @@ pub trait Read {
         counter_value(self.get_raw(TreeName::Meta, &counter_key(name))?)
     }
 
+    /// The key that signs web links, once one was made (see [`LinkSecret`]).
+    fn link_secret(&self) -> Result<Option<LinkSecret>, StoreError> {
+        self.get(TreeName::Meta, LINK_SECRET_KEY)
+    }
+
     fn counters(&self) -> Result<Vec<(String, u64)>, StoreError> {
         self.scan_prefix_raw(TreeName::Meta, b"next:")?
             .into_iter()
@@ -315,6 +325,10 @@ impl Read for Store {
         self.tree(tree).range::<&[u8], _>(range).map(|kv| kv.map_err(StoreError::from)).collect()
     }
 }
+
+/// Where [`LinkSecret`] lives in the meta tree (next to `schema` and the
+/// `next:*` counters; a versioned JSON value like every entity).
+pub(crate) const LINK_SECRET_KEY: &[u8] = b"link_secret";
 
 pub(crate) fn counter_key(name: &str) -> Vec<u8> {
     format!("next:{name}").into_bytes()

@@ -48,10 +48,12 @@ pub enum TreeName {
     RsvpsByMember,
     /// due time (ms, big endian) ++ job id -> Due (reminders, held-seat deadlines)
     EventDue,
+    /// The champions' wish list.
+    Wishes,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 23] = [
+    pub const ALL: [TreeName; 24] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -75,6 +77,7 @@ impl TreeName {
         TreeName::Rsvps,
         TreeName::RsvpsByMember,
         TreeName::EventDue,
+        TreeName::Wishes,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -102,6 +105,7 @@ impl TreeName {
             TreeName::Rsvps => "rsvps",
             TreeName::RsvpsByMember => "rsvps_by_member",
             TreeName::EventDue => "event_due",
+            TreeName::Wishes => "wishes",
         }
     }
 }

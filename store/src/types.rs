@@ -68,6 +68,10 @@ id_type!(
     /// An event (or a series), as typed after `event show`, `rsvp`.
     EventId, "E"
 );
+id_type!(
+    /// A wish on the champions' wish list, as typed after `wish drop`.
+    WishId, "A"
+);
 
 /// The alphabet of referral and link codes: no 0/O, 1/I/L, so a code read
 /// aloud or copied by hand survives.

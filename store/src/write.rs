@@ -13,7 +13,7 @@ use serde::Serialize;
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 
-use crate::read::{counter_key, counter_value};
+use crate::read::{LINK_SECRET_KEY, counter_key, counter_value};
 use crate::tree::{TreeName, encode, key2};
 use crate::*;
 
@@ -168,6 +168,12 @@ impl WriteTx<'_> {
         Ok(())
     }
 
+    /// Stores the key that signs web links. Replacing it invalidates every
+    /// link mailed so far: only the first start and an import do this.
+    pub fn put_link_secret(&self, secret: &LinkSecret) -> Result<(), StoreError> {
+        self.put(TreeName::Meta, LINK_SECRET_KEY, secret)
+    }
+
     pub fn put_member(&self, m: &Member) -> Result<(), StoreError> {
         self.put(TreeName::Members, &m.id.to_key(), m)
     }
@@ -227,6 +233,10 @@ impl WriteTx<'_> {
 
     pub fn put_survey(&self, s: &SurveyRecord) -> Result<(), StoreError> {
         self.put(TreeName::Surveys, &s.id.to_key(), s)
+    }
+
+    pub fn put_wish(&self, w: &crate::Wish) -> Result<(), StoreError> {
+        self.put(TreeName::Wishes, &w.id.to_key(), w)
     }
 
     /// Inserts or updates an outbox row; only pending rows are in the due index.

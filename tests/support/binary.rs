@@ -22,6 +22,17 @@ pub fn vouch(dir: &Path) -> Command {
     cmd
 }
 
+/// [`vouch`] with an inbound address and a From for mail, and sender
+/// authentication off (no DNS in tests; `tests/mail_trust.rs` sets a fixed
+/// zone instead). Callers add or override what their test needs.
+pub fn vouch_mail(dir: &Path) -> Command {
+    let mut cmd = vouch(dir);
+    cmd.env("VOUCH_INBOX_ADDRESS", "vouch@acme.example")
+        .env("VOUCH_MAIL_FROM", "Acme <vouch@acme.example>")
+        .env("VOUCH_MAIL_AUTH", "off");
+    cmd
+}
+
 /// The output of a run that must have succeeded.
 pub fn stdout_ok(out: &Output) -> String {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();

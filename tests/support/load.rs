@@ -365,3 +365,110 @@ pub fn drain_mail(dir: &Path) -> usize {
     assert!(!expected.is_empty(), "no notice went by email");
     expected.len()
 }
+
+/// How a run interrupts the server: a SIGKILL, or a kill and a power cut.
+pub trait Outage {
+    /// "kill", "power cut": for messages.
+    const WHAT: &'static str;
+    /// Stops `server` the hard way.
+    fn strike(&mut self, server: Server);
+    /// What the outage left on disk, kept for a reproduction if the store
+    /// then fails to open.
+    fn left_behind(&self) -> PathBuf;
+    /// Makes the data dir usable again (a remount after a power cut).
+    fn recover(&mut self);
+}
+
+/// What a run under outages ended with: the acknowledgements, the store
+/// as an offline export read it, what was lost, and the mails delivered.
+pub struct Survived {
+    pub acked: Acked,
+    pub dump: Dump,
+    pub problems: Vec<String>,
+    pub mails: usize,
+    pub secs: f64,
+}
+
+/// The seed from `var`, or a fresh one (printed so a run can be replayed).
+pub fn seed_from(var: &str) -> u64 {
+    std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(1)
+    })
+}
+
+/// [`CLIENTS`] clients send commands to `vouch serve` on `dir` while the
+/// outage strikes `rounds` times, each after `min + below(spread)` further
+/// acknowledgements. After each restart every acknowledged code and
+/// redemption must be in the store exactly once; a store that does not
+/// open is kept under the target dir for a reproduction. The end: a last
+/// outage, then an offline export.
+pub fn survive<O: Outage>(dir: &Path, seed: u64, rounds: usize, (min, spread): (u64, u64), outage: &mut O) -> Survived {
+    let data = dir.join("data");
+    let acked = Arc::new(Mutex::new(Acked::default()));
+    let names = Arc::new(AtomicU64::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut rng = XorShift::new(seed);
+    let mut server = Server::start(dir).unwrap_or_else(|e| panic!("{e}"));
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|i| {
+            let (data, acked, names, stop) = (data.clone(), Arc::clone(&acked), Arc::clone(&names), Arc::clone(&stop));
+            std::thread::spawn(move || client_loop(i, data, seed, acked, names, stop))
+        })
+        .collect();
+    let started = Instant::now();
+    let what = O::WHAT;
+    for round in 1..=rounds {
+        let target = acked.lock().expect("acked lock").ops() + min + rng.below(spread);
+        let wait = Instant::now();
+        while acked.lock().expect("acked lock").ops() < target {
+            assert!(wait.elapsed() < DEADLINE, "clients stalled before {what} {round}");
+            assert!(!clients.iter().any(|c| c.is_finished()), "a client thread panicked");
+            std::thread::yield_now();
+        }
+        outage.strike(server);
+        // Nothing is acknowledged while the server is down: this is all of it.
+        let (codes, redeemed) = {
+            let a = acked.lock().expect("acked lock");
+            (a.codes.clone(), a.redeemed.clone())
+        };
+        let left = outage.left_behind();
+        let snapshot = dir.join("left-by-last-outage");
+        let _ = std::fs::remove_dir_all(&snapshot);
+        copy_dir(&left, &snapshot);
+        outage.recover();
+        server = match Server::start(dir) {
+            Ok(s) => s,
+            Err(e) => {
+                stop.store(true, Ordering::Relaxed);
+                let tag = what.replace(' ', "-");
+                let keep = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{tag}-repro-{seed}-{round}"));
+                let _ = std::fs::remove_dir_all(&keep);
+                copy_dir(&snapshot, &keep);
+                panic!(
+                    "the store did not open after {what} {round} (seed {seed}): {e}\n\
+                     what it left: {} (`vouch --data-dir {} export` reproduces)",
+                    keep.display(),
+                    keep.display()
+                );
+            }
+        };
+        let dump = Client::connect(&data).and_then(|mut c| c.export()).expect("export after restart");
+        // Redeems sent while the export ran may be in it: read this list after.
+        let tried = acked.lock().expect("acked lock").tried_redeem.clone();
+        let problems = check(&dump, &codes, &redeemed, &tried);
+        assert!(problems.is_empty(), "after {what} {round} (seed {seed}):\n{}", problems.join("\n"));
+    }
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().expect("client thread");
+    }
+    outage.strike(server);
+    outage.recover();
+    let out = dir.join("final.json");
+    run_ok(dir, &["export", "--out", out.to_str().expect("utf-8 path")]);
+    let dump = read_dump(&out);
+    let acked = std::mem::take(&mut *acked.lock().expect("acked lock"));
+    let problems = check(&dump, &acked.codes, &acked.redeemed, &acked.tried_redeem);
+    let mails = drain_mail(dir);
+    Survived { acked, dump, problems, mails, secs: started.elapsed().as_secs_f64() }
+}

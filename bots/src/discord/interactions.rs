@@ -5,7 +5,6 @@
 //! button presses.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use serenity::all::{
     CommandInteraction, ComponentInteraction, ComponentInteractionDataKind, Context, CreateAllowedMentions,
@@ -19,11 +18,6 @@ use serenity::builder::Builder as _;
 
 use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons, identity, invites, slash};
-
-/// Discord drops an interaction not answered within 3 seconds. A commit
-/// normally takes milliseconds; past this we acknowledge first ("thinking…")
-/// and edit the answer in when the engine is done.
-const DEFER_AFTER: Duration = Duration::from_millis(2000);
 
 /// One interaction to answer: who, what line, and how to reach Discord.
 struct Ask<'a> {
@@ -98,9 +92,13 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     let run_caller = caller.clone();
     let line = ask.line.clone();
     let mut job = tokio::task::spawn_blocking(move || engine.respond(&run_caller, &line, Some(&key)));
-    let (response, deferred) = match tokio::time::timeout(DEFER_AFTER, &mut job).await {
-        Ok(done) => (done, false),
-        Err(_) => {
+    // Zero defers every answer (useful on a slow link); otherwise only one
+    // not ready in time.
+    let wait = shared.config.defer_after;
+    let ready = if wait.is_zero() { None } else { tokio::time::timeout(wait, &mut job).await.ok() };
+    let (response, deferred) = match ready {
+        Some(done) => (done, false),
+        None => {
             let message = CreateInteractionResponseMessage::new().ephemeral(ask.private);
             let defer = CreateInteractionResponse::Defer(message);
             if let Err(e) = defer.execute(&ctx.http, (ask.id, ask.token)).await {

@@ -50,6 +50,11 @@ pub struct DiscordConfig {
     /// commands off (and with them the privileged Message Content intent;
     /// mentions of the bot and DMs still work).
     pub prefix: Option<String>,
+    /// An interaction whose answer takes longer is acknowledged first
+    /// ("thinking…") and its answer edited in when ready. Discord drops an
+    /// interaction not answered within 3 s; a slow disk or network needs
+    /// a margin. Zero defers every answer.
+    pub defer_after: Duration,
 }
 
 impl From<serenity::Error> for DiscordError {

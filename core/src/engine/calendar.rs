@@ -2,10 +2,10 @@
 //! member's feed (`ics`, `ics --member IDENTITY`), and `timezone`.
 
 use serde_json::json;
-use vouch_store::{Attachment, Event, EventId, IdentityKey, Member, Read, Role, RsvpStatus, Timezone};
+use vouch_store::{Attachment, Event, EventId, IdentityKey, Member, MemberId, Read, Role, RsvpStatus, Timezone};
 
-use super::Cx;
 use super::events::{load, visible_to, when};
+use super::{Cx, Engine, Settings};
 use crate::error::UserError;
 use crate::ics::{self, Attendee, Entry, Method, Person};
 use crate::reply::Outcome;
@@ -20,12 +20,16 @@ pub(super) fn person(member: &Member) -> Person {
 }
 
 pub(super) fn organizer_person(cx: &Cx<'_, '_>, event: &Event) -> Result<Person, UserError> {
-    let community = cx.settings().community.clone();
-    if let Some(address) = &cx.settings().calendar_address {
+    organizer_of(cx.settings(), cx.tx, event)
+}
+
+fn organizer_of(settings: &Settings, tx: &impl Read, event: &Event) -> Result<Person, UserError> {
+    let community = settings.community.clone();
+    if let Some(address) = &settings.calendar_address {
         let bare = address.rsplit_once('<').map_or(address.as_str(), |(_, a)| a.trim_end_matches('>')).trim();
         return Ok(Person { name: community, address: format!("mailto:{bare}") });
     }
-    match cx.tx.member(event.organizer)? {
+    match tx.member(event.organizer)? {
         Some(m) if m.email.is_some() => Ok(person(&m)),
         _ => Ok(Person { name: community, address: format!("urn:vouch:organizer:{}", event.organizer) }),
     }
@@ -43,6 +47,8 @@ pub(super) fn ics_for(
         event,
         organizer: organizer_person(cx, event)?,
         attendees: vec![Attendee { person: person(member), status }],
+        skips: Vec::new(),
+        recurrence_id: None,
     };
     let name = if method == Method::Cancel { "cancel.ics" } else { "invite.ics" };
     Ok(Attachment {
@@ -64,7 +70,13 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
             for r in cx.tx.rsvps_of_event(event.id)? {
                 attendees.push(Attendee { person: person(&cx.member(r.member)?), status: r.status });
             }
-            let entry = Entry { event: &event, organizer: organizer_person(cx, &event)?, attendees };
+            let entry = Entry {
+                event: &event,
+                organizer: organizer_person(cx, &event)?,
+                attendees,
+                skips: Vec::new(),
+                recurrence_id: None,
+            };
             ics::calendar(Method::Publish, &[entry], event.updated_at)
         }
         (None, who) => {
@@ -79,27 +91,79 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
                         .ok_or_else(|| UserError::UnknownPerson { identity: identity.to_string() })?
                 }
             };
-            let mut events = Vec::new();
-            for r in cx.tx.rsvps_of_member(member.id)? {
-                if r.status != RsvpStatus::No
-                    && let Some(e) = cx.tx.event(r.event)?
-                {
-                    events.push((e, r.status));
-                }
-            }
-            let mut entries = Vec::new();
-            for (e, status) in &events {
-                entries.push(Entry {
-                    event: e,
-                    organizer: organizer_person(cx, e)?,
-                    attendees: vec![Attendee { person: person(&member), status: *status }],
-                });
-            }
-            let stamp = events.iter().map(|(e, _)| e.updated_at).max().unwrap_or(member.joined_at);
-            ics::calendar(Method::Publish, &entries, stamp)
+            member_feed(cx.settings(), cx.tx, &member)?
         }
     };
     Ok(cx.reply("reply/ics", json!({ "ics": text })))
+}
+
+/// A member's calendar: every event they have not declined, them as the
+/// attendee, without the dates they skip (EXDATE); a seat for one date of
+/// a series is its own VEVENT (same UID, RECURRENCE-ID). The same for
+/// `ics`, `ics --member` and the HTTP feed.
+fn member_feed(settings: &Settings, tx: &impl Read, member: &Member) -> Result<String, UserError> {
+    let mut rows = Vec::new();
+    for r in tx.rsvps_of_member(member.id)? {
+        let one_offs = r.exceptions.values().any(|e| e.status == RsvpStatus::Yes);
+        if (r.status != RsvpStatus::No || one_offs)
+            && let Some(e) = tx.event(r.event)?
+        {
+            rows.push((e, r));
+        }
+    }
+    let mut entries = Vec::new();
+    for (e, r) in &rows {
+        let organizer = organizer_of(settings, tx, e)?;
+        let attendee = |status| vec![Attendee { person: person(member), status }];
+        let on = |status: RsvpStatus| {
+            r.exceptions
+                .iter()
+                .filter(move |(_, x)| x.status == status)
+                .filter_map(|(d, _)| e.occurrence_on(*d))
+                .filter(|o| !e.skipped.contains(o))
+        };
+        if r.status != RsvpStatus::No {
+            entries.push(Entry {
+                event: e,
+                organizer: organizer.clone(),
+                attendees: attendee(r.status),
+                skips: on(RsvpStatus::No).collect(),
+                recurrence_id: None,
+            });
+        }
+        if r.status != RsvpStatus::Yes && e.recurrence.is_series() {
+            for o in on(RsvpStatus::Yes) {
+                entries.push(Entry {
+                    event: e,
+                    organizer: organizer.clone(),
+                    attendees: attendee(RsvpStatus::Yes),
+                    skips: Vec::new(),
+                    recurrence_id: Some(o),
+                });
+            }
+        }
+    }
+    let stamp = rows.iter().map(|(e, _)| e.updated_at).max().unwrap_or(member.joined_at);
+    Ok(ics::calendar(Method::Publish, &entries, stamp))
+}
+
+/// `feed`: the signed URL of the caller's calendar, to subscribe to.
+pub(super) fn feed(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
+    let url = cx.engine.public_links().map(|links| links.feed(cx.me.id));
+    Ok(cx.reply("reply/feed", json!({ "url": url })))
+}
+
+impl Engine {
+    /// The calendar feed of `member` for the HTTP server (whose link was
+    /// signed for that member); `None` when no such member exists. Reads
+    /// under the writer lock and waits for what it read to be durable, like
+    /// every answer.
+    pub fn member_calendar(&self, member: MemberId) -> Result<Option<String>, UserError> {
+        self.store.write(|tx| match tx.member(member)? {
+            Some(m) => member_feed(&self.settings, tx, &m).map(Some),
+            None => Ok(None),
+        })
+    }
 }
 
 pub(super) fn timezone(cx: &mut Cx<'_, '_>, zone: Option<Timezone>) -> Result<Outcome, UserError> {

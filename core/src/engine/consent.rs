@@ -33,34 +33,23 @@ pub(crate) fn stage(r: &Referral) -> Option<&'static str> {
     })
 }
 
-/// A forwarded or CC'd introduction: recorded, the prospect asked, the
-/// champion thanked (the reply, mailed on receipt).
+/// An introduction, by mail (forwarded or CC'd) or by a member's `refer`
+/// in chat: recorded, the prospect asked by mail before anyone contacts
+/// them, the champion thanked (the reply; by mail, on receipt).
 pub(super) fn introduce(
     cx: &mut Cx<'_, '_>,
     name: &str,
     email: &EmailAddress,
     note: &str,
+    company: Option<&str>,
 ) -> Result<Outcome, UserError> {
     let program = super::referrals::default_program(cx)?;
     let me = cx.me.clone();
-    // The champion's own inbox under another spelling is not a prospect.
-    let own = [me.email.clone(), cx.caller.identity.email()];
-    if own.iter().flatten().any(|mine| abuse::same_mailbox(mine, email)) {
-        return Err(UserError::SelfReferral);
-    }
-    let identity = IdentityKey::new_email(email);
-    if cx.tx.identity(&identity)?.is_some_and(|i| i.opted_out) {
-        return Err(UserError::ProspectOptedOut { email: email.as_str().to_string() });
-    }
-    let referred = match cx.tx.member_by_identity(&identity)? {
-        Some(m) => m,
-        None => create_member(cx.tx, &identity, name, [vouch_store::Role::Member].into(), false, cx.now)?,
-    };
-    if referred.id == me.id {
-        return Err(UserError::SelfReferral);
-    }
-    super::referrals::refuse_if_already_referred(cx, &referred, &program)?;
-    super::referrals::check_cap(cx, &program, &me)?;
+    let referred = super::referrals::prospect(cx, &program, name, email, company)?;
+    // Asked where we know them: the typed address, or for another spelling
+    // of a known inbox, the address they use with us.
+    let typed = IdentityKey::new_email(email);
+    let identity = if cx.tx.identity(&typed)?.is_some() { typed } else { referred.primary_identity.clone() };
     let review = abuse::is_disposable(email)
         .then(|| format!("{} is a disposable address; check before any reward", email.as_str()));
     let id = ReferralId(cx.tx.next_id("referral")?);
@@ -75,7 +64,7 @@ pub(super) fn introduce(
         referrer: me.id,
         referred: referred.id,
         code: None,
-        source: ReferralSource::Email,
+        source: if mail.is_some() { ReferralSource::Email } else { ReferralSource::Manual },
         state: ReferralState::Issued,
         note: note.to_string(),
         value: None,
@@ -114,6 +103,7 @@ pub(super) fn introduce(
     }
     cx.tx.put_referral(&referral)?;
     tell_organizers(cx, &referral, &me, &referred, email, false)?;
+    let wish = super::wishes::meet(cx, &referral, &me, &referred, email)?;
     Ok(cx.reply(
         "reply/introduction_received",
         json!({
@@ -124,6 +114,7 @@ pub(super) fn introduce(
             "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
             "has_reward": !program.referrer_reward.reward.is_nothing(),
             "review": review.is_some(),
+            "wish": wish,
         }),
     ))
 }
@@ -137,6 +128,11 @@ pub(super) fn consent(cx: &mut Cx<'_, '_>, id: ReferralId, accept: bool) -> Resu
         return Err(UserError::ConsentNotYours);
     }
     let answer = if accept { Consent::Accepted } else { Consent::Declined };
+    // Too late to decline (won or lost), but a "no" — often the mail's
+    // List-Unsubscribe — still means: no more mail.
+    if !accept && !r.state.is_open() && intro.consent != Consent::Declined {
+        return subscription(cx, false);
+    }
     // A "yes" can become a "no" while nothing is decided; a "no" is final.
     if intro.consent == answer || intro.consent == Consent::Declined || !r.state.is_open() {
         let word = match intro.consent {
@@ -206,6 +202,7 @@ fn tell_organizers(
                 "champion": champion.display_name,
                 "prospect": prospect.display_name,
                 "email": email.as_str(),
+                "company": prospect.company,
                 "note": r.note,
                 "accepted": accepted,
                 "review": note,
@@ -240,6 +237,25 @@ pub(super) fn ask_partner(cx: &mut Cx<'_, '_>, email: &EmailAddress, name: &str)
         Extras::default(),
     )?;
     Ok(cx.reply("reply/partner_asked", json!({ "name": partner.display_name, "email": email.as_str() })))
+}
+
+/// `unsubscribe` / `subscribe`: notices to the identity the caller writes
+/// from stop or resume. Resuming needs proof the identity is theirs (an
+/// authenticated mail, any chat message): a spoofed From must not undo
+/// someone's "no". Answers to the caller's own commands always come.
+pub(super) fn subscription(cx: &mut Cx<'_, '_>, on: bool) -> Result<Outcome, UserError> {
+    if on && !cx.caller.verified {
+        return Err(UserError::Unverified { what: "turn notices back on" });
+    }
+    let key = cx.caller.identity.clone();
+    let mut identity = cx.tx.identity(&key)?.ok_or_else(|| UserError::Internal(format!("{key} not resolved")))?;
+    let changed = identity.opted_out == on;
+    if changed {
+        identity.opted_out = !on;
+        cx.tx.put_identity(&identity)?;
+    }
+    let template = if on { "reply/subscribed" } else { "reply/unsubscribed" };
+    Ok(cx.reply(template, json!({ "name": cx.me.display_name, "where": key.external(), "changed": changed })))
 }
 
 /// No more notices to the address the request went to (and the caller's).

@@ -4,7 +4,8 @@
 //! Capacity counts plus-ones. A yes that doesn't fit joins the waitlist in
 //! order; when seats free up the first waitlisted party that fits is offered
 //! a seat held until a deadline (see `schedule.rs` for what happens then).
-//! RSVPs belong to the event: for a series they hold for every occurrence.
+//! RSVPs belong to the event: for a series they hold for every occurrence,
+//! except the dates a member answered on their own (`occurrences.rs`).
 
 use chrono::Duration;
 use serde_json::{Value, json};
@@ -15,9 +16,10 @@ use vouch_store::{
 
 use super::calendar::ics_for;
 use super::event_settings::{apply_settings, bad};
+use super::occurrences::{self, DateAnswer, seats_needed};
 use super::schedule;
 use super::{Cx, Extras, create_member};
-use crate::command::EventAction;
+use crate::command::{EventAction, OccurrenceDate};
 use crate::error::UserError;
 use crate::ics::{self, Method};
 use crate::reply::Outcome;
@@ -187,8 +189,7 @@ pub(super) fn event(cx: &mut Cx<'_, '_>, action: EventAction) -> Result<Outcome,
         EventAction::Invite(id, who) => invite(cx, id, &who),
         EventAction::Show(id) => {
             let event = load(cx, id)?;
-            let mut data = roster(cx, &event)?;
-            data["event"] = event_json(&event, zone_for(&cx.me, &event), cx.now);
+            let data = roster_reply(cx, &event, None)?;
             Ok(cx.reply("reply/event_details", data))
         }
         EventAction::Skip(id, date) => skip(cx, id, date),
@@ -251,6 +252,17 @@ fn edit(cx: &mut Cx<'_, '_>, id: EventId, settings: &[(String, String)]) -> Resu
     apply_settings(&mut event, settings)?;
     if event.start != start && event.start <= cx.now {
         return Err(bad("start", "that time has passed; pick a time in the future"));
+    }
+    // Nobody loses a confirmed seat to an edit: the organizer releases
+    // seats first (`rsvp E no IDENTITY`), and the people are told.
+    if let Some(capacity) = event.capacity {
+        let taken = seats_needed(&event, &cx.tx.rsvps_of_event(event.id)?, None, cx.now);
+        if capacity < taken {
+            let hint = format!(
+                "{taken} seats are already taken; free some first with `rsvp {id} no IDENTITY`, or keep capacity at {taken} or more"
+            );
+            return Err(bad("capacity", &hint));
+        }
     }
     event.sequence += 1;
     event.updated_at = cx.now;
@@ -358,7 +370,14 @@ fn send_invitation(cx: &mut Cx<'_, '_>, event: &Event, member: &Member) -> Resul
         return Ok(false);
     }
     cx.tx.put_rsvp(&Rsvp::invited(event.id, member.id, cx.now))?;
-    let data = json!({ "name": member.display_name, "event": event_json(event, zone_for(member, event), cx.now) });
+    // Champion gatherings carry the specific ask (PLAYBOOK): the wish list.
+    let champions = matches!(event.kind, EventKind::Lunch | EventKind::Mastermind | EventKind::AdvisoryBoard);
+    let wishes = if champions { super::wishes::open_targets(cx, 5)? } else { Vec::new() };
+    let data = json!({
+        "name": member.display_name,
+        "event": event_json(event, zone_for(member, event), cx.now),
+        "wishes": wishes,
+    });
     let attachment = ics_for(cx, event, member, RsvpStatus::Invited, Method::Request)?;
     let extras = Extras { actions: rsvp_actions(event), attachments: vec![attachment] };
     cx.notify_with(member, "notice/event_invite", data, extras)?;
@@ -380,13 +399,8 @@ pub(super) fn invite_for_reward(cx: &mut Cx<'_, '_>, seat: &str, member: &Member
 }
 
 /// A member and their guests.
-fn party_size(guests: u8) -> u32 {
+pub(super) fn party_size(guests: u8) -> u32 {
     1 + u32::from(guests)
-}
-
-/// Seats taken by everyone but `except`.
-fn seats_taken(rsvps: &[Rsvp], except: Option<vouch_store::MemberId>) -> u32 {
-    rsvps.iter().filter(|r| Some(r.member) != except).map(Rsvp::seats).sum()
 }
 
 /// Offers freed seats to the waitlist, in order: the first party that fits
@@ -413,7 +427,7 @@ pub(super) fn promote(cx: &mut Cx<'_, '_>, event: &Event) -> Result<(), UserErro
     }
     loop {
         let rsvps = cx.tx.rsvps_of_event(event.id)?;
-        let free = capacity.saturating_sub(seats_taken(&rsvps, None));
+        let free = capacity.saturating_sub(seats_needed(event, &rsvps, None, cx.now));
         let mut waiting: Vec<&Rsvp> =
             rsvps.iter().filter(|r| r.status == RsvpStatus::Waitlisted && r.offer_expires.is_none()).collect();
         waiting.sort_by_key(|r| r.waitlist_seq.unwrap_or(u64::MAX));
@@ -450,6 +464,7 @@ pub(super) fn rsvp(
     answer: RsvpStatus,
     guests: u8,
     on_behalf: Option<&IdentityKey>,
+    date: Option<OccurrenceDate>,
 ) -> Result<Outcome, UserError> {
     let event = load(cx, id)?;
     let member = match on_behalf {
@@ -483,12 +498,21 @@ pub(super) fn rsvp(
         return Err(UserError::TooManyGuests { title: event.title, max: event.plus_ones });
     }
     let mut r = existing.clone().unwrap_or_else(|| Rsvp::invited(event.id, member.id, cx.now));
+    // One date of a series; on a one-time event its own date is the event.
+    if let Some(date) = date {
+        let occurrence = occurrences::resolve(&event, date, cx.now, true)?;
+        if event.recurrence.is_series() {
+            let for_someone = on_behalf.map(|_| member.display_name.clone());
+            let ask = DateAnswer { answer, guests, occurrence, for_someone };
+            return occurrences::answer(cx, &event, &member, r, ask);
+        }
+    }
     let rsvps = cx.tx.rsvps_of_event(event.id)?;
     let mut position = None;
     let mut template = "reply/rsvp";
     match answer {
         RsvpStatus::Yes => {
-            let free = event.capacity.map(|c| c.saturating_sub(seats_taken(&rsvps, Some(member.id))));
+            let free = event.capacity.map(|c| c.saturating_sub(seats_needed(&event, &rsvps, Some(member.id), cx.now)));
             let party = party_size(guests);
             let holds_seat = existing.as_ref().is_some_and(|e| e.seats() > 0);
             if free.is_none_or(|f| party <= f) {
@@ -519,6 +543,7 @@ pub(super) fn rsvp(
     }
     r.plus_ones = guests;
     r.at = cx.now;
+    r.tidy_exceptions(event.date_of(cx.now));
     cx.tx.put_rsvp(&r)?;
     promote(cx, &event)?;
     let mut data = json!({
@@ -530,51 +555,33 @@ pub(super) fn rsvp(
         "next": when(next, zone),
     });
     if let Some(capacity) = event.capacity {
-        data["seats_left"] = json!(capacity.saturating_sub(seats_taken(&cx.tx.rsvps_of_event(event.id)?, None)));
+        let taken = seats_needed(&event, &cx.tx.rsvps_of_event(event.id)?, None, cx.now);
+        data["seats_left"] = json!(capacity.saturating_sub(taken));
     }
     Ok(cx.reply(template, data))
 }
 
-/// Attendees, maybes, the waitlist in order, no-answers and declines.
-fn roster(cx: &Cx<'_, '_>, event: &Event) -> Result<Value, UserError> {
-    let rsvps = cx.tx.rsvps_of_event(event.id)?;
+/// The list of one occurrence (`on`, default the next) with the event,
+/// for `attendees` and `event show`.
+fn roster_reply(cx: &Cx<'_, '_>, event: &Event, on: Option<OccurrenceDate>) -> Result<Value, UserError> {
+    let occurrence = match on {
+        Some(date) => Some(occurrences::resolve(event, date, cx.now, false)?),
+        None => {
+            event.next_occurrence(cx.now).map(|start| occurrences::Occurrence { date: event.date_of(start), start })
+        }
+    };
+    let mut data = occurrences::roster(cx, event, occurrence)?;
     let zone = zone_for(&cx.me, event);
-    let row = |r: &Rsvp| -> Result<Value, UserError> {
-        let m = cx.member(r.member)?;
-        Ok(json!({
-            "name": m.display_name,
-            "identity": m.primary_identity.to_string(),
-            "guests": r.plus_ones,
-            "offer": r.offer_expires.map(|t| when(t, zone)),
-        }))
-    };
-    let pick = |status: RsvpStatus| -> Result<Vec<Value>, UserError> {
-        rsvps.iter().filter(|r| r.status == status).map(row).collect()
-    };
-    let mut waiting: Vec<&Rsvp> = rsvps.iter().filter(|r| r.status == RsvpStatus::Waitlisted).collect();
-    waiting.sort_by_key(|r| r.waitlist_seq.unwrap_or(u64::MAX));
-    let mut waitlist = Vec::new();
-    for (i, r) in waiting.into_iter().enumerate() {
-        let mut v = row(r)?;
-        v["place"] = json!(i + 1);
-        waitlist.push(v);
+    data["event"] = event_json(event, zone, cx.now);
+    if let Some(o) = occurrence {
+        data["event"]["when"] = json!(when(o.start, zone));
     }
-    Ok(json!({
-        "yes": pick(RsvpStatus::Yes)?,
-        "coming": rsvps.iter().filter(|r| r.status == RsvpStatus::Yes).count(),
-        "maybe": pick(RsvpStatus::Maybe)?,
-        "waitlist": waitlist,
-        "invited": pick(RsvpStatus::Invited)?,
-        "no": pick(RsvpStatus::No)?,
-        "seats": seats_taken(&rsvps, None),
-        "capacity": event.capacity,
-    }))
+    Ok(data)
 }
 
-pub(super) fn attendees(cx: &mut Cx<'_, '_>, id: EventId) -> Result<Outcome, UserError> {
+pub(super) fn attendees(cx: &mut Cx<'_, '_>, id: EventId, date: Option<OccurrenceDate>) -> Result<Outcome, UserError> {
     let event = load(cx, id)?;
-    let mut data = roster(cx, &event)?;
-    data["event"] = event_json(&event, zone_for(&cx.me, &event), cx.now);
+    let data = roster_reply(cx, &event, date)?;
     Ok(cx.reply("reply/attendees", data))
 }
 

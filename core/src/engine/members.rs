@@ -324,3 +324,26 @@ pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, rol
         }),
     ))
 }
+
+/// `shoutout on|off`: consent to public thanks, kept on the member.
+pub(super) fn shoutout(cx: &mut Cx<'_, '_>, on: bool) -> Result<Outcome, UserError> {
+    let mut me = cx.me.clone();
+    if me.public_thanks != on {
+        me.public_thanks = on;
+        cx.tx.put_member(&me)?;
+        cx.me = me;
+    }
+    let place = cx.engine.settings.shoutout_to.is_some();
+    Ok(cx.reply("reply/shoutout", json!({ "name": cx.me.display_name, "on": on, "place": place })))
+}
+
+/// Thanks `champion` in public (`VOUCH_SHOUTOUT_TO`) for `what`, only if
+/// they agreed. The person they referred is never named: they did not.
+pub(super) fn thank_in_public(cx: &mut Cx<'_, '_>, champion: &Member, what: &str) -> Result<(), UserError> {
+    let Some(to) = cx.engine.settings.shoutout_to.clone() else { return Ok(()) };
+    if !champion.public_thanks {
+        return Ok(());
+    }
+    let data = json!({ "champion": champion.display_name, "what": what });
+    cx.notify_identity_with(to, "notice/shoutout", data, super::Extras::default()).map(drop)
+}

@@ -10,10 +10,12 @@ mod executor;
 mod invites;
 mod mail;
 mod members;
+mod occurrences;
 mod programs;
 mod referrals;
 mod report;
 mod schedule;
+mod wishes;
 
 use std::sync::Arc;
 
@@ -48,6 +50,12 @@ pub struct Settings {
     /// The ORGANIZER address of event invitations (the inbound mail address,
     /// so calendars' Accept/Decline replies come back to vouch).
     pub calendar_address: Option<String>,
+    /// Where vouch's HTTP server is reached from outside (`VOUCH_PUBLIC_URL`):
+    /// with it, mail carries signed one-click links and members get a feed URL.
+    pub public_url: Option<crate::PublicUrl>,
+    /// Where public thanks go (`VOUCH_SHOUTOUT_TO`): a Telegram group
+    /// (`telegram:-100…`), a newsletter or team mailbox (`email:…`).
+    pub shoutout_to: Option<IdentityKey>,
 }
 
 impl Default for Settings {
@@ -59,6 +67,8 @@ impl Default for Settings {
             link_ttl_minutes: 15,
             limits: Limits::default(),
             calendar_address: None,
+            public_url: None,
+            shoutout_to: None,
         }
     }
 }
@@ -140,6 +150,10 @@ pub struct EngineCore {
     ids: Arc<dyn IdGen>,
     settings: Settings,
     limiter: Limiter,
+    /// Checks link tokens (the HTTP server), with or without a public URL.
+    signer: crate::Signer,
+    /// Builds links (mail, `feed`); `None` without a public URL.
+    links: Option<crate::PublicLinks>,
 }
 
 impl std::ops::Deref for Engine {
@@ -214,6 +228,13 @@ impl Cx<'_, '_> {
             && (identity.opted_out || (identity.unreachable && to.email().is_some()))
         {
             return Ok(None);
+        }
+        // Every notice by mail says how to stop them (List-Unsubscribe).
+        let mut data = data;
+        if to.email().is_some()
+            && let Value::Object(map) = &mut data
+        {
+            map.entry("unsubscribe").or_insert_with(|| json!("unsubscribe"));
         }
         self.queue(to, template, data, extras, None).map(Some)
     }
@@ -290,16 +311,44 @@ impl Engine {
         settings: Settings,
     ) -> Result<Self, UserError> {
         let limiter = Limiter::new(settings.limits);
-        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter });
+        let signer = crate::Signer::new(&link_secret(&store, ids.as_ref())?);
+        let links = settings.public_url.clone().map(|base| crate::PublicLinks::new(base, signer.clone()));
+        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter, signer, links });
         core.ensure_default_program()?;
         let writer = executor::Writer::start(Arc::clone(&core))?;
         Ok(Self { core, writer })
     }
 }
 
+/// The store's link secret, made on first start (one transaction, so two
+/// processes racing on a fresh data dir cannot end up with two keys).
+fn link_secret(store: &Store, ids: &dyn IdGen) -> Result<vouch_store::LinkSecret, UserError> {
+    if let Some(secret) = store.link_secret()? {
+        return Ok(secret);
+    }
+    store.write(|tx| -> Result<_, UserError> {
+        if let Some(secret) = tx.link_secret()? {
+            return Ok(secret);
+        }
+        let secret = vouch_store::LinkSecret::new(ids.secret());
+        tx.put_link_secret(&secret)?;
+        Ok(secret)
+    })
+}
+
 impl EngineCore {
     pub fn store(&self) -> &Arc<Store> {
         &self.store
+    }
+
+    /// Verifies link tokens presented to the HTTP server.
+    pub fn signer(&self) -> &crate::Signer {
+        &self.signer
+    }
+
+    /// Builds signed links, when a public URL is configured.
+    pub fn public_links(&self) -> Option<&crate::PublicLinks> {
+        self.links.as_ref()
     }
 
     pub fn settings(&self) -> &Settings {
@@ -555,7 +604,9 @@ impl EngineCore {
             Command::Help { topic } => members::help(cx, topic),
             Command::Code { program } => referrals::code(cx, program),
             Command::Redeem { code } => referrals::redeem(cx, &code),
-            Command::Refer { name, email, note } => referrals::refer(cx, &name, &email, &note),
+            Command::Refer { name, email, note, company } => {
+                referrals::refer(cx, &name, &email, &note, company.as_deref())
+            }
             Command::Mine => members::mine(cx),
             Command::Why => members::why(cx),
             Command::Leaderboard { period } => members::leaderboard(cx, period),
@@ -573,15 +624,21 @@ impl EngineCore {
             Command::Report { month } => report::report(cx, month),
             Command::Events { mine } => events::list(cx, mine),
             Command::Event(action) => events::event(cx, action),
-            Command::Rsvp { event, answer, guests, on_behalf } => {
-                events::rsvp(cx, event, answer, guests, on_behalf.as_ref())
+            Command::Rsvp { event, answer, guests, on_behalf, date } => {
+                events::rsvp(cx, event, answer, guests, on_behalf.as_ref(), date)
             }
             Command::Agenda { event } => events::agenda(cx, event),
-            Command::Attendees { event } => events::attendees(cx, event),
+            Command::Attendees { event, date } => events::attendees(cx, event, date),
             Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
+            Command::Feed => calendar::feed(cx),
             Command::Timezone { zone } => calendar::timezone(cx, zone),
             Command::AskPartner { email, name } => consent::ask_partner(cx, &email, &name),
             Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
+            Command::Subscribe { on } => consent::subscription(cx, on),
+            Command::WishAdd { text } => wishes::add(cx, &text),
+            Command::WishDrop { wish } => wishes::drop(cx, wish),
+            Command::Wishes => wishes::list(cx),
+            Command::Shoutout { on } => members::shoutout(cx, on),
         }
     }
 }
@@ -612,9 +669,15 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Agenda { .. } => "agenda",
         Command::Attendees { .. } => "attendees",
         Command::Ics { .. } => "ics",
+        Command::Feed => "feed",
         Command::Timezone { .. } => "timezone",
         Command::AskPartner { .. } => "partner",
         Command::Consent { .. } => "consent",
+        Command::Subscribe { on: true } => "subscribe",
+        Command::Subscribe { on: false } => "unsubscribe",
+        Command::WishAdd { .. } | Command::WishDrop { .. } => "wish",
+        Command::Wishes => "wishes",
+        Command::Shoutout { .. } => "shoutout",
     }
 }
 
@@ -654,6 +717,8 @@ pub(crate) fn create_member(
         primary_identity: identity.clone(),
         email: identity.email(),
         timezone: None,
+        company: None,
+        public_thanks: false,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity {

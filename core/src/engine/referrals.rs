@@ -10,6 +10,7 @@ use vouch_store::{
 };
 
 use super::{Cx, Extras, alts, create_member};
+use crate::abuse;
 use crate::error::UserError;
 use crate::reply::Outcome;
 
@@ -280,31 +281,23 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
     ))
 }
 
-pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note: &str) -> Result<Outcome, UserError> {
-    if cx.mail.is_some() {
-        return super::consent::introduce(cx, name, email, note);
+/// `refer NAME EMAIL [note]`. A member's referral is an introduction: the
+/// prospect is asked for consent by mail before anyone contacts them (see
+/// [`super::consent`]). An administrator at the console records one that
+/// already happened, without mailing anybody.
+pub(super) fn refer(
+    cx: &mut Cx<'_, '_>,
+    name: &str,
+    email: &EmailAddress,
+    note: &str,
+    company: Option<&str>,
+) -> Result<Outcome, UserError> {
+    if !cx.caller.admin || cx.mail.is_some() {
+        return super::consent::introduce(cx, name, email, note, company);
     }
     let program = default_program(cx)?;
-    let identity = IdentityKey::new_email(email);
-    let known = match cx.tx.member_by_identity(&identity)? {
-        Some(m) => Some(m),
-        // The same inbox under another spelling is the same person.
-        None => match alts::members_at_inbox(cx, std::slice::from_ref(email), None)?.first() {
-            Some(id) => Some(cx.member(*id)?),
-            None => None,
-        },
-    };
-    let referred = match known {
-        Some(m) => m,
-        None => create_member(cx.tx, &identity, name, [vouch_store::Role::Member].into(), false, cx.now)?,
-    };
+    let referred = prospect(cx, &program, name, email, company)?;
     let me = cx.me.clone();
-    if alts::same_person(cx, &referred, &me)? {
-        return Err(UserError::SelfReferral);
-    }
-    refuse_if_already_referred(cx, &referred, &program)?;
-    refuse_if_alias_referred(cx, &referred, &program)?;
-    check_cap(cx, &program, &me)?;
     let id = ReferralId(cx.tx.next_id("referral")?);
     let referral = Referral {
         id,
@@ -327,6 +320,7 @@ pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note:
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
+    super::wishes::meet(cx, &referral, &me, &referred, email)?;
     Ok(cx.reply(
         "reply/referred",
         json!({
@@ -339,6 +333,68 @@ pub(super) fn refer(cx: &mut Cx<'_, '_>, name: &str, email: &EmailAddress, note:
     ))
 }
 
+/// The person a `refer` or an introduction names, found under any spelling
+/// of their inbox or created, after every refusal a referral can meet:
+/// yourself, someone who asked not to be contacted, someone already
+/// referred into the program (under this or another spelling), a full cap.
+/// A company learnt here fills the member's when it was unknown.
+pub(super) fn prospect(
+    cx: &mut Cx<'_, '_>,
+    program: &Program,
+    name: &str,
+    email: &EmailAddress,
+    company: Option<&str>,
+) -> Result<Member, UserError> {
+    let me = cx.me.clone();
+    // The caller's own inbox under another spelling is not a prospect.
+    let own = [me.email.clone(), cx.caller.identity.email()];
+    if own.iter().flatten().any(|mine| abuse::same_mailbox(mine, email)) {
+        return Err(UserError::SelfReferral);
+    }
+    let identity = IdentityKey::new_email(email);
+    let known = match cx.tx.member_by_identity(&identity)? {
+        Some(m) => Some(m),
+        // The same inbox under another spelling is the same person.
+        None => match alts::members_at_inbox(cx, std::slice::from_ref(email), None)?.first() {
+            Some(id) => Some(cx.member(*id)?),
+            None => None,
+        },
+    };
+    // Typed in chat or taken from a mail: cleaned like any name.
+    let company = company
+        .map(|c| super::clean_name(c, ""))
+        .filter(|c| !c.is_empty())
+        .or_else(|| crate::company::from_domain(email));
+    let referred = match known {
+        Some(mut m) => {
+            if m.id == me.id || alts::same_person(cx, &m, &me)? {
+                return Err(UserError::SelfReferral);
+            }
+            let opted_out = cx.tx.identities_of(m.id)?.into_iter().any(|i| i.opted_out && i.key.email().is_some());
+            if opted_out {
+                return Err(UserError::ProspectOptedOut { email: email.as_str().to_string() });
+            }
+            if m.company.is_none() && company.is_some() {
+                m.company = company;
+                cx.tx.put_member(&m)?;
+            }
+            m
+        }
+        None => {
+            let mut m = create_member(cx.tx, &identity, name, [vouch_store::Role::Member].into(), false, cx.now)?;
+            if company.is_some() {
+                m.company = company;
+                cx.tx.put_member(&m)?;
+            }
+            m
+        }
+    };
+    refuse_if_already_referred(cx, &referred, program)?;
+    refuse_if_alias_referred(cx, &referred, program)?;
+    check_cap(cx, program, &me)?;
+    Ok(referred)
+}
+
 pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, UserError> {
     let referrer = cx.member(r.referrer)?;
     let referred = cx.member(r.referred)?;
@@ -349,6 +405,7 @@ pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, User
         "referrer": referrer.display_name,
         "referred": referred.display_name,
         "referred_email": referred.email.as_ref().map(|e| e.as_str()),
+        "company": referred.company,
         "program": program.slug.as_str(),
         "date": date(r.created_at),
         "value": r.value.map(|v| v.display(&program.currency)),
@@ -504,6 +561,8 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
         )?;
     }
     cx.tx.put_referral(&r)?;
+    let referrer = cx.member(r.referrer)?;
+    super::members::thank_in_public(cx, &referrer, "someone they referred just became a customer.")?;
     let mut data = referral_json(cx, &r)?;
     data["auto"] = json!(auto);
     data["held"] = json!(held);

@@ -127,6 +127,12 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     heard.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let heard: Vec<Value> = heard.into_iter().take(5).map(|(s, n)| json!({ "source": s, "count": n })).collect();
 
+    // The wish list: what is still open, and what champions met in scope.
+    let wishes = store.wishes()?;
+    let wishes_open = wishes.iter().filter(|w| w.state == vouch_store::WishState::Open).count();
+    let wishes_met =
+        wishes.iter().filter(|w| matches!(w.state, vouch_store::WishState::Met { at, .. } if in_scope(at))).count();
+
     Ok(cx.reply(
         "reply/report",
         json!({
@@ -147,6 +153,9 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
             "nps": nps,
             "nps_responses": scores.len(),
             "heard": heard,
+            "wishes": wishes_open + wishes_met > 0,
+            "wishes_open": wishes_open,
+            "wishes_met": wishes_met,
         }),
     ))
 }

@@ -5,10 +5,10 @@
 
 use chrono::Duration;
 use serde_json::json;
-use vouch_store::{Due, DueJob, Event, EventId, MemberId, Read, RsvpStatus, Timestamp, WriteTx};
+use vouch_store::{Action, Due, DueJob, Event, EventId, MemberId, Read, RsvpStatus, Timestamp, WriteTx};
 
 use super::events::{event_json, promote, when, zone_for};
-use super::{Caller, Cx, EngineCore};
+use super::{Caller, Cx, EngineCore, Extras};
 use crate::error::UserError;
 
 /// Due rows handled per call at most (the serve loop calls again).
@@ -137,20 +137,30 @@ impl EngineCore {
 }
 
 fn remind(cx: &mut Cx<'_, '_>, event: &Event, occurrence: Timestamp, minutes: u32) -> Result<(), UserError> {
+    // Those coming to this date: series yes (and maybe) minus who skips it,
+    // plus who took a seat for this date only.
+    let date = event.date_of(occurrence);
     for r in cx.tx.rsvps_of_event(event.id)? {
-        if !matches!(r.status, RsvpStatus::Yes | RsvpStatus::Maybe) {
+        let answer = r.status_on(date);
+        if !matches!(answer, RsvpStatus::Yes | RsvpStatus::Maybe) {
             continue;
         }
         let m = cx.member(r.member)?;
         let zone = zone_for(&m, event);
+        let skip = format!("rsvp {} no {date}", event.id);
         let data = json!({
             "name": m.display_name,
             "event": event_json(event, zone, cx.now),
             "at": when(occurrence, zone),
             "soon": reminder_text(minutes),
-            "answer": r.status.as_str(),
+            "answer": answer.as_str(),
+            "once": r.one_off(date),
+            "skip": event.recurrence.is_series().then_some(&skip),
         });
-        cx.notify(&m, "notice/event_reminder", data)?;
+        // A series member who can't come this time says so with one press.
+        let actions =
+            if event.recurrence.is_series() { vec![Action::new("action.skip_date", skip.clone())] } else { Vec::new() };
+        cx.notify_with(&m, "notice/event_reminder", data, Extras { actions, attachments: Vec::new() })?;
     }
     Ok(())
 }

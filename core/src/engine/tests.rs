@@ -54,12 +54,16 @@ fn with_char(code: &str, pos: usize, c: char) -> String {
 
 impl World {
     fn new() -> Self {
+        Self::with_settings(Settings::default())
+    }
+
+    fn with_settings(settings: Settings) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Arc::new(Store::open(dir.path()).expect("open store"));
         let start = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).single().expect("valid start");
         let clock = Arc::new(ManualClock::new(start));
         let ids = Arc::new(SeededIds::new(7));
-        let engine = Engine::new(store, clock.clone(), ids, Settings::default()).expect("engine");
+        let engine = Engine::new(store, clock.clone(), ids, settings).expect("engine");
         let renderer = Renderer::builtin().expect("templates compile");
         Self { _dir: dir, clock, engine, renderer }
     }
@@ -364,17 +368,121 @@ fn a_refused_command_changes_nothing() {
 // ---- refer ----
 
 #[test]
-fn refer_records_an_issued_referral_and_an_email_member() {
+fn a_members_refer_is_an_introduction_that_asks_the_prospect_first() {
     let w = World::new();
-    let parts = ["Thank you for referring Jane Doe (jane@acme.com)! Recorded as R1 in customer."];
-    w.expect("alice", "refer Jane Doe jane@acme.com met at the meetup", "reply/referred", &parts);
+    let parts = [
+        "Thank you for introducing Jane Doe (jane@acme.com)! Recorded as R1 in customer.",
+        "We've asked Jane Doe whether they'd like to be introduced",
+    ];
+    w.expect("alice", "refer Jane Doe jane@acme.com met at the meetup", "reply/introduction_received", &parts);
     let jane = w.member("email:jane@acme.com");
     assert_eq!(jane.display_name, "Jane Doe");
     assert_eq!(jane.email.as_ref().map(|e| e.as_str()), Some("jane@acme.com"));
+    assert_eq!(jane.company.as_deref(), Some("acme.com"), "a business domain names the company");
     let r = w.referral(1);
     assert_eq!((r.state, r.source), (ReferralState::Issued, ReferralSource::Manual));
     assert_eq!((r.referrer, r.referred), (w.member("alice").id, jane.id));
     assert_eq!(r.note, "met at the meetup");
+    let intro = r.introduction.expect("an introduction awaiting consent");
+    assert_eq!(intro.consent, vouch_store::Consent::Requested);
+    let request = w.store().outbox(intro.request.expect("asked")).expect("read").expect("queued");
+    assert_eq!(
+        (request.to.to_string().as_str(), request.template.as_str()),
+        ("email:jane@acme.com", "notice/consent_request")
+    );
+    assert_eq!(
+        request.actions.iter().map(|a| a.command.as_str()).collect::<Vec<_>>(),
+        ["consent R1 yes", "consent R1 no"]
+    );
+
+    // Jane says yes (by mail reply or link, as her address); Alice hears it.
+    w.expect("email:jane@acme.com", "consent R1 yes", "reply/consent_accepted", &[]);
+    assert_eq!(w.outbox("notice/introduction_accepted"), vec!["console:alice".to_string()]);
+}
+
+#[test]
+fn a_company_written_after_the_name_is_kept_and_free_mail_has_none() {
+    let w = World::new();
+    w.expect("alice", "refer Jane Doe (Acme Corp) jane@gmail.com", "reply/introduction_received", &["Jane Doe"]);
+    w.expect("alice", "refer Sam sam@yahoo.com", "reply/introduction_received", &[]);
+    assert_eq!(w.member("email:jane@gmail.com").company.as_deref(), Some("Acme Corp"));
+    assert_eq!(w.member("email:jane@gmail.com").display_name, "Jane Doe");
+    assert_eq!(w.member("email:sam@yahoo.com").company, None);
+}
+
+#[test]
+fn unsubscribe_stops_notices_and_subscribe_brings_them_back() {
+    let w = World::new();
+    let code = w.code("alice", "code");
+    w.expect("alice", "unsubscribe", "reply/unsubscribed", &["no more notices to alice"]);
+    w.expect("alice", "stop", "reply/unsubscribed", &["were already off"]);
+    w.expect("bob", &format!("redeem {code}"), "reply/redeemed", &[]);
+    assert!(w.outbox("notice/referral_redeemed").is_empty(), "an unsubscribed member is not told");
+    w.expect("alice", "subscribe", "reply/subscribed", &["Welcome back, alice!"]);
+    w.expect("carol", &format!("redeem {code}"), "reply/redeemed", &[]);
+    assert_eq!(w.outbox("notice/referral_redeemed"), vec!["console:alice".to_string()]);
+}
+
+#[test]
+fn a_declined_prospect_can_opt_back_in_but_not_by_an_unverified_mail() {
+    let w = World::new();
+    w.expect("alice", "refer Jane jane@acme.com", "reply/introduction_received", &[]);
+    w.expect("email:jane@acme.com", "consent R1 no", "reply/consent_declined", &[]);
+    let key = identity("email:jane@acme.com");
+    assert!(w.store().identity(&key).expect("read").expect("known").opted_out);
+    let mut spoofed = caller("email:jane@acme.com");
+    spoofed.verified = false;
+    let reply = w.reply_as(&spoofed, "subscribe");
+    assert_eq!(reply.template, "error/unverified");
+    assert!(w.store().identity(&key).expect("read").expect("known").opted_out, "a spoofed From changes nothing");
+    w.expect("email:jane@acme.com", "opt-in", "reply/subscribed", &["Welcome back", "introduce you once more"]);
+    assert!(!w.store().identity(&key).expect("read").expect("known").opted_out);
+    // Her "no" to R1 stands; she can be introduced into another program.
+    assert_eq!(w.referral(1).state, ReferralState::Rejected);
+}
+
+#[test]
+fn a_no_after_the_introduction_closed_still_unsubscribes() {
+    let w = World::with_organizer();
+    w.expect("alice", "refer Jane jane@acme.com", "reply/introduction_received", &[]);
+    w.expect("email:jane@acme.com", "consent R1 yes", "reply/consent_accepted", &[]);
+    w.expect("olga", "convert R1 100", "reply/converted", &[]);
+    w.expect("email:jane@acme.com", "consent R1 no", "reply/unsubscribed", &["no more notices to jane@acme.com"]);
+    assert!(w.store().identity(&identity("email:jane@acme.com")).expect("read").expect("known").opted_out);
+    assert_eq!(w.referral(1).state, ReferralState::Converted, "the win stands");
+}
+
+#[test]
+fn every_notice_by_mail_carries_an_unsubscribe_command() {
+    let w = World::new();
+    w.expect("alice", "refer Jane jane@acme.com", "reply/introduction_received", &[]);
+    let rows = w.store().outbox_messages().expect("scan");
+    let request = rows.iter().find(|m| m.template == "notice/consent_request").expect("asked");
+    assert_eq!(request.data["unsubscribe"], "consent R1 no", "the request's own opt-out wins");
+    w.expect("admin", "partner sam@partner.example Sam", "reply/partner_asked", &[]);
+    let rows = w.store().outbox_messages().expect("scan");
+    let ask = rows.iter().find(|m| m.template == "notice/partner_ask").expect("asked");
+    assert_eq!(ask.data["unsubscribe"], "unsubscribe");
+}
+
+#[test]
+fn the_console_administrator_records_a_referral_without_mailing_anyone() {
+    let w = World::new();
+    let parts = ["Thank you for referring Jane Doe (jane@acme.com)! Recorded as R1 in customer."];
+    w.expect("admin", "refer Jane Doe jane@acme.com met at the meetup", "reply/referred", &parts);
+    let r = w.referral(1);
+    assert_eq!((r.source, r.introduction), (ReferralSource::Manual, None));
+    assert!(w.outbox("notice/consent_request").is_empty(), "nobody is mailed");
+}
+
+#[test]
+fn someone_who_declined_cannot_be_introduced_again_under_another_spelling() {
+    let w = World::new();
+    w.expect("alice", "refer Jane jane.doe@gmail.com", "reply/introduction_received", &[]);
+    w.expect("email:jane.doe@gmail.com", "consent R1 no", "reply/consent_declined", &[]);
+    let text = w.expect("bob", "refer Jane janedoe+hi@gmail.com", "error/prospect_opted_out", &[]);
+    has(&text, &["janedoe+hi@gmail.com"]);
+    assert_eq!(w.referral_count(), 1);
 }
 
 #[test]
@@ -387,7 +495,7 @@ fn refer_yourself_by_your_own_email_is_a_self_referral() {
 #[test]
 fn referring_the_same_email_twice_is_already_referred() {
     let w = World::new();
-    w.expect("alice", "refer Jane jane@acme.com", "reply/referred", &[]);
+    w.expect("alice", "refer Jane jane@acme.com", "reply/introduction_received", &[]);
     let parts = ["You already referred Jane to customer"];
     w.expect("alice", "refer Jane again jane@acme.com", "error/already_referred", &parts);
     w.expect("bob", "refer Jane jane@acme.com", "error/already_referred", &["referred to customer by alice"]);
@@ -842,7 +950,7 @@ fn one_inbox_under_another_spelling_cannot_redeem_its_own_code_or_be_referred_tw
 fn referring_an_alias_of_yourself_or_of_someone_referred_is_refused() {
     let w = World::new();
     w.expect("email:dan@fastmail.com", "refer \"Dan\" dan+work@fastmail.com", "error/self_referral", &[]);
-    w.expect("alice", "refer \"Jane\" jane.doe@gmail.com", "reply/referred", &[]);
+    w.expect("alice", "refer \"Jane\" jane.doe@gmail.com", "reply/introduction_received", &[]);
     let text = w.expect("alice", "refer \"Jane\" janedoe+promo@gmail.com", "error/already_referred", &[]);
     has(&text, &["You already referred Jane"]);
     w.expect("carol", "refer \"Jane\" j.a.n.e.doe@googlemail.com", "error/already_referred", &["by alice"]);
@@ -854,7 +962,7 @@ fn referring_an_alias_of_yourself_or_of_someone_referred_is_refused() {
 fn a_disposable_mailbox_is_held_for_review_even_in_an_automatic_program() {
     let w = World::with_organizer();
     w.expect("olga", "program set customer approval=auto", "reply/program", &["automatic"]);
-    w.expect("alice", "refer \"Tom\" tom@mailinator.com", "reply/referred", &[]);
+    w.expect("alice", "refer \"Tom\" tom@mailinator.com", "reply/introduction_received", &[]);
     let text = w.expect("olga", "convert R1 100", "reply/converted", &["Held for review", "disposable-mail"]);
     has(&text, &["Rewards waiting for your approval:", "approve R1"]);
     assert_eq!(w.referral(1).state, ReferralState::Converted);
@@ -864,7 +972,7 @@ fn a_disposable_mailbox_is_held_for_review_even_in_an_automatic_program() {
     assert_eq!(w.statuses("alice"), vec![Approved]);
 
     // An ordinary address in the same program is rewarded at once.
-    w.expect("alice", "refer \"Sam\" sam@example.org", "reply/referred", &[]);
+    w.expect("alice", "refer \"Sam\" sam@example.org", "reply/introduction_received", &[]);
     let text = w.expect("olga", "convert R2 100", "reply/converted", &["Rewards granted:"]);
     lacks(&text, &["Held for review"]);
 }
@@ -905,4 +1013,74 @@ fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
     assert_eq!(w.renderer.label(&notice.actions[0].label), "See my referrals");
     // A button press is the command line again: it parses like typed text.
     assert_eq!(w.reply_as(&caller("carol"), "code").template, "reply/code");
+}
+
+// ---- wish list ----
+
+#[test]
+fn organizers_keep_a_wish_list_everyone_reads() {
+    let w = World::with_organizer();
+    let text = w.expect("olga", "wish add Northwind Traders northwind.example", "reply/wish_added", &[]);
+    has(&text, &["Added A1: Northwind Traders (northwind.example;", "1 open wish"]);
+    w.expect("olga", "wish add the CFO of Contoso", "reply/wish_added", &["Added A2", "2 open wishes"]);
+    let text = w.expect("olga", "wish add Northwind northwind.example", "error/invalid_setting", &[]);
+    has(&text, &["Northwind Traders is already on the list as A1"]);
+    w.expect("alice", "wish add Globex", "error/not_allowed", &[]);
+    let text = w.expect("alice", "wishes", "reply/wishes", &["Who we'd most like to meet"]);
+    has(&text, &["A1 Northwind Traders (northwind.example)", "A2 the CFO of Contoso", "`refer NAME EMAIL`"]);
+    lacks(&text, &["wish drop"]);
+    w.expect("olga", "wish drop A2", "reply/wish_dropped", &["A2 (the CFO of Contoso) is off the wish list."]);
+    w.expect("olga", "wish drop A2", "error/unknown_wish", &["There's no wish A2"]);
+    w.expect("olga", "wish drop A9", "error/unknown_wish", &[]);
+    let text = w.expect("olga", "wishes", "reply/wishes", &["wish drop ID"]);
+    lacks(&text, &["Contoso"]);
+}
+
+#[test]
+fn an_introduction_at_a_wished_company_meets_the_wish_and_credits_the_champion() {
+    let w = World::with_organizer();
+    w.expect("olga", "wish add Northwind Traders northwind.example", "reply/wish_added", &[]);
+    w.expect("olga", "wish add Contoso", "reply/wish_added", &[]);
+    // Any address at the domain (or a subdomain) meets the first wish.
+    let text = w.expect("alice", "refer Jane Doe jane@eu.northwind.example", "reply/introduction_received", &[]);
+    has(&text, &["Northwind Traders was on our wish list"]);
+    let met = w.store().wishes().expect("wishes");
+    assert!(matches!(met[0].state, vouch_store::WishState::Met { referral: ReferralId(1), .. }), "{met:?}");
+    assert_eq!(w.outbox("notice/wish_met"), vec!["console:olga".to_string()]);
+    // A company named in the introduction meets a wish without a domain.
+    let text = w.expect("bob", "refer Sam Lee (Contoso Ltd) sam@gmail.com", "reply/introduction_received", &[]);
+    has(&text, &["Contoso was on our wish list"]);
+    // Someone elsewhere meets nothing; a met wish is not met twice.
+    let text = w.expect("carol", "refer Tom tom@northwind.example", "reply/introduction_received", &[]);
+    lacks(&text, &["wish list"]);
+    assert_eq!(w.outbox("notice/wish_met").len(), 2);
+    let text = w.expect("dave", "wishes", "reply/wishes", &["The wish list is empty right now."]);
+    has(&text, &["A1 Northwind Traders — introduced by alice (R1)", "A2 Contoso — introduced by bob (R2)"]);
+    w.expect("olga", "report", "reply/report", &["Wish list: 2 met, 0 still open"]);
+}
+
+// ---- public thanks ----
+
+#[test]
+fn only_members_who_agreed_are_thanked_in_public_and_the_referred_never_named() {
+    let settings = Settings { shoutout_to: Some(identity("telegram:-5001")), ..Settings::default() };
+    let w = World::with_settings(settings);
+    w.organizer("olga");
+    let text = w.expect("alice", "shoutout on", "reply/shoutout", &["we'll thank you by name in public"]);
+    lacks(&text, &["once the organizers set up where"]);
+    let alice = w.code("alice", "code");
+    let carol = w.code("carol", "code");
+    w.expect("bob", &format!("redeem {alice}"), "reply/redeemed", &[]);
+    w.expect("dave", &format!("redeem {carol}"), "reply/redeemed", &[]);
+    w.expect("olga", "convert R1 100", "reply/converted", &[]);
+    w.expect("olga", "convert R2 100", "reply/converted", &[]);
+    let rows = w.store().outbox_messages().expect("scan");
+    let shoutouts: Vec<_> = rows.iter().filter(|m| m.template == "notice/shoutout").collect();
+    assert_eq!(shoutouts.len(), 1, "carol never agreed");
+    assert_eq!(shoutouts[0].to.to_string(), "telegram:-5001");
+    let text = w.renderer.render_template("notice/shoutout", &shoutouts[0].data, Format::Plain).expect("renders");
+    has(&text, &["A big thank-you to alice", "someone they referred just became a customer"]);
+    lacks(&text, &["bob"]);
+    w.expect("alice", "public-thanks off", "reply/shoutout", &["we'll thank you privately only"]);
+    assert!(!w.member("alice").public_thanks);
 }

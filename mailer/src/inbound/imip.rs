@@ -17,12 +17,17 @@ pub struct CalendarReply {
     pub answer: &'static str,
     /// The ATTENDEE address the answer is for (lowercased).
     pub attendee: String,
+    /// The one date of a series answered ("decline this event only"):
+    /// `2027-01-14` as the calendar wrote it (in the series' zone), or a UTC
+    /// start `2027-01-14T16:00:00Z`. `None`: the answer is for the series.
+    pub recurrence_id: Option<String>,
 }
 
 impl CalendarReply {
-    /// `rsvp E3 yes`, when the UID is one of ours.
+    /// `rsvp E3 yes` (`rsvp E3 no 2027-01-14` for one date), when the UID is one of ours.
     pub fn command(&self) -> Option<String> {
-        vouch_core::ics::event_of_uid(&self.uid).map(|id| format!("rsvp {id} {}", self.answer))
+        let date = self.recurrence_id.as_ref().map(|d| format!(" {d}")).unwrap_or_default();
+        vouch_core::ics::event_of_uid(&self.uid).map(|id| format!("rsvp {id} {}{date}", self.answer))
     }
 }
 
@@ -64,7 +69,7 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
     let mut event_depth = None;
     let mut events_seen = 0usize;
     let mut uid = None;
-    let mut one_date = false;
+    let mut recurrence = None;
     let mut attendees: Vec<(String, String)> = Vec::new();
     for line in unfolded_lines(text) {
         let Some(line) = ContentLine::read(&line) else { continue };
@@ -98,7 +103,7 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
         if line.name.eq_ignore_ascii_case("UID") {
             uid.get_or_insert_with(|| line.value.trim().to_string());
         } else if line.name.eq_ignore_ascii_case("RECURRENCE-ID") {
-            one_date = true;
+            recurrence.get_or_insert_with(|| line.value.to_string());
         } else if line.name.eq_ignore_ascii_case("ATTENDEE") {
             let address = line.value.trim();
             let address =
@@ -107,11 +112,15 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
             attendees.push((address.to_ascii_lowercase(), partstat));
         }
     }
-    // An answer for one date of a series (RECURRENCE-ID): RSVPs are per event,
-    // so it is not taken for the whole series.
-    if method_is_reply != Some(true) || events_seen == 0 || one_date {
+    if method_is_reply != Some(true) || events_seen == 0 {
         return None;
     }
+    // An answer for one date of a series (RECURRENCE-ID) is for that date only;
+    // one we can't read is not taken for the whole series.
+    let recurrence_id = match recurrence {
+        Some(value) => Some(occurrence_date(&value)?),
+        None => None,
+    };
     let uid = uid?;
     let sender = sender.to_ascii_lowercase();
     let (attendee, partstat) = match attendees.iter().position(|(a, _)| *a == sender) {
@@ -125,7 +134,26 @@ pub fn parse_reply(text: &str, sender: &str) -> Option<CalendarReply> {
         "TENTATIVE" => "maybe",
         _ => return None,
     };
-    Some(CalendarReply { uid, answer, attendee })
+    Some(CalendarReply { uid, answer, attendee, recurrence_id })
+}
+
+/// `20270114T160000Z` -> `2027-01-14T16:00:00Z`; `20270114T180000` (local,
+/// with a TZID — possibly a Windows name — or floating) and `20270114`
+/// (VALUE=DATE) -> `2027-01-14`: the wall date in the zone the series was sent in.
+fn occurrence_date(value: &str) -> Option<String> {
+    let v = value.trim();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (date, time) = v.split_once(['T', 't']).unwrap_or((v, ""));
+    if date.len() != 8 || !digits(date) {
+        return None;
+    }
+    let day = format!("{}-{}-{}", &date[..4], &date[4..6], &date[6..]);
+    match time.strip_suffix(['Z', 'z']) {
+        Some(t) if t.len() == 6 && digits(t) => Some(format!("{day}T{}:{}:{}Z", &t[..2], &t[2..4], &t[4..])),
+        Some(_) => None,
+        None if time.is_empty() || (time.len() == 6 && digits(time)) => Some(day),
+        None => None,
+    }
 }
 
 /// The logical lines of `text`: a line break followed by a space or a tab
@@ -258,8 +286,15 @@ ATTENDEE;PARTSTAT=DECLINED:mailto:bob@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR
         let foreign = parse_reply(&OUTLOOK.replace("@vouch", "@google.com"), "bob@example.org").expect("parsed");
         assert_eq!(foreign.command(), None);
         assert!(parse_reply("not a calendar", "bob@example.org").is_none());
-        let one_date =
-            OUTLOOK.replace("SEQUENCE:1", "RECURRENCE-ID;TZID=FLE Standard Time:20270114T180000\r\nSEQUENCE:1");
-        assert!(parse_reply(&one_date, "bob@example.org").is_none(), "declining one date is not declining the series");
+    }
+
+    #[test]
+    fn recurrence_id_makes_it_an_answer_for_that_date_only() {
+        let with = |rid: &str| OUTLOOK.replace("SEQUENCE:1", &format!("RECURRENCE-ID{rid}\r\nSEQUENCE:1"));
+        let line = |rid: &str| parse_reply(&with(rid), "bob@example.org").and_then(|r| r.command());
+        assert_eq!(line(";TZID=FLE Standard Time:20270114T180000").as_deref(), Some("rsvp E4 no 2027-01-14"));
+        assert_eq!(line(":20270114T160000Z").as_deref(), Some("rsvp E4 no 2027-01-14T16:00:00Z"));
+        assert_eq!(line(";VALUE=DATE:20270114").as_deref(), Some("rsvp E4 no 2027-01-14"));
+        assert_eq!(line(":next tuesday"), None, "an unreadable date is not taken for the series");
     }
 }

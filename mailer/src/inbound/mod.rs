@@ -71,16 +71,25 @@ pub enum Kind {
 pub struct Person {
     pub name: String,
     pub email: String,
+    /// Named after the display name (`Jane Doe (Acme)`) or, for a business
+    /// address, its domain; absent for free mail.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
 }
 
 impl Person {
     pub fn new(name: &str, email: &str) -> Option<Self> {
         let email = EmailAddress::parse(email).ok()?;
+        let (name, company) = vouch_core::company::split_name(name);
         let mut name = clean(name, 64, "");
         if name.is_empty() {
             name = email.as_str().split('@').next().unwrap_or_default().to_string();
         }
-        Some(Self { name, email: email.as_str().to_string() })
+        let company = match company {
+            Some(c) => Some(clean(c, 80, "")).filter(|c| !c.is_empty()),
+            None => vouch_core::company::from_domain(&email),
+        };
+        Some(Self { name, email: email.as_str().to_string(), company })
     }
 }
 

@@ -143,6 +143,15 @@ fn capacity_counts_plus_ones_and_the_waitlist_is_promoted_in_order() {
         &["Seats: 3 of 3", "Coming (3): bob, carol, erin", "Declined: alice, dave"],
     );
     assert_eq!(w.run_due(), 0, "nothing else is due yet");
+
+    // A smaller room can't silently take seats back; a bigger one fills from the waitlist.
+    let text = w.expect("olga", &format!("event edit {id} capacity=2"), "error/invalid_setting", &[]);
+    has(&text, &["3 seats are already taken", &format!("rsvp {id} no IDENTITY")]);
+    w.expect("olga", &format!("attendees {id}"), "reply/attendees", &["Seats: 3 of 3"]);
+    w.expect("dave", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 1 in line"]);
+    w.expect("olga", &format!("event edit {id} capacity=4"), "reply/event_updated", &[]);
+    let offers: Vec<String> = w.notices("notice/event_seat_offered").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(offers.last().map(String::as_str), Some("console:dave"), "the new seat is offered to dave");
 }
 
 #[test]
@@ -294,6 +303,29 @@ fn feeds_and_calendar_files_come_from_the_same_command_line() {
         &["EXDATE;TZID=Europe/Bucharest:20270103T123000", "SEQUENCE:1"],
     );
     w.expect("olga", &format!("event skip {id} 2027-01-04"), "error/invalid_setting", &["no upcoming date"]);
+}
+
+#[test]
+fn feed_gives_a_signed_url_for_the_same_calendar_as_ics() {
+    let public = crate::PublicUrl::parse("https://vouch.example.org").expect("url");
+    let w = World::with_settings(Settings { public_url: Some(public), ..Settings::default() });
+    w.organizer("olga");
+    let id = w.create_event(LUNCH);
+    w.expect("olga", &format!("event invite {id} alice"), "reply/event_invited", &[]);
+    let text = w.expect("alice", "feed", "reply/feed", &["Subscribe in your calendar: https://vouch.example.org/ics/"]);
+    let url = text.split_whitespace().find(|w| w.starts_with("https://")).expect("a URL");
+    let token = url.trim_start_matches("https://vouch.example.org/ics/").trim_end_matches(".ics");
+    let alice = w.member("alice").id;
+    let signer = w.engine.signer();
+    assert_eq!(signer.verify(token, crate::Purpose::Feed), Ok(crate::Link::Feed { member: alice }));
+    assert!(signer.verify(token, crate::Purpose::Action).is_err(), "a feed link runs nothing");
+    let calendar = w.engine.member_calendar(alice).expect("read").expect("alice exists");
+    has(&calendar, &["BEGIN:VCALENDAR", "SUMMARY:Referral lunch", "DTSTART:20261203T103000Z", "PARTSTAT=NEEDS-ACTION"]);
+    assert_eq!(w.engine.member_calendar(vouch_store::MemberId(999)).expect("read"), None);
+
+    // Without a public URL there is nothing to subscribe to; `ics` still works.
+    let plain = World::with_organizer();
+    plain.expect("alice", "feed", "reply/feed", &["isn't set up here yet", "ics"]);
 }
 
 #[test]
@@ -466,4 +498,250 @@ fn a_reply_to_an_invitation_mail_is_an_rsvp() {
     let unclear = answer(&ann, invite_to("email:ann@example.org"), "Who else is coming?", "a3");
     assert!(matches!(unclear, ThreadReply::Ignored(_)), "{unclear:?}");
     assert_eq!(w.status(id, "email:ann@example.org"), RsvpStatus::Maybe);
+}
+
+#[test]
+fn champion_event_invitations_carry_the_wish_list() {
+    let w = World::with_organizer();
+    w.expect("olga", "wish add Northwind Traders northwind.example", "reply/wish_added", &[]);
+    let lunch = w.create_event(LUNCH);
+    w.expect("olga", &format!("event invite {lunch} alice"), "reply/event_invited", &[]);
+    let webinar = w.create_event("kind=webinar title=\"Tax webinar\" start=\"2026-12-05 10:00\" tz=UTC");
+    w.expect("olga", &format!("event invite {webinar} alice"), "reply/event_invited", &[]);
+    let invites = w.notices("notice/event_invite");
+    let text = |m: &OutboxMessage| w.renderer.render_template(&m.template, &m.data, Format::Plain).expect("renders");
+    assert!(
+        text(&invites[0]).contains("Who we'd love to meet — bring ideas: Northwind Traders"),
+        "{}",
+        text(&invites[0])
+    );
+    assert!(!text(&invites[1]).contains("Who we'd love to meet"), "a webinar is for clients, not champions");
+}
+
+/// A monthly mastermind on the 10th, 18:00 Bucharest, two seats: the first
+/// date is 2026-12-10 (the clock starts 2026-11-23).
+const MASTERMIND: &str =
+    "kind=mastermind title=Mastermind start=\"2026-12-10 18:00\" tz=Europe/Bucharest every=month capacity=2";
+
+impl World {
+    fn exceptions(&self, event: EventId, who: &str) -> Vec<String> {
+        let rsvp = self.store().rsvp(event, self.member(who).id).expect("read").expect("an answer");
+        rsvp.exceptions.iter().map(|(d, e)| format!("{d} {}", e.status.as_str())).collect()
+    }
+}
+
+#[test]
+fn a_member_skips_one_date_and_a_waitlisted_one_takes_that_seat_once() {
+    let w = World::with_organizer();
+    let id = w.create_event(MASTERMIND);
+    w.expect("olga", &format!("event invite {id} alice bob carol dave"), "reply/event_invited", &[]);
+    w.expect("alice", "timezone America/New_York", "reply/timezone", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in"]);
+    w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in"]);
+    w.expect("carol", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 1 in line"]);
+    w.expect("dave", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 2 in line"]);
+
+    // alice can't make January: the date is named in her zone; her series answer stays.
+    w.expect(
+        "alice",
+        &format!("rsvp {id} no 2027-01-10"),
+        "reply/rsvp_date",
+        &["skipping Mastermind on Sun 10 Jan 2027, 11:00 EST", "stays yes", &format!("rsvp {id} yes 2027-01-10")],
+    );
+    assert_eq!(w.status(id, "alice"), RsvpStatus::Yes);
+    assert_eq!(w.exceptions(id, "alice"), ["2027-01-10 no"]);
+    assert!(w.notices("notice/event_seat_offered").is_empty(), "no series seat freed");
+
+    // The freed seat is offered for that date to the first in line, with no hold.
+    let offers = w.notices("notice/event_date_offered");
+    assert_eq!(offers.iter().map(|m| m.to.to_string()).collect::<Vec<_>>(), ["console:carol"]);
+    let offer = &offers[0];
+    assert_eq!(offer.actions[0].command, format!("rsvp {id} yes 2027-01-10"));
+    assert_eq!(w.renderer.label(&offer.actions[0].label), "Take the seat for Sun 10 Jan");
+    has(
+        &w.renderer.render_template(&offer.template, &offer.data, Format::Plain).expect("renders"),
+        &["Sun 10 Jan 2027, 18:00 EET", "for that date only", "first to answer"],
+    );
+    for format in Format::ALL {
+        for template in [offer.template.clone(), format!("{}.subject", offer.template)] {
+            let text = w.renderer.render_template(&template, &offer.data, format).expect("renders");
+            assert!(!text.is_empty() && !text.contains("{{"), "{template}: {text}");
+        }
+    }
+    w.expect(
+        "olga",
+        &format!("attendees {id} 2027-01-10"),
+        "reply/attendees",
+        &["Sun 10 Jan 2027, 18:00 EET", "Seats: 1 of 2", "Coming (1): bob", "Skipping this date: alice"],
+    );
+
+    // carol presses first and gets it; dave, pressing later, is told the date is full.
+    w.expect(
+        "carol",
+        &format!("rsvp {id} yes 2027-01-10"),
+        "reply/rsvp_date",
+        &["You're in for Mastermind on Sun 10 Jan 2027", "this date only", "stays waitlisted"],
+    );
+    assert_eq!(w.status(id, "carol"), RsvpStatus::Waitlisted, "still in line for the series");
+    w.expect(
+        "dave",
+        &format!("rsvp {id} yes 2027-01-10"),
+        "error/date_full",
+        &["full on Sun 10 Jan 2027", "no waitlist for a single date"],
+    );
+    w.expect(
+        "olga",
+        &format!("attendees {id} 2027-01-10"),
+        "reply/attendees",
+        &["Seats: 2 of 2", "Coming (2): bob, carol (this date only)", "Skipping this date: alice", "1. dave"],
+    );
+    // The next date is unchanged.
+    w.expect(
+        "olga",
+        &format!("event show {id}"),
+        "reply/event_details",
+        &["Thu 10 Dec 2026", "Coming (2): alice, bob"],
+    );
+
+    // alice wants January back, but her seat went to carol; when carol gives it
+    // back, dave is offered it, and alice (asking first) gets it.
+    w.expect("alice", &format!("rsvp {id} yes 2027-01-10"), "error/date_full", &["full on Sun 10 Jan 2027"]);
+    w.expect("carol", &format!("rsvp {id} no 2027-01-10"), "reply/rsvp_date", &["no longer coming"]);
+    let offers: Vec<String> = w.notices("notice/event_date_offered").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(offers, ["console:carol", "console:dave"]);
+    w.expect("alice", &format!("rsvp {id} yes 2027-01-10"), "reply/rsvp_date", &["back in"]);
+    assert!(w.exceptions(id, "alice").is_empty());
+    w.expect("dave", &format!("rsvp {id} yes 2027-01-10"), "error/date_full", &[]);
+    w.expect("alice", &format!("rsvp {id} yes 2027-01-10"), "reply/rsvp_date", &["already coming"]);
+
+    // A series answer of no drops the skip it no longer needs.
+    w.expect("bob", &format!("rsvp {id} no next"), "reply/rsvp_date", &["Thu 10 Dec 2026"]);
+    assert_eq!(w.exceptions(id, "bob"), ["2026-12-10 no"]);
+    w.expect("bob", &format!("rsvp {id} no"), "reply/rsvp", &["not coming"]);
+    assert!(w.exceptions(id, "bob").is_empty());
+}
+
+#[test]
+fn a_one_off_seat_counts_on_its_date_and_series_seats_fit_every_date() {
+    let w = World::with_organizer();
+    let id = w.create_event(&format!("{MASTERMIND} plus-ones=1"));
+    w.expect("olga", &format!("event invite {id} alice bob carol"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    // bob declines the series but comes in February with a guest: both seats that date.
+    w.expect("bob", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} yes 2027-02-10 +1"), "error/date_full", &["full on Wed 10 Feb 2027"]);
+    w.expect("bob", &format!("rsvp {id} yes 2027-03-10"), "reply/rsvp_date", &["this date only", "stays no"]);
+    w.expect(
+        "olga",
+        &format!("attendees {id} 2027-03-10"),
+        "reply/attendees",
+        &["Seats: 2 of 2", "Coming (2): alice, bob (this date only)"],
+    );
+    // carol's series yes would overbook March: she waits in line instead.
+    w.expect("carol", &format!("rsvp {id} yes"), "reply/rsvp_waitlisted", &["number 1 in line"]);
+    w.expect("olga", &format!("event edit {id} capacity=1"), "error/invalid_setting", &["2 seats are already taken"]);
+    w.expect("olga", &format!("attendees {id}"), "reply/attendees", &["Seats: 1 of 2", "Coming (1): alice"]);
+}
+
+#[test]
+fn dates_that_are_not_answerable_occurrences_are_refused_with_the_next_ones() {
+    let w = World::with_organizer();
+    let id = w.create_event(MASTERMIND);
+    w.expect("olga", &format!("event invite {id} alice"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect(
+        "alice",
+        &format!("rsvp {id} no 2026-12-11"),
+        "error/not_an_occurrence",
+        &["doesn't meet on 2026-12-11", "2026-12-10, 2027-01-10, 2027-02-10", &format!("rsvp {id} no 2026-12-10")],
+    );
+    w.expect("olga", &format!("event skip {id} 2027-01-10"), "reply/event_skipped", &[]);
+    w.expect(
+        "alice",
+        &format!("rsvp {id} no 2027-01-10"),
+        "error/not_an_occurrence",
+        &["is skipped on 2027-01-10", "2026-12-10, 2027-02-10, 2027-03-10"],
+    );
+    w.expect("alice", &format!("rsvp {id} no 2026-13-40"), "error/usage", &["YYYY-MM-DD"]);
+    w.clock.advance(Duration::days(18));
+    w.expect("alice", &format!("rsvp {id} no 2026-12-10"), "error/not_an_occurrence", &["already started"]);
+    w.expect("olga", &format!("attendees {id} 2026-12-10"), "reply/attendees", &["Coming (1): alice"]);
+    assert!(w.exceptions(id, "alice").is_empty(), "refusals change nothing");
+
+    // On a one-time event its own date is an ordinary answer; another date is refused.
+    let lunch = w.create_event("kind=lunch title=Lunch start=\"2026-12-20 12:30\" tz=Europe/Bucharest");
+    w.expect("olga", &format!("event invite {lunch} alice"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {lunch} yes 2026-12-20"), "reply/rsvp", &["You're in for Lunch"]);
+    w.expect("alice", &format!("rsvp {lunch} no 2026-12-21"), "error/not_an_occurrence", &["2026-12-20"]);
+    assert_eq!(w.status(lunch, "alice"), RsvpStatus::Yes);
+}
+
+#[test]
+fn reminders_go_to_who_comes_that_date_with_a_button_to_skip_it() {
+    let w = World::with_organizer();
+    // Thursdays 09:00 Bucharest: 26 Nov, 3 Dec, 10 Dec.
+    let id = w.create_event(
+        "title=Breakfast kind=expert-club start=\"2026-11-26 09:00\" tz=Europe/Bucharest every=week reminders=1h",
+    );
+    w.expect("olga", &format!("event invite {id} alice bob carol"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect("carol", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.expect("alice", &format!("rsvp {id} no 2026-11-26"), "reply/rsvp_date", &["skipping"]);
+    w.expect("carol", &format!("rsvp {id} yes 2026-12-03"), "reply/rsvp_date", &["this date only"]);
+    let sent = |w: &World| -> Vec<String> {
+        w.notices("notice/event_reminder").iter().map(|m| m.to.to_string()).collect::<Vec<_>>()
+    };
+    for _ in 0..(4 * 24) {
+        w.clock.advance(Duration::hours(1));
+        w.run_due();
+    }
+    assert_eq!(sent(&w), ["console:bob"], "alice skips the 26th");
+    let first = w.notices("notice/event_reminder").remove(0);
+    assert_eq!(first.actions.len(), 1);
+    assert_eq!(first.actions[0].command, format!("rsvp {id} no 2026-11-26"));
+    assert_eq!(w.renderer.label(&first.actions[0].label), "Can't make it this time");
+    has(
+        &w.renderer.render_template(&first.template, &first.data, Format::Plain).expect("renders"),
+        &[&format!("Can't make it this time? Answer `rsvp {id} no 2026-11-26`")],
+    );
+    for _ in 0..(7 * 24) {
+        w.clock.advance(Duration::hours(1));
+        w.run_due();
+    }
+    assert_eq!(sent(&w), ["console:bob", "console:alice", "console:bob", "console:carol"]);
+    let carol = w.notices("notice/event_reminder").pop().expect("carol's");
+    has(
+        &w.renderer.render_template(&carol.template, &carol.data, Format::Plain).expect("renders"),
+        &["Thu 3 Dec 2026, 09:00 EET", "a seat for this date only"],
+    );
+    // Past dates are pruned the next time the row is written.
+    w.expect("alice", &format!("rsvp {id} no 2026-12-17"), "reply/rsvp_date", &[]);
+    assert_eq!(w.exceptions(id, "alice"), ["2026-12-17 no"]);
+}
+
+#[test]
+fn a_members_feed_leaves_out_skipped_dates_and_carries_one_date_seats() {
+    let w = World::with_organizer();
+    let id = w.create_event(MASTERMIND);
+    w.expect("olga", &format!("event invite {id} alice bob"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.expect("olga", &format!("event skip {id} 2027-02-10"), "reply/event_skipped", &[]);
+    w.expect("alice", &format!("rsvp {id} no 2027-01-10"), "reply/rsvp_date", &[]);
+    w.expect("bob", &format!("rsvp {id} yes 2027-03-10"), "reply/rsvp_date", &[]);
+    let (_, alice) = w.say("alice", "ics");
+    has(&alice, &["RRULE:FREQ=MONTHLY", "EXDATE;TZID=Europe/Bucharest:20270110T180000,20270210T180000"]);
+    let bob = w.engine.member_calendar(w.member("bob").id).expect("read").expect("bob");
+    has(
+        &bob,
+        &[
+            "RECURRENCE-ID;TZID=Europe/Bucharest:20270310T180000",
+            "DTSTART;TZID=Europe/Bucharest:20270310T180000",
+            "PARTSTAT=ACCEPTED",
+            "BEGIN:VTIMEZONE",
+        ],
+    );
+    assert!(!bob.contains("RRULE:FREQ=MONTHLY"), "bob declined the series: only his date is there\n{bob}");
+    assert_eq!(bob.matches("BEGIN:VEVENT").count(), 1);
 }
