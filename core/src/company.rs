@@ -92,13 +92,17 @@ pub fn split_name(display: &str) -> (&str, Option<&str>) {
 /// The registrable domain of a business address, or `None` for free mail.
 pub fn from_domain(email: &EmailAddress) -> Option<String> {
     let domain = email.as_str().rsplit_once('@')?.1.trim_end_matches('.');
-    if !domain.starts_with('.') && !domain.contains("..") {
+    if !domain.starts_with('.') && !domain.as_bytes().windows(2).any(|pair| pair == b"..") {
         // No empty labels (every parsed address): the registrable domain is
-        // a suffix of the domain, found without collecting the labels.
-        let mut labels = domain.rsplit('.');
-        let (top, second, third) = (labels.next()?, labels.next()?, labels.next());
-        let keep = if third.is_some() && top.len() == 2 && SECOND_LEVEL.contains(&second) { 3 } else { 2 };
-        let start = domain.rmatch_indices('.').nth(keep - 1).map_or(0, |(i, _)| i + 1);
+        // a suffix of the domain, found from its last dots.
+        let top_dot = domain.rfind('.')?;
+        let second_dot = domain[..top_dot].rfind('.');
+        let (top, second) = (&domain[top_dot + 1..], &domain[second_dot.map_or(0, |d| d + 1)..top_dot]);
+        let start = match second_dot {
+            Some(d) if top.len() == 2 && SECOND_LEVEL.contains(&second) => domain[..d].rfind('.').map_or(0, |e| e + 1),
+            Some(d) => d + 1,
+            None => 0,
+        };
         let registrable = &domain[start..];
         let brand = registrable.split('.').next().unwrap_or_default();
         if FREE_MAIL.contains(&registrable) || FREE_MAIL_BRANDS.contains(&brand) {
