@@ -136,10 +136,21 @@ enum Cmd {
         /// Directory for the temporary stores (default: the system temp dir).
         #[arg(long)]
         dir: Option<PathBuf>,
+        /// Run one measurement only: `ingest` is (d), inbound mail next to
+        /// mail-parser's raw parse, without the disk-bound runs.
+        #[arg(long, value_enum)]
+        only: Option<BenchPart>,
     },
     /// Any engine command, run as the administrator (`vouch help` lists them).
     #[command(external_subcommand)]
     Engine(Vec<String>),
+}
+
+/// A measurement `vouch bench --only` runs by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum BenchPart {
+    /// (d): ingest's parse + classify + extract next to mail-parser's raw parse.
+    Ingest,
 }
 
 fn main() -> ExitCode {
@@ -192,7 +203,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
-        Cmd::Bench { json, seconds, clients, dir } => {
+        Cmd::Bench { json, seconds, only: Some(BenchPart::Ingest), .. } => {
+            let report = vouch_bench::run_ingest(*seconds).map_err(|e| anyhow::anyhow!(e))?;
+            if *json {
+                println!("{}", report.to_json());
+            } else {
+                println!("{}", report.table());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Bench { json, seconds, clients, dir, only: None } => {
             let opts = vouch_bench::BenchOptions { dir: dir.clone(), seconds: *seconds, clients: *clients };
             let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
             if *json {

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 
 use binary::{DEADLINE, fixture, stdout_ok, wait_for};
-use mail_servers::{Certs, Dovecot, SmtpSink, free_port};
+use mail_servers::{Certs, Dovecot, Restrict, SmtpSink, free_port};
 use serde_json::Value;
 
 fn vouch_mail(dir: &Path) -> Command {
@@ -323,4 +323,102 @@ fn plain_polling_without_idle_picks_up_mail_that_arrives_later() {
         sink.messages().into_iter().filter(|m| header(m, "To") == Some("bob@partner.example")).collect();
     assert!(thanks.iter().any(|m| m.contains("In-Reply-To: <cc-fr-1@partner.example>")), "{thanks:?}");
     assert_eq!(referrals(dir).len(), 2);
+}
+
+/// Lines of a `serve` log about IMAP message `uid` ("vouch: imap: message 3: …").
+fn lines_about(log: &Path, uid: u32) -> usize {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let prefix = format!("vouch: imap: message {uid}");
+    text.lines().filter(|l| l.strip_prefix(&prefix).is_some_and(|rest| rest.starts_with([':', ' ']))).count()
+}
+
+/// The IMAP failures in a `serve` log (each one ends the connection).
+fn imap_failures(log: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines().filter(|l| l.contains("reconnecting") || l.contains("will try again")).map(String::from).collect()
+}
+
+/// A server without MOVE: a handled message is copied to the done folder,
+/// flagged `\Deleted` and expunged — by UID EXPUNGE with UIDPLUS, else by
+/// EXPUNGE — once; later rounds and a restarted poller leave it alone.
+#[test]
+fn without_move_handled_mail_is_copied_to_the_done_folder_and_expunged_once() {
+    for capability in ["IMAP4rev1 IDLE UIDPLUS", "IMAP4rev1 IDLE"] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let dir = tmp.path();
+        let dovecot = Dovecot::start_restricted(Restrict { capability: Some(capability), ..Restrict::default() });
+        let url = dovecot.url("poll=0.1");
+        let mut imap = dovecot.client();
+        imap.append("INBOX", &fixture("gmail-forward-en.eml"));
+        let log = dir.join("serve.log");
+        let serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &url)], &log);
+        wait_for("the message copied out of INBOX", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 1);
+        let done = imap.flags("vouch-done");
+        assert!(done[0].1.contains("\\Seen") && done[0].1.contains("$VouchDone"), "{capability}: {done:?}");
+        assert!(!done[0].1.contains("\\Deleted"), "the copy is not deleted: {done:?}");
+        let handled_once = lines_about(&log, 1);
+        assert!(handled_once > 0, "{capability}: {}", std::fs::read_to_string(&log).unwrap_or_default());
+
+        // A second message is a barrier: once it is done, the poller has
+        // had later rounds, in which the first must not come back.
+        imap.append("INBOX", &fixture("cc-intro-fr.eml"));
+        wait_for("the second message out of INBOX", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 2);
+        drop(serve);
+        let log2 = dir.join("serve2.log");
+        let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &url)], &log2);
+        imap.append("INBOX", &fixture("outlook-header-block-en.eml"));
+        wait_for("the third message out of INBOX", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 3);
+
+        assert_eq!(lines_about(&log, 1), handled_once, "{capability}: message 1 handled once");
+        assert_eq!(
+            (lines_about(&log2, 1), lines_about(&log2, 2)),
+            (0, 0),
+            "{capability}: the restart took up nothing old"
+        );
+        assert!(lines_about(&log2, 3) > 0, "{capability}");
+        let failures = [imap_failures(&log), imap_failures(&log2)].concat();
+        assert!(failures.is_empty(), "{capability}: {failures:?}\n{}", dovecot.log());
+        assert_eq!(referrals(dir).len(), 3, "{capability}");
+    }
+}
+
+/// A mailbox that keeps no custom keywords (PERMANENTFLAGS without `\*`;
+/// Dovecot drops them silently): the poller goes by `\Seen` instead. Each
+/// message is handled once, left in INBOX as `\Seen` when there is no done
+/// folder, no round takes it up again, and neither does a restarted poller
+/// (which now has a done folder, so a second handling would move it).
+#[test]
+fn a_mailbox_without_keywords_is_read_by_seen_and_each_message_handled_once() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let dovecot = Dovecot::start_restricted(Restrict { no_keywords: true, ..Restrict::default() });
+    let mut imap = dovecot.client();
+    imap.append("INBOX", &fixture("gmail-forward-en.eml"));
+    let log = dir.join("serve.log");
+    let seen = |imap: &mut mail_servers::ImapClient, n: usize| {
+        let flags = imap.flags("INBOX");
+        flags.len() == n && flags.iter().all(|(_, f)| f.contains("\\Seen"))
+    };
+    let serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &dovecot.url("poll=0.1&done="))], &log);
+    wait_for("the message marked \\Seen", || seen(&mut imap, 1));
+    let handled_once = lines_about(&log, 1);
+    assert!(handled_once > 0, "{}", std::fs::read_to_string(&log).unwrap_or_default());
+    imap.append("INBOX", &fixture("cc-intro-fr.eml"));
+    wait_for("the second message marked \\Seen", || seen(&mut imap, 2));
+    assert_eq!(lines_about(&log, 1), handled_once, "message 1 handled once, not every round");
+    let flags = imap.flags("INBOX");
+    assert!(flags.iter().all(|(_, f)| !f.contains("Vouch")), "the server kept no keyword: {flags:?}");
+    drop(serve);
+
+    let log2 = dir.join("serve2.log");
+    let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &dovecot.url("poll=0.1"))], &log2);
+    imap.append("INBOX", &fixture("outlook-header-block-en.eml"));
+    wait_for("the third message moved to the done folder", || imap.count("vouch-done") == 1);
+    assert_eq!(imap.count("INBOX"), 2, "the two handled messages stay where they were");
+    assert_eq!((lines_about(&log2, 1), lines_about(&log2, 2)), (0, 0), "the restart took up nothing old");
+    let done = imap.flags("vouch-done");
+    assert!(done[0].1.contains("\\Seen"), "{done:?}");
+    let failures = [imap_failures(&log), imap_failures(&log2)].concat();
+    assert!(failures.is_empty(), "{failures:?}\n{}", dovecot.log());
+    assert_eq!(referrals(dir).len(), 3);
 }

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 pub use harness::Measurement;
 pub use ingest::Rate;
-pub use report::{BenchReport, Target};
+pub use report::{BenchReport, IngestReport, Target};
 
 /// What to measure and where.
 #[derive(Clone, Debug, PartialEq)]
@@ -94,6 +94,17 @@ pub fn run(opts: &BenchOptions) -> Result<BenchReport, String> {
     };
     scratch.close().map_err(|e| format!("cannot remove the scratch directory: {e}"))?;
     Ok(report)
+}
+
+/// (d) alone, for work on the inbound path: ingest next to mail-parser's
+/// raw parse for about `seconds`, without the disk-bound runs before it.
+pub fn run_ingest(seconds: f64) -> Result<IngestReport, String> {
+    if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
+        return Err(format!("seconds must be between 0 and 3600, not {seconds}"));
+    }
+    let mail = ingest::measure(Duration::from_secs_f64(seconds))?;
+    let target = report::ingest_target(&mail.parse, &mail.ingest);
+    Ok(IngestReport { seconds, email_fixtures: mail.fixtures, mail_parse: mail.parse, ingest: mail.ingest, target })
 }
 
 #[cfg(test)]

@@ -199,33 +199,77 @@ impl BenchReport {
             ratio(self.engine_many.ops_per_s, self.sqlite.ops_per_s)
         );
         let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "{:<38} {:>7} {:>9} {:>10} {:>8}",
-            format!("inbound mail ({} fixtures)", self.email_fixtures),
-            "threads",
-            "messages",
-            "msgs/s",
-            "MB/s"
-        );
-        for (name, r) in
-            [("(d) mail-parser raw parse", &self.mail_parse), ("(d) ingest: parse+classify+extract", &self.ingest)]
-        {
-            let _ = writeln!(s, "{:<38} {:>7} {:>9} {:>10.0} {:>8.1}", name, 1, r.messages, r.msgs_per_s, r.mb_per_s);
-        }
-        let _ = writeln!(
-            s,
-            "ingest runs at {:.0}% of mail-parser's raw parse rate",
-            100.0 * ratio(self.ingest.msgs_per_s, self.mail_parse.msgs_per_s)
-        );
+        ingest_rows(&mut s, self.email_fixtures, &self.mail_parse, &self.ingest);
         let _ = writeln!(s);
-        let _ = writeln!(s, "targets");
-        for t in &self.targets {
-            let verdict = if t.met { "met   " } else { "MISSED" };
-            let op = if t.below { "<" } else { ">=" };
-            let _ = writeln!(s, "  {verdict} {:<52} {:.1} {op} {:.1}", t.description, t.actual, t.bound);
-        }
-        let _ = writeln!(s, "  {}", if self.all_targets_met() { "all targets met" } else { "some targets missed" });
+        target_rows(&mut s, &self.targets);
         s
     }
+}
+
+/// What `vouch bench --only ingest` measured: (d) alone.
+#[derive(Clone, Debug, Serialize)]
+pub struct IngestReport {
+    pub seconds: f64,
+    pub email_fixtures: usize,
+    pub mail_parse: Rate,
+    pub ingest: Rate,
+    pub target: Target,
+}
+
+impl IngestReport {
+    /// The same keys as [`BenchReport::to_json`] has for (d).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "seconds": self.seconds,
+            "email_fixtures": self.email_fixtures,
+            "mail_parse_msgs_per_s": self.mail_parse.msgs_per_s,
+            "mail_parse_mb_per_s": self.mail_parse.mb_per_s,
+            "ingest_msgs_per_s": self.ingest.msgs_per_s,
+            "ingest_mb_per_s": self.ingest.mb_per_s,
+            "ingest_vs_parse_ratio": ratio(self.ingest.msgs_per_s, self.mail_parse.msgs_per_s),
+            self.target.key: self.target.met,
+            "targets_met": self.target.met,
+        })
+    }
+
+    pub fn table(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(s, "vouch bench --only ingest: about {:.1} s", self.seconds);
+        let _ = writeln!(s);
+        ingest_rows(&mut s, self.email_fixtures, &self.mail_parse, &self.ingest);
+        let _ = writeln!(s);
+        target_rows(&mut s, std::slice::from_ref(&self.target));
+        s
+    }
+}
+
+fn ingest_rows(s: &mut String, fixtures: usize, parse: &Rate, ingest: &Rate) {
+    let _ = writeln!(
+        s,
+        "{:<38} {:>7} {:>9} {:>10} {:>8}",
+        format!("inbound mail ({fixtures} fixtures)"),
+        "threads",
+        "messages",
+        "msgs/s",
+        "MB/s"
+    );
+    for (name, r) in [("(d) mail-parser raw parse", parse), ("(d) ingest: parse+classify+extract", ingest)] {
+        let _ = writeln!(s, "{:<38} {:>7} {:>9} {:>10.0} {:>8.1}", name, 1, r.messages, r.msgs_per_s, r.mb_per_s);
+    }
+    let _ = writeln!(
+        s,
+        "ingest runs at {:.0}% of mail-parser's raw parse rate",
+        100.0 * ratio(ingest.msgs_per_s, parse.msgs_per_s)
+    );
+}
+
+fn target_rows(s: &mut String, targets: &[Target]) {
+    let _ = writeln!(s, "targets");
+    for t in targets {
+        let verdict = if t.met { "met   " } else { "MISSED" };
+        let op = if t.below { "<" } else { ">=" };
+        let _ = writeln!(s, "  {verdict} {:<52} {:.1} {op} {:.1}", t.description, t.actual, t.bound);
+    }
+    let all = targets.iter().all(|t| t.met);
+    let _ = writeln!(s, "  {}", if all { "all targets met" } else { "some targets missed" });
 }

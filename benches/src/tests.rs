@@ -60,3 +60,15 @@ fn nonsense_options_are_refused() {
     let nobody = BenchOptions { clients: 0, ..BenchOptions::default() };
     assert!(run(&nobody).is_err());
 }
+
+#[test]
+fn the_ingest_run_alone_reports_both_rates_and_its_target() {
+    let report = run_ingest(0.05).expect("the ingest bench runs");
+    let json = report.to_json();
+    for key in ["mail_parse_msgs_per_s", "ingest_msgs_per_s", "ingest_vs_parse_ratio"] {
+        assert!(json[key].as_f64().is_some_and(|v| v > 0.0), "{key} > 0 in {json}");
+    }
+    assert!(json["target_ingest_half_parse_met"].is_boolean(), "{json}");
+    assert!(report.table().contains("raw parse rate"));
+    assert!(run_ingest(0.0).is_err());
+}

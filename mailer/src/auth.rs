@@ -364,12 +364,7 @@ pub async fn verify(raw: &[u8], envelope: &Envelope, dns: &Dns, policy: Policy) 
             Some(DmarcCheck { result: dmarc_word(&dmarc.result()).into(), policy: policy_word(dmarc.policy()).into() });
     }
 
-    let aligned = |d: &str| {
-        // Relaxed alignment without a public-suffix list: a parent domain
-        // counts, a bare top-level label never does.
-        let d = d.to_ascii_lowercase();
-        d.contains('.') && (d == from_domain || from_domain.ends_with(&format!(".{d}")))
-    };
+    let aligned = |d: &str| relaxed_aligned(d, &from_domain);
     let dkim_aligned_pass =
         dkim.iter().any(|o| o.result() == &DkimResult::Pass && o.signature().is_some_and(|s| aligned(&s.d)));
     let spf_aligned_pass = spf.result() == SpfResult::Pass && aligned(&mail_from_domain);
@@ -400,6 +395,19 @@ pub async fn verify(raw: &[u8], envelope: &Envelope, dns: &Dns, policy: Policy) 
         }
     };
     verdict
+}
+
+/// Relaxed alignment (RFC 7489, 3.1.1) when there is no DMARC record to
+/// walk: `domain` and the From domain have the same organizational domain,
+/// the registrable one by the Public Suffix List — `a.example.co.uk` and
+/// `b.example.co.uk` align, `foo.co.uk` and `bar.co.uk` do not, and a
+/// public suffix itself (`co.uk`, `com`) aligns with nothing.
+fn relaxed_aligned(domain: &str, from_domain: &str) -> bool {
+    let organizational = |d: &str| {
+        let d = d.trim_end_matches('.').to_ascii_lowercase();
+        psl::domain_str(&d).map(str::to_string)
+    };
+    organizational(domain).is_some_and(|org| organizational(from_domain).is_some_and(|from| from == org))
 }
 
 type Cached<'x, P> = Parameters<'x, P, Answers<'x>, Answers<'x>, Answers<'x>, Answers<'x>, Answers<'x>>;
@@ -522,6 +530,26 @@ mod tests {
         assert_eq!(Envelope::default().or_from_headers(raw).client_ip, Some("2001:db8::1".parse().expect("ip")));
         let given = Envelope { client_ip: Some("192.0.2.1".parse().expect("ip")), ..Default::default() };
         assert_eq!(given.or_from_headers(raw).client_ip, Some("192.0.2.1".parse().expect("ip")));
+    }
+
+    #[test]
+    fn relaxed_alignment_compares_organizational_domains_by_the_public_suffix_list() {
+        for (signer, from, aligned) in [
+            ("a.example.co.uk", "b.example.co.uk", true),
+            ("example.co.uk", "mail.example.co.uk", true),
+            ("Example.CO.UK.", "example.co.uk", true),
+            ("foo.co.uk", "bar.co.uk", false),
+            // A suffix is nobody's organizational domain, not even under it.
+            ("co.uk", "example.co.uk", false),
+            ("com", "example.com", false),
+            ("mail.partner.example", "partner.example", true),
+            ("partner.example", "other.example", false),
+            // Private suffixes on the list: separate customers do not align.
+            ("alice.github.io", "bob.github.io", false),
+            ("localhost", "localhost", false),
+        ] {
+            assert_eq!(relaxed_aligned(signer, from), aligned, "{signer} vs {from}");
+        }
     }
 
     #[test]

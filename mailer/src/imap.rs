@@ -6,16 +6,27 @@
 //!
 //! State lives on the server, not in vouch: a handled message gets `\Seen`
 //! and the keyword `$VouchDone` (or `$VouchRejected`) and is then moved to
-//! the done (rejected) folder when the server has MOVE. New messages are the
-//! selected mailbox's messages without either keyword. So a crash between
-//! the store's commit and the mark refetches the message, and the store's
-//! Message-ID dedupe makes the second run a no-op.
+//! the done (rejected) folder. New messages are the selected mailbox's
+//! messages without either keyword. So a crash between the store's commit
+//! and the mark refetches the message, and the store's Message-ID dedupe
+//! makes the second run a no-op.
+//!
+//! Less capable servers:
+//! - without MOVE (RFC 6851), a move is COPY, `\Deleted` and then UID
+//!   EXPUNGE of that one message (UIDPLUS), or a plain EXPUNGE — which also
+//!   removes anything else flagged `\Deleted`, fine in the dedicated
+//!   mailbox the README asks for;
+//! - a mailbox that keeps no custom keywords (PERMANENTFLAGS without `\*`
+//!   or ours) marks with `\Seen` alone, and new messages are the unseen
+//!   ones: a message someone reads in the mailbox before vouch does is left
+//!   alone, so such a mailbox must be vouch's own.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_imap::Session;
+use async_imap::types::Flag;
 use futures_util::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -213,12 +224,23 @@ pub struct Pending {
     pub size: u32,
 }
 
+/// What the server and the selected mailbox can do, as far as marking goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Abilities {
+    /// UID MOVE (RFC 6851); else COPY + `\Deleted` + EXPUNGE.
+    can_move: bool,
+    /// UID EXPUNGE (RFC 4315): expunges only our message.
+    uidplus: bool,
+    idle: bool,
+    /// The mailbox keeps `$VouchDone`/`$VouchRejected`; else `\Seen` marks.
+    keywords: bool,
+}
+
 /// One logged-in connection with the mailbox selected.
 pub struct Inbox {
     session: Session<Box<dyn Stream>>,
     config: Arc<ImapConfig>,
-    can_move: bool,
-    can_idle: bool,
+    abilities: Abilities,
 }
 
 impl std::fmt::Debug for Inbox {
@@ -253,19 +275,33 @@ impl Inbox {
             .await
             .map_err(|(e, _)| ImapError::Protocol(format!("login as {} refused: {e}", config.user)))?;
         let caps = session.capabilities().await?;
-        let (can_move, can_idle) = (caps.has_str("MOVE"), caps.has_str("IDLE"));
+        let (can_move, uidplus, idle) = (caps.has_str("MOVE"), caps.has_str("UIDPLUS"), caps.has_str("IDLE"));
         drop(caps);
         for folder in config.done_folder.iter().chain(&config.rejected_folder) {
             // Exists already is the usual answer; a real failure shows at MOVE.
             let _ = session.create(folder).await;
         }
-        session.select(&config.mailbox).await?;
-        Ok(Self { session, config, can_move, can_idle })
+        let mailbox = session.select(&config.mailbox).await?;
+        let keywords = keeps_keywords(&mailbox.permanent_flags);
+        if !keywords {
+            let seen = mailbox.permanent_flags.contains(&Flag::Seen);
+            eprintln!(
+                "vouch: imap {}: the mailbox keeps no custom keywords; handled mail is marked \\Seen only{}",
+                config.describe(),
+                if seen { "" } else { " (nor \\Seen: only the done/rejected folders keep mail from being read again)" }
+            );
+        }
+        Ok(Self { session, config, abilities: Abilities { can_move, uidplus, idle, keywords } })
     }
 
-    /// Messages without a vouch keyword, oldest first, at most `limit`.
+    /// Messages without a vouch keyword (unseen ones where the mailbox keeps
+    /// no keywords), oldest first, at most `limit`.
     pub async fn pending(&mut self, limit: usize) -> Result<Vec<Pending>, ImapError> {
-        let query = format!("UNDELETED UNKEYWORD {DONE_KEYWORD} UNKEYWORD {REJECTED_KEYWORD}");
+        let query = if self.abilities.keywords {
+            format!("UNDELETED UNKEYWORD {DONE_KEYWORD} UNKEYWORD {REJECTED_KEYWORD}")
+        } else {
+            "UNDELETED UNSEEN".to_string()
+        };
         let uids: HashSet<u32> = self.session.uid_search(query).await?;
         let mut uids: Vec<u32> = uids.into_iter().collect();
         uids.sort_unstable();
@@ -287,38 +323,59 @@ impl Inbox {
         Ok(fetches.iter().find(|f| f.uid == Some(uid)).and_then(|f| f.body()).map(<[u8]>::to_vec))
     }
 
-    /// Marks a message handled: `\Seen` plus the keyword, then a move to
-    /// the folder when the server has MOVE and a folder is configured.
+    /// Marks a message handled: `\Seen` plus the keyword (when the mailbox
+    /// keeps keywords), then a move to the folder when one is configured.
     pub async fn mark(&mut self, uid: u32, disposition: Disposition) -> Result<(), ImapError> {
         let (keyword, folder) = match disposition {
             Disposition::Done => (DONE_KEYWORD, self.config.done_folder.clone()),
             Disposition::Rejected => (REJECTED_KEYWORD, self.config.rejected_folder.clone()),
         };
-        let _: Vec<_> = self
-            .session
-            .uid_store(uid.to_string(), format!("+FLAGS.SILENT (\\Seen {keyword})"))
-            .await?
-            .try_collect()
-            .await?;
-        if let (true, Some(folder)) = (self.can_move, folder) {
-            self.session.uid_mv(uid.to_string(), &folder).await?;
+        let flags = if self.abilities.keywords { format!("(\\Seen {keyword})") } else { "(\\Seen)".to_string() };
+        self.store(uid, &flags).await?;
+        if let Some(folder) = folder {
+            self.move_to(uid, &folder).await?;
+        }
+        Ok(())
+    }
+
+    async fn store(&mut self, uid: u32, flags: &str) -> Result<(), ImapError> {
+        let _: Vec<_> =
+            self.session.uid_store(uid.to_string(), format!("+FLAGS.SILENT {flags}")).await?.try_collect().await?;
+        Ok(())
+    }
+
+    /// UID MOVE, or without it RFC 6851's own fallback: COPY, `\Deleted`,
+    /// EXPUNGE. A crash in between leaves the original marked (so it is not
+    /// handled again) next to its copy.
+    async fn move_to(&mut self, uid: u32, folder: &str) -> Result<(), ImapError> {
+        let set = uid.to_string();
+        if self.abilities.can_move {
+            self.session.uid_mv(&set, folder).await?;
+            return Ok(());
+        }
+        self.session.uid_copy(&set, folder).await?;
+        self.store(uid, "(\\Deleted)").await?;
+        if self.abilities.uidplus {
+            let _: Vec<_> = self.session.uid_expunge(&set).await?.try_collect().await?;
+        } else {
+            let _: Vec<_> = self.session.expunge().await?.try_collect().await?;
         }
         Ok(())
     }
 
     /// Waits until the server reports a change (IDLE) or `poll` passes.
     pub async fn wait(self) -> Result<Self, ImapError> {
-        let Inbox { session, config, can_move, can_idle } = self;
-        if !(config.idle && can_idle) {
+        let Inbox { session, config, abilities } = self;
+        if !(config.idle && abilities.idle) {
             tokio::time::sleep(config.poll).await;
-            return Ok(Inbox { session, config, can_move, can_idle });
+            return Ok(Inbox { session, config, abilities });
         }
         let mut idle = session.idle();
         idle.init().await?;
         let (wait, _interrupt) = idle.wait_with_timeout(config.poll);
         wait.await?;
         let session = idle.done().await?;
-        Ok(Inbox { session, config, can_move, can_idle })
+        Ok(Inbox { session, config, abilities })
     }
 
     pub async fn logout(mut self) {
@@ -327,6 +384,14 @@ impl Inbox {
 }
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether a mailbox with these PERMANENTFLAGS keeps our keywords: `\*`
+/// (new keywords may be created) or both of ours listed. A server that
+/// sends no PERMANENTFLAGS keeps every flag (RFC 3501, 7.1).
+fn keeps_keywords(permanent: &[Flag<'_>]) -> bool {
+    let listed = |keyword: &str| permanent.iter().any(|f| matches!(f, Flag::Custom(k) if k == keyword));
+    permanent.is_empty() || permanent.contains(&Flag::MayCreate) || (listed(DONE_KEYWORD) && listed(REJECTED_KEYWORD))
+}
 
 async fn tls(config: &ImapConfig, tcp: TcpStream) -> Result<tokio_rustls::client::TlsStream<TcpStream>, ImapError> {
     use rustls_pki_types::CertificateDer;
@@ -373,6 +438,23 @@ mod tests {
 
         let c = ImapConfig::parse("imap://u:p@mail.example.org/Vouch?tls=starttls").expect("ok");
         assert_eq!((c.port, c.security, c.mailbox.as_str()), (143, Security::StartTls, "Vouch"));
+    }
+
+    #[test]
+    fn keywords_are_used_only_where_the_mailbox_keeps_them() {
+        use std::borrow::Cow;
+        let custom = |k: &'static str| Flag::Custom(Cow::Borrowed(k));
+        // Dovecot, Cyrus, Gmail: `\*` says new keywords may be created.
+        assert!(keeps_keywords(&[Flag::Seen, Flag::Deleted, Flag::MayCreate]));
+        // No PERMANENTFLAGS at all: every flag is permanent.
+        assert!(keeps_keywords(&[]));
+        // Ours were created before and are listed, even without `\*`.
+        assert!(keeps_keywords(&[Flag::Seen, custom(DONE_KEYWORD), custom(REJECTED_KEYWORD)]));
+        // System flags only (Dovecot with an ACL without `w`, Exchange's
+        // older IMAP): `\Seen` alone marks.
+        assert!(!keeps_keywords(&[Flag::Deleted, Flag::Seen]));
+        assert!(!keeps_keywords(&[Flag::Seen, custom(DONE_KEYWORD)]), "the rejected keyword could not be kept");
+        assert!(!keeps_keywords(&[Flag::Seen, custom("$Junk")]));
     }
 
     #[test]

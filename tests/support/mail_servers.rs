@@ -219,6 +219,18 @@ impl Drop for SmtpSink {
 pub const IMAP_USER: &str = "vouch";
 pub const IMAP_PASSWORD: &str = "s3cret p@ss";
 
+/// What a test takes away from Dovecot to play a less capable server.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Restrict {
+    /// Replaces the capabilities announced after login (`imap_capability`),
+    /// e.g. a list without MOVE or UIDPLUS.
+    pub capability: Option<&'static str>,
+    /// An ACL without the `w` right on INBOX: PERMANENTFLAGS there is
+    /// `(\Deleted \Seen)`, without `\*`, and a STORE drops keywords silently
+    /// (RFC 4314), as on servers that keep no custom keywords.
+    pub no_keywords: bool,
+}
+
 /// Dovecot serving IMAP for one user, [`IMAP_USER`]: no TLS, or with
 /// `start_tls` STARTTLS on `port` and TLS on `tls_port`.
 pub struct Dovecot {
@@ -230,14 +242,19 @@ pub struct Dovecot {
 
 impl Dovecot {
     pub fn start() -> Self {
-        Self::spawn(None)
+        Self::spawn(None, Restrict::default())
     }
 
     pub fn start_tls(certs: &Certs) -> Self {
-        Self::spawn(Some(certs))
+        Self::spawn(Some(certs), Restrict::default())
     }
 
-    fn spawn(certs: Option<&Certs>) -> Self {
+    /// Plain IMAP, with what `restrict` takes away.
+    pub fn start_restricted(restrict: Restrict) -> Self {
+        Self::spawn(None, restrict)
+    }
+
+    fn spawn(certs: Option<&Certs>, restrict: Restrict) -> Self {
         let binary = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"]
             .into_iter()
             .map(PathBuf::from)
@@ -255,7 +272,15 @@ impl Dovecot {
             std::fs::create_dir_all(root.join(sub)).expect("mkdir");
         }
         std::fs::write(root.join("users"), format!("{IMAP_USER}:{{PLAIN}}{IMAP_PASSWORD}::::::\n")).expect("users");
-        let (mail_user, extra) = mail_user(root);
+        let (mail_user, mut extra) = mail_user(root);
+        if let Some(capability) = restrict.capability {
+            extra.push_str(&format!("protocol imap {{\n  imap_capability = {capability}\n}}\n"));
+        }
+        if restrict.no_keywords {
+            // Every right but `w` (flags other than \Seen and \Deleted).
+            std::fs::write(root.join("acl"), "INBOX owner lrstipekxa\n").expect("acl");
+            extra.push_str(&format!("mail_plugins = acl\nplugin {{\n  acl = vfile:{}/acl\n}}\n", root.display()));
+        }
         let config = format!(
             "base_dir = {root}/run\n\
              state_dir = {root}/state\n\
@@ -425,9 +450,10 @@ impl ImapClient {
             .unwrap_or(0)
     }
 
-    /// The flags of every message in `mailbox`, by UID.
+    /// The flags of every message in `mailbox`, by UID. Read-only
+    /// (EXAMINE), so looking never expunges a message flagged `\Deleted`.
     pub fn flags(&mut self, mailbox: &str) -> Vec<(u32, String)> {
-        self.ok(&format!("SELECT {mailbox}"));
+        self.ok(&format!("EXAMINE {mailbox}"));
         let lines = self.ok("UID FETCH 1:* (FLAGS)");
         self.ok("CLOSE");
         lines

@@ -45,10 +45,16 @@ const SHORTEST_MARKER: usize = 14;
 static MARKER_SEARCH: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(MARKERS).ok());
 
-/// Whether `line` contains a marker, case-insensitively. ASCII lines (most)
-/// are searched as they are; others are lowercased first.
+/// Whether `line` contains a marker, case-insensitively. The search folds
+/// ASCII case itself, so a line is lowercased first only when it has a
+/// non-ASCII character that lowercasing changes (a capital Д or É).
 fn has_marker(line: &str) -> bool {
-    let lower: std::borrow::Cow<'_, str> = if line.is_ascii() { line.into() } else { line.to_lowercase().into() };
+    let folds = |c: char| {
+        let mut lower = c.to_lowercase();
+        lower.next() != Some(c) || lower.next().is_some()
+    };
+    let needs_lowercase = !line.is_ascii() && line.chars().any(|c| !c.is_ascii() && folds(c));
+    let lower: std::borrow::Cow<'_, str> = if needs_lowercase { line.to_lowercase().into() } else { line.into() };
     match MARKER_SEARCH.as_ref() {
         Some(search) => search.is_match(lower.as_ref()),
         None => MARKERS.iter().any(|m| line.to_lowercase().contains(m)),
@@ -125,10 +131,14 @@ pub struct InlineForward {
 
 /// Looks for the first forward block in `body`.
 pub fn find(body: &str) -> Option<InlineForward> {
-    let lines: Vec<&str> = body.lines().collect();
+    // Sized up front: growing it line by line showed in the profile.
+    let mut lines: Vec<&str> = Vec::with_capacity(body.bytes().filter(|&b| b == b'\n').count() + 1);
+    lines.extend(body.lines());
     for (i, raw) in lines.iter().enumerate() {
         let line = unquote(raw);
-        let is_marker = line.len() >= SHORTEST_MARKER && has_marker(line) && line.chars().count() < 100;
+        // A marker line is under 100 characters (400 bytes at most): the
+        // cheap bounds go first.
+        let is_marker = (SHORTEST_MARKER..400).contains(&line.len()) && line.chars().count() < 100 && has_marker(line);
         // Outlook puts a bare header block under a rule, or none at all.
         let is_outlook_block = field_of(line).is_some_and(|(f, _)| f == Field::From) && block_has_subject(&lines[i..]);
         if !is_marker && !is_outlook_block {

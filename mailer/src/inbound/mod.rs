@@ -6,7 +6,9 @@
 mod forward;
 pub mod imip;
 
-use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
+use std::sync::LazyLock;
+
+use mail_parser::{Address, HeaderName, MessageParser, MimeHeaders, PartType};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vouch_store::EmailAddress;
@@ -151,6 +153,13 @@ pub struct BounceRecipient {
 /// Trims, drops control characters (CR/LF included) and the characters
 /// that would let a name smuggle an address or header; caps the length.
 pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
+    let mut out = String::new();
+    clean_into(&mut out, text, max_chars);
+    if out.is_empty() { fallback.to_string() } else { out }
+}
+
+/// [`clean`] appending to `out` (nothing when the cleaned text is empty).
+fn clean_into(out: &mut String, text: &str, max_chars: usize) {
     // This runs for every line of every note. Plain printable ASCII with
     // single spaces (most lines) only needs the trim and the cap.
     let mut previous_space = true;
@@ -161,8 +170,8 @@ pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
     });
     if plain {
         let trimmed = text.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
-        let out = &trimmed[..trimmed.len().min(max_chars)];
-        return if out.is_empty() { fallback.to_string() } else { out.to_string() };
+        out.push_str(&trimmed[..trimmed.len().min(max_chars)]);
+        return;
     }
     // Otherwise one pass: whitespace runs become one space, then the ends
     // are trimmed and the length capped.
@@ -185,8 +194,7 @@ pub fn clean(text: &str, max_chars: usize, fallback: &str) -> String {
     }
     let trimmed = kept.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
     let end = trimmed.char_indices().nth(max_chars).map_or(trimmed.len(), |(i, _)| i);
-    let out = &trimmed[..end];
-    if out.is_empty() { fallback.to_string() } else { out.to_string() }
+    out.push_str(&trimmed[..end]);
 }
 
 /// Words that mark a CC introduction, lowercased.
@@ -237,6 +245,34 @@ const AUTO_SUBJECTS: &[&str] = &[
     "returned mail",
 ];
 
+/// mail-parser set up for what ingest reads: the MIME headers (bodies need
+/// them), addresses, ids and Subject are parsed; every other header is
+/// only located (its offsets kept, see [`raw_value`]). mail-parser's
+/// default also parses `Received` fields — a quarter of its time on typical
+/// mail — and dates, which nothing here reads but an attached message's
+/// Date (sender authentication reads the raw bytes itself).
+static PARSER: LazyLock<MessageParser> = LazyLock::new(|| {
+    MessageParser::new()
+        .with_mime_headers()
+        .with_address_headers()
+        .with_message_ids()
+        .header_text(HeaderName::Subject)
+        .default_header_ignore()
+});
+
+/// The raw value of one of `message`'s headers (after the colon, line
+/// breaks included), when it is UTF-8.
+fn raw_value<'m>(message: &'m mail_parser::Message<'_>, header: &mail_parser::Header<'_>) -> Option<&'m str> {
+    let bytes = message.raw_message.get(header.offset_start as usize..header.offset_end as usize)?;
+    std::str::from_utf8(bytes).ok()
+}
+
+/// `message`'s Date, read from its raw value (the parser leaves it unparsed).
+fn date_of(message: &mail_parser::Message<'_>) -> Option<mail_parser::DateTime> {
+    let header = message.root_part().headers().iter().find(|h| h.name == HeaderName::Date)?;
+    mail_parser::DateTime::parse_rfc822(raw_value(message, header)?)
+}
+
 /// Parses and classifies one message.
 pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, InboundError> {
     let limits = config.limits;
@@ -247,7 +283,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     if header_len > limits.max_header_bytes {
         return Err(InboundError::HeadersTooLarge { size: header_len, limit: limits.max_header_bytes });
     }
-    let message = MessageParser::default().parse(raw).ok_or(InboundError::Unparseable)?;
+    let message = PARSER.parse(raw).ok_or(InboundError::Unparseable)?;
     check_shape(&message, &limits)?;
 
     let introducer = message.from().and_then(first_person).ok_or(InboundError::NoSender)?;
@@ -257,6 +293,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     };
     let subject = clean(message.subject().unwrap_or_default(), 200, "");
     let body = body_text(&message);
+    let vouch_id = vouch_thread(&message);
     let mut out = Extraction {
         kind: Kind::Ignored,
         introducer,
@@ -267,7 +304,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         reasons: Vec::new(),
         bounce: None,
         dedupe_key,
-        thread: thread_of(&message, &subject),
+        thread: thread_of(&message, &subject, vouch_id.as_deref()),
     };
     let not_us = |p: &Person, introducer: &Person| {
         p.email != introducer.email && config.inbox.as_ref().is_none_or(|inbox| inbox.as_str() != p.email)
@@ -286,7 +323,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.bounce = delivery_status(&message);
         return Ok(out);
     }
-    if let Some(id) = vouch_thread(&message) {
+    if let Some(id) = vouch_id {
         out.kind = Kind::Reply;
         out.reasons.push(format!("In-Reply-To/References names vouch message {id}"));
         out.command = first_line(&body).map(|l| clean(l, 200, ""));
@@ -303,7 +340,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         inner.from().and_then(first_person).map(|from| {
             let to: Vec<Person> = inner.to().into_iter().chain(inner.cc()).flat_map(people).collect();
             let subject = inner.subject().map(|s| clean(s, 200, ""));
-            let date = inner.date().map(|d| d.to_rfc3339());
+            let date = date_of(inner).map(|d| d.to_rfc3339());
             ("attached message/rfc822".to_string(), Forwarded { from, subject, date }, to, body.trim().to_string())
         })
     } else {
@@ -407,10 +444,14 @@ fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<()
 /// Why this message was sent by a machine, if it was.
 fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
     const NAMES: &[&str] = &["auto-submitted", "x-autoreply", "x-autorespond", "precedence", "return-path"];
-    for (name, value) in message.headers_raw() {
+    // Names first: only the few headers that can matter have their raw
+    // value looked at (headers_raw() would check every value's UTF-8).
+    for header in message.root_part().headers() {
+        let name = header.name.as_str();
         if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
             continue;
         }
+        let Some(value) = raw_value(message, header) else { continue };
         let value = value.trim().to_ascii_lowercase();
         match name.to_ascii_lowercase().as_str() {
             "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
@@ -432,23 +473,41 @@ fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String
     AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
 }
 
-/// This message's own Message-ID and References, and the vouch row it answers.
-fn thread_of(message: &mail_parser::Message<'_>, subject: &str) -> Thread {
+/// This message's own Message-ID and References, and `vouch_id`: the vouch
+/// Message-ID it answers ([`vouch_thread`]), parsed into its row and token.
+fn thread_of(message: &mail_parser::Message<'_>, subject: &str, vouch_id: Option<&str>) -> Thread {
     let bracket = |id: &str| {
-        let id = clean(id.trim().trim_matches(|c| c == '<' || c == '>'), 200, "");
-        (!id.is_empty() && !id.contains(char::is_whitespace)).then(|| format!("<{id}>"))
+        let id = id.trim().trim_matches(|c| c == '<' || c == '>');
+        // Most ids are plain, so `clean` would keep them as they are: they
+        // go straight into one string.
+        let plain = !id.is_empty()
+            && id.len() <= 200
+            && id.bytes().all(|b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
+            && !id.starts_with(['\'', ','])
+            && !id.ends_with(['\'', ',']);
+        let id = if plain { std::borrow::Cow::Borrowed(id) } else { clean(id, 200, "").into() };
+        if id.is_empty() || id.contains(char::is_whitespace) {
+            return None;
+        }
+        let mut out = String::with_capacity(id.len() + 2);
+        out.push('<');
+        out.push_str(&id);
+        out.push('>');
+        Some(out)
     };
-    let mut references: Vec<String> = match message.references().as_text_list() {
+    // Each accessor is a scan of the headers: once each.
+    let (own_references, in_reply_to) = (message.references(), message.in_reply_to());
+    let mut references: Vec<String> = match own_references.as_text_list() {
         Some(list) => list.iter().filter_map(|r| bracket(r)).collect(),
-        None => message.references().as_text().and_then(bracket).into_iter().collect(),
+        None => own_references.as_text().and_then(bracket).into_iter().collect(),
     };
-    if let Some(parent) = message.in_reply_to().as_text().and_then(bracket)
+    if let Some(parent) = in_reply_to.as_text().and_then(bracket)
         && !references.contains(&parent)
     {
         references.push(parent);
     }
     references.truncate(20);
-    let named = vouch_thread(message).and_then(|id| {
+    let named = vouch_id.and_then(|id| {
         let local = id.trim_matches(|c| c == '<' || c == '>').strip_prefix("vouch.outbox.")?.split('@').next()?;
         let (n, token) = match local.split_once('.') {
             Some((n, token)) => (n, Some(token.to_string())),
@@ -501,9 +560,11 @@ fn delivery_status(message: &mail_parser::Message<'_>) -> Option<Bounce> {
 
 /// The vouch Message-ID this message answers, from In-Reply-To or References.
 fn vouch_thread(message: &mail_parser::Message<'_>) -> Option<String> {
-    let ids = message.in_reply_to().as_text_list().into_iter().flatten();
-    let refs = message.references().as_text_list().into_iter().flatten();
-    let single = [message.in_reply_to().as_text(), message.references().as_text()];
+    // Each accessor is a scan of the headers: once each.
+    let (in_reply_to, references) = (message.in_reply_to(), message.references());
+    let ids = in_reply_to.as_text_list().into_iter().flatten();
+    let refs = references.as_text_list().into_iter().flatten();
+    let single = [in_reply_to.as_text(), references.as_text()];
     ids.chain(refs).map(|c| c.as_ref()).chain(single.into_iter().flatten()).find_map(|id| {
         let id = id.trim().trim_matches(|c| c == '<' || c == '>');
         let (local, domain) = id.split_once('@')?;
@@ -569,11 +630,20 @@ fn clean_note(text: &str) -> String {
     // Mobile clients' signatures say nothing about the prospect.
     let signature = |l: &str| l.get(..13).is_some_and(|p| p.eq_ignore_ascii_case("sent from my "));
     let mut joined = String::with_capacity(text.len());
-    for (i, line) in text.lines().map(|l| clean(l, 500, "")).filter(|l| !signature(l)).enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for line in text.lines() {
+        // Each line is cleaned straight into `joined`, then dropped again
+        // if it is a signature: no string per line.
+        let start = joined.len() + usize::from(!first);
+        if !first {
             joined.push('\n');
         }
-        joined.push_str(&line);
+        clean_into(&mut joined, line, 500);
+        if signature(&joined[start..]) {
+            joined.truncate(start - usize::from(!first));
+            continue;
+        }
+        first = false;
     }
     let trimmed = joined.trim();
     let end = trimmed.char_indices().nth(2000).map_or(trimmed.len(), |(i, _)| i);

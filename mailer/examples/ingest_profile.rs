@@ -1,0 +1,59 @@
+//! Runs ingest's extraction (or mail-parser's raw parse) over the golden
+//! fixtures a fixed number of times, for instruction counts under callgrind:
+//!
+//! ```sh
+//! cargo build --release --locked -p vouch-mailer --example ingest_profile
+//! valgrind --tool=callgrind --toggle-collect='*ingest_profile*rounds*' \
+//!     target/release/examples/ingest_profile ingest 100
+//! ```
+//!
+//! `vouch bench` measures wall-clock rates; this counts the same work
+//! without a clock, so two builds compare without noise.
+
+use std::path::Path;
+
+use mail_parser::MessageParser;
+use vouch_mailer::inbound::{self, InboundConfig};
+use vouch_store::EmailAddress;
+
+fn main() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let what = args.next().unwrap_or_else(|| "ingest".into());
+    let count: usize = args.next().map_or(Ok(100), |n| n.parse()).map_err(|e| format!("rounds: {e}"))?;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/email");
+    let mut fixtures: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .filter_map(|p| Some((p.file_name()?.to_string_lossy().into_owned(), std::fs::read(&p).ok()?)))
+        .collect();
+    fixtures.sort();
+    let inbox = EmailAddress::parse("vouch@acme.example").map_err(|e| e.to_string())?;
+    let config = InboundConfig { inbox: Some(inbox), ..InboundConfig::default() };
+    if what == "dump" {
+        // Everything extracted, the fields the golden JSON skips included,
+        // so two builds can be diffed.
+        for (name, raw) in &fixtures {
+            println!("{name}: {:?}", inbound::extract(raw, &config));
+        }
+        return Ok(());
+    }
+    let kept = match what.as_str() {
+        "parse" => rounds(&fixtures, count, |raw| MessageParser::default().parse(raw).is_some()),
+        "ingest" => rounds(&fixtures, count, |raw| inbound::extract(raw, &config).is_ok()),
+        other => return Err(format!("{other}: parse, ingest or dump")),
+    };
+    println!("{what}: {} messages, {kept} kept", fixtures.len() * count);
+    Ok(())
+}
+
+#[inline(never)]
+fn rounds(fixtures: &[(String, Vec<u8>)], count: usize, mut f: impl FnMut(&[u8]) -> bool) -> usize {
+    let mut kept = 0;
+    for _ in 0..count {
+        for (_, raw) in fixtures {
+            kept += usize::from(std::hint::black_box(f(std::hint::black_box(raw))));
+        }
+    }
+    kept
+}
