@@ -284,6 +284,11 @@ pub(super) fn thank_on_win(cx: &mut Cx<'_, '_>, r: &Referral, champion: &Member)
     cx.notify(
         champion,
         "notice/introduction_won",
-        json!({ "name": champion.display_name, "prospect": referred.display_name, "id": r.id.to_string() }),
+        json!({
+            "name": champion.display_name,
+            "prospect": referred.display_name,
+            "id": r.id.to_string(),
+            "ask_shoutout": super::members::may_ask_for_shoutout(cx, champion),
+        }),
     )
 }

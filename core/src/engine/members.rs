@@ -337,6 +337,12 @@ pub(super) fn shoutout(cx: &mut Cx<'_, '_>, on: bool) -> Result<Outcome, UserErr
     Ok(cx.reply("reply/shoutout", json!({ "name": cx.me.display_name, "on": on, "place": place })))
 }
 
+/// The moment of a win is when to ask for consent to public thanks, if
+/// there is a place for them and the champion has not agreed yet.
+pub(super) fn may_ask_for_shoutout(cx: &Cx<'_, '_>, champion: &Member) -> bool {
+    cx.engine.settings.shoutout_to.is_some() && !champion.public_thanks
+}
+
 /// Thanks `champion` in public (`VOUCH_SHOUTOUT_TO`) for `what`, only if
 /// they agreed. The person they referred is never named: they did not.
 pub(super) fn thank_in_public(cx: &mut Cx<'_, '_>, champion: &Member, what: &str) -> Result<(), UserError> {

@@ -557,6 +557,7 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
                 "referred": referred.display_name,
                 "reward": program.referrer_reward.reward.describe(&program.currency),
                 "has_reward": !program.referrer_reward.reward.is_nothing(),
+                "ask_shoutout": super::members::may_ask_for_shoutout(cx, &referrer),
             }),
         )?;
     }

@@ -1070,10 +1070,18 @@ fn only_members_who_agreed_are_thanked_in_public_and_the_referred_never_named() 
     lacks(&text, &["once the organizers set up where"]);
     let alice = w.code("alice", "code");
     let carol = w.code("carol", "code");
+    let converted = |who: &str| {
+        let rows = w.store().outbox_messages().expect("scan");
+        let row = rows.iter().rfind(|m| m.template == "notice/referral_converted" && m.to.to_string() == who).cloned();
+        let row = row.expect("a converted notice");
+        w.renderer.render_template(&row.template, &row.data, Format::Plain).expect("renders")
+    };
     w.expect("bob", &format!("redeem {alice}"), "reply/redeemed", &[]);
     w.expect("dave", &format!("redeem {carol}"), "reply/redeemed", &[]);
     w.expect("olga", "convert R1 100", "reply/converted", &[]);
     w.expect("olga", "convert R2 100", "reply/converted", &[]);
+    lacks(&converted("console:alice"), &["May we thank you by name"]);
+    has(&converted("console:carol"), &["May we thank you by name in public? Send `shoutout on`"]);
     let rows = w.store().outbox_messages().expect("scan");
     let shoutouts: Vec<_> = rows.iter().filter(|m| m.template == "notice/shoutout").collect();
     assert_eq!(shoutouts.len(), 1, "carol never agreed");
