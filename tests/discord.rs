@@ -673,3 +673,28 @@ async fn a_slow_answer_is_deferred_then_edited_in() {
         assert_eq!(ephemeral(&acks[0]["data"]), private, "{}", acks[0]);
     }
 }
+
+/// Public thanks on Discord: `VOUCH_SHOUTOUT_TO=discord:#CHANNEL` posts the
+/// thank-you in the server channel for a member who said `shoutout on`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_champion_who_agreed_is_thanked_in_the_server_channel() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let to = format!("discord:#{CHANNEL_ID}");
+    let _serve = Serve::start_with(tmp.path(), &fake, &[("VOUCH_SHOUTOUT_TO", &to)]);
+    connected(&fake).await;
+    let alice = member(snowflake(81), "alice", Some("Alice"), &[]);
+    let bob = member(snowflake(82), "bob", Some("Bob"), &[]);
+    let agreed = run(&fake, 801, &alice, "shoutout", &[("answer", json!("on"))]).await;
+    assert!(content(&agreed).contains("we'll thank you by name in public"), "{agreed}");
+    let code = find_code(content(&run(&fake, 802, &alice, "code", &[]).await));
+    run(&fake, 803, &bob, "redeem", &[("code", json!(code))]).await;
+    admin(tmp.path(), &["convert", "R1", "1200"]);
+    let post = fake
+        .wait_for("the thank-you in the channel", DEADLINE, |f| {
+            channel_posts(&f.requests()).into_iter().find(|p| content(p).contains("A big thank-you"))
+        })
+        .await;
+    assert!(content(&post).starts_with("🎉 A big thank-you to **Alice**"), "{post}");
+    assert!(!content(&post).contains("Bob"), "the referred person is not named: {post}");
+}

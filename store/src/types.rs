@@ -273,8 +273,12 @@ impl IdentityKey {
         let external = match channel {
             Channel::Email => EmailAddress::parse(rest)?.0,
             Channel::Telegram | Channel::Discord => {
-                // Platform ids are integers; a chat id may be negative.
-                let digits = rest.strip_prefix('-').unwrap_or(rest);
+                // Platform ids are integers; a chat id may be negative; on
+                // Discord `#id` is a channel (public thanks are posted there).
+                let digits = match channel {
+                    Channel::Discord => rest.strip_prefix('#').unwrap_or(rest),
+                    _ => rest.strip_prefix('-').unwrap_or(rest),
+                };
                 if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                     return Err(bad());
                 }
@@ -291,6 +295,13 @@ impl IdentityKey {
             }
         };
         Ok(Self { channel, external })
+    }
+
+    /// A Discord channel (`discord:#123`), not a person: messages to it
+    /// are posted there instead of sent by DM.
+    pub fn discord_channel(&self) -> Option<u64> {
+        let id = self.external.strip_prefix('#').filter(|_| self.channel == Channel::Discord)?;
+        id.parse().ok()
     }
 
     pub fn new_email(email: &EmailAddress) -> Self {
@@ -518,6 +529,11 @@ mod tests {
         assert_eq!(IdentityKey::parse("jane@acme.com").expect("ok").channel(), Channel::Email);
         assert!(IdentityKey::parse("telegram:abc").is_err());
         assert!(IdentityKey::parse("fax:123").is_err());
+        // A Discord channel, for posts; a user is not one, nor is a Telegram "#".
+        assert_eq!(IdentityKey::parse("discord:#987").expect("ok").discord_channel(), Some(987));
+        assert_eq!(IdentityKey::parse("discord:987").expect("ok").discord_channel(), None);
+        assert!(IdentityKey::parse("telegram:#987").is_err());
+        assert!(IdentityKey::parse("discord:#").is_err());
         assert!(IdentityKey::parse("al ice").is_err());
     }
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use serenity::all::{CreateAllowedMentions, CreateMessage, Http, HttpError, Nonce, UserId};
+use serenity::all::{ChannelId, CreateAllowedMentions, CreateMessage, Http, HttpError, Nonce, UserId};
 use tokio::sync::watch;
 use vouch_core::{Format, Renderer};
 use vouch_store::{Channel, OutboxMessage, OutboxState, Read};
@@ -59,9 +59,15 @@ async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
 }
 
 async fn send(http: &Http, renderer: &Renderer, message: &OutboxMessage, text: &str) -> Result<(), Failure> {
-    let user: u64 = message.to.external().parse().map_err(|_| Failure::Permanent("not a Discord user id".into()))?;
-    let user = UserId::new(user.max(1));
-    let channel = user.create_dm_channel(http).await.map_err(classify)?;
+    let channel = match message.to.discord_channel() {
+        // A server channel (`discord:#id`, e.g. public thanks): posted there.
+        Some(id) => ChannelId::new(id.max(1)),
+        None => {
+            let user: u64 =
+                message.to.external().parse().map_err(|_| Failure::Permanent("not a Discord user id".into()))?;
+            UserId::new(user.max(1)).create_dm_channel(http).await.map_err(classify)?.id
+        }
+    };
     // A long notice goes as several messages, each with its own nonce
     // (`v<row>` for the first, `v<row>.<n>` after: at most 25 characters).
     let parts = split_markdown(text, MAX_MESSAGE);
@@ -75,7 +81,7 @@ async fn send(http: &Http, renderer: &Renderer, message: &OutboxMessage, text: &
             .components(components)
             .nonce(Nonce::String(nonce))
             .enforce_nonce(true);
-        channel.id.send_message(http, dm).await.map_err(classify)?;
+        channel.send_message(http, dm).await.map_err(classify)?;
     }
     Ok(())
 }

@@ -54,7 +54,8 @@ pub struct Settings {
     /// with it, mail carries signed one-click links and members get a feed URL.
     pub public_url: Option<crate::PublicUrl>,
     /// Where public thanks go (`VOUCH_SHOUTOUT_TO`): a Telegram group
-    /// (`telegram:-100…`), a newsletter or team mailbox (`email:…`).
+    /// (`telegram:-100…`), a Discord channel (`discord:#…`), a newsletter or
+    /// team mailbox (`email:…`).
     pub shoutout_to: Option<IdentityKey>,
 }
 
