@@ -255,7 +255,9 @@ pub(super) fn subscription(cx: &mut Cx<'_, '_>, on: bool) -> Result<Outcome, Use
         cx.tx.put_identity(&identity)?;
     }
     let template = if on { "reply/subscribed" } else { "reply/unsubscribed" };
-    Ok(cx.reply(template, json!({ "name": cx.me.display_name, "where": key.external(), "changed": changed })))
+    // An opted-out address also cannot be introduced (`referrals::prospect`).
+    let data = json!({ "name": cx.me.display_name, "where": key.external(), "changed": changed, "email": key.email().is_some() });
+    Ok(cx.reply(template, data))
 }
 
 /// No more notices to the address the request went to (and the caller's).
