@@ -239,11 +239,11 @@ async fn act(http: &Http, message: &OutboxMessage, command: String, key: String)
 /// `GET /ics/TOKEN.ics`: the member's events, as `ics` gives them.
 async fn feed(State(http): State<Arc<Http>>, Path(file): Path<String>) -> Response {
     let Some(token) = file.strip_suffix(".ics") else { return not_found() };
-    let Ok(Link::Feed { member }) = http.engine.signer().verify(token, Purpose::Feed) else {
+    let Ok(Link::Feed { member, version }) = http.engine.signer().verify(token, Purpose::Feed) else {
         return not_found();
     };
     let engine = Arc::clone(&http.engine);
-    match tokio::task::spawn_blocking(move || engine.member_calendar(member)).await {
+    match tokio::task::spawn_blocking(move || engine.member_calendar(member, version)).await {
         Ok(Ok(Some(calendar))) => {
             // RFC 5545 lines end in CRLF; the engine writes LF (as `vouch ics` does).
             let body = calendar.trim_end().replace("\r\n", "\n").replace('\n', "\r\n") + "\r\n";

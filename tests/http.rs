@@ -249,6 +249,16 @@ fn mail_links_ask_on_get_act_once_on_post_unsubscribe_in_one_click_and_serve_the
     for wrong in [tampered(&feed), format!("{}/ics/{}", v.base, token_of(&one_click)), feed.replace(".ics", "")] {
         assert_eq!(get(&wrong).expect("get").status, 404, "{wrong}");
     }
+    // Bob shared his feed by mistake: `feed reset` revokes it and gives a new one.
+    let answer = v.chat("email:bob@partner.example", "feed reset");
+    let renewed = answer
+        .split_whitespace()
+        .find(|w| w.starts_with(&format!("{}/ics/", v.base)))
+        .unwrap_or_else(|| panic!("no feed URL in {answer}"))
+        .to_string();
+    assert_ne!(renewed, feed);
+    assert_eq!(get(&feed).expect("get").status, 404, "the old link is revoked");
+    assert_eq!(get(&renewed).expect("get").status, 200);
 }
 
 /// Without `VOUCH_PUBLIC_URL` the server still runs (health, feeds of

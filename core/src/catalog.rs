@@ -392,7 +392,7 @@ pub static CATALOG: &[CommandSpec] = &[
     CommandSpec {
         name: "feed",
         aliases: &["calendar-feed", "ical-feed"],
-        args: &[],
+        args: &[opt("reset", ArgKind::Choice(&["reset"]), "reset: revoke the link given before and make a new one")],
         summary: "A link that keeps your calendar app up to date with your events",
         role: Role::Member,
         // The link shows your events to whoever has it.

@@ -140,7 +140,10 @@ pub enum Command {
         member: Option<IdentityKey>,
     },
     /// The signed URL of the caller's calendar feed.
-    Feed,
+    /// `feed [reset]`.
+    Feed {
+        reset: bool,
+    },
     Timezone {
         zone: Option<Timezone>,
     },
@@ -661,8 +664,12 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             Command::Ics { event, member }
         }
         "feed" => {
-            a.no_more_than(0)?;
-            Command::Feed
+            a.no_more_than(1)?;
+            match choice(0)?.as_deref() {
+                None => Command::Feed { reset: false },
+                Some("reset") => Command::Feed { reset: true },
+                Some(_) => return Err(a.usage("feed, or feed reset to revoke the old link")),
+            }
         }
         "timezone" => {
             a.no_more_than(1)?;

@@ -4,7 +4,7 @@
 //! A token is `base64url(payload).base64url(HMAC-SHA256(secret, payload))`
 //! with the store's [`LinkSecret`]. Nothing is stored per link: the payload
 //! names what the link is for (`act:<row>:<choice>`, `unsub:<row>`,
-//! `feed:<member>`), so one link cannot be turned into another (a
+//! `feed:<member>[:<version>]`), so one link cannot be turned into another (a
 //! different row, choice or purpose) without the key, and a link is only
 //! accepted where its purpose is expected. The tag is checked in constant
 //! time before the payload is even parsed.
@@ -24,8 +24,9 @@ pub enum Link {
     Action { row: OutboxId, choice: usize },
     /// Runs the row's unsubscribe command as its recipient.
     Unsubscribe { row: OutboxId },
-    /// The member's calendar feed (read-only).
-    Feed { member: MemberId },
+    /// The member's calendar feed (read-only), for the member's current
+    /// feed version (`feed reset` revokes older links).
+    Feed { member: MemberId, version: u32 },
 }
 
 /// Where a token is presented: each route accepts one purpose only.
@@ -49,7 +50,9 @@ impl Link {
         match self {
             Link::Action { row, choice } => format!("act:{}:{choice}", row.0),
             Link::Unsubscribe { row } => format!("unsub:{}", row.0),
-            Link::Feed { member } => format!("feed:{}", member.0),
+            // Version 0 keeps the form of links issued before versions.
+            Link::Feed { member, version: 0 } => format!("feed:{}", member.0),
+            Link::Feed { member, version } => format!("feed:{}:{version}", member.0),
         }
     }
 
@@ -69,7 +72,11 @@ impl Link {
                 Link::Action { row: OutboxId(number(row)?), choice: usize::try_from(number(choice)?).ok()? }
             }
             ("unsub", Some(row), None) => Link::Unsubscribe { row: OutboxId(number(row)?) },
-            ("feed", Some(member), None) => Link::Feed { member: MemberId(number(member)?) },
+            ("feed", Some(member), None) => Link::Feed { member: MemberId(number(member)?), version: 0 },
+            ("feed", Some(member), Some(version)) => Link::Feed {
+                member: MemberId(number(member)?),
+                version: u32::try_from(number(version)?).ok().filter(|v| *v > 0)?,
+            },
             _ => return None,
         };
         parts.next().is_none().then_some(link)
@@ -178,8 +185,8 @@ impl PublicLinks {
     }
 
     /// `BASE/ics/TOKEN.ics`: the member's events as a calendar subscription.
-    pub fn feed(&self, member: MemberId) -> String {
-        format!("{}/ics/{}.ics", self.base.as_str(), self.signer.sign(&Link::Feed { member }))
+    pub fn feed(&self, member: MemberId, version: u32) -> String {
+        format!("{}/ics/{}.ics", self.base.as_str(), self.signer.sign(&Link::Feed { member, version }))
     }
 }
 
@@ -197,7 +204,8 @@ mod tests {
         let links = [
             Link::Action { row: OutboxId(12), choice: 1 },
             Link::Unsubscribe { row: OutboxId(12) },
-            Link::Feed { member: MemberId(3) },
+            Link::Feed { member: MemberId(3), version: 0 },
+            Link::Feed { member: MemberId(3), version: 2 },
         ];
         for link in links {
             let token = s.sign(&link);
@@ -262,7 +270,7 @@ mod tests {
         let links = PublicLinks::new(url, signer(1));
         assert!(links.action(OutboxId(4), 0).starts_with("https://vouch.example.org/a/"));
         assert!(links.unsubscribe(OutboxId(4)).starts_with("https://vouch.example.org/u/"));
-        let feed = links.feed(MemberId(2));
+        let feed = links.feed(MemberId(2), 0);
         assert!(feed.starts_with("https://vouch.example.org/ics/") && feed.ends_with(".ics"), "{feed}");
     }
 }

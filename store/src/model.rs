@@ -37,6 +37,14 @@ pub struct Member {
     /// public thanks "where the referrer agrees". Off unless they say so.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub public_thanks: bool,
+    /// Bumped by `feed reset`: calendar feed links signed for an older
+    /// version stop working (a leaked link is revoked).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub feed_version: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Member {

@@ -21,6 +21,7 @@ fn member(tx: &WriteTx<'_>, name: &str) -> Result<Member, StoreError> {
         timezone: None,
         company: None,
         public_thanks: false,
+        feed_version: 0,
     };
     tx.put_member(&m)?;
     tx.put_identity(&Identity {

@@ -148,20 +148,29 @@ fn member_feed(settings: &Settings, tx: &impl Read, member: &Member) -> Result<S
 }
 
 /// `feed`: the signed URL of the caller's calendar, to subscribe to.
-pub(super) fn feed(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
-    let url = cx.engine.public_links().map(|links| links.feed(cx.me.id));
-    Ok(cx.reply("reply/feed", json!({ "url": url })))
+/// `feed [reset]`: the signed URL of the caller's calendar; `reset` first
+/// revokes every feed link given out before (a leaked link).
+pub(super) fn feed(cx: &mut Cx<'_, '_>, reset: bool) -> Result<Outcome, UserError> {
+    if reset {
+        let mut me = cx.me.clone();
+        me.feed_version = me.feed_version.saturating_add(1);
+        cx.tx.put_member(&me)?;
+        cx.me = me;
+    }
+    let url = cx.engine.public_links().map(|links| links.feed(cx.me.id, cx.me.feed_version));
+    Ok(cx.reply("reply/feed", json!({ "url": url, "reset": reset })))
 }
 
 impl Engine {
     /// The calendar feed of `member` for the HTTP server (whose link was
-    /// signed for that member); `None` when no such member exists. Reads
-    /// under the writer lock and waits for what it read to be durable, like
-    /// every answer.
-    pub fn member_calendar(&self, member: MemberId) -> Result<Option<String>, UserError> {
+    /// signed for that member and feed `version`); `None` when no such
+    /// member exists or the link was revoked by `feed reset`. Reads under
+    /// the writer lock and waits for what it read to be durable, like every
+    /// answer.
+    pub fn member_calendar(&self, member: MemberId, version: u32) -> Result<Option<String>, UserError> {
         self.store.write(|tx| match tx.member(member)? {
-            Some(m) => member_feed(&self.settings, tx, &m).map(Some),
-            None => Ok(None),
+            Some(m) if m.feed_version == version => member_feed(&self.settings, tx, &m).map(Some),
+            _ => Ok(None),
         })
     }
 }

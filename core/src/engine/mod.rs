@@ -631,7 +631,7 @@ impl EngineCore {
             Command::Agenda { event } => events::agenda(cx, event),
             Command::Attendees { event, date } => events::attendees(cx, event, date),
             Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
-            Command::Feed => calendar::feed(cx),
+            Command::Feed { reset } => calendar::feed(cx, reset),
             Command::Timezone { zone } => calendar::timezone(cx, zone),
             Command::AskPartner { email, name } => consent::ask_partner(cx, &email, &name),
             Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
@@ -670,7 +670,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Agenda { .. } => "agenda",
         Command::Attendees { .. } => "attendees",
         Command::Ics { .. } => "ics",
-        Command::Feed => "feed",
+        Command::Feed { .. } => "feed",
         Command::Timezone { .. } => "timezone",
         Command::AskPartner { .. } => "partner",
         Command::Consent { .. } => "consent",
@@ -720,6 +720,7 @@ pub(crate) fn create_member(
         timezone: None,
         company: None,
         public_thanks: false,
+        feed_version: 0,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity {

@@ -317,11 +317,20 @@ fn feed_gives_a_signed_url_for_the_same_calendar_as_ics() {
     let token = url.trim_start_matches("https://vouch.example.org/ics/").trim_end_matches(".ics");
     let alice = w.member("alice").id;
     let signer = w.engine.signer();
-    assert_eq!(signer.verify(token, crate::Purpose::Feed), Ok(crate::Link::Feed { member: alice }));
+    assert_eq!(signer.verify(token, crate::Purpose::Feed), Ok(crate::Link::Feed { member: alice, version: 0 }));
     assert!(signer.verify(token, crate::Purpose::Action).is_err(), "a feed link runs nothing");
-    let calendar = w.engine.member_calendar(alice).expect("read").expect("alice exists");
+    let calendar = w.engine.member_calendar(alice, 0).expect("read").expect("alice exists");
     has(&calendar, &["BEGIN:VCALENDAR", "SUMMARY:Referral lunch", "DTSTART:20261203T103000Z", "PARTSTAT=NEEDS-ACTION"]);
-    assert_eq!(w.engine.member_calendar(vouch_store::MemberId(999)).expect("read"), None);
+    assert_eq!(w.engine.member_calendar(vouch_store::MemberId(999), 0).expect("read"), None);
+
+    // A leaked link is revoked: `feed reset` signs a new version; the old one serves nothing.
+    let text = w.expect("alice", "feed reset", "reply/feed", &["the link you had before no longer works"]);
+    let new_url = text.split_whitespace().find(|w| w.starts_with("https://")).expect("a URL");
+    assert_ne!(new_url, url);
+    let new_token = new_url.trim_start_matches("https://vouch.example.org/ics/").trim_end_matches(".ics");
+    assert_eq!(signer.verify(new_token, crate::Purpose::Feed), Ok(crate::Link::Feed { member: alice, version: 1 }));
+    assert_eq!(w.engine.member_calendar(alice, 0).expect("read"), None, "the old link is revoked");
+    assert!(w.engine.member_calendar(alice, 1).expect("read").is_some());
 
     // Without a public URL there is nothing to subscribe to; `ics` still works.
     let plain = World::with_organizer();
@@ -732,7 +741,7 @@ fn a_members_feed_leaves_out_skipped_dates_and_carries_one_date_seats() {
     w.expect("bob", &format!("rsvp {id} yes 2027-03-10"), "reply/rsvp_date", &[]);
     let (_, alice) = w.say("alice", "ics");
     has(&alice, &["RRULE:FREQ=MONTHLY", "EXDATE;TZID=Europe/Bucharest:20270110T180000,20270210T180000"]);
-    let bob = w.engine.member_calendar(w.member("bob").id).expect("read").expect("bob");
+    let bob = w.engine.member_calendar(w.member("bob").id, 0).expect("read").expect("bob");
     has(
         &bob,
         &[
