@@ -697,4 +697,15 @@ async fn a_champion_who_agreed_is_thanked_in_the_server_channel() {
         .await;
     assert!(content(&post).starts_with("🎉 A big thank-you to **Alice**"), "{post}");
     assert!(!content(&post).contains("Bob"), "the referred person is not named: {post}");
+
+    // And privately, in the organizer's own words: `/thank` sends Alice a DM.
+    let carol = member(snowflake(83), "carol", Some("Carol"), &[ORGANIZER_ROLE_ID]);
+    let options = [("referral", json!("R1")), ("message", json!("Bob *loves* it here, thank you!"))];
+    let sent = run(&fake, 804, &carol, "thank", &options).await;
+    assert!(content(&sent).contains("Sent your thank-you to **Alice** (R1)"), "{sent}");
+    let note = fake
+        .wait_for("the note to Alice", DEADLINE, |f| dms(&f.requests()).into_iter().find(|d| d.contains("A note from")))
+        .await;
+    assert!(note.starts_with("A note from **Carol** at"), "{note}");
+    assert!(note.contains("Bob \\*loves\\* it here, thank you!"), "markdown in the note is escaped: {note}");
 }

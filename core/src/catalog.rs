@@ -280,6 +280,17 @@ pub static CATALOG: &[CommandSpec] = &[
         private: false,
     },
     CommandSpec {
+        name: "thank",
+        aliases: &["thanks"],
+        args: &[
+            arg("REFERRAL", ArgKind::Id, "Referral id from `referrals`"),
+            opt("message", ArgKind::Rest, "Your note, in your words"),
+        ],
+        summary: "Send the referrer a personal thank-you note, signed by you",
+        role: Role::Organizer,
+        private: false,
+    },
+    CommandSpec {
         name: "reject",
         aliases: &["deny"],
         args: &[

@@ -161,6 +161,11 @@ pub enum Command {
     Subscribe {
         on: bool,
     },
+    /// `thank REFERRAL [message]`: an organizer's personal note to the referrer.
+    Thank {
+        referral: ReferralId,
+        message: String,
+    },
     /// `shoutout on|off`: may vouch thank you by name in public?
     Shoutout {
         on: bool,
@@ -573,6 +578,14 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 return Err(a.usage("the reason is too long (300 characters at most)"));
             }
             Command::Reject { referral, reason }
+        }
+        "thank" => {
+            let referral = referral_id(a, 0)?;
+            let message = a.rest_from(1);
+            if message.chars().count() > 500 {
+                return Err(a.usage("keep the note under 500 characters"));
+            }
+            Command::Thank { referral, message }
         }
         "reward" => {
             a.no_more_than(2)?;

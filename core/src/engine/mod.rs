@@ -589,7 +589,14 @@ impl EngineCore {
                 identity.verified |= caller.verified;
                 tx.put_identity(&identity)?;
             }
-            if let Some(member) = tx.member(identity.member)? {
+            if let Some(mut member) = tx.member(identity.member)? {
+                // Made on someone else's word (`role grant discord:123`)
+                // under a placeholder name: the platform's name is better.
+                let placeholder = identity_fallback_name(&caller.identity);
+                if member.display_name == placeholder && caller.display_name != placeholder {
+                    member.display_name = caller.display_name.clone();
+                    tx.put_member(&member)?;
+                }
                 return Ok(member);
             }
         }
@@ -640,6 +647,7 @@ impl EngineCore {
             Command::WishDrop { wish } => wishes::drop(cx, wish),
             Command::Wishes => wishes::list(cx),
             Command::Shoutout { on } => members::shoutout(cx, on),
+            Command::Thank { referral, message } => referrals::thank(cx, referral, &message),
         }
     }
 }
@@ -679,6 +687,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::WishAdd { .. } | Command::WishDrop { .. } => "wish",
         Command::Wishes => "wishes",
         Command::Shoutout { .. } => "shoutout",
+        Command::Thank { .. } => "thank",
     }
 }
 

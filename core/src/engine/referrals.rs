@@ -612,6 +612,33 @@ pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, Us
     }
 }
 
+/// `thank R3 [message]`: PLAYBOOK's personal thank-you note, from the
+/// organizer by name to the referrer, in the organizer's words (a warm
+/// default without them). Kept in the referral's history; thanking twice
+/// is fine — people remember being thanked.
+pub(super) fn thank(cx: &mut Cx<'_, '_>, id: ReferralId, message: &str) -> Result<Outcome, UserError> {
+    let mut r = load_referral(cx, id)?;
+    let referrer = cx.member(r.referrer)?;
+    let referred = cx.member(r.referred)?;
+    let me = cx.me.clone();
+    if referrer.id == me.id {
+        return Err(UserError::InvalidSetting { key: "thank".into(), problem: "that's your own referral".into() });
+    }
+    let message = message.trim();
+    let note = if message.is_empty() { "thanked".to_string() } else { format!("thanked: {message}") };
+    r.history.push(StateChange { at: cx.now, state: r.state, by: Some(me.id), note });
+    cx.tx.put_referral(&r)?;
+    let data = json!({
+        "name": referrer.display_name,
+        "from": me.display_name,
+        "referred": referred.display_name,
+        "message": message,
+        "id": r.id.to_string(),
+    });
+    cx.notify(&referrer, "notice/personal_thanks", data)?;
+    Ok(cx.reply("reply/thanked", json!({ "name": referrer.display_name, "id": r.id.to_string() })))
+}
+
 pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Result<Outcome, UserError> {
     let mut r = load_referral(cx, id)?;
     if r.state == ReferralState::Rejected {

@@ -1092,3 +1092,43 @@ fn only_members_who_agreed_are_thanked_in_public_and_the_referred_never_named() 
     w.expect("alice", "public-thanks off", "reply/shoutout", &["we'll thank you privately only"]);
     assert!(!w.member("alice").public_thanks);
 }
+
+// ---- personal thanks ----
+
+#[test]
+fn an_organizer_thanks_a_referrer_personally_in_their_own_words() {
+    let w = World::with_r1();
+    w.expect(
+        "olga",
+        "thank R1 Your intro to <b>Bob</b> made our week!",
+        "reply/thanked",
+        &["Sent your thank-you to alice (R1)"],
+    );
+    w.expect("olga", "thank R1", "reply/thanked", &[]);
+    w.expect("bob", "thank R1 hi", "error/not_allowed", &[]);
+    w.expect("olga", "thank R9", "error/unknown_referral", &[]);
+    let rows = w.store().outbox_messages().expect("scan");
+    let notes: Vec<_> = rows.iter().filter(|m| m.template == "notice/personal_thanks").collect();
+    assert_eq!(notes.len(), 2);
+    assert!(notes.iter().all(|m| m.to.to_string() == "console:alice"));
+    let html = w.renderer.render_template(&notes[0].template, &notes[0].data, Format::Html).expect("renders");
+    has(&html, &["A note from <b>olga</b>", "Your intro to &lt;b&gt;Bob&lt;/b&gt; made our week!"]);
+    let plain = w.renderer.render_template(&notes[1].template, &notes[1].data, Format::Plain).expect("renders");
+    has(&plain, &["olga at our community wanted to thank you personally for referring bob (R1)"]);
+    let history: Vec<String> = w.referral(1).history.iter().map(|h| h.note.clone()).collect();
+    assert!(history.contains(&"thanked: Your intro to <b>Bob</b> made our week!".to_string()), "{history:?}");
+}
+
+#[test]
+fn someone_granted_a_role_before_speaking_gets_their_name_when_they_do() {
+    let w = World::new();
+    w.expect("admin", "role grant telegram:42 organizer", "reply/role", &["is now organizer"]);
+    assert_eq!(w.member("telegram:42").display_name, "42", "only the id is known yet");
+    let olga = Caller::new(identity("telegram:42"), "Olga");
+    assert_eq!(w.reply_as(&olga, "help").template, "reply/help");
+    assert_eq!(w.member("telegram:42").display_name, "Olga");
+    // A name someone chose is not overwritten by the platform's.
+    let renamed = Caller::new(identity("telegram:42"), "Olga P.");
+    w.reply_as(&renamed, "help");
+    assert_eq!(w.member("telegram:42").display_name, "Olga");
+}
