@@ -4,6 +4,7 @@ mod app;
 mod backup;
 mod chat;
 mod config;
+mod csv_export;
 mod demo;
 mod discord;
 mod doctor;
@@ -77,11 +78,14 @@ enum Cmd {
     },
     /// Walk through the main flows on a temporary data dir.
     Demo,
-    /// Write all data as JSON.
+    /// Write all data as JSON, or one table as CSV for a spreadsheet.
     Export {
         /// File to write (default: stdout).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// One table as CSV instead of everything as JSON.
+        #[arg(long, value_enum, value_name = "TABLE")]
+        csv: Option<csv_export::Table>,
     },
     /// Load an export into an empty data dir.
     Import { file: PathBuf },
@@ -191,7 +195,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             outbox::RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..Default::default() },
         ),
         Cmd::Demo => demo::run(),
-        Cmd::Export { out } => export(load_config(&cli)?, out.as_deref()),
+        Cmd::Export { out, csv } => export(load_config(&cli)?, out.as_deref(), *csv),
         Cmd::Import { file } => import(load_config(&cli)?, file),
         Cmd::Ingest { dry_run, json, client_ip, helo, mail_from } => {
             let envelope = vouch_mailer::auth::Envelope {
@@ -437,13 +441,26 @@ async fn shutdown_signal() {
     }
 }
 
-fn export(config: Config, out: Option<&std::path::Path>) -> anyhow::Result<ExitCode> {
+fn export(config: Config, out: Option<&std::path::Path>, csv: Option<csv_export::Table>) -> anyhow::Result<ExitCode> {
     let dir = config.data_dir();
     let dump = match App::open(config) {
         Ok(app) => app.store.export()?,
         Err(OpenError::InUse(_)) => Remote::connect(&dir)?.export()?,
         Err(OpenError::Other(e)) => return Err(e),
     };
+    if let Some(table) = csv {
+        match out {
+            Some(path) => {
+                let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+                let rows = csv_export::write(&dump, table, std::io::BufWriter::new(file))?;
+                eprintln!("vouch: wrote {rows} rows to {}", path.display());
+            }
+            None => {
+                csv_export::write(&dump, table, std::io::stdout().lock())?;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let json = serde_json::to_string_pretty(&dump)?;
     match out {
         Some(path) => {

@@ -305,3 +305,39 @@ fn demo_shows_the_flows_end_to_end() {
         assert!(out.contains(needle), "demo lacks {needle:?}:\n{out}");
     }
 }
+
+/// `vouch export --csv`: the organizer's spreadsheet, one row per referral
+/// or reward, with names that try formula injection defused.
+#[test]
+fn referrals_and_rewards_export_as_csv_for_a_spreadsheet() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let code = find_code(&chat(dir, "alice", "code\n"));
+    chat(dir, "bob", &format!("redeem {code}\n"));
+    admin(dir, &["convert", "R1", "1200"]);
+    let mut evil = vouch(dir);
+    evil.args(["chat", "--as", "carol", "--name", "=HYPERLINK(\"http://evil.example\")"]);
+    stdout_ok(&binary::run_with_stdin(evil, b"refer Jane Doe (Acme, Inc.) jane@acme.example met at \"SaaStr\"\n"));
+
+    let out = stdout_ok(&vouch(dir).args(["export", "--csv", "referrals"]).output().expect("export"));
+    let mut rows = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = rows.headers().expect("header").iter().map(str::to_string).collect();
+    assert_eq!(&header[..6], ["id", "date", "program", "state", "introduction", "source"]);
+    let rows: Vec<csv::StringRecord> = rows.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    let col = |row: &csv::StringRecord, name: &str| row[header.iter().position(|h| h == name).expect(name)].to_string();
+    assert_eq!(col(&rows[0], "state"), "converted");
+    assert_eq!(col(&rows[0], "value"), "1200.00");
+    assert_eq!(col(&rows[1], "referrer"), "'=HYPERLINK(\"http://evil.example\")", "a formula is text");
+    assert_eq!(col(&rows[1], "company"), "Acme, Inc.");
+    assert_eq!(col(&rows[1], "introduction"), "consent_requested");
+
+    let file = dir.join("rewards.csv");
+    vouch(dir).args(["export", "--csv", "rewards", "--out", file.to_str().expect("utf8")]).output().expect("export");
+    let rewards = std::fs::read_to_string(&file).expect("written");
+    assert!(
+        rewards.starts_with("id,date,program,referral,member,email,side,reward,cost,currency,status\n"),
+        "{rewards}"
+    );
+    assert_eq!(rewards.lines().count(), 3, "both sides of R1: {rewards}");
+}

@@ -17,7 +17,10 @@ pub mod reply;
 
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};
-pub use engine::{Caller, Engine, Extras, Limits, MailIn, MailRef, Settings, ThreadReply, ThreadText, consent_word};
+pub use engine::{
+    Caller, Engine, Extras, Limits, MailIn, MailRef, Settings, ThreadReply, ThreadText, consent_word,
+    introduction_stage,
+};
 pub use error::UserError;
 pub use links::{Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};

@@ -20,7 +20,7 @@ use crate::reply::Outcome;
 pub(crate) const REQUEST_TEMPLATE: &str = "notice/consent_request";
 
 /// Where an introduction stands, in DESIGN.md's words.
-pub(crate) fn stage(r: &Referral) -> Option<&'static str> {
+pub fn stage(r: &Referral) -> Option<&'static str> {
     let intro = r.introduction.as_ref()?;
     Some(match (intro.consent, r.state) {
         (_, ReferralState::Converted | ReferralState::Rewarded) => "won",

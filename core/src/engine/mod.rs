@@ -32,6 +32,7 @@ use crate::limit::Limiter;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
+pub use consent::stage as introduction_stage;
 pub use mail::{MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
 
