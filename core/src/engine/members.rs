@@ -104,6 +104,8 @@ pub(super) fn mine(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
                 "codes": codes,
                 "earned": balance(&rewards, RewardStatus::is_earned),
                 "pending": balance(&rewards, |s| s == RewardStatus::Pending),
+                // The specific ask, where a champion looks at their referrals.
+                "wishes": super::wishes::open_targets(cx, 3)?,
             }),
         )
         .with_actions(actions))

@@ -1023,6 +1023,7 @@ fn organizers_keep_a_wish_list_everyone_reads() {
     let text = w.expect("olga", "wish add Northwind Traders northwind.example", "reply/wish_added", &[]);
     has(&text, &["Added A1: Northwind Traders (northwind.example;", "1 open wish"]);
     w.expect("olga", "wish add the CFO of Contoso", "reply/wish_added", &["Added A2", "2 open wishes"]);
+    w.expect("alice", "mine", "reply/mine", &["Who we'd love to meet: Northwind Traders · the CFO of Contoso"]);
     let text = w.expect("olga", "wish add Northwind northwind.example", "error/invalid_setting", &[]);
     has(&text, &["Northwind Traders is already on the list as A1"]);
     w.expect("alice", "wish add Globex", "error/not_allowed", &[]);
