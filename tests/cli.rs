@@ -296,7 +296,7 @@ fn demo_shows_the_flows_end_to_end() {
         "you're invited to Referral mastermind",
         "you're on the waitlist: number 1 in line",
         "a seat opened up at Referral mastermind",
-        "Coming (2): Alice, dan",
+        "Coming (2): Alice, Dan",
         "(mail out) To: dana@partner.example — Subject: Re: Fwd: Looking for a referral tool",
         "Dana Champion would like to introduce you to Acme Community",
         "Yes, introduce me: https://vouch.acme.example/a/",

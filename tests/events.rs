@@ -114,7 +114,7 @@ fn organizers_script_events_from_the_cli_offline_and_through_serve() {
     );
     ingest(dir, &reply);
     let shown = admin(dir, &["attendees", "E1"]);
-    assert!(shown.contains("Waitlist, in order: 1. carol, 2. dan"), "{shown}");
+    assert!(shown.contains("Waitlist, in order: 1. carol, 2. Dan"), "{shown}");
 
     let refused = admin(dir, &["rsvp", "E9", "alice", "yes"]);
     assert!(refused.contains("There's no event E9"), "{refused}");
@@ -237,8 +237,8 @@ fn one_date_of_a_series_skips_one_off_seats_and_feeds() {
     );
     ingest(dir, &reply);
     let third = admin(dir, &["attendees", "E1", &d3.to_string()]);
-    assert!(third.contains("Skipping this date: dan"), "{third}");
-    assert!(admin(dir, &["attendees", "E1"]).contains("Coming (3): alice, bob, dan"), "the next date is as before");
+    assert!(third.contains("Skipping this date: Dan"), "{third}");
+    assert!(admin(dir, &["attendees", "E1"]).contains("Coming (3): alice, bob, Dan"), "the next date is as before");
 
     // Feeds: alice's series leaves out her date; carol's one date is its own VEVENT.
     let alice = admin(dir, &["ics", "--member", "alice"]);
