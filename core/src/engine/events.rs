@@ -135,7 +135,10 @@ fn rsvp_actions(event: &Event) -> Vec<Action> {
 fn tell_everyone(cx: &mut Cx<'_, '_>, event: &Event, template: &str, method: Method) -> Result<usize, UserError> {
     let mut sent = 0;
     for r in cx.tx.rsvps_of_event(event.id)? {
-        if r.status == RsvpStatus::No {
+        // A "no" to the series with a seat on one date still needs to hear
+        // that the date moved or was called off.
+        let one_off = r.exceptions.values().any(|x| x.status == RsvpStatus::Yes);
+        if r.status == RsvpStatus::No && !one_off {
             continue;
         }
         let member = cx.member(r.member)?;

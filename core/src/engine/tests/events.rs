@@ -754,3 +754,17 @@ fn a_members_feed_leaves_out_skipped_dates_and_carries_one_date_seats() {
     assert!(!bob.contains("RRULE:FREQ=MONTHLY"), "bob declined the series: only his date is there\n{bob}");
     assert_eq!(bob.matches("BEGIN:VEVENT").count(), 1);
 }
+
+#[test]
+fn someone_with_a_seat_for_one_date_hears_when_that_date_is_called_off() {
+    let w = World::with_organizer();
+    let id = w.create_event(MASTERMIND);
+    w.expect("olga", &format!("event invite {id} alice bob carol"), "reply/event_invited", &[]);
+    w.expect("alice", &format!("rsvp {id} yes"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.expect("carol", &format!("rsvp {id} no"), "reply/rsvp", &[]);
+    w.expect("bob", &format!("rsvp {id} yes 2027-01-10"), "reply/rsvp_date", &[]);
+    w.expect("olga", &format!("event skip {id} 2027-01-10"), "reply/event_skipped", &[]);
+    let told: Vec<String> = w.notices("notice/event_updated").iter().map(|m| m.to.to_string()).collect();
+    assert_eq!(told, ["console:alice", "console:bob"], "bob held a seat that date; carol declined everything");
+}
