@@ -97,6 +97,10 @@ fn organizers_script_events_from_the_cli_offline_and_through_serve() {
     ] {
         assert!(shown.contains(needle), "missing {needle:?} in:\n{shown}");
     }
+    // The room can't shrink below who is coming; it can grow.
+    let refused = admin(dir, &["event", "edit", "E1", "--capacity", "1"]);
+    assert!(refused.contains("2 seats are already taken"), "{refused}");
+    assert!(admin(dir, &["event", "show", "E1"]).contains("Seats: 2 of 2"));
     let ics = admin(dir, &["ics", "E1"]);
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.ends_with("END:VCALENDAR\r\n"), "{ics:?}");
     assert!(ics.contains("DTSTART;TZID=Europe/Bucharest:20270114T180000\r\n"), "{ics}");
