@@ -67,7 +67,8 @@ pub struct Config {
     /// and its answer edited in later (default 2000; Discord allows 3000).
     pub discord_defer_ms: Option<String>,
     /// Where public thanks go (`shoutout on` members only): an identity
-    /// such as a Telegram group `telegram:-1001234567` or `email:news@…`.
+    /// such as a Telegram group `telegram:-1001234567`, a Discord channel
+    /// `discord:#ID` or `email:news@…`.
     pub shoutout_to: Option<String>,
     /// Address the HTTP server (signed mail links, unsubscribe, calendar
     /// feeds) listens on, e.g. `127.0.0.1:8080`; unset: no HTTP server.
@@ -168,7 +169,7 @@ impl Config {
         if let Some(to) = &self.shoutout_to {
             s.shoutout_to = Some(vouch_store::IdentityKey::parse(to.trim()).map_err(|e| {
                 anyhow::anyhow!(
-                    "VOUCH_SHOUTOUT_TO must be where to post, like telegram:-1001234567 or email:team@acme.example: {e}"
+                    "VOUCH_SHOUTOUT_TO must be where to post, like telegram:-1001234567, discord:#CHANNEL_ID or email:team@acme.example: {e}"
                 )
             })?);
         }
