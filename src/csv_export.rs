@@ -19,6 +19,8 @@ pub enum Table {
     Referrals,
     /// One row per reward ledger entry (the payout side).
     Rewards,
+    /// One row per member: who they are, how they can be reached, what they brought.
+    Members,
 }
 
 /// A cell a spreadsheet will not run as a formula.
@@ -96,6 +98,45 @@ pub fn write(dump: &Dump, table: Table, out: impl Write) -> anyhow::Result<usize
                     w.cost.plain(),
                     w.currency.clone(),
                     w.status.as_str().to_string(),
+                ])?;
+                rows += 1;
+            }
+        }
+        Table::Members => {
+            csv.write_record([
+                "id",
+                "name",
+                "email",
+                "company",
+                "roles",
+                "joined",
+                "identities",
+                "referred",
+                "converted",
+                "public_thanks",
+                "opted_out",
+            ])?;
+            let won = |r: &&&vouch_store::Referral| {
+                matches!(r.state, vouch_store::ReferralState::Converted | vouch_store::ReferralState::Rewarded)
+            };
+            for m in &dump.members {
+                let identities: Vec<&vouch_store::Identity> =
+                    dump.identities.iter().filter(|i| i.member == m.id).collect();
+                let made: Vec<&vouch_store::Referral> = dump.referrals.iter().filter(|r| r.referrer == m.id).collect();
+                let roles: Vec<&str> = m.roles.iter().map(|r| r.as_str()).collect();
+                let keys: Vec<String> = identities.iter().map(|i| i.key.to_string()).collect();
+                csv.write_record([
+                    m.id.to_string(),
+                    cell(&m.display_name),
+                    cell(m.email.as_ref().map(|e| e.as_str()).unwrap_or_default()),
+                    cell(m.company.as_deref().unwrap_or_default()),
+                    roles.join(" "),
+                    date(m.joined_at),
+                    cell(&keys.join(" ")),
+                    made.len().to_string(),
+                    made.iter().filter(won).count().to_string(),
+                    m.public_thanks.to_string(),
+                    identities.iter().any(|i| i.opted_out).to_string(),
                 ])?;
                 rows += 1;
             }

@@ -340,4 +340,17 @@ fn referrals_and_rewards_export_as_csv_for_a_spreadsheet() {
         "{rewards}"
     );
     assert_eq!(rewards.lines().count(), 3, "both sides of R1: {rewards}");
+
+    let members = stdout_ok(&vouch(dir).args(["export", "--csv", "members"]).output().expect("export"));
+    let mut table = csv::Reader::from_reader(members.as_bytes());
+    let header: Vec<String> = table.headers().expect("header").iter().map(str::to_string).collect();
+    let rows: Vec<csv::StringRecord> = table.records().map(|r| r.expect("a row")).collect();
+    let row = |name: &str| rows.iter().find(|r| &r[1] == name).unwrap_or_else(|| panic!("{name}: {members}"));
+    let col = |row: &csv::StringRecord, name: &str| row[header.iter().position(|h| h == name).expect(name)].to_string();
+    let alice = row("alice");
+    assert_eq!((col(alice, "referred"), col(alice, "converted")), ("1".into(), "1".into()));
+    assert_eq!(col(alice, "identities"), "console:alice");
+    let jane = row("Jane Doe");
+    assert_eq!((col(jane, "email"), col(jane, "company")), ("jane@acme.example".into(), "Acme, Inc.".into()));
+    assert_eq!((col(jane, "referred"), col(jane, "opted_out")), ("0".into(), "false".into()));
 }
