@@ -116,13 +116,22 @@ pub fn write(dump: &Dump, table: Table, out: impl Write) -> anyhow::Result<usize
                 "public_thanks",
                 "opted_out",
             ])?;
-            let won = |r: &&&vouch_store::Referral| {
-                matches!(r.state, vouch_store::ReferralState::Converted | vouch_store::ReferralState::Rewarded)
-            };
+            // Grouped once: one pass over identities and referrals, not one per member.
+            let mut identities: HashMap<MemberId, Vec<&vouch_store::Identity>> = HashMap::new();
+            for i in &dump.identities {
+                identities.entry(i.member).or_default().push(i);
+            }
+            let mut made: HashMap<MemberId, (usize, usize)> = HashMap::new();
+            for r in &dump.referrals {
+                let won =
+                    matches!(r.state, vouch_store::ReferralState::Converted | vouch_store::ReferralState::Rewarded);
+                let counts = made.entry(r.referrer).or_default();
+                counts.0 += 1;
+                counts.1 += usize::from(won);
+            }
             for m in &dump.members {
-                let identities: Vec<&vouch_store::Identity> =
-                    dump.identities.iter().filter(|i| i.member == m.id).collect();
-                let made: Vec<&vouch_store::Referral> = dump.referrals.iter().filter(|r| r.referrer == m.id).collect();
+                let identities = identities.get(&m.id).map(Vec::as_slice).unwrap_or_default();
+                let (referred, converted) = made.get(&m.id).copied().unwrap_or_default();
                 let roles: Vec<&str> = m.roles.iter().map(|r| r.as_str()).collect();
                 let keys: Vec<String> = identities.iter().map(|i| i.key.to_string()).collect();
                 csv.write_record([
@@ -133,8 +142,8 @@ pub fn write(dump: &Dump, table: Table, out: impl Write) -> anyhow::Result<usize
                     roles.join(" "),
                     date(m.joined_at),
                     cell(&keys.join(" ")),
-                    made.len().to_string(),
-                    made.iter().filter(won).count().to_string(),
+                    referred.to_string(),
+                    converted.to_string(),
                     m.public_thanks.to_string(),
                     identities.iter().any(|i| i.opted_out).to_string(),
                 ])?;

@@ -188,6 +188,10 @@ pub trait Read {
         self.scan_values(TreeName::Surveys, b"")
     }
 
+    fn wish(&self, id: crate::WishId) -> Result<Option<crate::Wish>, StoreError> {
+        self.get(TreeName::Wishes, &id.to_key())
+    }
+
     /// The wish list, oldest first (open, met and dropped).
     fn wishes(&self) -> Result<Vec<crate::Wish>, StoreError> {
         self.scan_values(TreeName::Wishes, b"")

@@ -593,7 +593,7 @@ impl EngineCore {
             if let Some(mut member) = tx.member(identity.member)? {
                 // Made on someone else's word (`role grant discord:123`)
                 // under a placeholder name: the platform's name is better.
-                let placeholder = identity_fallback_name(&caller.identity);
+                let placeholder = caller.identity.external();
                 if member.display_name == placeholder && caller.display_name != placeholder {
                     member.display_name = caller.display_name.clone();
                     tx.put_member(&member)?;

@@ -62,7 +62,7 @@ pub(super) fn add(cx: &mut Cx<'_, '_>, text: &str) -> Result<Outcome, UserError>
 /// `wish drop ID`: off the list (met wishes stay met).
 pub(super) fn drop(cx: &mut Cx<'_, '_>, id: WishId) -> Result<Outcome, UserError> {
     let unknown = || UserError::UnknownWish { id: id.to_string() };
-    let mut wish = cx.tx.wishes()?.into_iter().find(|w| w.id == id).ok_or_else(unknown)?;
+    let mut wish = cx.tx.wish(id)?.ok_or_else(unknown)?;
     if matches!(wish.state, WishState::Dropped { .. }) {
         return Err(unknown());
     }
