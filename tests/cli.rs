@@ -4,10 +4,10 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{DEADLINE, Killed, run_with_stdin, stdout_ok, vouch, wait_for};
-use std::io::{BufRead, BufReader, Write};
+use binary::{DEADLINE, Killed, lines_of, run_with_stdin, stdout_ok, vouch, wait_for};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{ChildStdout, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -35,19 +35,6 @@ fn find_code(text: &str) -> String {
         })
         .unwrap_or_else(|| panic!("no code in:\n{text}"))
         .to_string()
-}
-
-/// Reads a child's stdout on a thread so tests can wait for a line.
-fn lines_of(stdout: ChildStdout) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
 }
 
 fn wait_line(rx: &mpsc::Receiver<String>, needle: &str) -> String {

@@ -45,23 +45,7 @@ fn acknowledged_commands_survive_repeated_sigkill() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
     let run = survive(dir, seed, kills, (10, 150), &mut Kill { data: dir.join("data") });
-    let a = &run.acked;
-    eprintln!(
-        "crash loop: {} ops acknowledged ({} codes, {} redemptions, {} refusals/repeats), {} unanswered at a kill, \
-         {} kills survived, {} ops lost, {} referrals in store, {} notice mails each delivered once, {:.1}s",
-        a.ops(),
-        a.codes.len(),
-        a.redeemed.len(),
-        a.refused,
-        a.unanswered,
-        kills + 1,
-        run.problems.len(),
-        run.dump.referrals.len(),
-        run.mails,
-        run.secs
-    );
-    assert!(run.problems.is_empty(), "seed {seed}:\n{}", run.problems.join("\n"));
-    assert!(a.redeemed.len() > kills, "too few redemptions to prove anything");
+    run.report::<Kill>("crash loop", kills, seed);
 }
 
 #[test]

@@ -4,11 +4,10 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{DEADLINE, Killed, fixture, run_with_stdin, vouch_mail, wait_for};
-use std::io::{BufRead, BufReader, Write};
+use binary::{DEADLINE, Killed, fixture, lines_of, run_with_stdin, text, vouch_mail, wait_for};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
-use std::sync::mpsc;
 
 fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
     let mut cmd = vouch_mail(dir);
@@ -18,15 +17,6 @@ fn run(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
 
 fn ingest(dir: &Path, eml: &[u8]) -> Output {
     run(dir, &["ingest"], eml)
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn admin(dir: &Path, args: &[&str]) -> String {
@@ -107,13 +97,7 @@ fn forwarded_introduction_is_recorded_once_and_thanked_by_mail() {
         .stderr(Stdio::inherit())
         .spawn()
         .expect("spawn serve");
-    let (tx, lines) = mpsc::channel();
-    let stdout = server.stdout.take().expect("stdout");
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
+    let lines = lines_of(server.stdout.take().expect("stdout"));
     let _server = Killed(server);
     let ready = lines.recv_timeout(DEADLINE).expect("serve printed nothing");
     assert!(!ready.is_empty());

@@ -7,12 +7,11 @@ mod binary;
 #[path = "support/mail_servers.rs"]
 mod mail_servers;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 
-use binary::{DEADLINE, fixture, stdout_ok, wait_for};
+use binary::{DEADLINE, Killed, fixture, lines_of, stdout_ok, text, wait_for};
 use mail_servers::{Certs, Dovecot, Restrict, SmtpSink, free_port};
 use serde_json::Value;
 
@@ -42,7 +41,7 @@ fn mail_to(sink: &SmtpSink, to: &str) -> String {
 }
 
 /// `vouch serve`, killed when dropped.
-struct Serve(Child);
+struct Serve(#[allow(dead_code)] Killed);
 
 impl Serve {
     fn start(dir: &Path, env: &[(&str, &str)]) -> Self {
@@ -61,34 +60,12 @@ impl Serve {
             cmd.env(k, v);
         }
         let mut child = cmd.stdout(Stdio::piped()).stderr(stderr).spawn().expect("spawn serve");
-        let (tx, lines) = mpsc::channel();
-        let stdout = child.stdout.take().expect("stdout");
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let serve = Serve(child);
+        let lines = lines_of(child.stdout.take().expect("stdout"));
+        let serve = Serve(Killed(child));
         lines.recv_timeout(DEADLINE).expect("serve printed nothing");
         wait_for("the control socket", || dir.join("data/vouch.sock").exists());
         serve
     }
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn ingest(dir: &Path, eml: &[u8]) {

@@ -5,7 +5,7 @@
 
 #[path = "support/binary.rs"]
 mod binary;
-use binary::{email_fixtures, fixture, run_with_stdin};
+use binary::{email_fixtures, fixture, run_with_stdin, text};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -25,15 +25,6 @@ fn run(dir: &Path, auth: &str, args: &[&str], stdin: &[u8]) -> Output {
     let mut cmd = vouch_mail(dir, auth);
     cmd.args(args);
     run_with_stdin(cmd, stdin)
-}
-
-fn text(out: &Output) -> String {
-    format!(
-        "status {}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
 }
 
 fn ingest(dir: &Path, auth: &str, eml: &[u8]) -> String {

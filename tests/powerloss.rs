@@ -177,21 +177,5 @@ fn acknowledged_commands_survive_power_cuts() {
         PowerCut { disk: dir.join("disk"), data: dir.join("data"), log: dir.join("syncfs.log"), mount: None };
     power.recover();
     let run = survive(dir, seed, cuts, (20, 100), &mut power);
-    let a = &run.acked;
-    eprintln!(
-        "power loss: {} ops acknowledged ({} codes, {} redemptions, {} refusals/repeats), {} unanswered at a cut, \
-         {} power cuts survived, {} ops lost, {} referrals in store, {} notice mails each delivered once, {:.1}s",
-        a.ops(),
-        a.codes.len(),
-        a.redeemed.len(),
-        a.refused,
-        a.unanswered,
-        cuts + 1,
-        run.problems.len(),
-        run.dump.referrals.len(),
-        run.mails,
-        run.secs
-    );
-    assert!(run.problems.is_empty(), "seed {seed}:\n{}", run.problems.join("\n"));
-    assert!(a.redeemed.len() > cuts, "too few redemptions to prove anything");
+    run.report::<PowerCut>("power loss", cuts, seed);
 }

@@ -107,24 +107,13 @@ fn export_import_round_trip_is_lossless() {
         .write(|tx| {
             let m = member(tx, "alice")?;
             tx.put_outbox(&OutboxMessage {
-                id: OutboxId(tx.next_id("outbox")?),
-                token: None,
-                to: m.primary_identity.clone(),
-                template: "notice".into(),
                 data: serde_json::json!({"x": 1}),
-                created_at: at(),
-                state: OutboxState::Pending,
-                attempts: 0,
-                next_attempt_at: at(),
-                last_error: None,
-                sent_at: None,
-                actions: Vec::new(),
-                attachments: Vec::new(),
                 in_reply_to: Some(MailThread {
                     message_id: "<a@b.example>".into(),
                     references: vec!["<root@b.example>".into()],
                     subject: "Fwd: hi".into(),
                 }),
+                ..pending_row(tx.next_id("outbox")?, &m.primary_identity)
             })?;
             let event = Event {
                 id: EventId(tx.next_id("event")?),

@@ -389,6 +389,31 @@ pub struct Survived {
     pub secs: f64,
 }
 
+impl Survived {
+    /// Prints the run's figures (`label`: "crash loop") and fails the test
+    /// on any lost or doubled effect, or on too few redemptions to prove
+    /// anything. `outages` is how many struck during the run.
+    pub fn report<O: Outage>(&self, label: &str, outages: usize, seed: u64) {
+        let (a, what) = (&self.acked, O::WHAT);
+        eprintln!(
+            "{label}: {} ops acknowledged ({} codes, {} redemptions, {} refusals/repeats), {} unanswered at a {what}, \
+             {} {what}s survived, {} ops lost, {} referrals in store, {} notice mails each delivered once, {:.1}s",
+            a.ops(),
+            a.codes.len(),
+            a.redeemed.len(),
+            a.refused,
+            a.unanswered,
+            outages + 1,
+            self.problems.len(),
+            self.dump.referrals.len(),
+            self.mails,
+            self.secs
+        );
+        assert!(self.problems.is_empty(), "seed {seed}:\n{}", self.problems.join("\n"));
+        assert!(a.redeemed.len() > outages, "too few redemptions to prove anything");
+    }
+}
+
 /// The seed from `var`, or a fresh one (printed so a run can be replayed).
 pub fn seed_from(var: &str) -> u64 {
     std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
