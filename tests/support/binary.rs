@@ -88,14 +88,14 @@ pub fn text(out: &Output) -> String {
     )
 }
 
-/// Reads a child's stdout on a thread so a test can wait for a line.
+/// Reads a child's stdout on a thread so a test can wait for a line. It
+/// keeps draining after the receiver is gone: a server whose stdout pipe
+/// closed would die on its next print.
 pub fn lines_of(stdout: ChildStdout) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
+            let _ = tx.send(line);
         }
     });
     rx
