@@ -95,7 +95,10 @@ impl App {
         }
         let now = self.engine.now();
         let mut out = Vec::new();
-        for mut message in self.store.outbox_pending_for(identity)?.into_iter().filter(|m| m.next_attempt_at <= now) {
+        let pending = self.store.outbox_pending_for(identity)?;
+        // Shown only once saved: another command's row may still be flushing.
+        self.store.settle_reads()?;
+        for mut message in pending.into_iter().filter(|m| m.next_attempt_at <= now) {
             let text = self.renderer.render_template(&message.template, &message.data, Format::Plain)?;
             message.state = OutboxState::Sent;
             message.sent_at = Some(now);

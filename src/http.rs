@@ -75,9 +75,13 @@ fn router(http: Arc<Http>) -> Router {
         .with_state(http)
 }
 
-/// The store is open before the server starts: being here is being healthy.
-async fn healthz() -> Response {
-    let mut response = (StatusCode::OK, "ok\n").into_response();
+/// The store is open before the server starts: being here is being
+/// healthy, unless a failed flush stopped the store (`serve` is exiting).
+async fn healthz(State(http): State<Arc<Http>>) -> Response {
+    let mut response = match http.engine.store().poisoned() {
+        None => (StatusCode::OK, "ok\n").into_response(),
+        Some(_) => (StatusCode::SERVICE_UNAVAILABLE, "store unavailable: a write to disk failed\n").into_response(),
+    };
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     harden(response)
 }

@@ -315,8 +315,20 @@ fn serve(
     );
     std::io::stdout().flush()?;
 
+    // Fail-stop: after a failed flush nothing can be saved or acknowledged,
+    // and only a fresh start (sled recovering from what reached the disk)
+    // gives a state that is known. Stop and exit non-zero so a supervisor
+    // restarts vouch; until then every command answers "try again later".
+    let poisoned = Arc::new(tokio::sync::Notify::new());
+    {
+        let poisoned = Arc::clone(&poisoned);
+        app.store.on_poisoned(move |why| {
+            eprintln!("vouch: a write to disk failed ({why}); stopping so nothing unsaved is acknowledged or sent");
+            poisoned.notify_one();
+        });
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(async {
+    let failed = runtime.block_on(async {
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let telegram = telegram.map(|config| {
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
@@ -350,7 +362,10 @@ fn serve(
         let backups =
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
         let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer, retry).run(poll, stopped));
-        shutdown_signal().await;
+        let failed = tokio::select! {
+            () = shutdown_signal() => false,
+            () = poisoned.notified() => true,
+        };
         let _ = stop.send(true);
         let _ = worker.await;
         let _ = housekeeping.await;
@@ -370,9 +385,14 @@ fn serve(
         if let Some(http) = http {
             let _ = http.await;
         }
+        failed
     });
-    app.store.sync().context("final flush")?;
     let _ = std::fs::remove_file(&socket);
+    if failed {
+        eprintln!("vouch: stopped after a failed write to disk; fix the disk and start vouch again");
+        return Ok(ExitCode::from(EX_IOERR));
+    }
+    app.store.sync().context("final flush")?;
     println!("vouch: stopped");
     Ok(ExitCode::SUCCESS)
 }
@@ -425,6 +445,9 @@ async fn scheduler(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::wa
         }
     }
 }
+
+/// sysexits.h: an I/O error (a failed flush stopped `serve`).
+const EX_IOERR: u8 = 74;
 
 async fn shutdown_signal() {
     use tokio::signal::unix::{SignalKind, signal};

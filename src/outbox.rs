@@ -7,7 +7,6 @@
 
 use std::sync::Arc;
 use std::time::Duration;
-use vouch_store::Read;
 
 use rand::Rng;
 use serde_json::Value;
@@ -69,7 +68,7 @@ impl Worker {
     /// Delivers everything due now; returns what happened.
     pub async fn run_once(&self) -> anyhow::Result<Pass> {
         let now = self.app.engine.now();
-        let due = self.app.store.outbox_due(Channel::Email, now, 200)?;
+        let due = self.app.store.outbox_deliverable(Channel::Email, now, 200)?;
         let mut pass = Pass::default();
         for message in due {
             let result = match render_mail(&self.app.renderer, &message, self.app.engine.public_links()) {

@@ -100,11 +100,20 @@ pub enum UserError {
     /// Storage failed; nothing was acknowledged. Details go to the log only.
     #[error("internal: {0}")]
     Internal(String),
+    /// A failed flush stopped the store: nothing is saved until a restart.
+    /// Says "try again" like [`UserError::Internal`]; adapters that count
+    /// failed attempts at a delivery don't count this one (it is not the
+    /// message's fault).
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
 }
 
 impl From<StoreError> for UserError {
     fn from(e: StoreError) -> Self {
-        UserError::Internal(e.to_string())
+        match e {
+            StoreError::Poisoned(_) => UserError::Unavailable(e.to_string()),
+            other => UserError::Internal(other.to_string()),
+        }
     }
 }
 
@@ -112,7 +121,7 @@ impl UserError {
     /// A refusal that another delivery of the same message must get again.
     /// Storage trouble and rate limits are passing: a redelivery may succeed.
     pub fn is_final(&self) -> bool {
-        !matches!(self, UserError::Internal(_) | UserError::RateLimited { .. })
+        !matches!(self, UserError::Internal(_) | UserError::Unavailable(_) | UserError::RateLimited { .. })
     }
 
     /// Template name under `error/` and the data it renders.
@@ -195,6 +204,7 @@ impl UserError {
                 ("date_full", json!({ "event": event, "title": title, "date": date }))
             }
             UserError::Internal(_) => ("internal", json!({})),
+            UserError::Unavailable(_) => ("internal", json!({ "unavailable": true })),
         };
         Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new() }
     }

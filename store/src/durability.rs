@@ -11,8 +11,8 @@
 //! own fsync runs only every `flush_every_ms`).
 
 use std::fs::File;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Condvar, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 use crate::StoreError;
 
@@ -22,6 +22,10 @@ pub(crate) struct GroupCommit {
     data_file: File,
     flushes: AtomicU64,
     flush_nanos: AtomicU64,
+    /// Set with `State::failed`, read without the lock on every store read.
+    poisoned: AtomicBool,
+    /// Called once, by the thread whose flush failed (`serve` stops).
+    on_poison: OnceLock<Box<dyn Fn(&str) + Send + Sync>>,
 }
 
 #[derive(Default)]
@@ -41,6 +45,39 @@ impl GroupCommit {
             data_file,
             flushes: AtomicU64::new(0),
             flush_nanos: AtomicU64::new(0),
+            poisoned: AtomicBool::new(false),
+            on_poison: OnceLock::new(),
+        }
+    }
+
+    /// Why the store is poisoned, when it is: a flush failed, so sled's
+    /// memory holds writes the disk may not (nobody may read or act on them).
+    pub(crate) fn check(&self) -> Result<(), StoreError> {
+        if !self.poisoned.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        Err(StoreError::Poisoned(state.failed.clone().unwrap_or_default()))
+    }
+
+    pub(crate) fn set_poison_hook(&self, hook: Box<dyn Fn(&str) + Send + Sync>) {
+        let _ = self.on_poison.set(hook);
+    }
+
+    /// Records the first failure; true when this call poisoned the store
+    /// (its caller then runs the hook, outside the state lock).
+    fn poison(&self, state: &mut State, why: &str) -> bool {
+        if state.failed.is_some() {
+            return false;
+        }
+        state.failed = Some(why.to_string());
+        self.poisoned.store(true, Ordering::Release);
+        true
+    }
+
+    fn run_hook(&self, why: &str) {
+        if let Some(hook) = self.on_poison.get() {
+            hook(why);
         }
     }
 
@@ -65,7 +102,7 @@ impl GroupCommit {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         loop {
             if let Some(err) = &state.failed {
-                return Err(StoreError::Io(format!("an earlier flush failed ({err}); restart vouch")));
+                return Err(StoreError::Poisoned(err.clone()));
             }
             if state.durable >= seq {
                 return Ok(());
@@ -79,17 +116,32 @@ impl GroupCommit {
             let result = commit().map_err(|e| e.to_string()).and_then(|target| self.flush(db).map(|()| target));
             state = self.state.lock().unwrap_or_else(|p| p.into_inner());
             state.flushing = false;
-            match result {
-                Ok(target) => state.durable = state.durable.max(target),
-                Err(e) => state.failed = Some(e),
-            }
+            let poisoned_now = match result {
+                Ok(target) => {
+                    state.durable = state.durable.max(target);
+                    None
+                }
+                Err(e) => self.poison(&mut state, &e).then_some(e),
+            };
             self.flushed.notify_all();
+            if let Some(why) = poisoned_now {
+                drop(state);
+                self.run_hook(&why);
+                state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            }
         }
     }
 
     /// Flushes now, for writes made outside `Store::write` (start-up).
     pub(crate) fn flush_now(&self, db: &sled::Db) -> Result<(), StoreError> {
-        self.flush(db).map_err(StoreError::Io)
+        self.check()?;
+        self.flush(db).map_err(|e| {
+            let first = self.poison(&mut self.state.lock().unwrap_or_else(|p| p.into_inner()), &e);
+            if first {
+                self.run_hook(&e);
+            }
+            StoreError::Poisoned(e)
+        })
     }
 
     fn flush(&self, db: &sled::Db) -> Result<(), String> {

@@ -48,4 +48,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the data directory is not empty; import needs a fresh one")]
     NotEmpty,
+    /// A flush failed: what sled holds in memory may never reach the disk,
+    /// so nothing is read, written or acknowledged until a restart.
+    #[error("an earlier write to disk failed ({0}); nothing more is saved until vouch restarts")]
+    Poisoned(String),
 }

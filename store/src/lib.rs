@@ -61,6 +61,10 @@ pub struct Store {
     locked_nanos: AtomicU64,
     /// Nanoseconds spent in sled commits of batches.
     commit_nanos: AtomicU64,
+    /// The last sequence number whose writes may be visible in sled (raised
+    /// before a batch moves in): a reader outside the writer lock waits for
+    /// a flush covering it before acting on what it read.
+    committed: AtomicU64,
     path: PathBuf,
 }
 
@@ -108,6 +112,7 @@ impl Store {
             group: GroupCommit::new(data_file),
             locked_nanos: AtomicU64::new(0),
             commit_nanos: AtomicU64::new(0),
+            committed: AtomicU64::new(0),
             path: dir.to_path_buf(),
         };
         store.check_schema()?;
@@ -173,6 +178,7 @@ impl Store {
         E: From<StoreError>,
     {
         let mut pending = self.lock_writer();
+        self.group.check()?;
         let started = std::time::Instant::now();
         let result = write::run(self, &pending, f);
         self.locked_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -200,6 +206,7 @@ impl Store {
     /// sequence number the batch covers.
     fn commit_pending(&self) -> Result<u64, StoreError> {
         let mut pending = self.lock_writer();
+        self.committed.fetch_max(pending.last_seq(), Ordering::AcqRel);
         let started = std::time::Instant::now();
         let result = write::commit(self, &mut pending);
         self.commit_nanos.fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
@@ -226,6 +233,7 @@ impl Store {
             let mut pending = self.lock_writer();
             // Same move as a group-commit leader's; the next leader's flush
             // (or ours below) covers it.
+            self.committed.fetch_max(pending.last_seq(), Ordering::AcqRel);
             write::commit(self, &mut pending)?;
             (self.export()?, pending.last_seq())
         };
@@ -235,6 +243,40 @@ impl Store {
             self.durable(seq)?
         }
         Ok(dump)
+    }
+
+    /// Returns once everything a reader outside the writer lock may have
+    /// seen is durable: call it after reading and before acting on what was
+    /// read (an outbox worker delivering a row). A batch moved into sled is
+    /// visible before its flush ends; a row whose flush then fails was never
+    /// saved and must never be delivered. Cheap when nothing is in flight.
+    pub fn settle_reads(&self) -> Result<(), StoreError> {
+        let seq = self.committed.load(Ordering::Acquire);
+        if seq == 0 { self.group.check() } else { self.durable(seq) }
+    }
+
+    /// Pending outbox rows for `channel` due by `now`, each covered by a
+    /// successful flush: what a delivery worker may send.
+    pub fn outbox_deliverable(
+        &self,
+        channel: Channel,
+        now: Timestamp,
+        limit: usize,
+    ) -> Result<Vec<OutboxMessage>, StoreError> {
+        let due = self.outbox_due(channel, now, limit)?;
+        self.settle_reads()?;
+        Ok(due)
+    }
+
+    /// Runs `hook` (once) when a flush fails and the store stops accepting
+    /// anything: `serve` uses it to stop so a supervisor restarts it.
+    pub fn on_poisoned(&self, hook: impl Fn(&str) + Send + Sync + 'static) {
+        self.group.set_poison_hook(Box::new(hook));
+    }
+
+    /// Whether a failed flush stopped the store (`/healthz` says 503).
+    pub fn poisoned(&self) -> Option<StoreError> {
+        self.group.check().err()
     }
 
     /// How many flushes ran, and how many write commands they covered.

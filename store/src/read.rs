@@ -314,8 +314,11 @@ pub trait Read {
 }
 
 /// The committed state: what a flush made (or is making) durable.
+/// A poisoned store reads nothing: sled's memory may hold a batch whose
+/// flush failed, and no one may see (or deliver) what was never saved.
 impl Read for Store {
     fn get_raw(&self, tree: TreeName, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        self.group.check()?;
         Ok(self.tree(tree).get(key)?)
     }
 
@@ -325,6 +328,7 @@ impl Read for Store {
         start: &[u8],
         end: Bound<&[u8]>,
     ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        self.group.check()?;
         let range = (Bound::Included(start), end);
         self.tree(tree).range::<&[u8], _>(range).map(|kv| kv.map_err(StoreError::from)).collect()
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """syncfs: a FUSE passthrough filesystem that keeps only fsynced file data.
 
-    syncfs.py BACKING MOUNTPOINT
+    syncfs.py BACKING MOUNTPOINT [FAIL_FLAG]
 
 Serves BACKING at MOUNTPOINT (in the foreground, until unmounted or killed).
 Reads and directory operations pass through. File data written through the
@@ -18,7 +18,11 @@ in order: the harness is about lost file data, and a renamed file whose data
 was never synced comes back with its old (possibly empty) content, as it
 can on ext4.
 
-Used by tests/powerloss.rs; needs `fusepy` (PyPI) and libfuse2, and root or
+With FAIL_FLAG, a dying disk on demand: while a file exists at that path,
+every fsync/fdatasync fails with EIO and the data stays unsynced (as after
+a failed writeback, readers still see it until the "power" goes).
+
+Used by tests/powerloss.rs and tests/diskfail.rs; needs `fusepy` (PyPI) and libfuse2, and root or
 a usable fusermount.
 """
 
@@ -66,8 +70,10 @@ class Volatile:
 
 
 class SyncFs(Operations):
-    def __init__(self, root):
+    def __init__(self, root, fail_flag=None):
         self.root = os.path.realpath(root)
+        self.fail_flag = fail_flag
+        self.failed_syncs = 0
         self.mutex = threading.RLock()
         self.files = {}  # mount path -> Volatile, for files written through the mount
         self.syncs = 0
@@ -193,6 +199,10 @@ class SyncFs(Operations):
 
     def fsync(self, path, datasync, fh):
         with self.mutex:
+            if self.fail_flag and os.path.exists(self.fail_flag):
+                self.failed_syncs += 1
+                print(f"syncfs: failing fsync #{self.failed_syncs} of {path}", file=sys.stderr, flush=True)
+                raise FuseOSError(errno.EIO)
             v = self.files.get(path)
             if v is None or not (v.dirty or v.resized):
                 return 0
@@ -214,11 +224,12 @@ class SyncFs(Operations):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     backing, mountpoint = sys.argv[1], sys.argv[2]
-    FUSE(SyncFs(backing), mountpoint, foreground=True, nothreads=False, fsname="syncfs")
+    fail_flag = sys.argv[3] if len(sys.argv) == 4 else None
+    FUSE(SyncFs(backing, fail_flag), mountpoint, foreground=True, nothreads=False, fsname="syncfs")
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serenity::all::{ChannelId, CreateAllowedMentions, CreateMessage, Http, HttpError, Nonce, UserId};
 use tokio::sync::watch;
 use vouch_core::{Format, Renderer};
-use vouch_store::{Channel, OutboxMessage, OutboxState, Read};
+use vouch_store::{Channel, OutboxMessage, OutboxState};
 
 use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons};
@@ -40,7 +40,7 @@ pub(super) async fn run(http: Arc<Http>, shared: Arc<Shared>, mut shutdown: watc
 /// Delivers every due Discord row once; returns how many were handled.
 async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     let engine = &shared.engine;
-    let due = engine.store().outbox_due(Channel::Discord, engine.now(), 200).map_err(|e| e.to_string())?;
+    let due = engine.store().outbox_deliverable(Channel::Discord, engine.now(), 200).map_err(|e| e.to_string())?;
     let mut handled = 0;
     for message in due {
         let result = match shared.renderer.render_template(&message.template, &message.data, Format::Markdown) {

@@ -35,7 +35,13 @@ pub enum Handled {
 /// replies are sent (or given up on) when this returns.
 pub async fn handle_update(ctx: &Arc<Ctx>, update: Update) -> Handled {
     let id = update.id.0;
-    let handled = handle_kind(ctx, update).await;
+    let handled = match handle_kind(ctx, update).await {
+        Attempt::Done => Handled::Done,
+        Attempt::Failed => Handled::Failed,
+        // The store stopped after a failed flush (vouch is restarting): not
+        // this update's fault, so not one of its five attempts.
+        Attempt::Unavailable => return Handled::Failed,
+    };
     // A failure that repeats (a bug this update triggers every time, not a
     // passing store error) must not hold up every update behind it.
     let mut failures = ctx.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -62,7 +68,17 @@ pub async fn handle_update(ctx: &Arc<Ctx>, update: Update) -> Handled {
 /// skipped.
 const MAX_UPDATE_ATTEMPTS: u32 = 5;
 
-async fn handle_kind(ctx: &Arc<Ctx>, update: Update) -> Handled {
+/// One attempt at an update.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Attempt {
+    Done,
+    /// Not committed; counts toward [`MAX_UPDATE_ATTEMPTS`].
+    Failed,
+    /// Not committed because the store is unavailable; does not count.
+    Unavailable,
+}
+
+async fn handle_kind(ctx: &Arc<Ctx>, update: Update) -> Attempt {
     let key = dedupe_key(ctx.bot_id, &update);
     match update.kind {
         UpdateKind::Message(message) => handle_message(ctx, message, key).await,
@@ -71,43 +87,49 @@ async fn handle_kind(ctx: &Arc<Ctx>, update: Update) -> Handled {
         // all we can do, and the log says so.
         UpdateKind::Error(_) => {
             log(ctx, &format!("skipped unreadable update {key}"));
-            Handled::Done
+            Attempt::Done
         }
-        _ => Handled::Done,
+        _ => Attempt::Done,
     }
 }
 
-async fn handle_message(ctx: &Arc<Ctx>, message: Message, key: String) -> Handled {
-    let Some(from) = message.from.as_ref().filter(|u| !u.is_bot) else { return Handled::Done };
-    let Some(text) = message.text() else { return Handled::Done };
+async fn handle_message(ctx: &Arc<Ctx>, message: Message, key: String) -> Attempt {
+    let Some(from) = message.from.as_ref().filter(|u| !u.is_bot) else { return Attempt::Done };
+    let Some(text) = message.text() else { return Attempt::Done };
     let private_chat = message.chat.is_private();
-    let Some(line) = engine_line(text, private_chat, &ctx.username) else { return Handled::Done };
-    let Some(response) = run(ctx, from, line, key).await else { return Handled::Failed };
+    let Some(line) = engine_line(text, private_chat, &ctx.username) else { return Attempt::Done };
+    let response = match run(ctx, from, line, key).await {
+        Ok(response) => response,
+        Err(attempt) => return attempt,
+    };
     if response.duplicate {
         // Telegram redelivered an update we answered before (we stopped
         // between committing and confirming it): one effect, one answer.
-        return Handled::Done;
+        return Attempt::Done;
     }
     let place = Place { chat: message.chat.id, private_chat, reply_to: Some(message.id), user: from };
     deliver(ctx, &place, &response.replies).await;
-    Handled::Done
+    Attempt::Done
 }
 
 /// A pressed inline button: its callback data is a command line, run as
 /// the person who pressed it. Deduplicated by the callback query's id, so
 /// a redelivered press has one effect; the query is answered (the button
 /// stops spinning, with a short toast) and the reply sent as for a message.
-async fn handle_button(ctx: &Arc<Ctx>, query: CallbackQuery) -> Handled {
+async fn handle_button(ctx: &Arc<Ctx>, query: CallbackQuery) -> Attempt {
     let line = query.data.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_string);
     let Some(line) = line.filter(|_| !query.from.is_bot) else {
         answer_button(ctx, &query, None).await;
-        return Handled::Done;
+        return Attempt::Done;
     };
     let key = format!("telegram:callback:{}", query.id.0);
-    let Some(response) = run(ctx, &query.from, line, key).await else { return Handled::Failed };
+    let response = match run(ctx, &query.from, line, key).await {
+        Ok(response) => response,
+        Err(attempt) => return attempt,
+    };
     if response.duplicate {
         answer_button(ctx, &query, None).await;
-        return Handled::Done;
+        return Attempt::Done;
     }
     let first = response.replies.first().map(|r| ctx.renderer.render(r, Format::Plain)).unwrap_or_default();
     answer_button(ctx, &query, Some(toast(&first))).await;
@@ -121,7 +143,7 @@ async fn handle_button(ctx: &Arc<Ctx>, query: CallbackQuery) -> Handled {
         None => Place { chat: dm, private_chat: true, reply_to: None, user: &query.from },
     };
     deliver(ctx, &place, &response.replies).await;
-    Handled::Done
+    Attempt::Done
 }
 
 async fn answer_button(ctx: &Ctx, query: &CallbackQuery, text: Option<String>) {
@@ -134,28 +156,34 @@ async fn answer_button(ctx: &Ctx, query: &CallbackQuery, text: Option<String>) {
     }
 }
 
-/// The engine's answer to `line` from `user`, once durable; `None` when it
+/// The engine's answer to `line` from `user`, once durable; `Err` when it
 /// could not be committed (the update should come again).
-async fn run(ctx: &Arc<Ctx>, user: &User, line: String, key: String) -> Option<Response> {
+async fn run(ctx: &Arc<Ctx>, user: &User, line: String, key: String) -> Result<Response, Attempt> {
     let identity = match IdentityKey::parse(&format!("telegram:{}", user.id.0)) {
         Ok(identity) => identity,
         Err(e) => {
             log(ctx, &format!("user {}: {e}", user.id.0));
-            return Some(Response { replies: Vec::new(), duplicate: false });
+            return Ok(Response { replies: Vec::new(), duplicate: false });
         }
     };
     let caller = Caller::new(identity, &user.full_name());
     let engine = Arc::clone(&ctx.engine);
     match tokio::task::spawn_blocking(move || engine.respond(&caller, &line, Some(&key))).await {
         // A store failure answers with an apology and commits nothing.
-        Ok(response) if response.replies.iter().any(|r| r.template == "error/internal") => {
-            log(ctx, "the engine could not commit an update");
-            None
-        }
-        Ok(response) => Some(response),
+        Ok(response) => match response.replies.iter().find(|r| r.template == "error/internal") {
+            None => Ok(response),
+            Some(r) if r.data.get("unavailable").is_some_and(|v| v == true) => {
+                log(ctx, "the store is unavailable (a failed flush); the update will come again");
+                Err(Attempt::Unavailable)
+            }
+            Some(_) => {
+                log(ctx, "the engine could not commit an update");
+                Err(Attempt::Failed)
+            }
+        },
         Err(e) => {
             log(ctx, &format!("engine task: {e}"));
-            None
+            Err(Attempt::Failed)
         }
     }
 }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use teloxide::types::ChatId;
 use tokio::sync::watch;
 use vouch_core::Format;
-use vouch_store::{Channel, OutboxMessage, OutboxState, Read};
+use vouch_store::{Channel, OutboxMessage, OutboxState};
 
 use super::buttons::keyboard;
 use super::send::{SendError, send_html};
@@ -32,10 +32,11 @@ pub async fn run(ctx: Arc<Ctx>, every: Duration, mut stop: watch::Receiver<bool>
 
 async fn deliver_due(ctx: &Ctx) -> Result<(), String> {
     let engine = Arc::clone(&ctx.engine);
-    let due = tokio::task::spawn_blocking(move || engine.store().outbox_due(Channel::Telegram, engine.now(), SCAN))
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
+    let due =
+        tokio::task::spawn_blocking(move || engine.store().outbox_deliverable(Channel::Telegram, engine.now(), SCAN))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| e.to_string())?;
     for message in due {
         let result = send(ctx, &message).await;
         // The person blocked the bot or never started it.

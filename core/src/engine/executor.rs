@@ -125,13 +125,14 @@ fn run(core: &EngineCore, queue: &Receiver<Job>, acker: &Sender<Batch>) {
 fn ack(core: &EngineCore, batches: &Receiver<Batch>) {
     while let Ok(batch) = batches.recv() {
         let durable = match batch.wait_for {
-            Some(seq) => core.store.durable(seq).map_err(|e| e.to_string()),
+            Some(seq) => core.store.durable(seq),
             None => Ok(()),
         };
+        let failed = durable.err().map(|e| e.to_string());
         for (reply, answer) in batch.answers {
-            let answer = match (&durable, answer) {
-                (Ok(()), answer) => answer,
-                (Err(e), _) => Err(UserError::Internal(format!("flush failed: {e}"))),
+            let answer = match (&failed, answer) {
+                (None, answer) => answer,
+                (Some(e), _) => Err(UserError::Unavailable(format!("flush failed: {e}"))),
             };
             // The caller may have gone away; its change stands regardless.
             let _ = reply.send(answer);

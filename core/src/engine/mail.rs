@@ -256,7 +256,7 @@ impl Engine {
         self.count_failed_guess(caller, &result, now);
         match result {
             Ok((outcome, duplicate)) => Ok(Response { replies: outcome.replies, duplicate }),
-            Err(e @ (UserError::Internal(_) | UserError::RateLimited { .. })) => Err(e),
+            Err(e @ (UserError::Internal(_) | UserError::Unavailable(_) | UserError::RateLimited { .. })) => Err(e),
             Err(e) => self.mail_refusal(caller, &e, mail),
         }
     }

@@ -457,7 +457,7 @@ impl Engine {
     }
 
     fn refusal(&self, e: UserError) -> Response {
-        if let UserError::Internal(detail) = &e {
+        if let UserError::Internal(detail) | UserError::Unavailable(detail) = &e {
             tracing_like_log(detail);
         }
         Response { replies: vec![e.to_reply()], duplicate: false }
