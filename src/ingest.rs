@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
-use vouch_core::{Caller, Command, MailIn, ThreadReply};
+use vouch_core::{BounceOutcome, Caller, Command, MailIn, MailRef, ThreadReply};
 use vouch_mailer::auth::{self, Dns, Envelope, Policy, Verdict};
 use vouch_mailer::inbound::{self, Extraction, InboundConfig, Kind, Limits};
 use vouch_store::{EmailAddress, IdentityKey, OutboxId, Read, SenderAuth};
@@ -71,9 +71,12 @@ pub enum Action {
         #[serde(default)]
         body: String,
     },
-    /// A DSN: hard-bounced addresses stop receiving mail.
+    /// A DSN: hard-bounced addresses stop receiving mail, when it returns
+    /// a mail vouch sent them (`returned`: the row and token it names).
     Bounce {
         hard: Vec<String>,
+        #[serde(default)]
+        returned: Option<(u64, Option<String>)>,
     },
 }
 
@@ -204,17 +207,21 @@ pub fn handle(
             Err(e) => return Outcome::TryLater(e),
         }
     };
-    if check.policy == Policy::Require && !verdict.passed() && extraction.kind != Kind::Ignored {
-        if verdict.result == auth::Outcome::TempError && extraction.kind != Kind::Bounce {
+    // Mail that proves itself another way goes on to the engine, which
+    // checks the proof: a reply naming a vouch Message-ID with its token
+    // (only the recipient saw it), a DSN returning such a mail.
+    let proves_itself = match extraction.kind {
+        Kind::Bounce => true,
+        Kind::Reply => extraction.thread.vouch_token.is_some(),
+        _ => false,
+    };
+    if check.policy == Policy::Require && !verdict.passed() && extraction.kind != Kind::Ignored && !proves_itself {
+        if verdict.result == auth::Outcome::TempError {
             // A DNS hiccup is not a verdict: the message is kept and retried.
             return Outcome::TryLater(anyhow::anyhow!(
                 "sender authentication incomplete ({})",
                 verdict.reasons.join("; ")
             ));
-        }
-        if extraction.kind == Kind::Bounce {
-            // Never bounce a bounce; an unauthenticated one just changes nothing.
-            return Outcome::Accepted(vec![format!("bounce not authenticated ({}); not acted on", verdict.summary())]);
         }
         return Outcome::Unauthenticated(format!(
             "sender {} not authenticated (VOUCH_MAIL_AUTH=require): {}",
@@ -297,7 +304,8 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
             if hard.is_empty() {
                 return Ok(None);
             }
-            Action::Bounce { hard }
+            let returned = x.bounce.as_ref().and_then(|b| b.returned.as_ref()).map(|r| (r.row, r.token.clone()));
+            Action::Bounce { hard, returned }
         }
         Kind::Ignored => return Ok(None),
     };
@@ -323,15 +331,23 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
 /// through the outbox, queued with the change. `Err` means retry later.
 pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
     let identity = IdentityKey::parse(&plan.identity).map_err(|e| anyhow::anyhow!("{e}"))?;
-    if let Action::Bounce { hard } = &plan.action {
+    if let Action::Bounce { hard, returned } = &plan.action {
         // The sender is a mail system, never a member: nothing runs as it.
+        let named = returned.as_ref().map(|(row, token)| MailRef { row: OutboxId(*row), token: token.as_deref() });
         let mut out = Vec::new();
         for (i, address) in hard.iter().enumerate() {
             let Ok(email) = EmailAddress::parse(address) else { continue };
             let key = format!("{}#bounce{i}", plan.dedupe_key);
-            let marked =
-                app.engine.record_bounce(&IdentityKey::new_email(&email), &key).map_err(|e| anyhow::anyhow!("{e}"))?;
-            let what = if marked { "marked unreachable" } else { "no change" };
+            let outcome = app
+                .engine
+                .record_bounce(&IdentityKey::new_email(&email), named, &key)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let what = match outcome {
+                BounceOutcome::Marked => "marked unreachable",
+                BounceOutcome::NoChange => "no change",
+                BounceOutcome::NotOurs => "it returns no mail vouch sent there; not acted on",
+                BounceOutcome::Repeat => "already handled; no change",
+            };
             out.push(format!("hard bounce for {address}: {what}"));
         }
         return Ok(out);
@@ -380,7 +396,7 @@ pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
         }
         Action::Reply { row, token, text, body } => {
             let reply = vouch_core::ThreadText { first_line: text, body };
-            let named = vouch_core::MailRef { row: OutboxId(*row), token: token.as_deref() };
+            let named = MailRef { row: OutboxId(*row), token: token.as_deref() };
             match engine.respond_to_thread(&caller, named, reply, &mail).map_err(|e| anyhow::anyhow!("{e}"))? {
                 ThreadReply::Handled(response) => note(response, &format!("reply to vouch mail {row}")),
                 ThreadReply::Ignored(why) => out.push(format!("reply to vouch mail {row}: {why}; not acted on")),

@@ -181,7 +181,19 @@ fn a_hard_bounce_marks_the_address_unreachable_and_a_soft_one_does_not() {
     let soft = ingest(dir, "off", &fixture("dsn-soft-bounce.eml"));
     assert!(soft.contains("nothing to do"), "{soft}");
     assert_eq!(identity(&export(dir), "email:jane.doe@prospect.example")["unreachable"], false);
-    let hard = ingest(dir, "off", &fixture("dsn-hard-bounce.eml"));
+    // A DSN anyone could write (it names no vouch mail exactly: the fixture's
+    // returned Message-ID has no token) stops nothing.
+    let forged = ingest(dir, "off", &fixture("dsn-hard-bounce.eml"));
+    assert!(forged.contains("returns no mail vouch sent there; not acted on"), "{forged}");
+    assert_eq!(identity(&export(dir), "email:jane.doe@prospect.example")["unreachable"], false);
+    // The real one returns the consent request vouch mailed Jane, and counts
+    // even under VOUCH_MAIL_AUTH=require from an unsigned mail system.
+    let request = message_id(rows(&export(dir), "notice/consent_request")[0]);
+    let real = String::from_utf8(fixture("dsn-hard-bounce.eml"))
+        .expect("utf-8")
+        .replace("<vouch.outbox.2@acme.example>", &request)
+        .replace("<hard-1@mx.prospect.example>", "<hard-2@mx.prospect.example>");
+    let hard = ingest(dir, "require", real.as_bytes());
     assert!(hard.contains("hard bounce for jane.doe@prospect.example: marked unreachable"), "{hard}");
     let dump = export(dir);
     assert_eq!(identity(&dump, "email:jane.doe@prospect.example")["unreachable"], true);
@@ -273,4 +285,65 @@ fn require_refuses_a_spoofed_sender_and_record_keeps_the_verdict() {
     let dump = export(tmp2.path());
     assert_eq!(identity(&dump, "email:bob@partner.example")["verified"], true);
     assert_eq!(dump["inbound"][0]["sender_auth"]["passed"], true);
+}
+
+/// A mail whose From names `from` but that nobody signed, sent from an IP
+/// outside that domain's SPF: DMARC fails (bank.example and prospect.example
+/// publish none, partner.example p=reject; all fail or have no pass).
+fn forged(from: &str, id: &str, subject: &str, body: &str) -> Vec<u8> {
+    format!(
+        "Received: from mail.attacker.example (mail.attacker.example [203.0.113.99])\r\n\
+         \tby mx.acme.example with ESMTPS; Tue, 3 Nov 2026 09:14:00 +0000\r\n\
+         Return-Path: <bounce@attacker.example>\r\nFrom: {from}\r\nTo: vouch@acme.example\r\n\
+         Subject: {subject}\r\nDate: Tue, 3 Nov 2026 09:14:00 +0000\r\nMessage-ID: <{id}@attacker.example>\r\n\
+         Content-Type: text/plain\r\n\r\n{body}\r\n"
+    )
+    .into_bytes()
+}
+
+#[test]
+fn forged_mail_under_record_is_a_stranger_and_changes_nothing() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let admin = |args: &[&str]| {
+        let out = run(dir, "off", args, b"");
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    admin(&["role", "grant", "email:ceo@bank.example", "organizer"]);
+    ingest(dir, "off", &fixture("gmail-forward-en.eml"));
+    let referral = referral_to(&export(dir), 0)["id"].as_u64().expect("referral id");
+    let linked = crate::binary::stdout_ok(&run(dir, "off", &["chat", "--as", "mallory"], b"link\n"));
+    let mut words = linked.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'));
+    let link_code = words.find(|w| w.len() == 9 && w.as_bytes()[4] == b'-').expect("a link code").to_string();
+
+    let before = export(dir);
+    let tries = [
+        ("ceo@bank.example", "role grant email:mallory@attacker.example organizer".to_string()),
+        ("jane.doe@prospect.example", format!("consent R{referral} yes")),
+        ("ceo@bank.example", "unsubscribe".to_string()),
+        ("bob@partner.example", "refer Eve Doe eve@victim.example".to_string()),
+        ("ceo@bank.example", "program pause customer".to_string()),
+        ("ceo@bank.example", format!("link {link_code}")),
+    ];
+    for (i, (from, line)) in tries.iter().enumerate() {
+        let said = ingest(dir, "record", &forged(from, &format!("forged-{i}"), line, line));
+        assert!(said.contains("error/unverified"), "{from}: {line}: {said}");
+    }
+    let after = export(dir);
+    for key in ["members", "identities", "referrals", "programs", "rewards"] {
+        assert_eq!(before[key], after[key], "a forged mail changed {key}");
+    }
+    // What a stranger may do still works: help.
+    let help = ingest(dir, "record", &forged("ceo@bank.example", "forged-help", "help", "help"));
+    assert!(help.contains("reply/help"), "{help}");
+
+    // require (the default): refused at the door, nothing stored or answered.
+    let grant = forged("ceo@bank.example", "forged-r", "role grant email:m@x.example organizer", "");
+    let out = run(dir, "require", &["ingest"], &grant);
+    assert_eq!(out.status.code(), Some(67), "{}", text(&out));
+    let mut default = crate::binary::vouch_mail(dir);
+    default.env_remove("VOUCH_MAIL_AUTH").env("VOUCH_MAIL_AUTH_DNS", fixtures().join("auth/zone.txt")).arg("ingest");
+    let out = run_with_stdin(default, &forged("ceo@bank.example", "forged-d", "unsubscribe", ""));
+    assert_eq!(out.status.code(), Some(67), "require is the default: {}", text(&out));
 }

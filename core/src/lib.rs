@@ -18,7 +18,7 @@ pub mod reply;
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};
 pub use engine::{
-    Caller, Engine, Extras, Limits, MailIn, MailRef, Settings, ThreadReply, ThreadText, consent_word,
+    BounceOutcome, Caller, Engine, Extras, Limits, MailIn, MailRef, Settings, ThreadReply, ThreadText, consent_word,
     introduction_stage,
 };
 pub use error::UserError;

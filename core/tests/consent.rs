@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use vouch_core::{Caller, Command, Engine, Format, MailIn, Renderer, SeededIds, Settings, SystemClock};
+use vouch_core::{
+    BounceOutcome, Caller, Command, Engine, Format, MailIn, MailRef, Renderer, SeededIds, Settings, SystemClock,
+};
 use vouch_store::{EmailAddress, IdentityKey, Read, ReferralId, Store};
 
 fn caller(who: &str) -> Caller {
@@ -162,8 +164,29 @@ fn a_bounced_champion_gets_no_notices_until_writing_again() {
     let w = world();
     let id = w.introduce("jane@prospect.example");
     let bob = IdentityKey::parse("email:bob@partner.example").expect("key");
-    assert!(w.engine.record_bounce(&bob, "email:<dsn-1@mx>").expect("stored"));
-    assert!(!w.engine.record_bounce(&bob, "email:<dsn-1@mx>").expect("stored"), "a redelivered DSN is a no-op");
+    let rows = w.store.outbox_messages().expect("scan");
+    let to_bob = rows.iter().find(|m| m.to == bob).expect("bob's thank-you row");
+    let to_jane = rows.iter().find(|m| m.to.to_string() == "email:jane@prospect.example").expect("jane's row");
+    // Anyone can write a DSN: one that returns no mail vouch sent to Bob
+    // (none named, a guessed token, or Jane's mail) changes nothing.
+    let forged = [
+        None,
+        Some(MailRef { row: to_bob.id, token: Some("guessed1") }),
+        Some(MailRef { row: to_bob.id, token: None }),
+        Some(MailRef::from(to_jane)),
+    ];
+    for (i, named) in forged.into_iter().enumerate() {
+        let key = format!("email:<forged-{i}@mx>");
+        assert_eq!(w.engine.record_bounce(&bob, named, &key).expect("stored"), BounceOutcome::NotOurs, "{named:?}");
+        assert!(!w.store.identity(&bob).expect("read").expect("exists").unreachable, "{named:?}");
+    }
+    let named = Some(MailRef::from(to_bob));
+    assert_eq!(w.engine.record_bounce(&bob, named, "email:<dsn-1@mx>").expect("stored"), BounceOutcome::Marked);
+    assert_eq!(
+        w.engine.record_bounce(&bob, named, "email:<dsn-1@mx>").expect("stored"),
+        BounceOutcome::Repeat,
+        "a redelivered DSN is a no-op"
+    );
     let yes = w.engine.respond(&caller("email:jane@prospect.example"), &format!("consent {id} yes"), None);
     assert_eq!(yes.replies[0].template, "reply/consent_accepted");
     assert_eq!(w.templates_to("email:bob@partner.example"), ["reply/introduction_received"], "nothing new queued");

@@ -32,10 +32,12 @@ use serde::Serialize;
 pub enum Policy {
     /// Trust the From header (an MTA in front already enforces DMARC).
     Off,
-    /// Verify and record; only a passing sender's address counts as verified.
-    #[default]
+    /// Verify and record; a sender that does not pass is treated as a
+    /// stranger (help, a code of its own), never as the address it names.
     Record,
     /// Verify; an unauthenticated sender is never credited nor answered.
+    /// The default: a From line is trivially forged, and vouch acts on mail.
+    #[default]
     Require,
 }
 

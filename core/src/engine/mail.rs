@@ -163,6 +163,19 @@ impl Engine {
         if request.to != caller.identity {
             return Ok(ThreadReply::Ignored(format!("{} answered a mail sent to someone else", caller.identity)));
         }
+        // Naming the row's random token proves the sender read the mail vouch
+        // sent to this address, as a signed link does: the answer counts as
+        // theirs even when their domain does not sign its mail. A row from
+        // before tokens proves nothing; then only an authenticated sender acts.
+        let proven;
+        let caller = if request.token.is_some() && !caller.verified {
+            proven = Caller { verified: true, ..caller.clone() };
+            &proven
+        } else if request.token.is_none() && !caller.verified {
+            return Ok(ThreadReply::Ignored("an unauthenticated reply to a mail without a token".into()));
+        } else {
+            caller
+        };
         if request.template == super::consent::PARTNER_ASK_TEMPLATE {
             return self.partner_answered(caller, reply.body, mail);
         }
@@ -281,25 +294,57 @@ impl Engine {
 
     /// A hard bounce (DSN 5.x.x) for `address`: notices stop going there
     /// until the person writes in again. Remembered under `dedupe_key`.
-    pub fn record_bounce(&self, address: &IdentityKey, dedupe_key: &str) -> Result<bool, UserError> {
+    ///
+    /// Anyone can write a DSN, so it counts only when it returns a mail
+    /// vouch sent to `address`: `returned` must name that outbox row with
+    /// its token (the Message-ID only the real receiving system has seen).
+    pub fn record_bounce(
+        &self,
+        address: &IdentityKey,
+        returned: Option<MailRef<'_>>,
+        dedupe_key: &str,
+    ) -> Result<BounceOutcome, UserError> {
         let now = self.clock.now();
         self.store.write(|tx| {
             if tx.inbound(dedupe_key)?.is_some() {
-                return Ok(false);
+                return Ok(BounceOutcome::Repeat);
             }
-            let mut marked = false;
+            let row = match returned {
+                Some(named) => {
+                    tx.outbox(named.row)?.filter(|row| row.token.is_some() && row.token.as_deref() == named.token)
+                }
+                None => None,
+            };
+            if !row.is_some_and(|row| &row.to == address) {
+                super::remember(tx, dedupe_key, now, &Outcome::default(), None)?;
+                return Ok(BounceOutcome::NotOurs);
+            }
+            let mut marked = BounceOutcome::NoChange;
             if let Some(mut found) = tx.identity(address)?
                 && !found.unreachable
             {
                 found.unreachable = true;
                 tx.put_identity(&found)?;
-                marked = true;
+                marked = BounceOutcome::Marked;
             }
             let outcome = Outcome::default();
             super::remember(tx, dedupe_key, now, &outcome, None)?;
             Ok(marked)
         })
     }
+}
+
+/// What a DSN did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BounceOutcome {
+    /// The address is now unreachable.
+    Marked,
+    /// Already unreachable, or no identity under it.
+    NoChange,
+    /// The DSN does not return a mail vouch sent to that address: ignored.
+    NotOurs,
+    /// The same DSN again.
+    Repeat,
 }
 
 fn consent_spec() -> Result<&'static CommandSpec, UserError> {

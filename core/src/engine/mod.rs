@@ -33,7 +33,7 @@ use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
 pub use consent::stage as introduction_stage;
-pub use mail::{MailIn, MailRef, ThreadReply, ThreadText, consent_word};
+pub use mail::{BounceOutcome, MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
 
 /// Deployment-wide settings the engine needs (from config).
@@ -550,6 +550,9 @@ impl EngineCore {
             let outcome: Outcome = serde_json::from_value(seen.outcome).unwrap_or_default();
             return Ok((outcome, true));
         }
+        if !caller.verified && !caller.admin {
+            stranger_may(spec, tx.identity(&caller.identity)?.is_some())?;
+        }
         let me = self.resolve(tx, caller, now)?;
         if !caller.admin && !me.has_role(spec.role) {
             return Err(UserError::NotAllowed { command: spec.name, needed: spec.role });
@@ -584,17 +587,18 @@ impl EngineCore {
     fn resolve(&self, tx: &WriteTx<'_>, caller: &Caller, now: Timestamp) -> Result<Member, UserError> {
         if let Some(mut identity) = tx.identity(&caller.identity)? {
             // Hearing from someone proves they can be reached again; an
-            // authenticated message proves the address is theirs.
-            if identity.unreachable || (caller.verified && !identity.verified) {
+            // authenticated message proves the address is theirs. A mail
+            // that failed authentication proves neither: it changes nothing.
+            if caller.verified && (identity.unreachable || !identity.verified) {
                 identity.unreachable = false;
-                identity.verified |= caller.verified;
+                identity.verified = true;
                 tx.put_identity(&identity)?;
             }
             if let Some(mut member) = tx.member(identity.member)? {
                 // Made on someone else's word (`role grant discord:123`)
                 // under a placeholder name: the platform's name is better.
                 let placeholder = caller.identity.external();
-                if member.display_name == placeholder && caller.display_name != placeholder {
+                if caller.verified && member.display_name == placeholder && caller.display_name != placeholder {
                     member.display_name = caller.display_name.clone();
                     tx.put_member(&member)?;
                 }
@@ -689,6 +693,31 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Wishes => "wishes",
         Command::Shoutout { .. } => "shoutout",
         Command::Thank { .. } => "thank",
+    }
+}
+
+/// What a caller whose mail failed sender authentication may run: what a
+/// stranger may — ask for help, and get a code of their own when the
+/// address is new here. Never anything as an existing identity (its roles,
+/// consent, links, RSVPs, subscriptions), since anyone can write any From.
+const STRANGER_COMMANDS: &[&str] = &["help", "code"];
+
+fn stranger_may(spec: &CommandSpec, identity_exists: bool) -> Result<(), UserError> {
+    let allowed = spec.name == "help" || (!identity_exists && STRANGER_COMMANDS.contains(&spec.name));
+    if allowed { Ok(()) } else { Err(UserError::Unverified { what: unverified_what(spec.name) }) }
+}
+
+/// The end of "…so we can't ___" in the refusal.
+fn unverified_what(command: &str) -> &'static str {
+    match command {
+        "refer" => "record this introduction",
+        "consent" => "take this answer to the introduction",
+        "rsvp" => "take this answer to the invitation",
+        "subscribe" => "turn notices back on",
+        "unsubscribe" => "change your notices",
+        "link" => "link this address to another account",
+        "role" => "change anyone's role",
+        _ => "act on it for your account",
     }
 }
 

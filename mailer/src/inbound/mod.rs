@@ -139,6 +139,18 @@ pub struct Thread {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Bounce {
     pub recipients: Vec<BounceRecipient>,
+    /// The vouch mail the DSN returns, when it names one: only a bounce of
+    /// mail vouch sent to that recipient counts (anyone can write a DSN).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned: Option<VouchRef>,
+}
+
+/// `<vouch.outbox.ROW.TOKEN@domain>`: one of vouch's outbox rows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VouchRef {
+    pub row: u64,
+    /// Absent in ids from before rows carried tokens.
+    pub token: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -507,15 +519,8 @@ fn thread_of(message: &mail_parser::Message<'_>, subject: &str, vouch_id: Option
         references.push(parent);
     }
     references.truncate(20);
-    let named = vouch_id.and_then(|id| {
-        let local = id.trim_matches(|c| c == '<' || c == '>').strip_prefix("vouch.outbox.")?.split('@').next()?;
-        let (n, token) = match local.split_once('.') {
-            Some((n, token)) => (n, Some(token.to_string())),
-            None => (local, None),
-        };
-        Some((n.parse::<u64>().ok()?, token))
-    });
-    let (vouch_row, vouch_token) = named.map_or((None, None), |(row, token)| (Some(row), token));
+    let named = vouch_id.and_then(vouch_ref);
+    let (vouch_row, vouch_token) = named.map_or((None, None), |r| (Some(r.row), r.token));
     Thread {
         message_id: message.message_id().and_then(bracket),
         references,
@@ -526,6 +531,44 @@ fn thread_of(message: &mail_parser::Message<'_>, subject: &str, vouch_id: Option
 }
 
 /// Recipients and statuses from a `message/delivery-status` part.
+/// Row and token of a vouch Message-ID (`<vouch.outbox.N.TOKEN@domain>`).
+fn vouch_ref(id: &str) -> Option<VouchRef> {
+    let local = id.trim().trim_matches(|c| c == '<' || c == '>').strip_prefix("vouch.outbox.")?.split('@').next()?;
+    let (n, token) = match local.split_once('.') {
+        Some((n, token)) => (n, Some(token.to_string())),
+        None => (local, None),
+    };
+    Some(VouchRef { row: n.parse::<u64>().ok()?, token })
+}
+
+/// The Message-ID of the message a DSN returns: its `message/rfc822` part,
+/// or the `Message-ID:` line of a `text/rfc822-headers` part (RFC 3462).
+fn returned_message_id(message: &mail_parser::Message<'_>) -> Option<String> {
+    message.parts.iter().find_map(|p| {
+        if let PartType::Message(inner) = &p.body {
+            return inner.message_id().map(str::to_string);
+        }
+        let headers_only = p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("text")
+                && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("rfc822-headers"))
+        });
+        if !headers_only {
+            return None;
+        }
+        let text = String::from_utf8_lossy(p.contents());
+        let mut lines = text.lines();
+        while let Some(line) = lines.next() {
+            let Some((name, value)) = line.split_once(':') else { continue };
+            if name.trim().eq_ignore_ascii_case("message-id") {
+                // A folded header puts the id on the next line.
+                let value = if value.trim().is_empty() { lines.next().unwrap_or_default() } else { value };
+                return Some(value.trim().to_string());
+            }
+        }
+        None
+    })
+}
+
 fn delivery_status(message: &mail_parser::Message<'_>) -> Option<Bounce> {
     let part = message.parts.iter().find(|p| {
         p.content_type().is_some_and(|ct| {
@@ -555,7 +598,8 @@ fn delivery_status(message: &mail_parser::Message<'_>) -> Option<Bounce> {
             status,
         });
     }
-    (!recipients.is_empty()).then_some(Bounce { recipients })
+    let returned = returned_message_id(message).as_deref().and_then(vouch_ref);
+    (!recipients.is_empty()).then_some(Bounce { recipients, returned })
 }
 
 /// The vouch Message-ID this message answers, from In-Reply-To or References.
