@@ -268,6 +268,7 @@ fn serve(
         Err(OpenError::Other(e)) => return Err(e),
     };
     let mailer = vouch_mailer::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("{e}"))?;
+    warn_unauthenticated_organizers(&app)?;
     let socket = app.serve_control_socket()?;
     let telegram = telegram::config(&app.config, poll)?;
     let discord = discord::config(&app.config, poll)?;
@@ -444,6 +445,45 @@ async fn scheduler(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::wa
             _ = stopped.changed() => return,
         }
     }
+}
+
+/// With `VOUCH_MAIL_AUTH=record` or `off`, mail from an organizer's address
+/// is believed (off) or demoted to a stranger's (record) on the From line
+/// alone; either way the operator should know which addresses are at stake.
+fn warn_unauthenticated_organizers(app: &App) -> anyhow::Result<()> {
+    use vouch_mailer::auth::Policy;
+    use vouch_store::{Channel, Read as _, Role};
+    let policy: Policy = match &app.config.mail_auth {
+        Some(p) => p.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+        None => Policy::default(),
+    };
+    if policy == Policy::Require {
+        return Ok(());
+    }
+    let mut addresses = Vec::new();
+    for member in app.store.members()? {
+        if !(member.has_role(Role::Organizer) || member.has_role(Role::Admin)) {
+            continue;
+        }
+        for identity in app.store.identities_of(member.id)? {
+            if identity.key.channel() == Channel::Email {
+                addresses.push(identity.key.external().to_string());
+            }
+        }
+    }
+    if !addresses.is_empty() {
+        let what = if policy == Policy::Off {
+            "mail claiming to come from them is believed without any check, so anyone can act as them"
+        } else {
+            "their mail that fails DKIM/SPF/DMARC is refused their role, but nothing proves the rest"
+        };
+        eprintln!(
+            "vouch: warning: VOUCH_MAIL_AUTH={} and organizers write from {}: {what}; set VOUCH_MAIL_AUTH=require",
+            if policy == Policy::Off { "off" } else { "record" },
+            addresses.join(", ")
+        );
+    }
+    Ok(())
 }
 
 /// sysexits.h: an I/O error (a failed flush stopped `serve`).

@@ -19,9 +19,9 @@ pub enum UserError {
     #[error("{command} needs the {needed} role")]
     NotAllowed { command: &'static str, needed: Role },
     #[error("malformed code")]
-    MalformedCode { problem: String, suggestion: Option<String> },
+    MalformedCode { problem: String },
     #[error("unknown code")]
-    UnknownCode { code: String, suggestion: Option<String> },
+    UnknownCode { code: String },
     #[error("code revoked")]
     CodeRevoked,
     #[error("self referral")]
@@ -138,12 +138,8 @@ impl UserError {
             UserError::NotAllowed { command, needed } => {
                 ("not_allowed", json!({ "command": command, "role": needed.as_str() }))
             }
-            UserError::MalformedCode { problem, suggestion } => {
-                ("malformed_code", json!({ "problem": problem, "suggestion": suggestion }))
-            }
-            UserError::UnknownCode { code, suggestion } => {
-                ("unknown_code", json!({ "code": code, "suggestion": suggestion }))
-            }
+            UserError::MalformedCode { problem } => ("malformed_code", json!({ "problem": problem })),
+            UserError::UnknownCode { code } => ("unknown_code", json!({ "code": code })),
             UserError::CodeRevoked => ("code_revoked", json!({})),
             UserError::SelfReferral => ("self_referral", json!({})),
             UserError::AlreadyRedeemed { code, program, when } => {

@@ -4,9 +4,9 @@
 use chrono::{Datelike, TimeZone, Utc};
 use serde_json::{Value, json};
 use vouch_store::{
-    Action, Approval, CODE_ALPHABET, CODE_LEN, CodeRecord, EmailAddress, IdentityKey, Member, Money, Period, Program,
-    Read, Referral, ReferralCode, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId,
-    RewardStatus, Side, Slug, StateChange, Timestamp, normalize_code,
+    Action, Approval, CodeRecord, EmailAddress, IdentityKey, Member, Money, Period, Program, Read, Referral,
+    ReferralCode, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId, RewardStatus, Side,
+    Slug, StateChange, Timestamp,
 };
 
 use super::{Cx, Extras, alts, create_member};
@@ -92,47 +92,6 @@ pub(super) fn code(cx: &mut Cx<'_, '_>, program: Option<Slug>) -> Result<Outcome
     Ok(cx.reply("reply/code", data))
 }
 
-/// The nearest existing code: one character replaced (or a bad character
-/// fixed), or two neighbours swapped.
-fn suggest(cx: &Cx<'_, '_>, typed: &str) -> Result<Option<ReferralCode>, UserError> {
-    let chars: Vec<u8> = typed.bytes().collect();
-    if chars.len() != CODE_LEN {
-        return Ok(None);
-    }
-    let bad: Vec<usize> = (0..CODE_LEN).filter(|i| !CODE_ALPHABET.contains(&chars[*i])).collect();
-    let positions: Vec<usize> = match bad.len() {
-        0 => (0..CODE_LEN).collect(),
-        1 => bad,
-        _ => return Ok(None),
-    };
-    let exists = |candidate: &[u8]| -> Result<Option<ReferralCode>, UserError> {
-        let Ok(code) = ReferralCode::parse(&String::from_utf8_lossy(candidate)) else { return Ok(None) };
-        Ok(cx.tx.code(&code)?.filter(|c| !c.revoked).map(|c| c.code))
-    };
-    for i in positions.iter().copied() {
-        for &c in CODE_ALPHABET {
-            if c == chars[i] {
-                continue;
-            }
-            let mut candidate = chars.clone();
-            candidate[i] = c;
-            if let Some(found) = exists(&candidate)? {
-                return Ok(Some(found));
-            }
-        }
-    }
-    for i in 0..CODE_LEN - 1 {
-        let mut candidate = chars.clone();
-        candidate.swap(i, i + 1);
-        if candidate != chars
-            && let Some(found) = exists(&candidate)?
-        {
-            return Ok(Some(found));
-        }
-    }
-    Ok(None)
-}
-
 fn period_start(now: Timestamp, period: Period) -> Timestamp {
     let month = match period {
         Period::Month => now.month(),
@@ -190,17 +149,12 @@ fn refuse_if_alias_referred(cx: &Cx<'_, '_>, person: &Member, program: &Program)
 }
 
 pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserError> {
-    let normalized = normalize_code(typed);
-    let code = match ReferralCode::parse(typed) {
-        Ok(code) => code,
-        Err(e) => {
-            let suggestion = suggest(cx, &normalized)?.map(|c| c.to_string());
-            return Err(UserError::MalformedCode { problem: e.to_string(), suggestion });
-        }
-    };
+    // No "did you mean": a hint found by looking up stored codes near the
+    // typed one would reveal live codes to anyone guessing. The refusal
+    // says which characters codes never contain (0/O, 1/I/L) instead.
+    let code = ReferralCode::parse(typed).map_err(|e| UserError::MalformedCode { problem: e.to_string() })?;
     let Some(record) = cx.tx.code(&code)? else {
-        let suggestion = suggest(cx, code.as_str())?.map(|c| c.to_string());
-        return Err(UserError::UnknownCode { code: code.to_string(), suggestion });
+        return Err(UserError::UnknownCode { code: code.to_string() });
     };
     if record.revoked {
         return Err(UserError::CodeRevoked);
