@@ -172,6 +172,17 @@ fn members_use_vouch_from_dms_and_groups() {
     wait_for("offset confirmed", || fake.confirmed() == 12);
     assert_eq!(fake.texts_to(GROUP).len(), 3, "{:?}", fake.texts_to(GROUP));
     assert_eq!(fake.texts_to(BOB).len(), 3, "{:?}", fake.texts_to(BOB));
+
+    // An organizer's listing names people: asked in the group, it goes by DM.
+    stdout_ok(
+        &vouch(tmp.path()).args(["role", "grant", &format!("telegram:{ANN}"), "organizer"]).output().expect("run"),
+    );
+    let before = fake.texts_to(ANN).len();
+    fake.push(message(12, GROUP, ANN, "Ann", "/referrals"));
+    assert_eq!(nth_text(&fake, GROUP, 4), "Ann, I sent you a DM.");
+    let listing = nth_text(&fake, ANN, before + 1);
+    assert!(listing.contains("Bob"), "the listing went to Ann: {listing}");
+    assert!(fake.texts_to(GROUP).iter().all(|t| !t.contains("R1")), "{:?}", fake.texts_to(GROUP));
     server.stop();
 }
 

@@ -45,6 +45,14 @@ pub struct CommandSpec {
 }
 
 impl CommandSpec {
+    /// Whether answers go privately (DM, ephemeral, never into a group or
+    /// channel): personal answers, and everything organizers run — their
+    /// listings (referrals, rewards, reports, attendees) name people and
+    /// money that a community channel must not see.
+    pub fn answers_privately(&self) -> bool {
+        self.private || matches!(self.role, Role::Organizer | Role::Admin)
+    }
+
     /// `redeem CODE`, `refer NAME EMAIL [note]`.
     pub fn usage(&self) -> String {
         let mut s = self.name.to_string();

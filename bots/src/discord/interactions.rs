@@ -34,7 +34,7 @@ struct Ask<'a> {
 }
 
 pub(super) async fn on_command(shared: &Arc<Shared>, ctx: &Context, command: &CommandInteraction) {
-    let private = vouch_core::catalog::find(&command.data.name).is_none_or(|spec| spec.private);
+    let private = vouch_core::catalog::find(&command.data.name).is_none_or(|spec| spec.answers_privately());
     let ask = Ask {
         id: command.id,
         token: &command.token,

@@ -476,7 +476,7 @@ impl Engine {
         self.count_failed_guess(caller, &result, now);
         let (outcome, duplicate) = result?;
         let mut replies = outcome.replies;
-        if spec.private {
+        if spec.answers_privately() {
             for r in &mut replies {
                 r.private = true;
             }
