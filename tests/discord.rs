@@ -208,6 +208,15 @@ async fn discord_members_refer_through_slash_commands_and_invites() {
     // The Discord organizer role makes Carol an organizer in vouch.
     let listed = run(&fake, 105, &carol, "referrals", &[]).await;
     assert!(content(&listed).contains("R1"), "{listed}");
+    // Carol loses the Discord role: her next command finds her a member again.
+    // Dave, appointed from the CLI, stays an organizer without the role.
+    let carol_demoted = member(snowflake(3), "carol", Some("Carol"), &[]);
+    let refused = run(&fake, 150, &carol_demoted, "referrals", &[]).await;
+    assert!(content(&refused).contains("is for organizers only"), "{refused}");
+    admin(tmp.path(), &["role", "grant", &format!("discord:{}", snowflake(4)), "organizer"]);
+    let kept = run(&fake, 151, &dave, "referrals", &[]).await;
+    assert!(content(&kept).contains("R1"), "{kept}");
+    admin(tmp.path(), &["role", "revoke", &format!("discord:{}", snowflake(4)), "organizer"]);
 
     // Gateway drop; the fake replays the last dispatch on RESUME.
     run(&fake, 106, &dave, "redeem", &[("code", json!(code))]).await;
@@ -490,21 +499,26 @@ async fn long_answers_are_split_on_line_breaks() {
         }
     }
 
-    // In a channel: several messages, each within 2000 characters, no row cut.
+    // Asked in a channel: an organizer's listing names people, so it goes
+    // by DM, in several messages, each within 2000 characters, no row cut.
     let before = channel_posts(&fake.requests()).len();
+    let carol_dm = format!("/channels/{}/messages", discord_fake::dm_channel_of(&carol["user"]));
     fake.dispatch("MESSAGE_CREATE", discord_fake::user_message(500, &carol, "!referrals", true));
     let posts = fake
         .wait_for("the whole list", DEADLINE, |f| {
-            let posts: Vec<String> = channel_posts(&f.requests())
-                .iter()
-                .skip(before)
-                .map(|p| p["content"].as_str().unwrap_or_default().to_string())
+            let posts: Vec<String> = f
+                .requests()
+                .into_iter()
+                .filter(|r| r.method == "POST" && r.path == carol_dm)
+                .map(|r| r.body["content"].as_str().unwrap_or_default().to_string())
                 .collect();
             posts.last().is_some_and(|p| p.contains("Next steps")).then_some(posts)
         })
         .await;
     assert!(posts.len() >= 3, "{} parts: {posts:?}", posts.len());
     check_rows(&posts);
+    let in_channel: Vec<Value> = channel_posts(&fake.requests()).into_iter().skip(before).collect();
+    assert!(in_channel.iter().all(|p| !p["content"].to_string().contains("Member_")), "{in_channel:?}");
 
     // As a slash command: the response, then ephemeral follow-ups.
     let first = run(&fake, 501, &carol, "referrals", &[]).await;

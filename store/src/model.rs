@@ -41,6 +41,12 @@ pub struct Member {
     /// version stop working (a leaked link is revoked).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub feed_version: u32,
+    /// An organizer only because a platform role says so (Discord's
+    /// organizer role): losing that role loses it. An explicit `role
+    /// grant|revoke … organizer` clears the flag, so an organizer appointed
+    /// from the CLI is never demoted by a platform.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub organizer_by_platform: bool,
 }
 
 fn is_zero(n: &u32) -> bool {

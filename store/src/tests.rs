@@ -22,6 +22,7 @@ fn member(tx: &WriteTx<'_>, name: &str) -> Result<Member, StoreError> {
         company: None,
         public_thanks: false,
         feed_version: 0,
+        organizer_by_platform: false,
     };
     tx.put_member(&m)?;
     tx.put_identity(&Identity {

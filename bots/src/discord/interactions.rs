@@ -12,7 +12,6 @@ use serenity::all::{
     EditInteractionResponse, InteractionId, Member, User,
 };
 use vouch_core::{Caller, Engine, Format, Reply, Response};
-use vouch_store::{Read, Role};
 
 use serenity::builder::Builder as _;
 
@@ -82,10 +81,8 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     }
     let Some(identity) = identity(ask.user.id) else { return };
     let caller = Caller::new(identity, &display_name(ask.member, ask.user));
-    if let (Some(role), Some(member)) = (shared.config.organizer_role_id, ask.member)
-        && member.roles.iter().any(|r| r.get() == role)
-    {
-        ensure_organizer(&shared.engine, &caller).await;
+    if let (Some(role), Some(member)) = (shared.config.organizer_role_id, ask.member) {
+        sync_organizer(&shared.engine, &caller, member.roles.iter().any(|r| r.get() == role)).await;
     }
     let key = format!("discord:interaction:{}", ask.id);
     let engine = Arc::clone(&shared.engine);
@@ -191,19 +188,17 @@ pub(super) fn name_with_nick(nick: Option<&str>, user: &User) -> String {
 }
 
 /// Someone holding the configured Discord organizer role is an organizer in
-/// vouch too. Only granted, never revoked here: organizers may also be
-/// appointed from the CLI, and a missing role must not undo that.
-pub(super) async fn ensure_organizer(engine: &Arc<Engine>, caller: &Caller) {
-    let known = engine.store().member_by_identity(&caller.identity).ok().flatten();
-    if known.is_some_and(|m| m.has_role(Role::Organizer)) {
-        return;
-    }
-    let engine = Arc::clone(engine);
-    let line = format!("role grant {} organizer", caller.identity);
-    let granted = tokio::task::spawn_blocking(move || engine.respond(&Caller::admin(), &line, None)).await;
-    match granted {
-        Ok(r) if succeeded(&r) => eprintln!("vouch: discord: {} is an organizer (Discord role)", caller.identity),
-        Ok(_) | Err(_) => eprintln!("vouch: discord: could not make {} an organizer", caller.identity),
+/// vouch too, and one who lost it is not (from their next command on in a
+/// server, where Discord shows their roles). Organizers appointed from the
+/// CLI keep their role whatever Discord says.
+pub(super) async fn sync_organizer(engine: &Arc<Engine>, caller: &Caller, holds: bool) {
+    let (engine, who) = (Arc::clone(engine), caller.clone());
+    match tokio::task::spawn_blocking(move || engine.sync_platform_organizer(&who, holds)).await {
+        Ok(Ok(true)) if holds => eprintln!("vouch: discord: {} is an organizer (Discord role)", caller.identity),
+        Ok(Ok(true)) => eprintln!("vouch: discord: {} lost the Discord organizer role", caller.identity),
+        Ok(Ok(false)) => {}
+        Ok(Err(e)) => eprintln!("vouch: discord: could not sync {}'s organizer role: {e}", caller.identity),
+        Err(e) => eprintln!("vouch: discord: organizer role task failed: {e}"),
     }
 }
 

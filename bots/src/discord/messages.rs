@@ -10,7 +10,7 @@ use serde_json::json;
 use serenity::all::{ChannelId, Context, CreateAllowedMentions, CreateMessage, HttpError, Message, MessageReference};
 use vouch_core::{Caller, Format, Reply};
 
-use super::interactions::{command_name, ensure_organizer, name_with_nick, personal_invite, succeeded};
+use super::interactions::{command_name, name_with_nick, personal_invite, succeeded, sync_organizer};
 use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons, identity};
 
@@ -48,10 +48,8 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
     let Some(identity) = identity(msg.author.id) else { return };
     let member = msg.member.as_deref();
     let caller = Caller::new(identity, &name_with_nick(member.and_then(|m| m.nick.as_deref()), &msg.author));
-    if let (Some(role), Some(member)) = (shared.config.organizer_role_id, member)
-        && member.roles.iter().any(|r| r.get() == role)
-    {
-        ensure_organizer(&shared.engine, &caller).await;
+    if let (Some(role), Some(member)) = (shared.config.organizer_role_id, member) {
+        sync_organizer(&shared.engine, &caller, member.roles.iter().any(|r| r.get() == role)).await;
     }
     let key = format!("discord:message:{}", msg.id);
     let engine = Arc::clone(&shared.engine);

@@ -310,7 +310,12 @@ pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, rol
             });
         }
     };
-    let changed = if grant { target.roles.insert(role) } else { target.roles.remove(&role) };
+    let mut changed = if grant { target.roles.insert(role) } else { target.roles.remove(&role) };
+    if role == Role::Organizer && target.organizer_by_platform {
+        // Appointed (or removed) by hand now: no platform role undoes it.
+        target.organizer_by_platform = false;
+        changed = true;
+    }
     if changed {
         cx.tx.put_member(&target)?;
     }
@@ -325,6 +330,37 @@ pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, rol
             "roles": target.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
         }),
     ))
+}
+
+impl super::Engine {
+    /// A platform's organizer role as seen on the caller's message (Discord's
+    /// `VOUCH_DISCORD_ORGANIZER_ROLE_ID`): holding it makes them an organizer;
+    /// losing it demotes them on their next command — unless the role was
+    /// given by hand (`role grant`). Returns whether anything changed.
+    pub fn sync_platform_organizer(&self, caller: &super::Caller, holds: bool) -> Result<bool, UserError> {
+        let known = self.store.member_by_identity(&caller.identity)?;
+        let current = known.as_ref().map(|m| (m.has_role(Role::Organizer), m.organizer_by_platform));
+        match (holds, current) {
+            (true, Some((true, _))) | (false, None | Some((false, _)) | Some((true, false))) => return Ok(false),
+            _ => {}
+        }
+        let now = self.clock.now();
+        self.store.write(|tx| {
+            let mut member = self.resolve(tx, caller, now)?;
+            let organizer = member.has_role(Role::Organizer);
+            if holds && !organizer {
+                member.roles.insert(Role::Organizer);
+                member.organizer_by_platform = true;
+            } else if !holds && organizer && member.organizer_by_platform {
+                member.roles.remove(&Role::Organizer);
+                member.organizer_by_platform = false;
+            } else {
+                return Ok(false);
+            }
+            tx.put_member(&member)?;
+            Ok(true)
+        })
+    }
 }
 
 /// `shoutout on|off`: consent to public thanks, kept on the member.

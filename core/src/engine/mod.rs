@@ -760,6 +760,7 @@ pub(crate) fn create_member(
         company: None,
         public_thanks: false,
         feed_version: 0,
+        organizer_by_platform: false,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity {
