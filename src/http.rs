@@ -123,7 +123,21 @@ async fn linked(http: &Http, token: &str, purpose: Purpose) -> Result<(Link, Out
 /// The action a verified action link runs, from the row's choices.
 async fn linked_action(http: &Http, token: &str) -> Result<(OutboxMessage, usize, vouch_store::Action), Response> {
     let (link, message) = linked(http, token, Purpose::Action).await?;
-    let Link::Action { choice, .. } = link else { return Err(not_found()) };
+    let Link::Action { choice, issued, .. } = link else { return Err(not_found()) };
+    // Links from before the issue time was signed in count from their row.
+    let issued = if issued > 0 { issued } else { message.created_at.timestamp() };
+    if http.engine.now().timestamp().saturating_sub(issued) > vouch_core::ACTION_LINK_DAYS * 86_400 {
+        return Err(page(
+            StatusCode::GONE,
+            "This link has expired",
+            &[&format!(
+                "Links in {}'s mail work for {} days. Nothing was changed; reply to the mail or use the chat instead.",
+                community(&message),
+                vouch_core::ACTION_LINK_DAYS
+            )],
+            None,
+        ));
+    }
     let action = message.actions.get(choice).cloned().ok_or_else(not_found)?;
     Ok((message, choice, action))
 }
@@ -153,7 +167,7 @@ async fn action_run(State(http): State<Arc<Http>>, Path(token): Path<String>, _f
     let id = message.id;
     // One key per (row, choice): a double click, or the button pressed
     // again later, returns the first answer and changes nothing.
-    let key = format!("http:action:{id}:{choice}");
+    let key = format!("{}{id}:{choice}", vouch_core::LINK_ANSWER_KEY);
     match act(&http, &message, action.command.clone(), key).await {
         Ok(answer) => {
             let status = if answer.refused { StatusCode::CONFLICT } else { StatusCode::OK };

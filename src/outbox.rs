@@ -165,7 +165,7 @@ pub(crate) fn render_mail(
         let (label_html, command_html) = (escape_html(&label), escape_html(&action.command));
         match links {
             Some(links) => {
-                let url = links.action(message.id, choice);
+                let url = links.action(message.id, choice, message.created_at);
                 text.push_str(&format!("\n\n{label}: {url}\n(or reply with \"{}\")", action.command));
                 html.push_str(&format!(
                     "\n\n<a href=\"{}\" style=\"{BUTTON_STYLE}\">{label_html}</a>\n\

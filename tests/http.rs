@@ -166,6 +166,26 @@ fn mail_links_ask_on_get_act_once_on_post_unsubscribe_in_one_click_and_serve_the
     let again = post(&yes, b"").expect("post");
     page_ok(&again, 200, &["Thank you, Jane Doe!"]);
     assert_eq!(v.rows("notice/introduction_accepted"), 1);
+    // The mail's other link later: a second, different answer is refused.
+    page_ok(&post(&no, b"").expect("post"), 409, &["already answered this mail", "nothing was changed"]);
+    assert!(v.admin(&["referrals"]).contains("said yes to the introduction"));
+    assert_eq!(v.rows("notice/introduction_declined"), 0);
+
+    // Action links expire after 30 days: the same link, issued 31 days ago
+    // (signed with the store's key, as vouch would have signed it then).
+    let dump: serde_json::Value = serde_json::from_str(&v.admin(&["export"])).expect("export is JSON");
+    let secret: vouch_store::LinkSecret = serde_json::from_value(dump["link_secret"].clone()).expect("the key");
+    let signer = vouch_core::Signer::new(&secret);
+    let token = yes.rsplit('/').next().expect("a token");
+    let Ok(vouch_core::Link::Action { row, choice, .. }) = signer.verify(token, vouch_core::Purpose::Action) else {
+        panic!("{yes} is an action link")
+    };
+    let month_ago = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
+        - 31 * 86_400;
+    let old = signer.sign(&vouch_core::Link::Action { row, choice, issued: month_ago });
+    let expired = format!("{}/a/{old}", v.base);
+    page_ok(&get(&expired).expect("get"), 410, &["This link has expired", "30 days"]);
+    page_ok(&post(&expired, b"").expect("post"), 410, &["This link has expired"]);
 
     // Forged, truncated or misplaced tokens are all the same polite 404.
     let token_of = |url: &str| url.rsplit('/').next().expect("a token").to_string();

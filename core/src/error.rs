@@ -97,6 +97,9 @@ pub enum UserError {
     /// No seat left on one date of a series (there is no per-date waitlist).
     #[error("date full")]
     DateFull { event: String, title: String, date: String },
+    /// Another of the same mail's links was used already.
+    #[error("already answered")]
+    AlreadyAnswered,
     /// Storage failed; nothing was acknowledged. Details go to the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -199,6 +202,7 @@ impl UserError {
             UserError::DateFull { event, title, date } => {
                 ("date_full", json!({ "event": event, "title": title, "date": date }))
             }
+            UserError::AlreadyAnswered => ("already_answered", json!({})),
             UserError::Internal(_) => ("internal", json!({})),
             UserError::Unavailable(_) => ("internal", json!({ "unavailable": true })),
         };

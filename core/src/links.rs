@@ -3,7 +3,7 @@
 //!
 //! A token is `base64url(payload).base64url(HMAC-SHA256(secret, payload))`
 //! with the store's [`LinkSecret`]. Nothing is stored per link: the payload
-//! names what the link is for (`act:<row>:<choice>`, `unsub:<row>`,
+//! names what the link is for (`act:<row>:<choice>[:<issued>]`, `unsub:<row>`,
 //! `feed:<member>[:<version>]`), so one link cannot be turned into another (a
 //! different row, choice or purpose) without the key, and a link is only
 //! accepted where its purpose is expected. The tag is checked in constant
@@ -20,14 +20,20 @@ const MAX_TOKEN_LEN: usize = 200;
 /// What a link does when it is used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Link {
-    /// Runs choice `choice` (an index into the row's actions) as the row's recipient.
-    Action { row: OutboxId, choice: usize },
+    /// Runs choice `choice` (an index into the row's actions) as the row's
+    /// recipient. `issued` (Unix seconds; 0 in links from before it was
+    /// carried) starts the [`ACTION_LINK_DAYS`] after which it expires.
+    Action { row: OutboxId, choice: usize, issued: i64 },
     /// Runs the row's unsubscribe command as its recipient.
     Unsubscribe { row: OutboxId },
     /// The member's calendar feed (read-only), for the member's current
     /// feed version (`feed reset` revokes older links).
     Feed { member: MemberId, version: u32 },
 }
+
+/// How long an action link (consent, RSVP, a held seat) works after it was
+/// issued. Unsubscribe links never expire (RFC 8058 mail is kept for years).
+pub const ACTION_LINK_DAYS: i64 = 30;
 
 /// Where a token is presented: each route accepts one purpose only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,7 +54,8 @@ impl Link {
 
     fn payload(&self) -> String {
         match self {
-            Link::Action { row, choice } => format!("act:{}:{choice}", row.0),
+            Link::Action { row, choice, issued: 0 } => format!("act:{}:{choice}", row.0),
+            Link::Action { row, choice, issued } => format!("act:{}:{choice}:{issued}", row.0),
             Link::Unsubscribe { row } => format!("unsub:{}", row.0),
             // Version 0 keeps the form of links issued before versions.
             Link::Feed { member, version: 0 } => format!("feed:{}", member.0),
@@ -69,7 +76,11 @@ impl Link {
         let mut parts = payload.split(':');
         let link = match (parts.next()?, parts.next(), parts.next()) {
             ("act", Some(row), Some(choice)) => {
-                Link::Action { row: OutboxId(number(row)?), choice: usize::try_from(number(choice)?).ok()? }
+                let issued = match parts.next() {
+                    None => 0,
+                    Some(at) => i64::try_from(number(at)?).ok().filter(|t| *t > 0)?,
+                };
+                Link::Action { row: OutboxId(number(row)?), choice: usize::try_from(number(choice)?).ok()?, issued }
             }
             ("unsub", Some(row), None) => Link::Unsubscribe { row: OutboxId(number(row)?) },
             ("feed", Some(member), None) => Link::Feed { member: MemberId(number(member)?), version: 0 },
@@ -174,9 +185,12 @@ impl PublicLinks {
         Self { base, signer }
     }
 
-    /// `BASE/a/TOKEN`: a page naming the choice, with a button that makes it.
-    pub fn action(&self, row: OutboxId, choice: usize) -> String {
-        format!("{}/a/{}", self.base.as_str(), self.signer.sign(&Link::Action { row, choice }))
+    /// `BASE/a/TOKEN`: a page naming the choice, with a button that makes
+    /// it, for [`ACTION_LINK_DAYS`] from `issued` (the row's creation, so a
+    /// resend carries the same links).
+    pub fn action(&self, row: OutboxId, choice: usize, issued: vouch_store::Timestamp) -> String {
+        let link = Link::Action { row, choice, issued: issued.timestamp().max(1) };
+        format!("{}/a/{}", self.base.as_str(), self.signer.sign(&link))
     }
 
     /// `BASE/u/TOKEN`: RFC 8058 one-click unsubscribe (POST), or a confirm page (GET).
@@ -202,7 +216,7 @@ mod tests {
     fn a_signed_link_round_trips_for_its_own_purpose_only() {
         let s = signer(1);
         let links = [
-            Link::Action { row: OutboxId(12), choice: 1 },
+            Link::Action { row: OutboxId(12), choice: 1, issued: 1_796_000_000 },
             Link::Unsubscribe { row: OutboxId(12) },
             Link::Feed { member: MemberId(3), version: 0 },
             Link::Feed { member: MemberId(3), version: 2 },
@@ -223,7 +237,7 @@ mod tests {
     #[test]
     fn tampered_truncated_or_foreign_tokens_are_refused() {
         let s = signer(1);
-        let token = s.sign(&Link::Action { row: OutboxId(12), choice: 0 });
+        let token = s.sign(&Link::Action { row: OutboxId(12), choice: 0, issued: 0 });
         let (payload, tag) = token.split_once('.').expect("two parts");
         // Another row or choice under the same tag.
         for forged in ["act:13:0", "act:12:1", "unsub:12", "act:012:0", "act:12:0:x"] {
@@ -268,7 +282,15 @@ mod tests {
             assert!(PublicUrl::parse(bad).is_err(), "{bad}");
         }
         let links = PublicLinks::new(url, signer(1));
-        assert!(links.action(OutboxId(4), 0).starts_with("https://vouch.example.org/a/"));
+        let issued = chrono::DateTime::from_timestamp(1_796_000_000, 0).expect("a time");
+        let action = links.action(OutboxId(4), 0, issued);
+        assert!(action.starts_with("https://vouch.example.org/a/"));
+        let token = action.rsplit('/').next().expect("token");
+        assert_eq!(
+            signer(1).verify(token, Purpose::Action),
+            Ok(Link::Action { row: OutboxId(4), choice: 0, issued: 1_796_000_000 }),
+            "the issue time is signed in"
+        );
         assert!(links.unsubscribe(OutboxId(4)).starts_with("https://vouch.example.org/u/"));
         let feed = links.feed(MemberId(2), 0);
         assert!(feed.starts_with("https://vouch.example.org/ics/") && feed.ends_with(".ics"), "{feed}");

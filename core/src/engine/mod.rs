@@ -550,6 +550,9 @@ impl EngineCore {
             let outcome: Outcome = serde_json::from_value(seen.outcome).unwrap_or_default();
             return Ok((outcome, true));
         }
+        if let Some(key) = dedupe_key {
+            refuse_a_second_link_answer(tx, key)?;
+        }
         if !caller.verified && !caller.admin {
             stranger_may(spec, tx.identity(&caller.identity)?.is_some())?;
         }
@@ -695,6 +698,25 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Thank { .. } => "thank",
     }
 }
+
+/// The choices of one mail's links (`http:action:<row>:<choice>`, see
+/// `src/http.rs`) answer one question: once one was used, another is
+/// refused (an old "yes" link cannot undo a "no"). The same link again is
+/// a redelivery, answered by the dedupe record before this check.
+fn refuse_a_second_link_answer(tx: &WriteTx<'_>, key: &str) -> Result<(), UserError> {
+    let Some((row, _choice)) = key.strip_prefix(LINK_ANSWER_KEY).and_then(|rest| rest.split_once(':')) else {
+        return Ok(());
+    };
+    let group = format!("{LINK_ANSWER_KEY}{row}:");
+    let answered = tx.scan_prefix_raw(vouch_store::TreeName::Inbound, group.as_bytes())?;
+    if answered.iter().any(|(k, _)| k.as_ref() != key.as_bytes()) {
+        return Err(UserError::AlreadyAnswered);
+    }
+    Ok(())
+}
+
+/// Dedupe keys of answers given through a mail's action links.
+pub const LINK_ANSWER_KEY: &str = "http:action:";
 
 /// What a caller whose mail failed sender authentication may run: what a
 /// stranger may — ask for help, and get a code of their own when the
