@@ -36,7 +36,13 @@ pub(crate) struct EngineFigures {
 pub(crate) fn measure(dir: &Path, clients: usize, duration: Duration) -> Result<EngineFigures, String> {
     let store = Arc::new(Store::open(dir).map_err(|e| format!("engine: cannot open the store: {e}"))?);
     let settings = Settings {
-        limits: Limits { burst: u32::MAX / 2, per_minute: u32::MAX / 2, failed_codes_per_hour: u32::MAX / 2 },
+        limits: Limits {
+            burst: u32::MAX / 2,
+            per_minute: u32::MAX / 2,
+            failed_codes_per_hour: u32::MAX / 2,
+            introductions_per_member_per_day: u32::MAX / 2,
+            introductions_per_day: u32::MAX / 2,
+        },
         ..Settings::default()
     };
     let engine = Engine::new(Arc::clone(&store), Arc::new(SystemClock), Arc::new(RandomIds), settings)

@@ -97,6 +97,9 @@ pub enum UserError {
     /// No seat left on one date of a series (there is no per-date waitlist).
     #[error("date full")]
     DateFull { event: String, title: String, date: String },
+    /// Too many consent requests in a day: the member's own, or the community's.
+    #[error("introduction limit")]
+    IntroductionLimit { max: u32, whose: &'static str },
     /// Another of the same mail's links was used already.
     #[error("already answered")]
     AlreadyAnswered,
@@ -203,6 +206,9 @@ impl UserError {
                 ("date_full", json!({ "event": event, "title": title, "date": date }))
             }
             UserError::AlreadyAnswered => ("already_answered", json!({})),
+            UserError::IntroductionLimit { max, whose } => {
+                ("introduction_limit", json!({ "max": max, "community": *whose == "community" }))
+            }
             UserError::Internal(_) => ("internal", json!({})),
             UserError::Unavailable(_) => ("internal", json!({ "unavailable": true })),
         };

@@ -252,3 +252,44 @@ fn a_partner_answers_the_ideal_introduction_in_reverse() {
     let eve = w.engine.respond_to_thread(&caller("email:eve@evil.example"), ask.into(), reply, &mail("e1"));
     assert!(matches!(eve, Ok(vouch_core::ThreadReply::Ignored(_))));
 }
+
+#[test]
+fn consent_requests_are_limited_per_member_and_per_day() {
+    let w = world();
+    for n in 0..10 {
+        w.introduce(&format!("p{n}@prospect{n}.example"));
+    }
+    let bob = caller("email:bob@partner.example");
+    let cmd = Command::Refer {
+        name: "One Toomany".into(),
+        email: EmailAddress::parse("eleven@prospect.example").expect("email"),
+        note: String::new(),
+        company: None,
+    };
+    let refused = w.engine.respond_command_by_mail(&bob, cmd, &mail("eleven")).expect("answered");
+    assert_eq!(refused.replies[0].template, "error/introduction_limit");
+    let text = w.renderer.render(&refused.replies[0], Format::Plain);
+    assert!(text.contains("10 introductions in the last 24 hours"), "{text}");
+    assert_eq!(w.store.referrals().expect("scan").len(), 10, "nothing recorded");
+    assert!(w.templates_to("email:eleven@prospect.example").is_empty(), "nobody asked");
+
+    // The community's own daily ceiling holds whoever introduces.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Arc::new(Store::open(dir.path()).expect("open"));
+    let mut settings = Settings::default();
+    settings.limits.introductions_per_day = 2;
+    let engine =
+        Engine::new(Arc::clone(&store), Arc::new(SystemClock), Arc::new(SeededIds::new(5)), settings).expect("engine");
+    for (n, who) in ["email:a@one.example", "email:b@two.example", "email:c@three.example"].iter().enumerate() {
+        let cmd = Command::Refer {
+            name: "Pat Doe".into(),
+            email: EmailAddress::parse(&format!("pat{n}@prospect.example")).expect("email"),
+            note: String::new(),
+            company: None,
+        };
+        let answer = engine.respond_command_by_mail(&caller(who), cmd, &mail(&format!("c{n}"))).expect("answered");
+        let expected = if n < 2 { "reply/introduction_received" } else { "error/introduction_limit" };
+        assert_eq!(answer.replies[0].template, expected, "{who}");
+    }
+    assert_eq!(store.referrals().expect("scan").len(), 2);
+}

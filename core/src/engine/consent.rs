@@ -36,6 +36,29 @@ pub fn stage(r: &Referral) -> Option<&'static str> {
 /// An introduction, by mail (forwarded or CC'd) or by a member's `refer`
 /// in chat: recorded, the prospect asked by mail before anyone contacts
 /// them, the champion thanked (the reply; by mail, on receipt).
+/// Consent requests go to people who never wrote to vouch: a flood of
+/// introductions (a compromised account, a forwarding loop) is stopped per
+/// member over 24 hours and for the whole community per UTC day.
+fn count_consent_request(cx: &mut Cx<'_, '_>) -> Result<(), UserError> {
+    let limits = cx.engine.settings().limits;
+    let since = cx.now - chrono::Duration::hours(24);
+    let mine = cx
+        .tx
+        .referrals_by_referrer(cx.me.id)?
+        .iter()
+        .filter(|r| r.introduction.is_some() && r.created_at > since)
+        .count();
+    if mine >= limits.introductions_per_member_per_day as usize {
+        return Err(UserError::IntroductionLimit { max: limits.introductions_per_member_per_day, whose: "yours" });
+    }
+    // One counter per UTC day in the meta tree: no scan of every referral.
+    let today = cx.tx.next_id(&format!("consent-requests:{}", cx.now.format("%Y-%m-%d")))?;
+    if today > u64::from(limits.introductions_per_day) {
+        return Err(UserError::IntroductionLimit { max: limits.introductions_per_day, whose: "community" });
+    }
+    Ok(())
+}
+
 pub(super) fn introduce(
     cx: &mut Cx<'_, '_>,
     name: &str,
@@ -46,6 +69,7 @@ pub(super) fn introduce(
     let program = super::referrals::default_program(cx)?;
     let me = cx.me.clone();
     let referred = super::referrals::prospect(cx, &program, name, email, company)?;
+    count_consent_request(cx)?;
     // Asked where we know them: the typed address, or for another spelling
     // of a known inbox, the address they use with us.
     let typed = IdentityKey::new_email(email);
