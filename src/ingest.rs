@@ -59,6 +59,10 @@ pub enum Action {
     },
     Command {
         line: String,
+        /// An iMIP REPLY's UID: the engine checks it names an invitation
+        /// sent to the sender.
+        #[serde(default)]
+        calendar_uid: Option<String>,
     },
     /// A reply threaded under outbox row `row` (a consent answer).
     Reply {
@@ -213,6 +217,7 @@ pub fn handle(
     let proves_itself = match extraction.kind {
         Kind::Bounce => true,
         Kind::Reply => extraction.thread.vouch_token.is_some(),
+        Kind::Command => extraction.calendar_uid.is_some(),
         _ => false,
     };
     if check.policy == Policy::Require && !verdict.passed() && extraction.kind != Kind::Ignored && !proves_itself {
@@ -286,7 +291,7 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
             note: x.note.chars().take(500).collect(),
         },
         Kind::Command => match &x.command {
-            Some(line) => Action::Command { line: line.clone() },
+            Some(line) => Action::Command { line: line.clone(), calendar_uid: x.calendar_uid.clone() },
             None => return Ok(None),
         },
         Kind::Reply => match x.thread.vouch_row {
@@ -390,7 +395,13 @@ pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
                 note(response, &format!("introduction of {email}"));
             }
         }
-        Action::Command { line } => {
+        Action::Command { line, calendar_uid: Some(uid) } => {
+            match engine.respond_to_calendar(&caller, uid, line, &mail).map_err(|e| anyhow::anyhow!("{e}"))? {
+                ThreadReply::Handled(response) => note(response, &format!("calendar reply {line:?}")),
+                ThreadReply::Ignored(why) => out.push(format!("calendar reply {line:?}: {why}; not acted on")),
+            }
+        }
+        Action::Command { line, calendar_uid: None } => {
             let response = engine.respond_by_mail(&caller, line, &mail).map_err(|e| anyhow::anyhow!("{e}"))?;
             note(response, &format!("command {line:?}"));
         }

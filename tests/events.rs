@@ -29,7 +29,9 @@ fn chat(dir: &Path, who: &str, line: &str) -> String {
 /// Pipes one message to `vouch ingest`, which must accept it.
 fn ingest(dir: &Path, eml: &str) -> String {
     let mut cmd = vouch(dir);
-    cmd.arg("ingest");
+    // Sender authentication (no DNS here) is tested in tests/mail_trust.rs;
+    // a calendar reply proves itself by its UID either way.
+    cmd.env("VOUCH_MAIL_AUTH", "off").arg("ingest");
     stdout_ok(&binary::run_with_stdin(cmd, eml.as_bytes()))
 }
 
@@ -107,8 +109,32 @@ fn organizers_script_events_from_the_cli_offline_and_through_serve() {
     assert!(ics.contains("RRULE:FREQ=MONTHLY;BYMONTHDAY=14\r\n"));
     let feed = admin(dir, &["ics", "--member", "alice"]);
     assert!(feed.contains("METHOD:PUBLISH") && feed.contains("PARTSTAT=ACCEPTED"), "{feed}");
-    // dan presses Accept in his calendar: the iMIP REPLY arrives by mail and becomes his rsvp.
-    let uid = ics.lines().find_map(|l| l.strip_prefix("UID:")).expect("a UID").trim().to_string();
+    // dan presses Accept in his calendar: the iMIP REPLY arrives by mail and
+    // becomes his rsvp — for the UID of his own invitation only. Event UIDs
+    // are guessable; each attendee's carries a tag signed for them, so a
+    // reply with a UID from someone else's calendar answers nothing.
+    let uid_of = |ics: &str| ics.lines().find_map(|l| l.strip_prefix("UID:")).expect("a UID").trim().to_string();
+    let someone_elses = uid_of(&ics);
+    let dans_feed = admin(dir, &["ics", "--member", "email:dan@example.org"]);
+    let uid = uid_of(&dans_feed);
+    assert_ne!(uid, someone_elses, "each calendar has its own UID");
+    let forged = format!(
+        "From: Dan <dan@example.org>\r\nTo: vouch@acme.example\r\nSubject: Accepted: Monthly mastermind\r\n\
+         Message-ID: <imip-0@example.org>\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/calendar; charset=utf-8; method=REPLY\r\n\r\n\
+         BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//EN\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:{someone_elses}\r\n\
+         DTSTAMP:20261124T080000Z\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:dan@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    );
+    let ignored = binary::run_with_stdin(
+        {
+            let mut cmd = vouch(dir);
+            cmd.env("VOUCH_MAIL_AUTH", "off").arg("ingest");
+            cmd
+        },
+        forged.as_bytes(),
+    );
+    assert!(String::from_utf8_lossy(&ignored.stderr).contains("not acted on"), "{ignored:?}");
+    assert!(admin(dir, &["attendees", "E1"]).contains("No answer yet: dan"), "a borrowed UID answered for dan");
     let reply = format!(
         "From: Dan <dan@example.org>\r\nTo: vouch@acme.example\r\nSubject: Accepted: Monthly mastermind\r\n\
          Message-ID: <imip-1@example.org>\r\nMIME-Version: 1.0\r\n\
@@ -228,7 +254,7 @@ fn one_date_of_a_series_skips_one_off_seats_and_feeds() {
     assert!(bad.contains("doesn't meet") && bad.contains(&first.to_string()), "{bad}");
 
     // dan declines only the third date in his calendar app (iMIP REPLY with RECURRENCE-ID).
-    let ics = admin(dir, &["ics", "E1"]);
+    let ics = admin(dir, &["ics", "--member", "email:dan@example.org"]);
     let uid = ics.lines().find_map(|l| l.strip_prefix("UID:")).expect("a UID").trim().to_string();
     let reply = format!(
         "From: Dan <dan@example.org>\r\nTo: vouch@acme.example\r\nSubject: Declined: Mastermind\r\n\

@@ -11,7 +11,7 @@
 use chrono::{Datelike, Duration, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName};
 use icalendar::{Calendar, Component, EventLike, Property};
-use vouch_store::{Event, EventId, RsvpStatus, Timestamp, Timezone, weekday_code, weekday_position};
+use vouch_store::{Event, EventId, MemberId, RsvpStatus, Timestamp, Timezone, weekday_code, weekday_position};
 
 pub const PRODID: &str = "-//vouch//events 1.0//EN";
 
@@ -55,6 +55,8 @@ pub struct Attendee {
 #[derive(Clone, Debug)]
 pub struct Entry<'a> {
     pub event: &'a Event,
+    /// This calendar's UID for the event ([`attendee_uid`]).
+    pub uid: String,
     pub organizer: Person,
     pub attendees: Vec<Attendee>,
     /// Occurrences left out for this calendar's owner (their skips), as
@@ -69,6 +71,25 @@ pub struct Entry<'a> {
 /// calendar's iMIP REPLY finds its way back (`event-3-1795435200@vouch`).
 pub fn uid_for(id: EventId, created: Timestamp) -> String {
     format!("event-{}-{}@vouch", id.0, created.timestamp())
+}
+
+/// The UID `member`'s calendar holds for `event`: the event's UID with a tag
+/// signed for them (`event-3-1795435200.9f2c…@vouch`), for events made since
+/// attendees got their own; the plain UID for older ones.
+pub fn attendee_uid(event: &Event, member: MemberId, signer: &crate::Signer) -> String {
+    if !event.uid_per_attendee {
+        return event.uid.clone();
+    }
+    match event.uid.strip_suffix("@vouch") {
+        Some(base) => format!("{base}.{}@vouch", signer.calendar_tag(event.id, member)),
+        None => event.uid.clone(),
+    }
+}
+
+/// The attendee tag in a UID from [`attendee_uid`], if it has one.
+pub fn uid_tag(uid: &str) -> Option<&str> {
+    let rest = uid.trim().strip_prefix("event-")?.strip_suffix("@vouch")?;
+    rest.rsplit_once('.').map(|(_, tag)| tag).filter(|t| !t.is_empty())
 }
 
 /// The event a UID from [`uid_for`] names.
@@ -111,7 +132,7 @@ fn description(event: &Event) -> String {
 fn vevent(entry: &Entry<'_>, method: Method, stamp: Timestamp) -> icalendar::Event {
     let e = entry.event;
     let mut v = icalendar::Event::new();
-    v.uid(&e.uid);
+    v.uid(&entry.uid);
     v.add_property("DTSTAMP", utc(stamp));
     v.add_property("SEQUENCE", e.sequence.to_string());
     v.summary(&text(&e.title));
@@ -269,6 +290,10 @@ mod tests {
         assert_eq!(event_of_uid("event-3-1795435200@vouch"), Some(EventId(3)));
         assert_eq!(event_of_uid("event-3-1795435200@google.com"), None);
         assert_eq!(event_of_uid("abc"), None);
+        // An attendee's own UID still names the event, and carries its tag.
+        assert_eq!(event_of_uid("event-3-1795435200.9f2c01ab77de4410@vouch"), Some(EventId(3)));
+        assert_eq!(uid_tag("event-3-1795435200.9f2c01ab77de4410@vouch"), Some("9f2c01ab77de4410"));
+        assert_eq!(uid_tag("event-3-1795435200@vouch"), None);
     }
 
     #[test]

@@ -127,6 +127,20 @@ impl Signer {
         format!("{}.{}", URL_SAFE_NO_PAD.encode(payload), URL_SAFE_NO_PAD.encode(tag.as_ref()))
     }
 
+    /// The tag in a member's UID for an event (`ics::attendee_uid`): 64 bits
+    /// of HMAC, so a calendar REPLY names the invitation it answers.
+    pub fn calendar_tag(&self, event: vouch_store::EventId, member: MemberId) -> String {
+        let tag = hmac::sign(&self.key, format!("uid:{}:{}", event.0, member.0).as_bytes());
+        tag.as_ref().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    }
+
+    /// Whether `tag` is `member`'s for `event`, in constant time.
+    pub fn calendar_tag_matches(&self, event: vouch_store::EventId, member: MemberId, tag: &str) -> bool {
+        let expected = self.calendar_tag(event, member);
+        expected.len() == tag.len()
+            && expected.bytes().zip(tag.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b.to_ascii_lowercase())) == 0
+    }
+
     /// The link a token stands for, if this key signed it and it is for `purpose`.
     pub fn verify(&self, token: &str, purpose: Purpose) -> Result<Link, LinkError> {
         if token.len() > MAX_TOKEN_LEN {

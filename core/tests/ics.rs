@@ -34,6 +34,7 @@ fn event(id: u64, local: &str, zone: &str, recurrence: Recurrence) -> Event {
         rsvp_deadline: None,
         reminders: DEFAULT_REMINDERS.to_vec(),
         uid: format!("event-{id}-1795435200@vouch"),
+        uid_per_attendee: false,
         sequence: 0,
         cancelled: false,
         skipped: Vec::new(),
@@ -80,6 +81,7 @@ fn cases() -> Vec<(&'static str, String)> {
         Method::Request,
         &[Entry {
             event: &lunch,
+            uid: lunch.uid.clone(),
             organizer: organizer(),
             attendees: vec![attendee("Ana \"the connector\" Pop", "ana@example.org", RsvpStatus::Invited)],
             skips: Vec::new(),
@@ -99,6 +101,7 @@ fn cases() -> Vec<(&'static str, String)> {
         Method::Request,
         &[Entry {
             event: &mastermind,
+            uid: mastermind.uid.clone(),
             organizer: organizer(),
             attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
             skips: Vec::new(),
@@ -119,6 +122,7 @@ fn cases() -> Vec<(&'static str, String)> {
         &[
             Entry {
                 event: &club,
+                uid: club.uid.clone(),
                 organizer: organizer(),
                 attendees: vec![attendee("Cy", "cy@example.org", RsvpStatus::Maybe)],
                 skips: Vec::new(),
@@ -126,6 +130,7 @@ fn cases() -> Vec<(&'static str, String)> {
             },
             Entry {
                 event: &board,
+                uid: board.uid.clone(),
                 organizer: organizer(),
                 attendees: vec![attendee("Cy", "cy@example.org", RsvpStatus::Yes)],
                 skips: Vec::new(),
@@ -142,6 +147,7 @@ fn cases() -> Vec<(&'static str, String)> {
         Method::Cancel,
         &[Entry {
             event: &cancelled,
+            uid: cancelled.uid.clone(),
             organizer: organizer(),
             attendees: vec![attendee("Ana Pop", "ana@example.org", RsvpStatus::Yes)],
             skips: Vec::new(),
@@ -160,6 +166,7 @@ fn cases() -> Vec<(&'static str, String)> {
         &[
             Entry {
                 event: &skipping,
+                uid: skipping.uid.clone(),
                 organizer: organizer(),
                 attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
                 skips: vec![december],
@@ -167,6 +174,7 @@ fn cases() -> Vec<(&'static str, String)> {
             },
             Entry {
                 event: &club,
+                uid: club.uid.clone(),
                 organizer: organizer(),
                 attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
                 skips: Vec::new(),

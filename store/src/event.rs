@@ -257,6 +257,12 @@ pub struct Event {
     pub reminders: Vec<u32>,
     /// Stable across edits: calendars match updates and cancellations by it.
     pub uid: String,
+    /// Each attendee's calendar gets its own UID: `uid` with a tag signed
+    /// for that member, so a calendar REPLY proves which invitation it
+    /// answers (a UID seen in someone else's invitation answers nothing).
+    /// False for events from before, whose UIDs calendars already hold.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub uid_per_attendee: bool,
     /// Bumped on every change (the ICS SEQUENCE).
     pub sequence: u32,
     #[serde(default)]
@@ -599,6 +605,7 @@ mod tests {
             rsvp_deadline: None,
             reminders: DEFAULT_REMINDERS.to_vec(),
             uid: "u".into(),
+            uid_per_attendee: false,
             sequence: 0,
             cancelled: false,
             skipped: Vec::new(),

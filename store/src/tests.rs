@@ -133,6 +133,7 @@ fn export_import_round_trip_is_lossless() {
                 rsvp_deadline: None,
                 reminders: DEFAULT_REMINDERS.to_vec(),
                 uid: "e1@vouch".into(),
+                uid_per_attendee: false,
                 sequence: 2,
                 cancelled: false,
                 skipped: vec![at()],

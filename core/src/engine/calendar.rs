@@ -45,6 +45,7 @@ pub(super) fn ics_for(
 ) -> Result<Attachment, UserError> {
     let entry = Entry {
         event,
+        uid: ics::attendee_uid(event, member.id, cx.engine.signer()),
         organizer: organizer_person(cx, event)?,
         attendees: vec![Attendee { person: person(member), status }],
         skips: Vec::new(),
@@ -71,6 +72,7 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
                 attendees.push(Attendee { person: person(&cx.member(r.member)?), status: r.status });
             }
             let entry = Entry {
+                uid: ics::attendee_uid(&event, me.id, cx.engine.signer()),
                 event: &event,
                 organizer: organizer_person(cx, &event)?,
                 attendees,
@@ -91,7 +93,7 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
                         .ok_or_else(|| UserError::UnknownPerson { identity: identity.to_string() })?
                 }
             };
-            member_feed(cx.settings(), cx.tx, &member)?
+            member_feed(cx.settings(), cx.engine.signer(), cx.tx, &member)?
         }
     };
     Ok(cx.reply("reply/ics", json!({ "ics": text })))
@@ -101,7 +103,12 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
 /// attendee, without the dates they skip (EXDATE); a seat for one date of
 /// a series is its own VEVENT (same UID, RECURRENCE-ID). The same for
 /// `ics`, `ics --member` and the HTTP feed.
-fn member_feed(settings: &Settings, tx: &impl Read, member: &Member) -> Result<String, UserError> {
+fn member_feed(
+    settings: &Settings,
+    signer: &crate::Signer,
+    tx: &impl Read,
+    member: &Member,
+) -> Result<String, UserError> {
     let mut rows = Vec::new();
     for r in tx.rsvps_of_member(member.id)? {
         let one_offs = r.exceptions.values().any(|e| e.status == RsvpStatus::Yes);
@@ -115,6 +122,7 @@ fn member_feed(settings: &Settings, tx: &impl Read, member: &Member) -> Result<S
     for (e, r) in &rows {
         let organizer = organizer_of(settings, tx, e)?;
         let attendee = |status| vec![Attendee { person: person(member), status }];
+        let uid = ics::attendee_uid(e, member.id, signer);
         let on = |status: RsvpStatus| {
             r.exceptions
                 .iter()
@@ -125,6 +133,7 @@ fn member_feed(settings: &Settings, tx: &impl Read, member: &Member) -> Result<S
         if r.status != RsvpStatus::No {
             entries.push(Entry {
                 event: e,
+                uid: uid.clone(),
                 organizer: organizer.clone(),
                 attendees: attendee(r.status),
                 skips: on(RsvpStatus::No).collect(),
@@ -135,6 +144,7 @@ fn member_feed(settings: &Settings, tx: &impl Read, member: &Member) -> Result<S
             for o in on(RsvpStatus::Yes) {
                 entries.push(Entry {
                     event: e,
+                    uid: uid.clone(),
                     organizer: organizer.clone(),
                     attendees: attendee(RsvpStatus::Yes),
                     skips: Vec::new(),
@@ -169,7 +179,7 @@ impl Engine {
     /// answer.
     pub fn member_calendar(&self, member: MemberId, version: u32) -> Result<Option<String>, UserError> {
         self.store.write(|tx| match tx.member(member)? {
-            Some(m) if m.feed_version == version => member_feed(&self.settings, tx, &m).map(Some),
+            Some(m) if m.feed_version == version => member_feed(&self.settings, &self.signer, tx, &m).map(Some),
             _ => Ok(None),
         })
     }

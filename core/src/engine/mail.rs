@@ -193,6 +193,38 @@ impl Engine {
         Ok(ThreadReply::Handled(response))
     }
 
+    /// A calendar's Accept/Decline/Maybe (iMIP REPLY) for the event its UID
+    /// names, run as `line` (`rsvp E3 yes`). Event UIDs are easy to guess,
+    /// so the UID must be the one vouch put in the sender's own invitation
+    /// (its attendee tag, signed for them): that proves the mail answers an
+    /// invitation this address received, as a token reply does. Events from
+    /// before attendees got their own UIDs need an authenticated sender.
+    pub fn respond_to_calendar(
+        &self,
+        caller: &Caller,
+        uid: &str,
+        line: &str,
+        mail: &MailIn,
+    ) -> Result<ThreadReply, UserError> {
+        let Some(event) = crate::ics::event_of_uid(uid).map(|id| self.store.event(id)).transpose()?.flatten() else {
+            return Ok(ThreadReply::Ignored(format!("no vouch event has the UID {uid}")));
+        };
+        if !event.uid_per_attendee {
+            return self.respond_by_mail(caller, line, mail).map(ThreadReply::Handled);
+        }
+        let member = self.store.member_by_identity(&caller.identity)?;
+        let tag = crate::ics::uid_tag(uid);
+        let matches = member.zip(tag).is_some_and(|(m, tag)| self.signer.calendar_tag_matches(event.id, m.id, tag));
+        if !matches {
+            return Ok(ThreadReply::Ignored(format!(
+                "the calendar reply's UID is not the one sent to {}",
+                caller.identity
+            )));
+        }
+        let proven = Caller { verified: true, ..caller.clone() };
+        self.respond_by_mail(&proven, line, mail).map(ThreadReply::Handled)
+    }
+
     /// Mail has no buttons: the reply names one of the row's actions.
     fn choose_by_reply(
         &self,

@@ -113,6 +113,10 @@ pub struct Extraction {
     /// For a delivery status notification: what happened to whom.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bounce: Option<Bounce>,
+    /// For a calendar's iMIP REPLY: the UID it answers, which for events made
+    /// since attendees got their own UIDs proves whose invitation it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calendar_uid: Option<String>,
     /// Stable per message: `email:<Message-ID>`, or a content hash.
     #[serde(skip)]
     pub dedupe_key: String,
@@ -315,6 +319,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         command: None,
         reasons: Vec::new(),
         bounce: None,
+        calendar_uid: None,
         dedupe_key,
         thread: thread_of(&message, &subject, vouch_id.as_deref()),
     };
@@ -323,10 +328,13 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     };
 
     // A calendar's Accept/Decline/Maybe (iMIP REPLY) is an answer, whatever else the mail looks like.
-    if let Some(line) = imip::find(&message, &out.introducer.email).and_then(|r| r.command()) {
+    if let Some(reply) = imip::find(&message, &out.introducer.email)
+        && let Some(line) = reply.command()
+    {
         out.kind = Kind::Command;
         out.reasons.push("iMIP calendar REPLY (Accept/Decline/Maybe) for a vouch event".into());
         out.command = Some(line);
+        out.calendar_uid = Some(clean(&reply.uid, 200, ""));
         return Ok(out);
     }
     if let Some(why) = automatic(&message, &subject) {
