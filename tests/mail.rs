@@ -129,7 +129,7 @@ fn smtp_down_queues_the_mail_and_delivers_it_exactly_once_when_up() {
     assert_eq!(header(&mail, "In-Reply-To"), Some("<CAF7x+gmail-en-1@mail.gmail.com>"), "{mail}");
     assert!(mail.contains("Thank you for introducing"), "{mail}");
     let consent = mail_to(&sink, "jane.doe@prospect.example");
-    assert!(consent.contains("would like to introduce you to"), "{consent}");
+    assert!(consent.contains("would you like an introduction?"), "{consent}");
 }
 
 #[test]
@@ -197,7 +197,7 @@ fn an_introduction_in_the_imap_inbox_is_recorded_thanked_over_smtp_and_marked_on
     assert_eq!(header(&mail, "Subject"), Some("Re: Fwd: Looking for a referral tool"), "{mail}");
     assert_eq!(header(&mail, "In-Reply-To"), Some("<CAF7x+gmail-en-1@mail.gmail.com>"), "{mail}");
     assert!(mail.contains("jane.doe@prospect.example"), "{mail}");
-    assert!(mail_to(&sink, "jane.doe@prospect.example").contains("would like to introduce you to"));
+    assert!(mail_to(&sink, "jane.doe@prospect.example").contains("would you like an introduction?"));
 
     // A crash between commit and mark: the message is back, unmarked, and
     // a new `serve` handles it again — with no second effect.
