@@ -16,6 +16,9 @@ use std::sync::{Condvar, Mutex, OnceLock};
 
 use crate::StoreError;
 
+/// What runs once when a flush fails (see [`GroupCommit::set_poison_hook`]).
+pub(crate) type PoisonHook = Box<dyn Fn(&str) + Send + Sync>;
+
 pub(crate) struct GroupCommit {
     state: Mutex<State>,
     flushed: Condvar,
@@ -25,7 +28,7 @@ pub(crate) struct GroupCommit {
     /// Set with `State::failed`, read without the lock on every store read.
     poisoned: AtomicBool,
     /// Called once, by the thread whose flush failed (`serve` stops).
-    on_poison: OnceLock<Box<dyn Fn(&str) + Send + Sync>>,
+    on_poison: OnceLock<PoisonHook>,
 }
 
 #[derive(Default)]
@@ -60,7 +63,7 @@ impl GroupCommit {
         Err(StoreError::Poisoned(state.failed.clone().unwrap_or_default()))
     }
 
-    pub(crate) fn set_poison_hook(&self, hook: Box<dyn Fn(&str) + Send + Sync>) {
+    pub(crate) fn set_poison_hook(&self, hook: PoisonHook) {
         let _ = self.on_poison.set(hook);
     }
 

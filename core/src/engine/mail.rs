@@ -347,7 +347,7 @@ impl Engine {
                 }
                 None => None,
             };
-            if !row.is_some_and(|row| &row.to == address) {
+            if row.is_none_or(|row| &row.to != address) {
                 super::remember(tx, dedupe_key, now, &Outcome::default(), None)?;
                 return Ok(BounceOutcome::NotOurs);
             }
