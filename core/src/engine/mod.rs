@@ -731,6 +731,8 @@ pub(crate) fn create_member(
         company: None,
         public_thanks: false,
         feed_version: 0,
+        language: None,
+        language_hint: None,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity {
