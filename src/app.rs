@@ -96,7 +96,7 @@ impl App {
         let now = self.engine.now();
         let mut out = Vec::new();
         for mut message in self.store.outbox_pending_for(identity)?.into_iter().filter(|m| m.next_attempt_at <= now) {
-            let text = self.renderer.render_template(&message.template, &message.data, Format::Plain)?;
+            let text = self.renderer.render_template("en", &message.template, &message.data, Format::Plain)?;
             message.state = OutboxState::Sent;
             message.sent_at = Some(now);
             message.attempts += 1;

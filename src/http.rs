@@ -129,7 +129,7 @@ async fn action_page(State(http): State<Arc<Http>>, Path(token): Path<String>) -
         Ok(found) => found,
         Err(page) => return page,
     };
-    let label = http.renderer.label(&action.label);
+    let label = http.renderer.label("en", &action.label);
     page(
         StatusCode::OK,
         &label,

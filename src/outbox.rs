@@ -147,7 +147,7 @@ pub(crate) fn render_mail(
     let subject = if let Some(thread) = &message.in_reply_to {
         reply_subject(&thread.subject)
     } else if r.has(&subject_template) {
-        r.render_template(&subject_template, &message.data, Format::Plain)?
+        r.render_template("en", &subject_template, &message.data, Format::Plain)?
     } else {
         let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
         format!("A note from {community}")
@@ -157,12 +157,12 @@ pub(crate) fn render_mail(
     if let Value::Object(map) = &mut data {
         map.insert("links".into(), Value::Bool(links.is_some() && !message.actions.is_empty()));
     }
-    let mut text = r.render_template(&message.template, &data, Format::Plain)?;
-    let mut html = r.render_template(&message.template, &data, Format::Html)?;
+    let mut text = r.render_template("en", &message.template, &data, Format::Plain)?;
+    let mut html = r.render_template("en", &message.template, &data, Format::Html)?;
     // Buttons become links (the page they open asks before acting, so a
     // mail scanner's prefetch changes nothing) and reply keywords.
     for (choice, action) in message.actions.iter().enumerate() {
-        let label = r.label(&action.label);
+        let label = r.label("en", &action.label);
         let (label_html, command_html) = (escape_html(&label), escape_html(&action.command));
         match links {
             Some(links) => {

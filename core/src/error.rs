@@ -196,6 +196,6 @@ impl UserError {
             }
             UserError::Internal(_) => ("internal", json!({})),
         };
-        Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new() }
+        Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new(), language: None }
     }
 }

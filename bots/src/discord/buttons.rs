@@ -35,7 +35,7 @@ pub(super) fn components(renderer: &Renderer, actions: &[Action]) -> Vec<CreateA
     }
     let buttons: Vec<CreateButton> = usable
         .iter()
-        .map(|a| (format!("{PREFIX}{}", a.command.trim()), renderer.label(&a.label)))
+        .map(|a| (format!("{PREFIX}{}", a.command.trim()), renderer.label("en", &a.label)))
         .enumerate()
         .map(|(i, (id, label))| {
             // The first choice is the suggested one.
@@ -51,7 +51,7 @@ pub(super) fn components(renderer: &Renderer, actions: &[Action]) -> Vec<CreateA
 fn select_menu(renderer: &Renderer, actions: &[&Action]) -> Vec<CreateActionRow> {
     let options: Vec<CreateSelectMenuOption> = actions
         .iter()
-        .map(|a| (a.command.trim(), renderer.label(&a.label)))
+        .map(|a| (a.command.trim(), renderer.label("en", &a.label)))
         .filter(|(command, _)| command.chars().count() <= VALUE_MAX)
         .take(OPTIONS_MAX)
         .map(|(command, label)| CreateSelectMenuOption::new(label.chars().take(LABEL_MAX).collect::<String>(), command))
@@ -59,7 +59,7 @@ fn select_menu(renderer: &Renderer, actions: &[&Action]) -> Vec<CreateActionRow>
     if options.is_empty() {
         return Vec::new();
     }
-    let placeholder = renderer.label("action.choose");
+    let placeholder = renderer.label("en", "action.choose");
     let menu = CreateSelectMenu::new(SELECT_ID, CreateSelectMenuKind::String { options }).placeholder(placeholder);
     vec![CreateActionRow::SelectMenu(menu)]
 }

@@ -43,7 +43,7 @@ async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     let due = engine.store().outbox_due(Channel::Discord, engine.now(), 200).map_err(|e| e.to_string())?;
     let mut handled = 0;
     for message in due {
-        let result = match shared.renderer.render_template(&message.template, &message.data, Format::Markdown) {
+        let result = match shared.renderer.render_template("en", &message.template, &message.data, Format::Markdown) {
             Ok(text) => send(http, &shared.renderer, &message, &text).await,
             Err(e) => Err(Failure::Permanent(e.to_string())),
         };

@@ -19,7 +19,7 @@ pub fn keyboard(renderer: &Renderer, actions: &[Action]) -> Option<InlineKeyboar
     let buttons: Vec<InlineKeyboardButton> = actions
         .iter()
         .filter(|a| !a.command.trim().is_empty() && a.command.len() <= CALLBACK_DATA_MAX)
-        .map(|a| InlineKeyboardButton::callback(renderer.label(&a.label), a.command.clone()))
+        .map(|a| InlineKeyboardButton::callback(renderer.label("en", &a.label), a.command.clone()))
         .collect();
     if buttons.is_empty() {
         return None;

@@ -83,7 +83,7 @@ async fn send(ctx: &Ctx, message: &OutboxMessage) -> Result<(), SendError> {
         .map_err(|_| SendError::Permanent(format!("{} is not a Telegram user id", message.to)))?;
     let text = ctx
         .renderer
-        .render_template(&message.template, &message.data, Format::Html)
+        .render_template("en", &message.template, &message.data, Format::Html)
         .map_err(|e| SendError::Permanent(e.to_string()))?;
     let keyboard = keyboard(&ctx.renderer, &message.actions);
     send_html(&ctx.bot, ChatId(chat), &text, None, keyboard.as_ref()).await
