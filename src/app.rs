@@ -67,7 +67,7 @@ impl App {
             }
         };
         let renderer = Renderer::load(config.templates_dir.as_deref()).map_err(|e| OpenError::Other(e.into()))?;
-        let settings = config.settings().map_err(OpenError::Other)?;
+        let settings = config.settings(renderer.languages()).map_err(OpenError::Other)?;
         let engine = Engine::new(Arc::clone(&store), Arc::new(SystemClock), ids, settings)
             .map_err(|e| OpenError::Other(anyhow::anyhow!("cannot start the engine: {e}")))?;
         let organizers = config.organizer_identities().map_err(OpenError::Other)?;
@@ -96,7 +96,8 @@ impl App {
         let now = self.engine.now();
         let mut out = Vec::new();
         for mut message in self.store.outbox_pending_for(identity)?.into_iter().filter(|m| m.next_attempt_at <= now) {
-            let text = self.renderer.render_template("en", &message.template, &message.data, Format::Plain)?;
+            let lang = self.engine.notice_language(&message);
+            let text = self.renderer.render_template(&lang, &message.template, &message.data, Format::Plain)?;
             message.state = OutboxState::Sent;
             message.sent_at = Some(now);
             message.attempts += 1;

@@ -93,3 +93,17 @@ command-ics = An event's calendar file, or your calendar feed
 command-feed = A link that keeps your calendar app up to date with your events
 command-timezone = Show or set the time zone event times are shown in
 command-language = Choose the language I answer you in
+
+# Mail: the subject of a notice without its own, and a choice offered as a reply.
+mail-note-from = A note from { $community }
+mail-reply-with = { $label }: reply with "{ $command }"
+mail-or-reply-with = (or reply with "{ $command }")
+
+# Pages of signed links (the web server).
+page-confirm = { $community } asks you to confirm: press the button below. Nothing happens until you do.
+page-done = Done
+page-nothing-changed = Nothing was changed
+page-unsubscribe = Unsubscribe
+page-unsubscribe-ask = Press the button and { $community } will not mail { $address } again.
+page-unsubscribed = You are unsubscribed
+page-unsubscribed-text = { $community } will not mail { $address } again.
