@@ -132,7 +132,8 @@ mod tests {
             assert!((1..=DESCRIPTION_MAX).contains(&description.chars().count()), "{name}");
             let localized = command["description_localizations"].as_object().expect("localizations");
             let locales: Vec<&str> = localized.keys().map(String::as_str).collect();
-            assert_eq!(locales, ["ro", "ru"], "{name}: ru and ro, no Arabic locale on Discord");
+            assert!(locales.contains(&"ru"), "{name}: {locales:?}");
+            assert!(!locales.iter().any(|l| l.starts_with("ar")), "{name}: Discord has no Arabic locale");
             assert!(localized.values().all(|d| (1..=DESCRIPTION_MAX).contains(&d.as_str().unwrap_or("").chars().count())));
             let options = command["options"].as_array().cloned().unwrap_or_default();
             // Discord refuses a required option after an optional one.
