@@ -1,7 +1,9 @@
 //! End-to-end: people get their own language without choosing it (Telegram
-//! `language_code`), `language CODE` switches a console member, and an
+//! `language_code`), `language ar` switches a console member, and an
 //! unknown code lists the choices and changes nothing.
 
+// Shared with tests/telegram.rs, which uses the rest of the fake.
+#[allow(dead_code)]
 #[path = "support/telegram_fake.rs"]
 mod fake;
 
@@ -64,6 +66,11 @@ fn language_switches_a_console_member_and_an_unknown_code_changes_nothing() {
     assert!(out.contains("Your referral code"), "nothing changed: {out}");
     let out = say("language ru\ncode\n");
     assert!(out.contains("Готово") && out.contains("Ваш реферальный код"), "{out}");
+    let out = say("language ar\ncode\n");
+    assert!(out.contains("رمز الإحالة الخاص بك"), "{out}");
+    // The code is a left-to-right run inside Arabic text: isolated, so it reads in order.
+    let code = out.split('`').nth(1).unwrap_or_default();
+    assert!(out.contains(&format!("\u{2068}`{code}`\u{2069}")), "FSI/PDI around the code: {out:?}");
     let out = say("lang auto\ncode\n");
     assert!(out.contains("Your referral code"), "back to the default: {out}");
 }
