@@ -108,7 +108,12 @@ pub fn run(language: Option<&str>) -> anyhow::Result<ExitCode> {
             if row.to.email().is_none() || !shown.insert(row.id.0) {
                 continue;
             }
-            let mail = crate::outbox::render_mail(&app.renderer, &app.engine.notice_language(&row), &row, app.engine.public_links())?;
+            let mail = crate::outbox::render_mail(
+                &app.renderer,
+                &app.engine.notice_language(&row),
+                &row,
+                app.engine.public_links(),
+            )?;
             println!("\n(mail out) To: {} — Subject: {}", mail.to, mail.subject);
             for l in mail.text.lines() {
                 println!("  {l}");

@@ -149,7 +149,14 @@ fn words(http: &Http, lang: &str, id: &str, message: &OutboxMessage) -> String {
     http.renderer.message(lang, id, &args).unwrap_or_default()
 }
 
-fn page(http: &Http, lang: &str, status: StatusCode, title: &str, paragraphs: &[&str], button: Option<&str>) -> Response {
+fn page(
+    http: &Http,
+    lang: &str,
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[&str],
+    button: Option<&str>,
+) -> Response {
     page_in(&Lang { tag: lang, rtl: http.renderer.is_rtl(lang) }, status, title, paragraphs, button)
 }
 
@@ -181,7 +188,8 @@ async fn action_run(
     match act(&http, &message, action.command.clone(), key, accept_language(&headers)).await {
         Ok(answer) => {
             let status = if answer.refused { StatusCode::CONFLICT } else { StatusCode::OK };
-            let title = words(&http, &lang, if answer.refused { "page-nothing-changed" } else { "page-done" }, &message);
+            let title =
+                words(&http, &lang, if answer.refused { "page-nothing-changed" } else { "page-done" }, &message);
             let texts: Vec<&str> = answer.texts.iter().map(String::as_str).collect();
             page(&http, &lang, status, &title, &texts, None)
         }

@@ -179,14 +179,16 @@ pub(crate) fn render_mail(
                 html.push_str(&format!(
                     "\n\n<a href=\"{}\" style=\"{BUTTON_STYLE}\">{label_html}</a>\n{}",
                     escape_html(&url),
-                    escape_html(&words("mail-or-reply-with", "\u{1}")).replace('\u{1}', &format!("<code>{command_html}</code>"))
+                    escape_html(&words("mail-or-reply-with", "\u{1}"))
+                        .replace('\u{1}', &format!("<code>{command_html}</code>"))
                 ));
             }
             None => {
                 text.push_str(&format!("\n\n{}", words("mail-reply-with", &action.command)));
                 html.push_str(&format!(
                     "\n\n{}",
-                    escape_html(&words("mail-reply-with", "\u{1}")).replace('\u{1}', &format!("<code>{command_html}</code>"))
+                    escape_html(&words("mail-reply-with", "\u{1}"))
+                        .replace('\u{1}', &format!("<code>{command_html}</code>"))
                 ));
             }
         }

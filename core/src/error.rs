@@ -196,6 +196,13 @@ impl UserError {
             }
             UserError::Internal(_) => ("internal", json!({})),
         };
-        Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new(), language: None }
+        Reply {
+            template: format!("error/{name}"),
+            data,
+            private: false,
+            is_error: true,
+            actions: Vec::new(),
+            language: None,
+        }
     }
 }

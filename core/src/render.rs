@@ -127,11 +127,8 @@ impl Renderer {
         for lang in locales.languages() {
             let prefix = format!("i18n/{lang}/");
             // English first, then this language's files over them.
-            let mut own: Vec<(&str, &String)> = sources
-                .iter()
-                .filter(|(n, _)| !n.starts_with("i18n/"))
-                .map(|(n, s)| (n.as_str(), s))
-                .collect();
+            let mut own: Vec<(&str, &String)> =
+                sources.iter().filter(|(n, _)| !n.starts_with("i18n/")).map(|(n, s)| (n.as_str(), s)).collect();
             own.extend(sources.iter().filter_map(|(n, s)| n.strip_prefix(&prefix).map(|n| (n, s))));
             for format in Format::ALL {
                 let rtl = locales.is_rtl(&lang);
@@ -140,8 +137,10 @@ impl Renderer {
                 hb.register_escape_fn(move |s| if rtl { isolate(&format.escape(s)) } else { format.escape(s) });
                 register_helpers(&mut hb, format, &lang, Arc::clone(&locales));
                 for (name, src) in &own {
-                    hb.register_template_string(name, *src)
-                        .map_err(|e| RenderError::Template { name: format!("{lang}: {name}"), message: e.to_string() })?;
+                    hb.register_template_string(name, *src).map_err(|e| RenderError::Template {
+                        name: format!("{lang}: {name}"),
+                        message: e.to_string(),
+                    })?;
                 }
                 formats.insert((lang.clone(), format), hb);
             }
@@ -161,7 +160,8 @@ impl Renderer {
     pub fn label(&self, lang: &str, label: &str) -> String {
         let lang = self.spoken(lang);
         if let Some((key, value)) = label.split_once('|')
-            && let Some(text) = self.locales.message(lang, &message_id(key), &[("value".into(), value.to_string().into())])
+            && let Some(text) =
+                self.locales.message(lang, &message_id(key), &[("value".into(), value.to_string().into())])
         {
             return text;
         }
@@ -229,7 +229,9 @@ fn message_id(key: &str) -> String {
 
 fn fluent_value(v: &Value) -> FluentValue<'static> {
     match v {
-        Value::Number(n) => n.as_i64().map(FluentValue::from).unwrap_or_else(|| FluentValue::from(n.as_f64().unwrap_or(0.0))),
+        Value::Number(n) => {
+            n.as_i64().map(FluentValue::from).unwrap_or_else(|| FluentValue::from(n.as_f64().unwrap_or(0.0)))
+        }
         Value::String(s) => FluentValue::from(s.clone()),
         Value::Bool(b) => FluentValue::from(if *b { "true" } else { "false" }),
         Value::Null => FluentValue::from(""),

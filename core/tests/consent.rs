@@ -185,10 +185,12 @@ fn organizers_hear_of_each_introduction_and_of_the_yes() {
     assert_eq!(olga(), ["notice/introduction_organizer", "notice/introduction_organizer"]);
     let rows = w.store.outbox_messages().expect("scan");
     let notices: Vec<_> = rows.iter().filter(|m| m.template == "notice/introduction_organizer").collect();
-    let first = w.renderer.render_template("en", &notices[0].template, &notices[0].data, Format::Plain).expect("renders");
+    let first =
+        w.renderer.render_template("en", &notices[0].template, &notices[0].data, Format::Plain).expect("renders");
     assert!(first.contains("bob@partner.example introduced Jane Doe (jane@prospect.example, Acme Corp)"), "{first}");
     assert!(first.contains("met at the conference"), "{first}");
-    let second = w.renderer.render_template("en", &notices[1].template, &notices[1].data, Format::Plain).expect("renders");
+    let second =
+        w.renderer.render_template("en", &notices[1].template, &notices[1].data, Format::Plain).expect("renders");
     assert!(second.contains("Jane Doe said yes to email:bob@partner.example's introduction"), "{second}");
     assert!(second.contains(&format!("convert {id}")), "{second}");
 }

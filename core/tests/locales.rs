@@ -50,7 +50,8 @@ fn every_locale_has_every_template_and_message_with_the_same_variables() {
     let renderer = Renderer::builtin().expect("templates compile");
     let languages = renderer.languages();
     assert!(languages.len() > 1, "English and at least one translation ship: {languages:?}");
-    let english: BTreeSet<&str> = vouch_templates::templates().map(|(n, _)| n).filter(|n| !n.starts_with("i18n/")).collect();
+    let english: BTreeSet<&str> =
+        vouch_templates::templates().map(|(n, _)| n).filter(|n| !n.starts_with("i18n/")).collect();
     let en_ids = renderer.locales().ids("en");
     for lang in languages.iter().filter(|l| *l != "en") {
         let prefix = format!("i18n/{lang}/");
@@ -64,8 +65,11 @@ fn every_locale_has_every_template_and_message_with_the_same_variables() {
         let stale: Vec<_> = ids.keys().filter(|id| !en_ids.contains_key(*id)).collect();
         assert!(missing.is_empty(), "{lang} lacks messages {missing:?}");
         assert!(stale.is_empty(), "{lang} has messages English no longer has: {stale:?}");
-        let differ: BTreeMap<_, _> =
-            en_ids.iter().filter(|(id, vars)| ids.get(*id) != Some(vars)).map(|(id, vars)| (id, (vars, ids.get(id)))).collect();
+        let differ: BTreeMap<_, _> = en_ids
+            .iter()
+            .filter(|(id, vars)| ids.get(*id) != Some(vars))
+            .map(|(id, vars)| (id, (vars, ids.get(id))))
+            .collect();
         assert!(differ.is_empty(), "{lang}: variables differ from English: {differ:?}");
     }
 }

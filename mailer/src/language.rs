@@ -19,8 +19,12 @@ pub fn of_message(raw: &[u8]) -> Option<String> {
     }
     let text = message.body_text(0)?;
     // Only what they wrote: quoted history and forwarded headers are someone else's.
-    let own: String =
-        text.lines().take_while(|l| !l.starts_with("-----")).filter(|l| !l.starts_with('>')).collect::<Vec<_>>().join("\n");
+    let own: String = text
+        .lines()
+        .take_while(|l| !l.starts_with("-----"))
+        .filter(|l| !l.starts_with('>'))
+        .collect::<Vec<_>>()
+        .join("\n");
     of_text(&own)
 }
 

@@ -41,7 +41,13 @@ pub struct Lang<'a> {
 }
 
 /// [`page`] in the reader's language.
-pub fn page_in(lang: &Lang<'_>, status: StatusCode, title: &str, paragraphs: &[&str], button: Option<&str>) -> Response {
+pub fn page_in(
+    lang: &Lang<'_>,
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[&str],
+    button: Option<&str>,
+) -> Response {
     let mut response = (status, html(lang, title, paragraphs, button)).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     harden(response)

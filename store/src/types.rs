@@ -692,7 +692,10 @@ mod language_tests {
         assert_eq!(l.as_str(), "pt-BR");
         assert_eq!(l.fallbacks().collect::<Vec<_>>(), ["pt-BR", "pt"]);
         assert_eq!(Language::parse("ru-RU,ru;q=0.9,en;q=0.5").expect("header").as_str(), "ru-RU");
-        assert_eq!(Language::parse("zh-Hant-TW").expect("tag").fallbacks().collect::<Vec<_>>(), ["zh-hant-TW", "zh-hant", "zh"]);
+        assert_eq!(
+            Language::parse("zh-Hant-TW").expect("tag").fallbacks().collect::<Vec<_>>(),
+            ["zh-hant-TW", "zh-hant", "zh"]
+        );
         for bad in ["", "x", "english", "r1", "ru--", "ru-toolongsubtag"] {
             assert!(Language::parse(bad).is_err(), "{bad}");
         }

@@ -59,7 +59,13 @@ async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     Ok(handled)
 }
 
-async fn send(http: &Http, renderer: &Renderer, lang: &str, message: &OutboxMessage, text: &str) -> Result<(), Failure> {
+async fn send(
+    http: &Http,
+    renderer: &Renderer,
+    lang: &str,
+    message: &OutboxMessage,
+    text: &str,
+) -> Result<(), Failure> {
     let channel = match message.to.discord_channel() {
         // A server channel (`discord:#id`, e.g. public thanks): posted there.
         Some(id) => ChannelId::new(id.max(1)),

@@ -3,8 +3,8 @@
 //! exactly the parser, limits and role checks every other channel uses.
 
 use serenity::all::{CommandData, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption};
-use vouch_core::{CATALOG, Renderer};
 use vouch_core::catalog::{ArgKind, ArgSpec, CommandSpec};
+use vouch_core::{CATALOG, Renderer};
 
 /// Discord's limit for command and option descriptions.
 const DESCRIPTION_MAX: usize = 100;
@@ -134,7 +134,9 @@ mod tests {
             let locales: Vec<&str> = localized.keys().map(String::as_str).collect();
             assert!(locales.contains(&"ru"), "{name}: {locales:?}");
             assert!(!locales.iter().any(|l| l.starts_with("ar")), "{name}: Discord has no Arabic locale");
-            assert!(localized.values().all(|d| (1..=DESCRIPTION_MAX).contains(&d.as_str().unwrap_or("").chars().count())));
+            assert!(
+                localized.values().all(|d| (1..=DESCRIPTION_MAX).contains(&d.as_str().unwrap_or("").chars().count()))
+            );
             let options = command["options"].as_array().cloned().unwrap_or_default();
             // Discord refuses a required option after an optional one.
             let required: Vec<bool> = options.iter().map(|o| o["required"].as_bool().unwrap_or(false)).collect();

@@ -421,8 +421,10 @@ fn every_event_notice_renders_in_every_format_with_user_text_escaped() {
                 }
             }
         }
-        let subject =
-            w.renderer.render_template("en", &format!("{}.subject", m.template), &m.data, Format::Plain).expect("subject");
+        let subject = w
+            .renderer
+            .render_template("en", &format!("{}.subject", m.template), &m.data, Format::Plain)
+            .expect("subject");
         assert!(!subject.is_empty() && !subject.contains('\n'), "{subject}");
     }
     let expected = [
@@ -518,7 +520,8 @@ fn champion_event_invitations_carry_the_wish_list() {
     let webinar = w.create_event("kind=webinar title=\"Tax webinar\" start=\"2026-12-05 10:00\" tz=UTC");
     w.expect("olga", &format!("event invite {webinar} alice"), "reply/event_invited", &[]);
     let invites = w.notices("notice/event_invite");
-    let text = |m: &OutboxMessage| w.renderer.render_template("en", &m.template, &m.data, Format::Plain).expect("renders");
+    let text =
+        |m: &OutboxMessage| w.renderer.render_template("en", &m.template, &m.data, Format::Plain).expect("renders");
     assert!(
         text(&invites[0]).contains("Who we'd love to meet — bring ideas: Northwind Traders"),
         "{}",
