@@ -67,7 +67,7 @@ impl App {
             }
         };
         let renderer = Renderer::load(config.templates_dir.as_deref()).map_err(|e| OpenError::Other(e.into()))?;
-        let settings = config.settings().map_err(OpenError::Other)?;
+        let settings = config.settings(renderer.languages()).map_err(OpenError::Other)?;
         let engine = Engine::new(Arc::clone(&store), Arc::new(SystemClock), ids, settings)
             .map_err(|e| OpenError::Other(anyhow::anyhow!("cannot start the engine: {e}")))?;
         let organizers = config.organizer_identities().map_err(OpenError::Other)?;
@@ -99,7 +99,8 @@ impl App {
         // Shown only once saved: another command's row may still be flushing.
         self.store.settle_reads()?;
         for mut message in pending.into_iter().filter(|m| m.next_attempt_at <= now) {
-            let text = self.renderer.render_template(&message.template, &message.data, Format::Plain)?;
+            let lang = self.engine.notice_language(&message);
+            let text = self.renderer.render_template(&lang, &message.template, &message.data, Format::Plain)?;
             message.state = OutboxState::Sent;
             message.sent_at = Some(now);
             message.attempts += 1;

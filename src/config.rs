@@ -70,6 +70,9 @@ pub struct Config {
     /// such as a Telegram group `telegram:-1001234567`, a Discord channel
     /// `discord:#ID` or `email:news@…`.
     pub shoutout_to: Option<String>,
+    /// The community's default language (`VOUCH_LANGUAGE`, default `en`):
+    /// for whoever chose none and whose channel says nothing vouch speaks.
+    pub language: Option<String>,
     /// Address the HTTP server (signed mail links, unsubscribe, calendar
     /// feeds) listens on, e.g. `127.0.0.1:8080`; unset: no HTTP server.
     pub http_listen: Option<String>,
@@ -133,6 +136,7 @@ impl Config {
         set!(discord_prefix, get("VOUCH_DISCORD_PREFIX"));
         set!(discord_defer_ms, get("VOUCH_DISCORD_DEFER_MS"));
         set!(shoutout_to, get("VOUCH_SHOUTOUT_TO"));
+        set!(language, get("VOUCH_LANGUAGE"));
         set!(http_listen, get("VOUCH_HTTP_LISTEN"));
         set!(public_url, get("VOUCH_PUBLIC_URL"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
@@ -148,8 +152,20 @@ impl Config {
         self.mail_from.clone().unwrap_or_else(|| "Vouch <vouch@localhost.localdomain>".into())
     }
 
-    pub fn settings(&self) -> anyhow::Result<vouch_core::Settings> {
+    /// The engine's settings; `spoken` are the renderer's languages.
+    pub fn settings(&self, spoken: Vec<String>) -> anyhow::Result<vouch_core::Settings> {
         let mut s = vouch_core::Settings::default();
+        let default = match &self.language {
+            None => vouch_store::Language::english(),
+            Some(tag) => vouch_store::Language::parse(tag).map_err(|_| {
+                anyhow::anyhow!("VOUCH_LANGUAGE must be a language code like en, ru, ar or ro, not {tag:?}")
+            })?,
+        };
+        let languages = vouch_core::Languages::new(spoken.clone(), &default);
+        if languages.negotiate(&default).is_none() {
+            bail!("VOUCH_LANGUAGE={default}: vouch speaks {}", spoken.join(", "));
+        }
+        s.languages = languages;
         if let Some(c) = &self.community {
             s.community = c.clone();
         }
@@ -244,9 +260,9 @@ mod tests {
     fn unknown_keys_and_bad_values_are_refused() {
         assert!(toml::from_str::<Config>("dataa_dir = 1").is_err());
         let c = Config { share_url: Some("https://x.example/join".into()), ..Config::default() };
-        assert!(c.settings().is_err());
+        assert!(c.settings(vec!["en".into()]).is_err());
         let c = Config { public_url: Some("vouch.example.org".into()), ..Config::default() };
-        assert!(c.settings().is_err());
+        assert!(c.settings(vec!["en".into()]).is_err());
         let c = Config { http_listen: Some("localhost".into()), ..Config::default() };
         assert!(c.http_listen().is_err());
     }
@@ -260,7 +276,7 @@ mod tests {
             _ => None,
         });
         assert_eq!(c.http_listen().expect("valid"), Some(([127, 0, 0, 1], 8080).into()));
-        let url = c.settings().expect("valid").public_url.expect("set");
+        let url = c.settings(vec!["en".into()]).expect("valid").public_url.expect("set");
         assert_eq!(url.as_str(), "https://vouch.example.org");
     }
 }

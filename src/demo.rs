@@ -47,7 +47,8 @@ fn person(id: &str, name: &str) -> Speaker {
     Speaker { identity: Some(id.to_string()), name: Some(name.to_string()) }
 }
 
-pub fn run() -> anyhow::Result<ExitCode> {
+/// `language`: the community default everyone in the demo is answered in.
+pub fn run(language: Option<&str>) -> anyhow::Result<ExitCode> {
     let dir = tempfile::tempdir().context("cannot create a temporary data dir")?;
     let config = Config {
         data_dir: Some(dir.path().to_path_buf()),
@@ -57,6 +58,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         inbox_address: Some("referrals@acme.example".into()),
         // Only so the printed mail shows its one-click links; the demo serves no HTTP.
         public_url: Some("https://vouch.acme.example".into()),
+        language: language.map(str::to_string),
         ..Config::default()
     };
     let inbound = crate::ingest::inbound_config(&config)?;
@@ -106,7 +108,12 @@ pub fn run() -> anyhow::Result<ExitCode> {
             if row.to.email().is_none() || !shown.insert(row.id.0) {
                 continue;
             }
-            let mail = crate::outbox::render_mail(&app.renderer, &row, app.engine.public_links())?;
+            let mail = crate::outbox::render_mail(
+                &app.renderer,
+                &app.engine.notice_language(&row),
+                &row,
+                app.engine.public_links(),
+            )?;
             println!("\n(mail out) To: {} — Subject: {}", mail.to, mail.subject);
             for l in mail.text.lines() {
                 println!("  {l}");

@@ -19,14 +19,14 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
 use vouch_core::{Caller, Engine, Format, Link, Purpose, Renderer};
 use vouch_store::{OutboxId, OutboxMessage, Read};
 
-use self::page::{harden, not_found, page, unavailable};
+use self::page::{Lang, harden, not_found, page_in, unavailable};
 
 /// RFC 8058 bodies (`List-Unsubscribe=One-Click`) and our forms are tiny.
 const MAX_BODY: usize = 8 * 1024;
@@ -121,46 +121,78 @@ async fn linked(http: &Http, token: &str, purpose: Purpose) -> Result<(Link, Out
 }
 
 /// The action a verified action link runs, from the row's choices.
-async fn linked_action(http: &Http, token: &str) -> Result<(OutboxMessage, usize, vouch_store::Action), Response> {
+async fn linked_action(
+    http: &Http,
+    token: &str,
+    headers: &HeaderMap,
+) -> Result<(OutboxMessage, usize, vouch_store::Action), Response> {
     let (link, message) = linked(http, token, Purpose::Action).await?;
     let Link::Action { choice, issued, .. } = link else { return Err(not_found()) };
     // Links from before the issue time was signed in count from their row.
     let issued = if issued > 0 { issued } else { message.created_at.timestamp() };
     if http.engine.now().timestamp().saturating_sub(issued) > vouch_core::ACTION_LINK_DAYS * 86_400 {
-        return Err(page(
-            StatusCode::GONE,
-            "This link has expired",
-            &[&format!(
-                "Links in {}'s mail work for {} days. Nothing was changed; reply to the mail or use the chat instead.",
-                community(&message),
-                vouch_core::ACTION_LINK_DAYS
-            )],
-            None,
-        ));
+        let lang = page_language(http, headers, &message);
+        let title = words(http, &lang, "page-expired", &message);
+        let text = words(http, &lang, "page-expired-text", &message);
+        return Err(page(http, &lang, StatusCode::GONE, &title, &[&text], None));
     }
     let action = message.actions.get(choice).cloned().ok_or_else(not_found)?;
     Ok((message, choice, action))
 }
 
-async fn action_page(State(http): State<Arc<Http>>, Path(token): Path<String>) -> Response {
-    let (message, _, action) = match linked_action(&http, &token).await {
+/// The language of a page about `message`: the recipient's own choice,
+/// else the browser's `Accept-Language`, else the row's language.
+fn page_language(http: &Http, headers: &HeaderMap, message: &OutboxMessage) -> String {
+    let chosen = http.engine.store().member_by_identity(&message.to).ok().flatten().and_then(|m| m.language);
+    let languages = &http.engine.settings().languages;
+    chosen
+        .as_ref()
+        .or(accept_language(headers).as_ref())
+        .and_then(|tag| languages.negotiate(tag))
+        .map_or_else(|| http.engine.notice_language(message), str::to_string)
+}
+
+fn accept_language(headers: &HeaderMap) -> Option<vouch_store::Language> {
+    headers.get(header::ACCEPT_LANGUAGE)?.to_str().ok().and_then(|v| vouch_store::Language::parse(v).ok())
+}
+
+/// A page's words in `lang` (`community` and `address` as arguments).
+fn words(http: &Http, lang: &str, id: &str, message: &OutboxMessage) -> String {
+    let args = [
+        ("community", serde_json::Value::from(community(message))),
+        ("address", serde_json::Value::from(message.to.external())),
+    ];
+    http.renderer.message(lang, id, &args).unwrap_or_default()
+}
+
+fn page(
+    http: &Http,
+    lang: &str,
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[&str],
+    button: Option<&str>,
+) -> Response {
+    page_in(&Lang { tag: lang, rtl: http.renderer.is_rtl(lang) }, status, title, paragraphs, button)
+}
+
+async fn action_page(State(http): State<Arc<Http>>, Path(token): Path<String>, headers: HeaderMap) -> Response {
+    let (message, _, action) = match linked_action(&http, &token, &headers).await {
         Ok(found) => found,
         Err(page) => return page,
     };
-    let label = http.renderer.label(&action.label);
-    page(
-        StatusCode::OK,
-        &label,
-        &[&format!(
-            "{} asks you to confirm: press the button below. Nothing happens until you do.",
-            community(&message)
-        )],
-        Some(&label),
-    )
+    let lang = page_language(&http, &headers, &message);
+    let label = http.renderer.label(&lang, &action.label);
+    page(&http, &lang, StatusCode::OK, &label, &[&words(&http, &lang, "page-confirm", &message)], Some(&label))
 }
 
-async fn action_run(State(http): State<Arc<Http>>, Path(token): Path<String>, _form: Bytes) -> Response {
-    let (message, choice, action) = match linked_action(&http, &token).await {
+async fn action_run(
+    State(http): State<Arc<Http>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    _form: Bytes,
+) -> Response {
+    let (message, choice, action) = match linked_action(&http, &token, &headers).await {
         Ok(found) => found,
         Err(page) => return page,
     };
@@ -168,25 +200,27 @@ async fn action_run(State(http): State<Arc<Http>>, Path(token): Path<String>, _f
     // One key per (row, choice): a double click, or the button pressed
     // again later, returns the first answer and changes nothing.
     let key = format!("{}{id}:{choice}", vouch_core::LINK_ANSWER_KEY);
-    match act(&http, &message, action.command.clone(), key).await {
+    let lang = page_language(&http, &headers, &message);
+    match act(&http, &message, action.command.clone(), key, accept_language(&headers)).await {
         Ok(answer) => {
             let status = if answer.refused { StatusCode::CONFLICT } else { StatusCode::OK };
-            let title = if answer.refused { "Nothing was changed" } else { "Done" };
+            let title =
+                words(&http, &lang, if answer.refused { "page-nothing-changed" } else { "page-done" }, &message);
             let texts: Vec<&str> = answer.texts.iter().map(String::as_str).collect();
-            page(status, title, &texts, None)
+            page(&http, &lang, status, &title, &texts, None)
         }
         Err(page) => page,
     }
 }
 
-async fn unsubscribe_page(State(http): State<Arc<Http>>, Path(token): Path<String>) -> Response {
+async fn unsubscribe_page(State(http): State<Arc<Http>>, Path(token): Path<String>, headers: HeaderMap) -> Response {
     match linked(&http, &token, Purpose::Unsubscribe).await {
-        Ok((_, message)) if unsubscribe_command(&message).is_some() => page(
-            StatusCode::OK,
-            "Unsubscribe",
-            &[&format!("Press the button and {} will not mail {} again.", community(&message), message.to.external())],
-            Some("Unsubscribe"),
-        ),
+        Ok((_, message)) if unsubscribe_command(&message).is_some() => {
+            let lang = page_language(&http, &headers, &message);
+            let button = words(&http, &lang, "page-unsubscribe", &message);
+            let ask = words(&http, &lang, "page-unsubscribe-ask", &message);
+            page(&http, &lang, StatusCode::OK, &button, &[&ask], Some(&button))
+        }
         Ok(_) => not_found(),
         Err(page) => page,
     }
@@ -194,20 +228,25 @@ async fn unsubscribe_page(State(http): State<Arc<Http>>, Path(token): Path<Strin
 
 /// RFC 8058: acts at once and answers 200. Idempotent: a repeat (same row)
 /// returns the first answer; an address that already said no stays out.
-async fn unsubscribe_run(State(http): State<Arc<Http>>, Path(token): Path<String>, _form: Bytes) -> Response {
+async fn unsubscribe_run(
+    State(http): State<Arc<Http>>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+    _form: Bytes,
+) -> Response {
     let message = match linked(&http, &token, Purpose::Unsubscribe).await {
         Ok((_, message)) => message,
         Err(page) => return page,
     };
     let id = message.id;
     let Some(command) = unsubscribe_command(&message) else { return not_found() };
-    match act(&http, &message, command, format!("http:unsubscribe:{id}")).await {
-        Ok(_) => page(
-            StatusCode::OK,
-            "You are unsubscribed",
-            &[&format!("{} will not mail {} again.", community(&message), message.to.external())],
-            None,
-        ),
+    let lang = page_language(&http, &headers, &message);
+    match act(&http, &message, command, format!("http:unsubscribe:{id}"), accept_language(&headers)).await {
+        Ok(_) => {
+            let title = words(&http, &lang, "page-unsubscribed", &message);
+            let text = words(&http, &lang, "page-unsubscribed-text", &message);
+            page(&http, &lang, StatusCode::OK, &title, &[&text], None)
+        }
         Err(page) => page,
     }
 }
@@ -228,7 +267,13 @@ struct Answer {
 /// address and only its reader has it — the same proof a reply from it
 /// gives, so the caller counts as verified. `respond` answers only after
 /// the change is durable.
-async fn act(http: &Http, message: &OutboxMessage, command: String, key: String) -> Result<Answer, Response> {
+async fn act(
+    http: &Http,
+    message: &OutboxMessage,
+    command: String,
+    key: String,
+    hint: Option<vouch_store::Language>,
+) -> Result<Answer, Response> {
     let engine = Arc::clone(&http.engine);
     let to = message.to.clone();
     let response = tokio::task::spawn_blocking(move || {
@@ -237,7 +282,9 @@ async fn act(http: &Http, message: &OutboxMessage, command: String, key: String)
             Ok(Some(member)) => member.display_name,
             _ => to.external().to_string(),
         };
-        engine.respond(&Caller::new(to, &name), &command, Some(&key))
+        let mut caller = Caller::new(to, &name);
+        caller.language = hint;
+        engine.respond(&caller, &command, Some(&key))
     })
     .await
     .map_err(|e| {

@@ -47,6 +47,10 @@ pub struct Plan {
     /// The sender authentication verdict; `None` with `VOUCH_MAIL_AUTH=off`.
     #[serde(default)]
     pub sender_auth: Option<SenderAuth>,
+    /// The mail's language (Content-Language, else its detected text): the
+    /// sender's language hint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -241,6 +245,7 @@ pub fn handle(
             if check.policy != Policy::Off {
                 plan.sender_auth = Some(SenderAuth { passed: verdict.passed(), summary: verdict.summary() });
             }
+            plan.language = vouch_mailer::language::of_message(raw);
             match run(&plan) {
                 Ok(lines) => Outcome::Accepted(lines),
                 Err(e) => Outcome::TryLater(e),
@@ -329,6 +334,7 @@ fn plan(x: &Extraction) -> anyhow::Result<Option<Plan>> {
         references: x.thread.references.clone(),
         subject: x.thread.subject.clone(),
         sender_auth: None,
+        language: None,
     }))
 }
 
@@ -360,7 +366,7 @@ pub fn apply(app: &App, plan: &Plan) -> anyhow::Result<Vec<String>> {
     if plan.ignore_unknown && app.store.identity(&identity)?.is_none() {
         return Ok(vec![format!("{} is not known here (VOUCH_EMAIL_UNKNOWN=ignore); ignored", identity.external())]);
     }
-    let mut caller = Caller::new(identity, &plan.name);
+    let mut caller = Caller::new(identity, &plan.name).with_language(plan.language.as_deref());
     // With VOUCH_MAIL_AUTH=off the From address is taken at its word, as before.
     caller.verified = plan.sender_auth.as_ref().is_none_or(|a| a.passed);
     let mail = MailIn {

@@ -77,7 +77,11 @@ enum Cmd {
         mail_retry_ms: u64,
     },
     /// Walk through the main flows on a temporary data dir.
-    Demo,
+    Demo {
+        /// The language everyone in the demo is answered in (en, ru, ar, ro).
+        #[arg(long)]
+        language: Option<String>,
+    },
     /// Write all data as JSON, or one table as CSV for a spreadsheet.
     Export {
         /// File to write (default: stdout).
@@ -194,7 +198,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             (*backup_hours > 0).then(|| (Duration::from_secs(backup_hours.saturating_mul(3600)), *backup_keep)),
             outbox::RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..Default::default() },
         ),
-        Cmd::Demo => demo::run(),
+        Cmd::Demo { language } => demo::run(language.as_deref()),
         Cmd::Export { out, csv } => export(load_config(&cli)?, out.as_deref(), *csv),
         Cmd::Import { file } => import(load_config(&cli)?, file),
         Cmd::Ingest { dry_run, json, client_ip, helo, mail_from } => {

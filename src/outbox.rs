@@ -71,7 +71,8 @@ impl Worker {
         let due = self.app.store.outbox_deliverable(Channel::Email, now, 200)?;
         let mut pass = Pass::default();
         for message in due {
-            let result = match render_mail(&self.app.renderer, &message, self.app.engine.public_links()) {
+            let lang = self.app.engine.notice_language(&message);
+            let result = match render_mail(&self.app.renderer, &lang, &message, self.app.engine.public_links()) {
                 Ok(mail) => self.mailer.send(&mail).await,
                 Err(e) => Err(SendError::Permanent(e.to_string())),
             };
@@ -137,6 +138,7 @@ impl Worker {
 /// was before vouch served HTTP.
 pub(crate) fn render_mail(
     renderer: &Renderer,
+    lang: &str,
     message: &OutboxMessage,
     links: Option<&PublicLinks>,
 ) -> anyhow::Result<OutgoingMail> {
@@ -146,41 +148,53 @@ pub(crate) fn render_mail(
     let subject = if let Some(thread) = &message.in_reply_to {
         reply_subject(&thread.subject)
     } else if r.has(&subject_template) {
-        r.render_template(&subject_template, &message.data, Format::Plain)?
+        r.render_template(lang, &subject_template, &message.data, Format::Plain)?
     } else {
-        let community = message.data.get("community").and_then(Value::as_str).unwrap_or("vouch");
-        format!("A note from {community}")
+        let community = message.data.get("community").cloned().unwrap_or_else(|| Value::from("vouch"));
+        r.message(lang, "mail-note-from", &[("community", community)]).unwrap_or_default()
     };
     // Templates word their choices for what the mail offers: links or replies.
     let mut data = message.data.clone();
     if let Value::Object(map) = &mut data {
         map.insert("links".into(), Value::Bool(links.is_some() && !message.actions.is_empty()));
     }
-    let mut text = r.render_template(&message.template, &data, Format::Plain)?;
-    let mut html = r.render_template(&message.template, &data, Format::Html)?;
+    let mut text = r.render_template(lang, &message.template, &data, Format::Plain)?;
+    let mut html = r.render_template(lang, &message.template, &data, Format::Html)?;
     // Buttons become links (the page they open asks before acting, so a
     // mail scanner's prefetch changes nothing) and reply keywords.
     for (choice, action) in message.actions.iter().enumerate() {
-        let label = r.label(&action.label);
+        let label = r.label(lang, &action.label);
         let (label_html, command_html) = (escape_html(&label), escape_html(&action.command));
+        // The command stays as typed (reply keywords work in every language);
+        // the words around it are the reader's.
+        let words = |id: &str, command: &str| {
+            r.message(lang, id, &[("label", Value::from(label.as_str())), ("command", Value::from(command))])
+                .unwrap_or_default()
+        };
         match links {
             Some(links) => {
                 let url = links.action(message.id, choice, message.created_at);
-                text.push_str(&format!("\n\n{label}: {url}\n(or reply with \"{}\")", action.command));
+                text.push_str(&format!("\n\n{label}: {url}\n{}", words("mail-or-reply-with", &action.command)));
                 html.push_str(&format!(
-                    "\n\n<a href=\"{}\" style=\"{BUTTON_STYLE}\">{label_html}</a>\n\
-                     or reply with <code>{command_html}</code>",
-                    escape_html(&url)
+                    "\n\n<a href=\"{}\" style=\"{BUTTON_STYLE}\">{label_html}</a>\n{}",
+                    escape_html(&url),
+                    escape_html(&words("mail-or-reply-with", "\u{1}"))
+                        .replace('\u{1}', &format!("<code>{command_html}</code>"))
                 ));
             }
             None => {
-                text.push_str(&format!("\n\n{label}: reply with \"{}\"", action.command));
-                html.push_str(&format!("\n\n{label_html}: reply with <code>{command_html}</code>"));
+                text.push_str(&format!("\n\n{}", words("mail-reply-with", &action.command)));
+                html.push_str(&format!(
+                    "\n\n{}",
+                    escape_html(&words("mail-reply-with", "\u{1}"))
+                        .replace('\u{1}', &format!("<code>{command_html}</code>"))
+                ));
             }
         }
     }
     let html = format!(
-        "<!doctype html><html><body><p>{}</p></body></html>",
+        "<!doctype html><html lang=\"{lang}\"{}><body><p>{}</p></body></html>",
+        if r.is_rtl(lang) { " dir=\"rtl\"" } else { "" },
         html.replace("\n\n", "</p><p>").replace('\n', "<br>")
     );
     let thread = message.in_reply_to.as_ref();

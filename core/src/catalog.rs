@@ -425,6 +425,14 @@ pub static CATALOG: &[CommandSpec] = &[
         role: Role::Member,
         private: true,
     },
+    CommandSpec {
+        name: "language",
+        aliases: &["lang"],
+        args: &[opt("CODE", ArgKind::Word, "A language code like ru, ar or ro; auto follows your app again")],
+        summary: "Choose the language I answer you in",
+        role: Role::Member,
+        private: false,
+    },
 ];
 
 pub fn find(word: &str) -> Option<&'static CommandSpec> {

@@ -147,6 +147,12 @@ pub enum Command {
     Timezone {
         zone: Option<Timezone>,
     },
+    /// `language [CODE]`: the word as typed; whether vouch speaks it is the
+    /// engine's question (the renderer's locales decide), so a tag it does
+    /// not know lists the choices instead of failing as usage.
+    Language {
+        code: Option<String>,
+    },
     /// The prospect's answer to an introduction's double opt-in.
     /// The "ideal introduction in reverse", mailed to a partner.
     AskPartner {
@@ -698,6 +704,10 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 })
                 .transpose()?;
             Command::Timezone { zone }
+        }
+        "language" => {
+            a.no_more_than(1)?;
+            Command::Language { code: a.word(0).map(|w| truncate(w, 40)) }
         }
         other => return Err(UserError::UnknownCommand { input: other.to_string(), suggestion: None }),
     };

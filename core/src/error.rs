@@ -212,6 +212,13 @@ impl UserError {
             UserError::Internal(_) => ("internal", json!({})),
             UserError::Unavailable(_) => ("internal", json!({ "unavailable": true })),
         };
-        Reply { template: format!("error/{name}"), data, private: false, is_error: true, actions: Vec::new() }
+        Reply {
+            template: format!("error/{name}"),
+            data,
+            private: false,
+            is_error: true,
+            actions: Vec::new(),
+            language: None,
+        }
     }
 }

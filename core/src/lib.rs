@@ -8,7 +8,9 @@ pub mod command;
 pub mod company;
 pub mod engine;
 pub mod error;
+pub mod i18n;
 pub mod ics;
+pub mod lang;
 mod limit;
 pub mod links;
 pub mod ports;
@@ -22,6 +24,7 @@ pub use engine::{
     consent_word, introduction_stage,
 };
 pub use error::UserError;
+pub use lang::Languages;
 pub use links::{ACTION_LINK_DAYS, Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
 pub use render::{Format, Renderer};

@@ -1,12 +1,16 @@
 //! Rendering replies per channel. Each format has its own escaper, applied to
 //! every `{{value}}`; helpers (`b`, `code`, `link`) escape what they wrap.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
+
+use fluent_bundle::FluentValue;
 
 use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde_json::Value;
 
+use crate::i18n::{Locales, isolate};
 use crate::reply::Reply;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,17 +82,27 @@ pub enum RenderError {
     Dir { dir: String, message: String },
 }
 
-/// All templates, compiled once per format.
+/// All templates, compiled once per language and format. A language's
+/// registry holds the English templates with the files of its own
+/// directory (`i18n/LANG/…`) in their place, so partials and fallbacks
+/// resolve per file within one language.
 pub struct Renderer {
-    formats: HashMap<Format, Handlebars<'static>>,
-    /// Every locale table by language (`en`, and any `locales/LANG.json`).
-    locales: BTreeMap<String, HashMap<String, String>>,
+    formats: HashMap<(String, Format), Handlebars<'static>>,
+    locales: Arc<Locales>,
 }
 
 impl std::fmt::Debug for Renderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Renderer").finish_non_exhaustive()
+        f.debug_struct("Renderer").field("locales", &self.locales).finish_non_exhaustive()
     }
+}
+
+/// The languages of the embedded templates (those with an
+/// `i18n/LANG/messages.ftl`), English first.
+pub fn builtin_languages() -> Vec<String> {
+    let mut langs: Vec<String> = vouch_templates::locales().map(|(l, _)| l.to_string()).collect();
+    langs.sort_by_key(|l| (l != "en", l.clone()));
+    langs
 }
 
 impl Renderer {
@@ -101,74 +115,127 @@ impl Renderer {
     pub fn load(dir: Option<&Path>) -> Result<Self, RenderError> {
         let mut sources: HashMap<String, String> =
             vouch_templates::templates().map(|(n, s)| (n.to_string(), s.to_string())).collect();
-        let mut locales: BTreeMap<String, HashMap<String, String>> = BTreeMap::new();
-        for (lang, json) in vouch_templates::locales() {
-            locales.entry(lang.to_string()).or_default().extend(parse_locale(json)?);
+        let mut locales = Locales::new();
+        for (lang, ftl) in vouch_templates::locales() {
+            locales.add(lang, ftl, &format!("i18n/{lang}/messages.ftl"))?;
         }
         if let Some(dir) = dir {
             read_overrides(dir, dir, &mut sources, &mut locales)?;
         }
-        let locale = locales.get("en").cloned().unwrap_or_default();
+        let locales = Arc::new(locales);
         let mut formats = HashMap::new();
-        for format in Format::ALL {
-            let mut hb = Handlebars::new();
-            hb.set_strict_mode(false);
-            hb.register_escape_fn(move |s| format.escape(s));
-            register_helpers(&mut hb, format, locale.clone());
-            for (name, src) in &sources {
-                hb.register_template_string(name, src)
-                    .map_err(|e| RenderError::Template { name: name.clone(), message: e.to_string() })?;
+        for lang in locales.languages() {
+            let prefix = format!("i18n/{lang}/");
+            // English first, then this language's files over them.
+            let mut own: Vec<(&str, &String)> =
+                sources.iter().filter(|(n, _)| !n.starts_with("i18n/")).map(|(n, s)| (n.as_str(), s)).collect();
+            own.extend(sources.iter().filter_map(|(n, s)| n.strip_prefix(&prefix).map(|n| (n, s))));
+            for format in Format::ALL {
+                let rtl = locales.is_rtl(&lang);
+                let mut hb = Handlebars::new();
+                hb.set_strict_mode(false);
+                hb.register_escape_fn(move |s| if rtl { isolate(&format.escape(s)) } else { format.escape(s) });
+                register_helpers(&mut hb, format, &lang, Arc::clone(&locales));
+                for (name, src) in &own {
+                    hb.register_template_string(name, *src).map_err(|e| RenderError::Template {
+                        name: format!("{lang}: {name}"),
+                        message: e.to_string(),
+                    })?;
+                }
+                formats.insert((lang.clone(), format), hb);
             }
-            formats.insert(format, hb);
         }
         Ok(Self { formats, locales })
     }
 
-    /// A button label: actions carry a locale key (`action.get_code`) or,
+    /// The language tag this renderer uses for `lang`: itself when spoken,
+    /// else English.
+    fn spoken<'a>(&self, lang: &'a str) -> &'a str {
+        if self.locales.has(lang) { lang } else { "en" }
+    }
+
+    /// A button label: actions carry a message id (`action.get_code`) or,
     /// failing that, literal text, which is shown as it is. `key|value`
-    /// puts the value where the text has `{}` (`action.take_seat_date|Thu 3 Dec`).
-    pub fn label(&self, label: &str) -> String {
+    /// passes the value as `$value` (`action.take_seat_date|Thu 3 Dec`).
+    pub fn label(&self, lang: &str, label: &str) -> String {
+        let lang = self.spoken(lang);
         if let Some((key, value)) = label.split_once('|')
-            && let Some(text) = self.text("en", key)
+            && let Some(text) =
+                self.locales.message(lang, &message_id(key), &[("value".into(), value.to_string().into())])
         {
-            return text.replacen("{}", value, 1);
+            return text;
         }
-        self.text("en", label).unwrap_or(label).to_string()
+        self.locales.message(lang, &message_id(label), &[]).unwrap_or_else(|| label.to_string())
     }
 
-    /// The string `key` in language `lang`, if that table has it.
-    pub fn text(&self, lang: &str, key: &str) -> Option<&str> {
-        self.locales.get(lang).and_then(|t| t.get(key)).map(String::as_str)
+    /// Message `id` in `lang` (English if that language lacks it), no arguments.
+    pub fn text(&self, lang: &str, id: &str) -> Option<String> {
+        self.locales.message(self.spoken(lang), &message_id(id), &[])
     }
 
-    /// Languages with a locale table (`en` first if present, then by name).
-    pub fn languages(&self) -> Vec<&str> {
-        let mut langs: Vec<&str> = self.locales.keys().map(String::as_str).collect();
-        langs.sort_by_key(|l| (*l != "en", *l));
-        langs
+    /// Message `id` with arguments, in `lang` (English if it lacks it).
+    pub fn message(&self, lang: &str, id: &str, args: &[(&str, Value)]) -> Option<String> {
+        let args: Vec<_> = args.iter().map(|(k, v)| (k.to_string(), fluent_value(v))).collect();
+        self.locales.message(self.spoken(lang), &message_id(id), &args)
+    }
+
+    /// Languages with messages (`en` first, then by tag).
+    pub fn languages(&self) -> Vec<String> {
+        self.locales.languages()
+    }
+
+    /// Whether `lang` is written right to left (HTML gets `dir="rtl"`).
+    pub fn is_rtl(&self, lang: &str) -> bool {
+        self.locales.is_rtl(lang)
+    }
+
+    /// The locales, for the completeness checks.
+    pub fn locales(&self) -> &Locales {
+        &self.locales
     }
 
     pub fn has(&self, name: &str) -> bool {
-        self.formats.get(&Format::Plain).is_some_and(|hb| hb.has_template(name))
+        self.formats.get(&("en".to_string(), Format::Plain)).is_some_and(|hb| hb.has_template(name))
     }
 
-    pub fn render_template(&self, name: &str, data: &Value, format: Format) -> Result<String, RenderError> {
+    /// Template `name` in language `lang` (falling back to English per file).
+    pub fn render_template(&self, lang: &str, name: &str, data: &Value, format: Format) -> Result<String, RenderError> {
         let hb = self
             .formats
-            .get(&format)
+            .get(&(self.spoken(lang).to_string(), format))
             .ok_or_else(|| RenderError::Template { name: name.to_string(), message: "unknown format".into() })?;
         hb.render(name, data)
             .map(|s| tidy(&s))
             .map_err(|e| RenderError::Template { name: name.to_string(), message: e.to_string() })
     }
 
-    /// Renders a reply; a broken template yields a generic apology rather
-    /// than an internal message.
+    /// Renders a reply in its language; a broken template yields a generic
+    /// apology rather than an internal message.
     pub fn render(&self, reply: &Reply, format: Format) -> String {
-        match self.render_template(&reply.template, &reply.data, format) {
+        let lang = reply.language.as_ref().map_or("en", |l| l.as_str());
+        match self.render_template(lang, &reply.template, &reply.data, format) {
             Ok(s) => s,
-            Err(_) => "Sorry, something went wrong while writing this answer.".into(),
+            Err(_) => self
+                .text(lang, "render-failed")
+                .unwrap_or_else(|| "Sorry, something went wrong while writing this answer.".into()),
         }
+    }
+}
+
+/// Fluent ids cannot hold dots: `state.redeemed` is `state-redeemed`.
+fn message_id(key: &str) -> String {
+    key.replace('.', "-")
+}
+
+fn fluent_value(v: &Value) -> FluentValue<'static> {
+    match v {
+        Value::Number(n) => {
+            n.as_i64().map(FluentValue::from).unwrap_or_else(|| FluentValue::from(n.as_f64().unwrap_or(0.0)))
+        }
+        Value::String(s) => FluentValue::from(s.clone()),
+        Value::Bool(b) => FluentValue::from(if *b { "true" } else { "false" }),
+        Value::Null => FluentValue::from(""),
+        other => FluentValue::from(other.to_string()),
     }
 }
 
@@ -193,15 +260,11 @@ fn tidy(s: &str) -> String {
     out.trim_end().to_string()
 }
 
-fn parse_locale(json: &str) -> Result<HashMap<String, String>, RenderError> {
-    serde_json::from_str(json).map_err(|e| RenderError::Template { name: "locale".into(), message: e.to_string() })
-}
-
 fn read_overrides(
     root: &Path,
     dir: &Path,
     sources: &mut HashMap<String, String>,
-    locales: &mut BTreeMap<String, HashMap<String, String>>,
+    locales: &mut Locales,
 ) -> Result<(), RenderError> {
     let err = |e: std::io::Error| RenderError::Dir { dir: dir.display().to_string(), message: e.to_string() };
     for entry in std::fs::read_dir(dir).map_err(err)? {
@@ -214,8 +277,9 @@ fn read_overrides(
         let text = std::fs::read_to_string(&path).map_err(err)?;
         if let Some(name) = rel.strip_suffix(".hbs") {
             sources.insert(name.to_string(), text);
-        } else if let Some(lang) = rel.strip_prefix("locales/").and_then(|l| l.strip_suffix(".json")) {
-            locales.entry(lang.to_string()).or_default().extend(parse_locale(&text)?);
+        } else if let Some(lang) = rel.strip_prefix("i18n/").and_then(|l| l.strip_suffix("/messages.ftl")) {
+            // Message by message over the embedded ones; a new directory is a new language.
+            locales.add(lang, &text, &rel)?;
         }
     }
     Ok(())
@@ -255,8 +319,11 @@ fn text_helper(
     )
 }
 
-fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMap<String, String>) {
+fn register_helpers(hb: &mut Handlebars<'static>, format: Format, lang: &str, locales: Arc<Locales>) {
     hb.register_helper("concat", Box::new(concat));
+    let rtl = locales.is_rtl(lang);
+    // In right-to-left text every left-to-right run a helper writes is isolated.
+    let bidi = move |s: String| if rtl { isolate(&s) } else { s };
     // {{b text}} and {{code text}}: emphasis and literal text, per format.
     let (bold, code) = match format {
         Format::Plain => (("", ""), ("`", "`")),
@@ -265,7 +332,7 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
     };
     hb.register_helper(
         "b",
-        text_helper(move |h| Ok(format!("{}{}{}", bold.0, format.escape(&param_str(h, 0)), bold.1))),
+        text_helper(move |h| Ok(format!("{}{}{}", bold.0, bidi(format.escape(&param_str(h, 0))), bold.1))),
     );
     // Inside a Markdown code span backslashes show literally (a code would be
     // copied wrong), and nothing is interpreted: drop backticks, don't escape.
@@ -277,28 +344,34 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
                 Format::Markdown => text.chars().filter(|c| *c != '`' && (*c == '\n' || !c.is_control())).collect(),
                 _ => format.escape(&text),
             };
-            Ok(format!("{}{inner}{}", code.0, code.1))
+            Ok(bidi(format!("{}{inner}{}", code.0, code.1)))
         }),
     );
-    // {{t "state" state}} looks up "state.redeemed" in the locale table.
+    // {{t "state" state}} is message `state-redeemed`; {{t "guests" count=n}}
+    // passes `$count` to Fluent, which picks the plural form. Markup stays in
+    // templates: the message's text is escaped like any value.
+    let own = lang.to_string();
+    let messages = Arc::clone(&locales);
     hb.register_helper(
         "t",
         text_helper(move |h| {
             let key = (0..h.params().len()).map(|i| param_str(h, i)).collect::<Vec<_>>().join(".");
-            let text = locale.get(&key).cloned().unwrap_or_else(|| param_str(h, h.params().len().saturating_sub(1)));
+            let args: Vec<(String, FluentValue<'static>)> =
+                h.hash().iter().map(|(k, v)| (k.to_string(), fluent_value(v.value()))).collect();
+            let text = messages
+                .message(&own, &message_id(&key), &args)
+                .unwrap_or_else(|| param_str(h, h.params().len().saturating_sub(1)));
             Ok(format.escape(&text))
         }),
     );
-    // {{plural n "referral" "referrals"}} -> "1 referral", "3 referrals".
+    // {{language_name "ru"}}: a language called as its speakers call it.
+    let names = Arc::clone(&locales);
     hb.register_helper(
-        "plural",
+        "language_name",
         text_helper(move |h| {
-            let n = h
-                .param(0)
-                .and_then(|p| p.value().as_i64())
-                .ok_or_else(|| RenderErrorReason::ParamTypeMismatchForName("plural", "0".into(), "number".into()))?;
-            let word = if n == 1 { param_str(h, 1) } else { param_str(h, 2) };
-            Ok(format!("{n} {}", format.escape(&word)))
+            let tag = param_str(h, 0);
+            let name = names.message(&tag, "language-name", &[]).unwrap_or_else(|| tag.clone());
+            Ok(format.escape(&name))
         }),
     );
     // {{link url text}}: a clickable link where the format has them.
@@ -308,11 +381,11 @@ fn register_helpers(hb: &mut Handlebars<'static>, format: Format, locale: HashMa
             let url = param_str(h, 0);
             let text = param_str(h, 1);
             let text = if text.is_empty() { url.clone() } else { text };
-            Ok(match format {
+            Ok(bidi(match format {
                 Format::Plain => escape_plain(&url),
                 Format::Html => format!("<a href=\"{}\">{}</a>", escape_html(&url), escape_html(&text)),
                 Format::Markdown => format!("<{}>", url.replace(['<', '>', ' '], "")),
-            })
+            }))
         }),
     );
 }

@@ -17,11 +17,28 @@ pub struct Reply {
     /// commands as text from the template.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<vouch_store::Action>,
+    /// The reader's language, set by the engine once the command ran; unset
+    /// renders in the default templates (English).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<vouch_store::Language>,
 }
 
 impl Reply {
     pub fn new(template: &str, data: Value) -> Self {
-        Self { template: template.to_string(), data, private: false, is_error: false, actions: Vec::new() }
+        Self {
+            template: template.to_string(),
+            data,
+            private: false,
+            is_error: false,
+            actions: Vec::new(),
+            language: None,
+        }
+    }
+
+    /// The same reply in language `lang` (adapters' own notes, tests).
+    pub fn in_language(mut self, lang: &str) -> Self {
+        self.language = vouch_store::Language::parse(lang).ok();
+        self
     }
 
     pub fn with_actions(mut self, actions: Vec<vouch_store::Action>) -> Self {

@@ -71,7 +71,7 @@ fn only_the_introduced_person_can_answer_and_the_champion_hears_once() {
     let request = w.store.outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/consent_request");
     let request = request.expect("request");
     for format in [Format::Plain, Format::Html, Format::Markdown] {
-        let text = w.renderer.render_template(&request.template, &request.data, format).expect("renders");
+        let text = w.renderer.render_template("en", &request.template, &request.data, format).expect("renders");
         assert!(text.contains("partner.example") || text.contains("bob"), "{text}");
     }
     assert_eq!(request.actions[0].command, format!("consent {id} yes"));
@@ -152,7 +152,7 @@ fn all_new_notices_render_in_every_format() {
         "error/consent_answered",
     ] {
         for format in [Format::Plain, Format::Html, Format::Markdown] {
-            let text = r.render_template(template, &data, format).unwrap_or_else(|e| panic!("{template}: {e}"));
+            let text = r.render_template("en", template, &data, format).unwrap_or_else(|e| panic!("{template}: {e}"));
             assert!(!text.trim().is_empty(), "{template}");
             assert!(!text.contains("{{"), "{template}: {text}");
         }
@@ -208,10 +208,12 @@ fn organizers_hear_of_each_introduction_and_of_the_yes() {
     assert_eq!(olga(), ["notice/introduction_organizer", "notice/introduction_organizer"]);
     let rows = w.store.outbox_messages().expect("scan");
     let notices: Vec<_> = rows.iter().filter(|m| m.template == "notice/introduction_organizer").collect();
-    let first = w.renderer.render_template(&notices[0].template, &notices[0].data, Format::Plain).expect("renders");
+    let first =
+        w.renderer.render_template("en", &notices[0].template, &notices[0].data, Format::Plain).expect("renders");
     assert!(first.contains("bob@partner.example introduced Jane Doe (jane@prospect.example, Acme Corp)"), "{first}");
     assert!(first.contains("met at the conference"), "{first}");
-    let second = w.renderer.render_template(&notices[1].template, &notices[1].data, Format::Plain).expect("renders");
+    let second =
+        w.renderer.render_template("en", &notices[1].template, &notices[1].data, Format::Plain).expect("renders");
     assert!(second.contains("Jane Doe said yes to email:bob@partner.example's introduction"), "{second}");
     assert!(second.contains(&format!("convert {id}")), "{second}");
 }
@@ -231,7 +233,7 @@ fn a_partner_answers_the_ideal_introduction_in_reverse() {
     assert_eq!(w.templates_to("email:dana@partner.example"), ["notice/partner_ask"]);
     let rows = w.store.outbox_messages().expect("scan");
     let ask = rows.iter().find(|m| m.template == "notice/partner_ask").expect("asked");
-    let text = w.renderer.render_template(&ask.template, &ask.data, Format::Plain).expect("renders");
+    let text = w.renderer.render_template("en", &ask.template, &ask.data, Format::Plain).expect("renders");
     assert!(text.starts_with("Hi Dana Lee,") && text.contains("ideal client") && text.contains("example"), "{text}");
 
     let dana = caller("email:dana@partner.example");
@@ -246,7 +248,7 @@ fn a_partner_answers_the_ideal_introduction_in_reverse() {
     assert_eq!(w.templates_to("email:olga@acme.example"), ["notice/partner_profile"]);
     let rows = w.store.outbox_messages().expect("scan");
     let profile = rows.iter().find(|m| m.template == "notice/partner_profile").expect("forwarded");
-    let text = w.renderer.render_template(&profile.template, &profile.data, Format::Plain).expect("renders");
+    let text = w.renderer.render_template("en", &profile.template, &profile.data, Format::Plain).expect("renders");
     assert!(text.contains("Dana Lee (email:dana@partner.example)") && text.contains("Audit season."), "{text}");
     // Someone else answering Dana's mail is not her answer.
     let eve = w.engine.respond_to_thread(&caller("email:eve@evil.example"), ask.into(), reply, &mail("e1"));

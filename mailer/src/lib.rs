@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod imap;
 pub mod inbound;
+pub mod language;
 mod outbound;
 
 pub use outbound::{MailConfig, Mailer, OutgoingMail, SendError};

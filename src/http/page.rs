@@ -30,17 +30,37 @@ pub fn harden(mut response: Response) -> Response {
 /// adds a form that POSTs `List-Unsubscribe=One-Click` back to the page's
 /// own address (the body RFC 8058 clients send; harmless for actions).
 pub fn page(status: StatusCode, title: &str, paragraphs: &[&str], button: Option<&str>) -> Response {
-    let mut response = (status, html(title, paragraphs, button)).into_response();
+    page_in(&Lang { tag: "en", rtl: false }, status, title, paragraphs, button)
+}
+
+/// The reader's language of a page: `lang` on the document, and
+/// `dir="rtl"` where the script runs right to left (Arabic).
+pub struct Lang<'a> {
+    pub tag: &'a str,
+    pub rtl: bool,
+}
+
+/// [`page`] in the reader's language.
+pub fn page_in(
+    lang: &Lang<'_>,
+    status: StatusCode,
+    title: &str,
+    paragraphs: &[&str],
+    button: Option<&str>,
+) -> Response {
+    let mut response = (status, html(lang, title, paragraphs, button)).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     harden(response)
 }
 
-fn html(title: &str, paragraphs: &[&str], button: Option<&str>) -> String {
+fn html(lang: &Lang<'_>, title: &str, paragraphs: &[&str], button: Option<&str>) -> String {
     let mut body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{tag}\"{dir}><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <meta name=\"robots\" content=\"noindex\"><title>{title}</title><style>{STYLE}</style></head><body><h1>{title}</h1>",
-        title = escape_html(title)
+        title = escape_html(title),
+        tag = escape_html(lang.tag),
+        dir = if lang.rtl { " dir=\"rtl\"" } else { "" },
     );
     for p in paragraphs {
         body.push_str(&format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")));
@@ -91,8 +111,9 @@ mod tests {
         assert_eq!(headers[header::CACHE_CONTROL], "no-store");
         assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(headers[header::REFERRER_POLICY], "no-referrer");
-        let body = html("<b>Hi</b>", &["a & b\n\"c\""], Some("Yes <script>"));
+        let body = html(&Lang { tag: "ar", rtl: true }, "<b>Hi</b>", &["a & b\n\"c\""], Some("Yes <script>"));
         assert!(!body.contains("<b>Hi") && !body.contains("<script>"), "{body}");
+        assert!(body.starts_with("<!doctype html><html lang=\"ar\" dir=\"rtl\">"), "{body}");
         assert!(
             body.contains("&lt;b&gt;Hi") && body.contains("a &amp; b<br>") && body.contains("<form method=\"post\">")
         );

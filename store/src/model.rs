@@ -47,6 +47,14 @@ pub struct Member {
     /// from the CLI is never demoted by a platform.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub organizer_by_platform: bool,
+    /// The language they chose (`language ru`); wins over every hint.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::Language>,
+    /// The language their channel last reported (Telegram `language_code`,
+    /// Discord `locale`, a mail's `Content-Language` or detected text, a web
+    /// request's `Accept-Language`); used while they chose none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_hint: Option<crate::Language>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -602,6 +610,11 @@ pub struct OutboxMessage {
     /// A reply to an inbound mail: threads under it (In-Reply-To, References, `Re:`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to: Option<MailThread>,
+    /// The language chosen when the row was queued (the recipient's, or for
+    /// someone vouch never heard from, the language of who caused it). At
+    /// render time the recipient's own current choice still wins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<crate::Language>,
 }
 
 /// The inbound mail a reply answers.

@@ -23,6 +23,9 @@ fn member(tx: &WriteTx<'_>, name: &str) -> Result<Member, StoreError> {
         public_thanks: false,
         feed_version: 0,
         organizer_by_platform: false,
+        // alice chose Russian (export carries the choice); the others never did.
+        language: (name == "alice").then(|| crate::Language::parse("ru").expect("tag")),
+        language_hint: (name == "alice").then(|| crate::Language::parse("ro-RO").expect("tag")),
     };
     tx.put_member(&m)?;
     tx.put_identity(&Identity {
@@ -114,6 +117,7 @@ fn export_import_round_trip_is_lossless() {
                     references: vec!["<root@b.example>".into()],
                     subject: "Fwd: hi".into(),
                 }),
+                language: Some(crate::Language::parse("ru").expect("tag")),
                 ..pending_row(tx.next_id("outbox")?, &m.primary_identity)
             })?;
             let event = Event {
@@ -244,6 +248,7 @@ fn pending_row(id: u64, to: &IdentityKey) -> OutboxMessage {
         actions: Vec::new(),
         attachments: Vec::new(),
         in_reply_to: None,
+        language: None,
     }
 }
 

@@ -610,3 +610,94 @@ mod tests {
         assert!("x".parse::<ReferralId>().is_err());
     }
 }
+
+/// A language tag as a person or a channel gives it (`ru`, `pt-BR`,
+/// `ro_RO`, Discord's `es-ES`), parsed once: a 2–3 letter primary subtag,
+/// then up to three alphanumeric subtags. Stored as `pt-BR` (primary lower
+/// case, a region upper case). Whether vouch *speaks* it is the renderer's
+/// business: this only says it is a well-formed tag.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Language(String);
+
+impl Language {
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let s = input.trim();
+        let bad = || ParseError::Value { key: "language", value: s.chars().take(40).collect() };
+        // `Accept-Language` weights and Content-Language lists: the first tag counts.
+        let s = s.split([',', ';']).next().unwrap_or("").trim();
+        let mut parts = s.split(['-', '_']);
+        let primary = parts.next().unwrap_or("");
+        if !(2..=3).contains(&primary.len()) || !primary.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(bad());
+        }
+        let mut tag = primary.to_ascii_lowercase();
+        for (i, part) in parts.enumerate() {
+            if i >= 3 || part.is_empty() || part.len() > 8 || !part.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(bad());
+            }
+            tag.push('-');
+            if part.len() == 2 && part.bytes().all(|b| b.is_ascii_alphabetic()) {
+                tag.push_str(&part.to_ascii_uppercase());
+            } else {
+                tag.push_str(&part.to_ascii_lowercase());
+            }
+        }
+        Ok(Self(tag))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// `pt-BR` then `pt`: the tags to try, most specific first.
+    pub fn fallbacks(&self) -> impl Iterator<Item = &str> {
+        let s = self.0.as_str();
+        let mut cuts: Vec<&str> = s.match_indices('-').map(|(i, _)| &s[..i]).collect();
+        cuts.reverse();
+        std::iter::once(s).chain(cuts)
+    }
+
+    pub fn english() -> Self {
+        Self("en".into())
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Language {
+    type Error = ParseError;
+    fn try_from(s: String) -> Result<Self, ParseError> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Language> for String {
+    fn from(l: Language) -> String {
+        l.0
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::Language;
+
+    #[test]
+    fn tags_are_normalised_and_fall_back_to_their_primary() {
+        let l = Language::parse("pt_br").expect("tag");
+        assert_eq!(l.as_str(), "pt-BR");
+        assert_eq!(l.fallbacks().collect::<Vec<_>>(), ["pt-BR", "pt"]);
+        assert_eq!(Language::parse("ru-RU,ru;q=0.9,en;q=0.5").expect("header").as_str(), "ru-RU");
+        assert_eq!(
+            Language::parse("zh-Hant-TW").expect("tag").fallbacks().collect::<Vec<_>>(),
+            ["zh-hant-TW", "zh-hant", "zh"]
+        );
+        for bad in ["", "x", "english", "r1", "ru--", "ru-toolongsubtag"] {
+            assert!(Language::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -2,9 +2,12 @@
 //!
 //! Layout under `files/`: `reply/*.hbs` (answers to commands), `error/*.hbs`
 //! (refusals), `notice/*.hbs` (outbox messages; an optional
-//! `notice/NAME.subject.hbs` gives the email subject), `locales/LANG.json`
-//! (short strings for the `t` helper). A directory given by
-//! `VOUCH_TEMPLATES_DIR` with the same layout overrides any of them.
+//! `notice/NAME.subject.hbs` gives the email subject), in English, the
+//! source language. `i18n/LANG/` is one language: `messages.ftl` (Fluent
+//! messages for the `t` helper: plurals, labels, command descriptions) and
+//! the same `reply/`, `error/`, `notice/`, `chat/` files translated. A new
+//! language is a new directory. A directory given by `VOUCH_TEMPLATES_DIR`
+//! with the same layout overrides any file, per language.
 
 include!(concat!(env!("OUT_DIR"), "/files.rs"));
 
@@ -13,9 +16,9 @@ pub fn templates() -> impl Iterator<Item = (&'static str, &'static str)> {
     FILES.iter().filter_map(|(path, src)| path.strip_suffix(".hbs").map(|name| (name, *src)))
 }
 
-/// Embedded locale string tables as `(language, json)`.
+/// Embedded Fluent messages as `(language, ftl source)`.
 pub fn locales() -> impl Iterator<Item = (&'static str, &'static str)> {
     FILES.iter().filter_map(|(path, src)| {
-        path.strip_prefix("locales/").and_then(|p| p.strip_suffix(".json")).map(|lang| (lang, *src))
+        path.strip_prefix("i18n/").and_then(|p| p.strip_suffix("/messages.ftl")).map(|lang| (lang, *src))
     })
 }

@@ -25,17 +25,17 @@ pub(super) const SELECT_ID: &str = "vouch:select";
 
 /// The rows of buttons for `actions`; an action whose custom_id would be
 /// over 100 characters is dropped (a cut command would run something else).
-pub(super) fn components(renderer: &Renderer, actions: &[Action]) -> Vec<CreateActionRow> {
+pub(super) fn components(renderer: &Renderer, lang: &str, actions: &[Action]) -> Vec<CreateActionRow> {
     let usable: Vec<&Action> = actions
         .iter()
         .filter(|a| !a.command.trim().is_empty() && PREFIX.len() + a.command.trim().chars().count() <= CUSTOM_ID_MAX)
         .collect();
     if usable.len() > ROW_MAX {
-        return select_menu(renderer, &usable);
+        return select_menu(renderer, lang, &usable);
     }
     let buttons: Vec<CreateButton> = usable
         .iter()
-        .map(|a| (format!("{PREFIX}{}", a.command.trim()), renderer.label(&a.label)))
+        .map(|a| (format!("{PREFIX}{}", a.command.trim()), renderer.label(lang, &a.label)))
         .enumerate()
         .map(|(i, (id, label))| {
             // The first choice is the suggested one.
@@ -48,10 +48,10 @@ pub(super) fn components(renderer: &Renderer, actions: &[Action]) -> Vec<CreateA
 
 /// One menu of up to 25 choices; an action whose command is longer than an
 /// option value may be is dropped, as with buttons.
-fn select_menu(renderer: &Renderer, actions: &[&Action]) -> Vec<CreateActionRow> {
+fn select_menu(renderer: &Renderer, lang: &str, actions: &[&Action]) -> Vec<CreateActionRow> {
     let options: Vec<CreateSelectMenuOption> = actions
         .iter()
-        .map(|a| (a.command.trim(), renderer.label(&a.label)))
+        .map(|a| (a.command.trim(), renderer.label(lang, &a.label)))
         .filter(|(command, _)| command.chars().count() <= VALUE_MAX)
         .take(OPTIONS_MAX)
         .map(|(command, label)| CreateSelectMenuOption::new(label.chars().take(LABEL_MAX).collect::<String>(), command))
@@ -59,7 +59,7 @@ fn select_menu(renderer: &Renderer, actions: &[&Action]) -> Vec<CreateActionRow>
     if options.is_empty() {
         return Vec::new();
     }
-    let placeholder = renderer.label("action.choose");
+    let placeholder = renderer.label(lang, "action.choose");
     let menu = CreateSelectMenu::new(SELECT_ID, CreateSelectMenuKind::String { options }).placeholder(placeholder);
     vec![CreateActionRow::SelectMenu(menu)]
 }
@@ -79,7 +79,7 @@ mod tests {
         let mut actions: Vec<Action> =
             (0..5).map(|i| Action::new(format!("choice {i}"), format!("rsvp 3 {i}"))).collect();
         actions.insert(1, Action::new("long", format!("note {}", "x".repeat(100))));
-        let rows = serde_json::to_value(components(&renderer, &actions)).expect("json");
+        let rows = serde_json::to_value(components(&renderer, "en", &actions)).expect("json");
         assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
         assert_eq!(rows[0]["components"].as_array().map(Vec::len), Some(5));
         assert_eq!(rows[0]["components"][0]["type"], 2, "buttons: {rows}");
@@ -96,7 +96,7 @@ mod tests {
         let mut actions: Vec<Action> =
             (1..=30).map(|i| Action::new(format!("Lunch {i}"), format!("agenda E{i}"))).collect();
         actions.insert(2, Action::new("long", format!("note {}", "x".repeat(100))));
-        let rows = serde_json::to_value(components(&renderer, &actions)).expect("json");
+        let rows = serde_json::to_value(components(&renderer, "en", &actions)).expect("json");
         assert_eq!(rows.as_array().map(Vec::len), Some(1), "{rows}");
         let menu = &rows[0]["components"][0];
         assert_eq!(menu["type"], 3, "a string select: {menu}");

@@ -43,8 +43,9 @@ async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     let due = engine.store().outbox_deliverable(Channel::Discord, engine.now(), 200).map_err(|e| e.to_string())?;
     let mut handled = 0;
     for message in due {
-        let result = match shared.renderer.render_template(&message.template, &message.data, Format::Markdown) {
-            Ok(text) => send(http, &shared.renderer, &message, &text).await,
+        let lang = engine.notice_language(&message);
+        let result = match shared.renderer.render_template(&lang, &message.template, &message.data, Format::Markdown) {
+            Ok(text) => send(http, &shared.renderer, &lang, &message, &text).await,
             Err(e) => Err(Failure::Permanent(e.to_string())),
         };
         let updated = settle(message, result, engine.now());
@@ -58,7 +59,13 @@ async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
     Ok(handled)
 }
 
-async fn send(http: &Http, renderer: &Renderer, message: &OutboxMessage, text: &str) -> Result<(), Failure> {
+async fn send(
+    http: &Http,
+    renderer: &Renderer,
+    lang: &str,
+    message: &OutboxMessage,
+    text: &str,
+) -> Result<(), Failure> {
     let channel = match message.to.discord_channel() {
         // A server channel (`discord:#id`, e.g. public thanks): posted there.
         Some(id) => ChannelId::new(id.max(1)),
@@ -74,7 +81,7 @@ async fn send(http: &Http, renderer: &Renderer, message: &OutboxMessage, text: &
     let last = parts.len().saturating_sub(1);
     for (i, part) in parts.iter().enumerate() {
         let nonce = if i == 0 { format!("v{}", message.id.0) } else { format!("v{}.{i}", message.id.0) };
-        let components = if i == last { buttons::components(renderer, &message.actions) } else { Vec::new() };
+        let components = if i == last { buttons::components(renderer, lang, &message.actions) } else { Vec::new() };
         let dm = CreateMessage::new()
             .content(part)
             .allowed_mentions(CreateAllowedMentions::new())

@@ -30,6 +30,8 @@ struct Ask<'a> {
     always_ephemeral: bool,
     /// What the answer is shown as when it has to be deferred.
     private: bool,
+    /// The asker's Discord client language (`ru`, `ro`, `en-US`).
+    locale: &'a str,
 }
 
 pub(super) async fn on_command(shared: &Arc<Shared>, ctx: &Context, command: &CommandInteraction) {
@@ -42,6 +44,7 @@ pub(super) async fn on_command(shared: &Arc<Shared>, ctx: &Context, command: &Co
         line: slash::line(&command.data),
         always_ephemeral: false,
         private,
+        locale: &command.locale,
     };
     answer(shared, ctx, ask).await;
 }
@@ -71,6 +74,7 @@ pub(super) async fn on_component(shared: &Arc<Shared>, ctx: &Context, press: &Co
         line: line.to_string(),
         always_ephemeral: true,
         private: true,
+        locale: &press.locale,
     };
     answer(shared, ctx, ask).await;
 }
@@ -80,7 +84,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
         return;
     }
     let Some(identity) = identity(ask.user.id) else { return };
-    let caller = Caller::new(identity, &display_name(ask.member, ask.user));
+    let caller = Caller::new(identity, &display_name(ask.member, ask.user)).with_language(Some(ask.locale));
     if let (Some(role), Some(member)) = (shared.config.organizer_role_id, ask.member) {
         sync_organizer(&shared.engine, &caller, member.roles.iter().any(|r| r.get() == role)).await;
     }
@@ -130,7 +134,9 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     let ephemeral = ask.always_ephemeral || response.replies.iter().any(|r| r.private || r.is_error);
     // A long answer is the response plus follow-ups; buttons go last.
     let last = parts.len().saturating_sub(1);
-    let components = |i: usize| if i == last { buttons::components(&shared.renderer, &actions) } else { Vec::new() };
+    let lang = response.replies.first().and_then(|r| r.language.as_ref()).map_or("en", |l| l.as_str());
+    let components =
+        |i: usize| if i == last { buttons::components(&shared.renderer, lang, &actions) } else { Vec::new() };
     let first = parts.first().cloned().unwrap_or_else(|| "…".to_string());
     let mut sent = if deferred {
         let edit = EditInteractionResponse::new()

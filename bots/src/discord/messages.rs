@@ -66,6 +66,9 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
     } else {
         None
     };
+    // Messages carry no client locale: the member's choice or the hint their
+    // last slash command left decides (resolved by the engine).
+    let lang = response.replies.first().and_then(|r| r.language.as_ref()).map_or("en", |l| l.as_str());
     let (mut public, mut private) = (Vec::new(), Vec::new());
     for reply in &response.replies {
         let mut text = shared.renderer.render(reply, Format::Markdown);
@@ -80,7 +83,7 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
     }
     let http = &ctx.http;
     if !public.is_empty()
-        && let Err(e) = send(shared, http, msg.channel_id, Some(msg), &public).await
+        && let Err(e) = send(shared, lang, http, msg.channel_id, Some(msg), &public).await
     {
         eprintln!("vouch: discord: cannot answer in channel {}: {e}", msg.channel_id);
     }
@@ -88,7 +91,7 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
         return;
     }
     let sent = match msg.author.create_dm_channel(http).await {
-        Ok(dm) => send(shared, http, dm.id, None, &private).await,
+        Ok(dm) => send(shared, lang, http, dm.id, None, &private).await,
         Err(e) => Err(e),
     };
     let name = json!({ "name": caller.display_name });
@@ -100,8 +103,8 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
             "chat/dm_failed"
         }
     };
-    let note = shared.renderer.render(&Reply::new(note, name), Format::Markdown);
-    if let Err(e) = send(shared, http, msg.channel_id, Some(msg), &[(note, Vec::new())]).await {
+    let note = shared.renderer.render(&Reply::new(note, name).in_language(lang), Format::Markdown);
+    if let Err(e) = send(shared, lang, http, msg.channel_id, Some(msg), &[(note, Vec::new())]).await {
         eprintln!("vouch: discord: cannot leave a note in channel {}: {e}", msg.channel_id);
     }
 }
@@ -111,6 +114,7 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
 /// last part.
 async fn send(
     shared: &Shared,
+    lang: &str,
     http: &serenity::all::Http,
     channel: ChannelId,
     reference: Option<&Message>,
@@ -123,7 +127,7 @@ async fn send(
         for (i, part) in parts.iter().enumerate() {
             let mut message = CreateMessage::new().content(part).allowed_mentions(CreateAllowedMentions::new());
             if i == last {
-                message = message.components(buttons::components(&shared.renderer, actions));
+                message = message.components(buttons::components(&shared.renderer, lang, actions));
             }
             if let Some(original) = reference.filter(|_| first) {
                 message = message.reference_message(MessageReference::from(original));

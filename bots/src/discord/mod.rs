@@ -160,7 +160,7 @@ impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
         eprintln!("vouch: discord: connected as {}", ready.user.name);
         let _ = self.0.bot_id.set(ready.user.id.get());
-        let commands = slash::commands();
+        let commands = slash::commands(&self.0.renderer);
         let result = match self.0.config.guild_id {
             Some(guild) => GuildId::new(guild).set_commands(&ctx.http, commands).await.map(|c| c.len()),
             None => SlashCommand::set_global_commands(&ctx.http, commands).await.map(|c| c.len()),

@@ -3,21 +3,47 @@
 //! exactly the parser, limits and role checks every other channel uses.
 
 use serenity::all::{CommandData, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption};
-use vouch_core::CATALOG;
 use vouch_core::catalog::{ArgKind, ArgSpec, CommandSpec};
+use vouch_core::{CATALOG, Renderer};
 
 /// Discord's limit for command and option descriptions.
 const DESCRIPTION_MAX: usize = 100;
 
-/// Every catalog command as a slash command definition.
-pub(super) fn commands() -> Vec<CreateCommand> {
-    CATALOG.iter().map(command).collect()
+/// The locales Discord's clients have (its fixed list). Arabic is not among
+/// them: Arabic speakers see English descriptions, and get Arabic answers
+/// once they say `language ar` (or the community default is `ar`).
+const DISCORD_LOCALES: &[&str] = &[
+    "id", "da", "de", "en-GB", "en-US", "es-ES", "es-419", "fr", "hr", "it", "lt", "hu", "nl", "no", "pl", "pt-BR",
+    "ro", "fi", "sv-SE", "vi", "tr", "cs", "el", "bg", "ru", "uk", "hi", "th", "zh-CN", "ja", "zh-TW", "ko",
+];
+
+/// The Discord locale a language of ours is shown under, if Discord has it
+/// (`ro` -> `ro`, `pt` -> `pt-BR`, `ar` -> none).
+fn discord_locale(lang: &str) -> Option<&'static str> {
+    DISCORD_LOCALES
+        .iter()
+        .find(|l| l.eq_ignore_ascii_case(lang))
+        .or_else(|| DISCORD_LOCALES.iter().find(|l| l.split('-').next() == Some(lang)))
+        .copied()
 }
 
-fn command(spec: &CommandSpec) -> CreateCommand {
-    spec.args
-        .iter()
-        .fold(CreateCommand::new(spec.name).description(describe(spec.summary)), |c, arg| c.add_option(option(arg)))
+/// Every catalog command as a slash command definition, its description
+/// translated for every language vouch speaks that Discord has. Names stay
+/// the English words people type everywhere else.
+pub(super) fn commands(renderer: &Renderer) -> Vec<CreateCommand> {
+    CATALOG.iter().map(|spec| command(renderer, spec)).collect()
+}
+
+fn command(renderer: &Renderer, spec: &CommandSpec) -> CreateCommand {
+    let mut c = CreateCommand::new(spec.name).description(describe(spec.summary));
+    for lang in renderer.languages().iter().filter(|l| *l != "en") {
+        if let Some(locale) = discord_locale(lang)
+            && let Some(text) = renderer.text(lang, &format!("command.{}", spec.name))
+        {
+            c = c.description_localized(locale, describe(&text));
+        }
+    }
+    spec.args.iter().fold(c, |c, arg| c.add_option(option(arg)))
 }
 
 fn option(arg: &ArgSpec) -> CreateCommandOption {
@@ -95,7 +121,8 @@ mod tests {
 
     #[test]
     fn every_catalog_command_becomes_a_valid_slash_command() {
-        let json = serde_json::to_value(commands()).expect("serializable");
+        let renderer = Renderer::builtin().expect("templates");
+        let json = serde_json::to_value(commands(&renderer)).expect("serializable");
         let list = json.as_array().expect("array");
         assert_eq!(list.len(), CATALOG.len());
         for command in list {
@@ -103,6 +130,13 @@ mod tests {
             assert!(!name.is_empty() && name.len() <= 32, "{name}");
             let description = command["description"].as_str().expect("description");
             assert!((1..=DESCRIPTION_MAX).contains(&description.chars().count()), "{name}");
+            let localized = command["description_localizations"].as_object().expect("localizations");
+            let locales: Vec<&str> = localized.keys().map(String::as_str).collect();
+            assert!(locales.contains(&"ru"), "{name}: {locales:?}");
+            assert!(!locales.iter().any(|l| l.starts_with("ar")), "{name}: Discord has no Arabic locale");
+            assert!(
+                localized.values().all(|d| (1..=DESCRIPTION_MAX).contains(&d.as_str().unwrap_or("").chars().count()))
+            );
             let options = command["options"].as_array().cloned().unwrap_or_default();
             // Discord refuses a required option after an optional one.
             let required: Vec<bool> = options.iter().map(|o| o["required"].as_bool().unwrap_or(false)).collect();

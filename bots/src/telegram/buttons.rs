@@ -15,11 +15,11 @@ const ROW_MAX: usize = 3;
 /// The keyboard for `actions`, or `None` when none fits Telegram's limits.
 /// An action whose command is over 64 bytes is dropped (a cut command would
 /// run something else).
-pub fn keyboard(renderer: &Renderer, actions: &[Action]) -> Option<InlineKeyboardMarkup> {
+pub fn keyboard(renderer: &Renderer, lang: &str, actions: &[Action]) -> Option<InlineKeyboardMarkup> {
     let buttons: Vec<InlineKeyboardButton> = actions
         .iter()
         .filter(|a| !a.command.trim().is_empty() && a.command.len() <= CALLBACK_DATA_MAX)
-        .map(|a| InlineKeyboardButton::callback(renderer.label(&a.label), a.command.clone()))
+        .map(|a| InlineKeyboardButton::callback(renderer.label(lang, &a.label), a.command.clone()))
         .collect();
     if buttons.is_empty() {
         return None;
@@ -48,7 +48,7 @@ mod tests {
 
     fn layout(actions: &[Action]) -> serde_json::Value {
         let renderer = Renderer::builtin().expect("templates");
-        serde_json::to_value(keyboard(&renderer, actions)).expect("json")
+        serde_json::to_value(keyboard(&renderer, "en", actions)).expect("json")
     }
 
     #[test]

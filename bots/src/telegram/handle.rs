@@ -166,7 +166,7 @@ async fn run(ctx: &Arc<Ctx>, user: &User, line: String, key: String) -> Result<R
             return Ok(Response { replies: Vec::new(), duplicate: false });
         }
     };
-    let caller = Caller::new(identity, &user.full_name());
+    let caller = Caller::new(identity, &user.full_name()).with_language(user.language_code.as_deref());
     let engine = Arc::clone(&ctx.engine);
     match tokio::task::spawn_blocking(move || engine.respond(&caller, &line, Some(&key))).await {
         // A store failure answers with an apology and commits nothing.
@@ -199,7 +199,7 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
     let mut for_dm = Vec::new();
     for reply in replies {
         let text = render(ctx, reply);
-        let keyboard = keyboard(&ctx.renderer, &reply.actions);
+        let keyboard = keyboard(&ctx.renderer, reply_language(reply), &reply.actions);
         if place.private_chat || !reply.private {
             let reply_to = place.reply_to.filter(|_| !place.private_chat);
             if let Err(e) = send_html(&ctx.bot, place.chat, &text, reply_to, keyboard.as_ref()).await {
@@ -221,15 +221,16 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
         }
     }
     let name = place.user.first_name.as_str();
+    let lang = replies.first().map_or("en", reply_language);
     let note = match result {
-        Ok(()) => chat_text(ctx, "chat/sent_dm", json!({ "name": name })),
+        Ok(()) => chat_text(ctx, lang, "chat/sent_dm", json!({ "name": name })),
         Err(SendError::Unreachable(_)) => {
             let url = deep_link(&ctx.username, "help").unwrap_or_else(|| format!("https://t.me/{}", ctx.username));
-            chat_text(ctx, "chat/dm_blocked", json!({ "name": name, "url": url }))
+            chat_text(ctx, lang, "chat/dm_blocked", json!({ "name": name, "url": url }))
         }
         Err(e) => {
             log(ctx, &format!("DM to {}: {e}", place.user.id.0));
-            chat_text(ctx, "chat/dm_failed", json!({ "name": name }))
+            chat_text(ctx, lang, "chat/dm_failed", json!({ "name": name }))
         }
     };
     if let Err(e) = send_html(&ctx.bot, place.chat, &note, place.reply_to, None).await {
@@ -246,12 +247,16 @@ fn render(ctx: &Ctx, reply: &Reply) -> String {
         && let Some(link) = deep_link(&ctx.username, code)
     {
         text.push('\n');
-        text.push_str(&chat_text(ctx, "chat/telegram_link", json!({ "url": link })));
+        text.push_str(&chat_text(ctx, reply_language(reply), "chat/telegram_link", json!({ "url": link })));
     }
     text
 }
 
 /// The adapter's own lines, from templates like every other text.
-fn chat_text(ctx: &Ctx, template: &str, data: serde_json::Value) -> String {
-    ctx.renderer.render(&Reply::new(template, data), Format::Html)
+fn chat_text(ctx: &Ctx, lang: &str, template: &str, data: serde_json::Value) -> String {
+    ctx.renderer.render(&Reply::new(template, data).in_language(lang), Format::Html)
+}
+
+fn reply_language(reply: &Reply) -> &str {
+    reply.language.as_ref().map_or("en", |l| l.as_str())
 }

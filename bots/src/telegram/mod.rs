@@ -228,16 +228,16 @@ struct Menu {
     commands: Vec<BotCommand>,
 }
 
-/// The command menus everyone sees: the default one, plus one per locale
-/// that translates command summaries (`"command.code": "…"` in
-/// `locales/LANG.json`), which Telegram shows to users with that app
-/// language. Organizer commands stay typed-only: a menu scoped per admin
-/// would need each organizer's chat, and the engine refuses them for
-/// members anyway.
+/// The command menus everyone sees: the default one (English), plus one per
+/// language vouch speaks, which Telegram shows to users whose app has that
+/// `language_code`. Command names stay English words (they are what people
+/// type); the descriptions are `command-NAME` in the language's messages.
+/// Organizer commands stay typed-only: a menu scoped per admin would need
+/// each organizer's chat, and the engine refuses them for members anyway.
 fn menus(renderer: &Renderer) -> Vec<Menu> {
     let member_commands = || CATALOG.iter().filter(|c| c.role == Role::Member);
     let describe = |lang: &str, name: &str, summary: &str| {
-        let text = renderer.text(lang, &format!("command.{name}")).unwrap_or(summary);
+        let text = renderer.text(lang, &format!("command.{name}")).unwrap_or_else(|| summary.to_string());
         let text: String = text.chars().take(256).collect();
         if text.trim().is_empty() { name.to_string() } else { text }
     };
@@ -246,13 +246,12 @@ fn menus(renderer: &Renderer) -> Vec<Menu> {
         commands: member_commands().map(|c| BotCommand::new(c.name, describe("en", c.name, c.summary))).collect(),
     }];
     for lang in renderer.languages() {
-        let translated = member_commands().any(|c| renderer.text(lang, &format!("command.{}", c.name)).is_some());
         // Telegram takes two-letter ISO 639-1 codes.
-        if lang == "en" || !translated || lang.len() != 2 || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
+        if lang == "en" || lang.len() != 2 || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
             continue;
         }
-        let commands = member_commands().map(|c| BotCommand::new(c.name, describe(lang, c.name, c.summary))).collect();
-        menus.push(Menu { language: Some(lang.to_string()), commands });
+        let commands = member_commands().map(|c| BotCommand::new(c.name, describe(&lang, c.name, c.summary))).collect();
+        menus.push(Menu { language: Some(lang), commands });
     }
     menus
 }
@@ -265,8 +264,13 @@ mod tests {
     fn the_menu_comes_from_the_catalog_and_fits_telegram() {
         let renderer = Renderer::builtin().expect("templates");
         let menus = menus(&renderer);
-        assert_eq!(menus.len(), 1, "only English today: {menus:?}");
-        assert_eq!(menus[0].language, None);
+        let languages: Vec<_> = menus.iter().map(|m| m.language.as_deref()).collect();
+        let spoken = renderer.languages();
+        assert_eq!(languages.len(), spoken.len(), "the default menu plus one per language but English: {menus:?}");
+        assert!(languages.contains(&Some("ru")), "{languages:?}");
+        let ru = menus.iter().find(|m| m.language.as_deref() == Some("ru")).expect("ru menu");
+        let code = ru.commands.iter().find(|c| c.command == "code").expect("code in the ru menu");
+        assert!(code.description.contains("реферальн"), "translated description: {code:?}");
         let menu = &menus[0].commands;
         assert!(menu.iter().any(|c| c.command == "code"));
         assert!(!menu.iter().any(|c| c.command == "convert"), "organizer commands are not in everyone's menu");

@@ -82,10 +82,11 @@ async fn send(ctx: &Ctx, message: &OutboxMessage) -> Result<(), SendError> {
         .external()
         .parse::<i64>()
         .map_err(|_| SendError::Permanent(format!("{} is not a Telegram user id", message.to)))?;
+    let lang = ctx.engine.notice_language(message);
     let text = ctx
         .renderer
-        .render_template(&message.template, &message.data, Format::Html)
+        .render_template(&lang, &message.template, &message.data, Format::Html)
         .map_err(|e| SendError::Permanent(e.to_string()))?;
-    let keyboard = keyboard(&ctx.renderer, &message.actions);
+    let keyboard = keyboard(&ctx.renderer, &lang, &message.actions);
     send_html(&ctx.bot, ChatId(chat), &text, None, keyboard.as_ref()).await
 }

@@ -269,7 +269,7 @@ pub(super) fn ask_partner(cx: &mut Cx<'_, '_>, email: &EmailAddress, name: &str)
 /// someone's "no". Answers to the caller's own commands always come.
 pub(super) fn subscription(cx: &mut Cx<'_, '_>, on: bool) -> Result<Outcome, UserError> {
     if on && !cx.caller.verified {
-        return Err(UserError::Unverified { what: "turn notices back on" });
+        return Err(UserError::Unverified { what: "subscribe" });
     }
     let key = cx.caller.identity.clone();
     let mut identity = cx.tx.identity(&key)?.ok_or_else(|| UserError::Internal(format!("{key} not resolved")))?;

@@ -391,3 +391,46 @@ pub(super) fn thank_in_public(cx: &mut Cx<'_, '_>, champion: &Member, what: &str
     let data = json!({ "champion": champion.display_name, "what": what });
     cx.notify_identity_with(to, "notice/shoutout", data, super::Extras::default()).map(drop)
 }
+
+/// `language [CODE]`: no code shows the choices; a code vouch speaks (after
+/// `pt-BR -> pt` fallback) becomes the member's choice; `auto` drops the
+/// choice so the channel's language counts again. Anything else lists the
+/// choices and changes nothing.
+pub(super) fn language(cx: &mut Cx<'_, '_>, code: Option<&str>) -> Result<Outcome, UserError> {
+    let languages = &cx.engine.settings.languages;
+    let mut unknown = None;
+    let mut changed = false;
+    match code {
+        None => {}
+        Some(word) if matches!(word.to_ascii_lowercase().as_str(), "auto" | "default" | "reset") => {
+            if cx.me.language.is_some() {
+                let mut me = cx.me.clone();
+                me.language = None;
+                cx.tx.put_member(&me)?;
+                cx.me = me;
+            }
+            changed = true;
+        }
+        Some(word) => match vouch_store::Language::parse(word).ok().as_ref().and_then(|t| languages.negotiate(t)) {
+            Some(spoken) => {
+                let tag = vouch_store::Language::parse(spoken).map_err(|e| UserError::Internal(e.to_string()))?;
+                if cx.me.language.as_ref() != Some(&tag) {
+                    let mut me = cx.me.clone();
+                    me.language = Some(tag);
+                    cx.tx.put_member(&me)?;
+                    cx.me = me;
+                }
+                changed = true;
+            }
+            None => unknown = Some(word.to_string()),
+        },
+    }
+    let data = json!({
+        "current": cx.language(),
+        "chosen": cx.me.language.is_some(),
+        "changed": changed,
+        "unknown": unknown,
+        "languages": cx.engine.settings.languages.supported().collect::<Vec<_>>(),
+    });
+    Ok(cx.reply("reply/language", data))
+}

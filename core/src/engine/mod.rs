@@ -58,6 +58,9 @@ pub struct Settings {
     /// (`telegram:-100…`), a Discord channel (`discord:#…`), a newsletter or
     /// team mailbox (`email:…`).
     pub shoutout_to: Option<IdentityKey>,
+    /// The languages spoken (the renderer's locales) and the community
+    /// default (`VOUCH_LANGUAGE`).
+    pub languages: crate::Languages,
 }
 
 impl Default for Settings {
@@ -71,6 +74,7 @@ impl Default for Settings {
             calendar_address: None,
             public_url: None,
             shoutout_to: None,
+            languages: crate::Languages::default(),
         }
     }
 }
@@ -113,12 +117,22 @@ pub struct Caller {
     /// The platform proved who this is (chat, `link`, authenticated mail);
     /// false for mail whose sender authentication did not pass.
     pub verified: bool,
+    /// The language the channel says this person uses (Telegram
+    /// `language_code`, Discord `locale`, mail, `Accept-Language`); their own
+    /// `language` choice wins over it.
+    pub language: Option<vouch_store::Language>,
 }
 
 impl Caller {
     pub fn new(identity: IdentityKey, display_name: &str) -> Self {
         let display_name = clean_name(display_name, &identity_fallback_name(&identity));
-        Self { identity, display_name, admin: false, verified: true }
+        Self { identity, display_name, admin: false, verified: true, language: None }
+    }
+
+    /// The channel's language hint; a malformed tag is no hint.
+    pub fn with_language(mut self, tag: Option<&str>) -> Self {
+        self.language = tag.and_then(|t| vouch_store::Language::parse(t).ok());
+        self
     }
 
     /// The administrator at the command line.
@@ -128,6 +142,7 @@ impl Caller {
             display_name: "Administrator".into(),
             admin: true,
             verified: true,
+            language: None,
         }
     }
 }
@@ -272,6 +287,7 @@ impl Cx<'_, '_> {
         if let Value::Object(map) = &mut data {
             map.insert("community".into(), json!(self.engine.settings.community));
         }
+        let language = self.row_language(&to)?;
         // Mail only: chat deliveries have no Message-ID to protect.
         let token = to.email().map(|_| self.engine.ids.code().to_string().replace('-', "").to_ascii_lowercase());
         self.tx.put_outbox(&OutboxMessage {
@@ -289,9 +305,36 @@ impl Cx<'_, '_> {
             actions: extras.actions,
             attachments: extras.attachments,
             in_reply_to,
+            language,
         })?;
         self.effects.push(Effect { to, template: template.to_string() });
         Ok(id)
+    }
+
+    /// The language a queued row is written in: the recipient's (choice or
+    /// last hint); for someone vouch never heard from (a prospect), the
+    /// language of whoever caused the notice — except organizers, who get
+    /// the community default until they say otherwise.
+    fn row_language(&self, to: &IdentityKey) -> Result<Option<vouch_store::Language>, UserError> {
+        let recipient = match self.tx.identity(to)? {
+            Some(identity) => self.tx.member(identity.member)?,
+            None => None,
+        };
+        let languages = &self.engine.settings.languages;
+        let own = recipient.as_ref().and_then(|m| m.language.clone().or_else(|| m.language_hint.clone()));
+        if own.is_some() || recipient.as_ref().is_some_and(|m| m.has_role(Role::Organizer)) {
+            return Ok(own);
+        }
+        if recipient.is_none() || self.caller.admin {
+            return Ok(None);
+        }
+        let theirs = languages.for_member(Some(&self.me), self.caller.language.as_ref());
+        Ok(vouch_store::Language::parse(theirs).ok())
+    }
+
+    /// The caller's language (for text the engine writes itself).
+    pub fn language(&self) -> &str {
+        self.engine.settings.languages.for_member(Some(&self.me), self.caller.language.as_ref())
     }
 
     pub fn member(&self, id: MemberId) -> Result<Member, UserError> {
@@ -439,7 +482,37 @@ impl Engine {
     /// With `dedupe_key` (a platform's message id), a redelivery returns the
     /// first answer and changes nothing.
     pub fn respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Response {
-        self.try_respond(caller, line, dedupe_key).unwrap_or_else(|e| self.refusal(e))
+        let response = self.try_respond(caller, line, dedupe_key).unwrap_or_else(|e| self.refusal(e));
+        self.in_language(caller, response)
+    }
+
+    /// Marks each reply with the language it is rendered in, read after the
+    /// command (so `language ar` is answered in Arabic).
+    pub(crate) fn in_language(&self, caller: &Caller, mut response: Response) -> Response {
+        let member = self.store.member_by_identity(&caller.identity).ok().flatten();
+        let lang = self.settings.languages.for_member(member.as_ref(), caller.language.as_ref());
+        for reply in &mut response.replies {
+            if reply.language.is_none() {
+                reply.language = vouch_store::Language::parse(lang).ok();
+            }
+        }
+        response
+    }
+
+    /// The language an outbox row is rendered in when a worker delivers it:
+    /// the recipient's current choice if they made one since it was queued,
+    /// else the row's own, else their last hint, else the default.
+    pub fn notice_language(&self, message: &OutboxMessage) -> String {
+        let member = self.store.member_by_identity(&message.to).ok().flatten();
+        let languages = &self.settings.languages;
+        let choice = member.as_ref().and_then(|m| m.language.as_ref());
+        let hint = member.as_ref().and_then(|m| m.language_hint.as_ref());
+        [choice, message.language.as_ref(), hint]
+            .into_iter()
+            .flatten()
+            .find_map(|t| languages.negotiate(t))
+            .unwrap_or(languages.default_language())
+            .to_string()
     }
 
     fn try_respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Result<Response, UserError> {
@@ -464,7 +537,8 @@ impl Engine {
             }
             None => Err(UserError::Internal(format!("{name} not in catalog"))),
         };
-        result.unwrap_or_else(|e| self.refusal(e))
+        let response = result.unwrap_or_else(|e| self.refusal(e));
+        self.in_language(caller, response)
     }
 
     fn refusal(&self, e: UserError) -> Response {
@@ -612,8 +686,17 @@ impl EngineCore {
                 // Made on someone else's word (`role grant discord:123`)
                 // under a placeholder name: the platform's name is better.
                 let placeholder = caller.identity.external();
-                if caller.verified && member.display_name == placeholder && caller.display_name != placeholder {
+                let renamed =
+                    caller.verified && member.display_name == placeholder && caller.display_name != placeholder;
+                if renamed {
                     member.display_name = caller.display_name.clone();
+                }
+                // Kept for notices rendered later, when no channel is talking.
+                let new_hint = caller.language.is_some() && caller.language != member.language_hint;
+                if new_hint {
+                    member.language_hint = caller.language.clone();
+                }
+                if renamed || new_hint {
                     tx.put_member(&member)?;
                 }
                 return Ok(member);
@@ -623,7 +706,12 @@ impl EngineCore {
         if caller.admin {
             roles.insert(Role::Admin);
         }
-        create_member(tx, &caller.identity, &caller.display_name, roles, caller.verified, now)
+        let mut member = create_member(tx, &caller.identity, &caller.display_name, roles, caller.verified, now)?;
+        if caller.language.is_some() {
+            member.language_hint = caller.language.clone();
+            tx.put_member(&member)?;
+        }
+        Ok(member)
     }
 
     fn dispatch(&self, cx: &mut Cx<'_, '_>, cmd: Command) -> Result<Outcome, UserError> {
@@ -659,6 +747,7 @@ impl EngineCore {
             Command::Ics { event, member } => calendar::ics(cx, event, member.as_ref()),
             Command::Feed { reset } => calendar::feed(cx, reset),
             Command::Timezone { zone } => calendar::timezone(cx, zone),
+            Command::Language { code } => members::language(cx, code.as_deref()),
             Command::AskPartner { email, name } => consent::ask_partner(cx, &email, &name),
             Command::Consent { referral, accept } => consent::consent(cx, referral, accept),
             Command::Subscribe { on } => consent::subscription(cx, on),
@@ -699,6 +788,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Ics { .. } => "ics",
         Command::Feed { .. } => "feed",
         Command::Timezone { .. } => "timezone",
+        Command::Language { .. } => "language",
         Command::AskPartner { .. } => "partner",
         Command::Consent { .. } => "consent",
         Command::Subscribe { on: true } => "subscribe",
@@ -740,17 +830,17 @@ fn stranger_may(spec: &CommandSpec, identity_exists: bool) -> Result<(), UserErr
     if allowed { Ok(()) } else { Err(UserError::Unverified { what: unverified_what(spec.name) }) }
 }
 
-/// The end of "…so we can't ___" in the refusal.
+/// Which "…so we can't ___" the refusal says (`unverified-*` messages).
 fn unverified_what(command: &str) -> &'static str {
     match command {
-        "refer" => "record this introduction",
-        "consent" => "take this answer to the introduction",
-        "rsvp" => "take this answer to the invitation",
-        "subscribe" => "turn notices back on",
-        "unsubscribe" => "change your notices",
-        "link" => "link this address to another account",
-        "role" => "change anyone's role",
-        _ => "act on it for your account",
+        "refer" => "refer",
+        "consent" => "consent",
+        "rsvp" => "rsvp",
+        "subscribe" => "subscribe",
+        "unsubscribe" => "unsubscribe",
+        "link" => "link",
+        "role" => "role",
+        _ => "other",
     }
 }
 
@@ -794,6 +884,8 @@ pub(crate) fn create_member(
         public_thanks: false,
         feed_version: 0,
         organizer_by_platform: false,
+        language: None,
+        language_hint: None,
     };
     tx.put_member(&member)?;
     tx.put_identity(&Identity {

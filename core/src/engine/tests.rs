@@ -1005,8 +1005,8 @@ fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
     let get_code = vouch_store::Action::new("action.get_code", "code");
     let mine = w.reply_as(&caller("alice"), "mine");
     assert_eq!(mine.actions, std::slice::from_ref(&get_code), "an empty `mine` offers the code");
-    assert_eq!(w.renderer.label(&mine.actions[0].label), "Get my referral code");
-    assert_eq!(w.renderer.label("Yes"), "Yes", "literal labels pass through");
+    assert_eq!(w.renderer.label("en", &mine.actions[0].label), "Get my referral code");
+    assert_eq!(w.renderer.label("en", "Yes"), "Yes", "literal labels pass through");
     let promoter = w.reply_as(&caller("alice"), "nps 10");
     assert_eq!(promoter.actions, [get_code]);
     assert!(w.reply_as(&caller("bob"), "nps 8").actions.is_empty(), "passives are not asked");
@@ -1016,7 +1016,7 @@ fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
         w.store().outbox_messages().expect("scan").into_iter().find(|m| m.template == "notice/referral_redeemed");
     let notice = notice.expect("the referrer is told");
     assert_eq!(notice.actions, [vouch_store::Action::new("action.see_referrals", "mine")]);
-    assert_eq!(w.renderer.label(&notice.actions[0].label), "See my referrals");
+    assert_eq!(w.renderer.label("en", &notice.actions[0].label), "See my referrals");
     // A button press is the command line again: it parses like typed text.
     assert_eq!(w.reply_as(&caller("carol"), "code").template, "reply/code");
 }
@@ -1081,7 +1081,7 @@ fn only_members_who_agreed_are_thanked_in_public_and_the_referred_never_named() 
         let rows = w.store().outbox_messages().expect("scan");
         let row = rows.iter().rfind(|m| m.template == "notice/referral_converted" && m.to.to_string() == who).cloned();
         let row = row.expect("a converted notice");
-        w.renderer.render_template(&row.template, &row.data, Format::Plain).expect("renders")
+        w.renderer.render_template("en", &row.template, &row.data, Format::Plain).expect("renders")
     };
     w.expect("bob", &format!("redeem {alice}"), "reply/redeemed", &[]);
     w.expect("dave", &format!("redeem {carol}"), "reply/redeemed", &[]);
@@ -1093,7 +1093,7 @@ fn only_members_who_agreed_are_thanked_in_public_and_the_referred_never_named() 
     let shoutouts: Vec<_> = rows.iter().filter(|m| m.template == "notice/shoutout").collect();
     assert_eq!(shoutouts.len(), 1, "carol never agreed");
     assert_eq!(shoutouts[0].to.to_string(), "telegram:-5001");
-    let text = w.renderer.render_template("notice/shoutout", &shoutouts[0].data, Format::Plain).expect("renders");
+    let text = w.renderer.render_template("en", "notice/shoutout", &shoutouts[0].data, Format::Plain).expect("renders");
     has(&text, &["A big thank-you to alice", "someone they referred just became a customer"]);
     lacks(&text, &["bob"]);
     w.expect("alice", "public-thanks off", "reply/shoutout", &["we'll thank you privately only"]);
@@ -1118,9 +1118,9 @@ fn an_organizer_thanks_a_referrer_personally_in_their_own_words() {
     let notes: Vec<_> = rows.iter().filter(|m| m.template == "notice/personal_thanks").collect();
     assert_eq!(notes.len(), 2);
     assert!(notes.iter().all(|m| m.to.to_string() == "console:alice"));
-    let html = w.renderer.render_template(&notes[0].template, &notes[0].data, Format::Html).expect("renders");
+    let html = w.renderer.render_template("en", &notes[0].template, &notes[0].data, Format::Html).expect("renders");
     has(&html, &["A note from <b>olga</b>", "Your intro to &lt;b&gt;Bob&lt;/b&gt; made our week!"]);
-    let plain = w.renderer.render_template(&notes[1].template, &notes[1].data, Format::Plain).expect("renders");
+    let plain = w.renderer.render_template("en", &notes[1].template, &notes[1].data, Format::Plain).expect("renders");
     has(&plain, &["olga at our community wanted to thank you personally for referring bob (R1)"]);
     let history: Vec<String> = w.referral(1).history.iter().map(|h| h.note.clone()).collect();
     assert!(history.contains(&"thanked: Your intro to <b>Bob</b> made our week!".to_string()), "{history:?}");

@@ -80,10 +80,10 @@ fn invitations_carry_rsvp_buttons_and_a_calendar_request() {
         &["METHOD:REQUEST", "SEQUENCE:0", "DTSTART:20261203T103000Z", "PARTSTAT=NEEDS-ACTION", "RSVP=TRUE"],
     );
     // alice reads the time in her own zone, bob in the event's.
-    let text = w.renderer.render_template(&alice.template, &alice.data, Format::Plain).expect("renders");
+    let text = w.renderer.render_template("en", &alice.template, &alice.data, Format::Plain).expect("renders");
     has(&text, &["Thu 3 Dec 2026, 05:30 EST"]);
     let bob = &invites[1];
-    has(&w.renderer.render_template(&bob.template, &bob.data, Format::Plain).expect("renders"), &["12:30 EET"]);
+    has(&w.renderer.render_template("en", &bob.template, &bob.data, Format::Plain).expect("renders"), &["12:30 EET"]);
     // Pressing a button runs the command as the presser.
     w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in for Referral lunch"]);
     assert_eq!(w.status(id, "bob"), RsvpStatus::Yes);
@@ -235,7 +235,7 @@ fn reminders_fire_once_at_24h_and_1h_for_those_coming() {
     let reminders = w.notices("notice/event_reminder");
     assert_eq!(reminders.len(), 4);
     has(
-        &w.renderer.render_template(&reminders[2].template, &reminders[2].data, Format::Plain).expect("renders"),
+        &w.renderer.render_template("en", &reminders[2].template, &reminders[2].data, Format::Plain).expect("renders"),
         &["Webinar is in an hour"],
     );
     assert!(w.store().due_all().expect("scan").is_empty(), "a one-off has nothing more to do");
@@ -271,7 +271,7 @@ fn a_series_schedules_each_next_occurrence_and_edits_retire_old_reminders() {
     );
     let last = w.notices("notice/event_reminder").pop().expect("a reminder");
     has(
-        &w.renderer.render_template(&last.template, &last.data, Format::Plain).expect("renders"),
+        &w.renderer.render_template("en", &last.template, &last.data, Format::Plain).expect("renders"),
         &["Thu 17 Dec 2026, 10:00 EET"],
     );
 }
@@ -411,7 +411,7 @@ fn every_event_notice_renders_in_every_format_with_user_text_escaped() {
     for m in &messages {
         seen.insert(m.template.clone());
         for format in Format::ALL {
-            let text = w.renderer.render_template(&m.template, &m.data, format).expect("renders");
+            let text = w.renderer.render_template("en", &m.template, &m.data, format).expect("renders");
             assert!(!text.contains("{{"), "{}: {text}", m.template);
             if text.contains("Verona") {
                 match format {
@@ -421,8 +421,10 @@ fn every_event_notice_renders_in_every_format_with_user_text_escaped() {
                 }
             }
         }
-        let subject =
-            w.renderer.render_template(&format!("{}.subject", m.template), &m.data, Format::Plain).expect("subject");
+        let subject = w
+            .renderer
+            .render_template("en", &format!("{}.subject", m.template), &m.data, Format::Plain)
+            .expect("subject");
         assert!(!subject.is_empty() && !subject.contains('\n'), "{subject}");
     }
     let expected = [
@@ -518,7 +520,8 @@ fn champion_event_invitations_carry_the_wish_list() {
     let webinar = w.create_event("kind=webinar title=\"Tax webinar\" start=\"2026-12-05 10:00\" tz=UTC");
     w.expect("olga", &format!("event invite {webinar} alice"), "reply/event_invited", &[]);
     let invites = w.notices("notice/event_invite");
-    let text = |m: &OutboxMessage| w.renderer.render_template(&m.template, &m.data, Format::Plain).expect("renders");
+    let text =
+        |m: &OutboxMessage| w.renderer.render_template("en", &m.template, &m.data, Format::Plain).expect("renders");
     assert!(
         text(&invites[0]).contains("Who we'd love to meet — bring ideas: Northwind Traders"),
         "{}",
@@ -566,14 +569,14 @@ fn a_member_skips_one_date_and_a_waitlisted_one_takes_that_seat_once() {
     assert_eq!(offers.iter().map(|m| m.to.to_string()).collect::<Vec<_>>(), ["console:carol"]);
     let offer = &offers[0];
     assert_eq!(offer.actions[0].command, format!("rsvp {id} yes 2027-01-10"));
-    assert_eq!(w.renderer.label(&offer.actions[0].label), "Take the seat for Sun 10 Jan");
+    assert_eq!(w.renderer.label("en", &offer.actions[0].label), "Take the seat for Sun 10 Jan");
     has(
-        &w.renderer.render_template(&offer.template, &offer.data, Format::Plain).expect("renders"),
+        &w.renderer.render_template("en", &offer.template, &offer.data, Format::Plain).expect("renders"),
         &["Sun 10 Jan 2027, 18:00 EET", "for that date only", "first to answer"],
     );
     for format in Format::ALL {
         for template in [offer.template.clone(), format!("{}.subject", offer.template)] {
-            let text = w.renderer.render_template(&template, &offer.data, format).expect("renders");
+            let text = w.renderer.render_template("en", &template, &offer.data, format).expect("renders");
             assert!(!text.is_empty() && !text.contains("{{"), "{template}: {text}");
         }
     }
@@ -709,9 +712,9 @@ fn reminders_go_to_who_comes_that_date_with_a_button_to_skip_it() {
     let first = w.notices("notice/event_reminder").remove(0);
     assert_eq!(first.actions.len(), 1);
     assert_eq!(first.actions[0].command, format!("rsvp {id} no 2026-11-26"));
-    assert_eq!(w.renderer.label(&first.actions[0].label), "Can't make it this time");
+    assert_eq!(w.renderer.label("en", &first.actions[0].label), "Can't make it this time");
     has(
-        &w.renderer.render_template(&first.template, &first.data, Format::Plain).expect("renders"),
+        &w.renderer.render_template("en", &first.template, &first.data, Format::Plain).expect("renders"),
         &[&format!("Can't make it this time? Answer `rsvp {id} no 2026-11-26`")],
     );
     for _ in 0..(7 * 24) {
@@ -721,7 +724,7 @@ fn reminders_go_to_who_comes_that_date_with_a_button_to_skip_it() {
     assert_eq!(sent(&w), ["console:bob", "console:alice", "console:bob", "console:carol"]);
     let carol = w.notices("notice/event_reminder").pop().expect("carol's");
     has(
-        &w.renderer.render_template(&carol.template, &carol.data, Format::Plain).expect("renders"),
+        &w.renderer.render_template("en", &carol.template, &carol.data, Format::Plain).expect("renders"),
         &["Thu 3 Dec 2026, 09:00 EET", "a seat for this date only"],
     );
     // Past dates are pruned the next time the row is written.

@@ -1,0 +1,131 @@
+# العربية. نبرة ودّية لمجتمع، بالفصحى المبسطة.
+
+language-name = العربية
+render-failed = عذرًا، حدث خطأ أثناء كتابة هذا الرد.
+
+state-issued = مسجّلة، بانتظار انضمامه
+state-redeemed = انضمّ برمزك
+state-qualified = مؤهَّلة
+state-converted = أصبح عميلًا، والمكافأة قيد المعالجة
+state-rewarded = أصبح عميلًا، وصُرفت المكافأة
+state-rejected = غير محتسبة
+reward-pending = معلّقة
+reward-approved = معتمدة
+reward-paid = مدفوعة
+reward-void = ملغاة
+period-month = هذا الشهر
+period-quarter = هذا الربع
+period-year = هذا العام
+period-all = منذ البداية
+hold-disposable_email = عنوان بريده من خدمة بريد مؤقت
+hold-same_inbox = يتشارك صندوق بريد مع المُحيل (اسم مستعار أو كتابة بالنقاط)
+hold-new_account = انضمّ بحساب جديد جدًا
+intro-received = وصل التعارف
+intro-consent_requested = طُلبت الموافقة
+intro-accepted = وافق على التعارف
+intro-declined = رفض التعارف
+intro-meeting = اجتماع
+intro-won = تمّت الصفقة
+intro-lost = لم تتمّ
+action-get_code = احصل على رمز الإحالة الخاص بي
+action-see_referrals = إحالاتي
+action-rsvp_yes = نعم
+action-rsvp_no = لا
+action-rsvp_maybe = ربما
+action-confirm_seat = تأكيد مقعدي
+action-pass_seat = تمرير المقعد لغيري
+action-skip_date = لن أتمكّن هذه المرة
+action-take_seat_date = احجز المقعد ليوم { $value }
+action-choose = اختر…
+
+guests = { $count ->
+    [zero] بلا ضيوف
+    [one] ضيف واحد
+    [two] ضيفين
+    [few] { $count } ضيوف
+    [many] { $count } ضيفًا
+   *[other] { $count } ضيف
+}
+people-told = { $count ->
+    [zero] لم يُبلَّغ أحد
+    [one] أُبلغ شخص واحد
+    [two] أُبلغ شخصان
+    [few] أُبلغ { $count } أشخاص
+    [many] أُبلغ { $count } شخصًا
+   *[other] أُبلغ { $count } شخص
+}
+referrals = { $count ->
+    [zero] لا إحالات
+    [one] إحالة واحدة
+    [two] إحالتان
+    [few] { $count } إحالات
+    [many] { $count } إحالة
+   *[other] { $count } إحالة
+}
+answers = { $count ->
+    [zero] بلا إجابات
+    [one] إجابة واحدة
+    [two] إجابتين
+    [few] { $count } إجابات
+    [many] { $count } إجابة
+   *[other] { $count } إجابة
+}
+
+command-help = ما الذي أستطيع فعله لك
+command-code = رمز الإحالة الشخصي ونص جاهز للمشاركة
+command-redeem = استخدام رمز إحالة من صديق
+command-refer = تسجيل شخص أحلته إلينا
+command-partner = سؤال شريك عن أفضل طريقة لإحالة العملاء إليه
+command-consent = قبول أو رفض تعارف قام به أحدهم من أجلك
+command-shoutout = هل نشكرك علنًا باسمك عندما تنجح إحالتك
+command-wishes = من نتمنى التعرّف إليهم
+command-wish = قائمة الأمنيات: أشخاص وشركات نودّ التعرّف إليهم
+command-unsubscribe = إيقاف الإشعارات إلى المكان الذي تكتب منه
+command-subscribe = استئناف الإشعارات بعد إلغاء الاشتراك أو الرفض
+command-mine = إحالاتك وتقدّمها ومكافآتك
+command-why = شرح رصيد مكافآتك بندًا بندًا
+command-leaderboard = من أحال أكثر
+command-nps = ما مدى احتمال أن توصي بنا (0-10)؟
+command-heard = أخبرنا كيف سمعت عنا
+command-link = ربط حساباتك على القنوات الأخرى
+command-program = إنشاء برامج الإحالة وضبطها
+command-referrals = قائمة الإحالات بالأرقام التي تستخدمها الأوامر الأخرى
+command-convert = تسجيل إحالة كعميل جديد
+command-approve = اعتماد مكافآت إحالة
+command-thank = إرسال رسالة شكر شخصية باسمك إلى المُحيل
+command-reject = رفض إحالة مع ذكر السبب
+command-reward = قائمة المكافآت وتسجيل صرفها
+command-role = منح دور أو سحبه
+command-report = الإحالات شهريًا، والتحويل، والقيمة، وROI، وLTV:CAC
+command-events = الفعاليات القادمة أو التي دُعيت إليها
+command-event = جدولة الفعاليات والدعوة إليها وتعديلها أو إلغاؤها
+command-rsvp = الرد على دعوة فعالية
+command-agenda = جدول أعمال الفعالية والخبير الضيف
+command-attendees = من سيحضر ومن ينتظر ومن اعتذر
+command-ics = ملف تقويم الفعالية أو اشتراك تقويمك
+command-feed = رابط يُبقي تطبيق التقويم محدّثًا بفعالياتك
+command-timezone = عرض المنطقة الزمنية لمواعيد الفعاليات أو ضبطها
+command-language = اختيار اللغة التي أرد بها عليك
+
+mail-note-from = رسالة من { $community }
+mail-reply-with = { $label }: ردّ بـ «{ $command }»
+mail-or-reply-with = (أو ردّ بـ «{ $command }»)
+
+page-confirm = يطلب منك { $community } التأكيد: اضغط الزر أدناه. لن يحدث شيء قبل أن تضغطه.
+page-done = تمّ
+page-nothing-changed = لم يتغيّر شيء
+page-unsubscribe = إلغاء الاشتراك
+page-unsubscribe-ask = اضغط الزر ولن يراسل { $community } العنوان { $address } مرة أخرى.
+page-unsubscribed = تمّ إلغاء اشتراكك
+page-unsubscribed-text = لن يراسل { $community } العنوان { $address } مرة أخرى.
+page-expired = انتهت صلاحية هذا الرابط
+page-expired-text = تعمل الروابط في رسائل { $community } لمدة 30 يومًا. لم يتغيّر شيء؛ يمكنك الرد على الرسالة أو استخدام الدردشة بدلًا من ذلك.
+
+unverified-refer = تسجيل هذا التعريف
+unverified-consent = قبول هذا الرد على التعريف
+unverified-rsvp = قبول هذا الرد على الدعوة
+unverified-subscribe = إعادة تشغيل الإشعارات
+unverified-unsubscribe = تغيير إشعاراتك
+unverified-link = ربط هذا العنوان بحساب آخر
+unverified-role = تغيير دور أي شخص
+unverified-other = تنفيذ ذلك لحسابك

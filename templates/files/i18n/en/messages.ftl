@@ -1,0 +1,120 @@
+# English, the source language. Ids are the templates' and the code's keys
+# with dots as dashes (`state.redeemed` is `state-redeemed`).
+
+language-name = English
+render-failed = Sorry, something went wrong while writing this answer.
+
+state-issued = recorded, waiting for them to join
+state-redeemed = joined with your code
+state-qualified = qualified
+state-converted = customer, reward pending
+state-rewarded = customer, rewarded
+state-rejected = not counted
+reward-pending = pending
+reward-approved = approved
+reward-paid = paid
+reward-void = voided
+period-month = this month
+period-quarter = this quarter
+period-year = this year
+period-all = all time
+hold-disposable_email = their email address is at a disposable-mail service
+hold-same_inbox = they share an inbox with the referrer (an alias or dot spelling)
+hold-new_account = they joined with a very new account
+intro-received = introduction received
+intro-consent_requested = asked for consent
+intro-accepted = said yes to the introduction
+intro-declined = declined the introduction
+intro-meeting = meeting
+intro-won = won
+intro-lost = lost
+action-get_code = Get my referral code
+action-see_referrals = See my referrals
+action-rsvp_yes = Yes
+action-rsvp_no = No
+action-rsvp_maybe = Maybe
+action-confirm_seat = Confirm my seat
+action-pass_seat = Pass it on
+action-skip_date = Can't make it this time
+action-take_seat_date = Take the seat for { $value }
+action-choose = Choose…
+
+guests = { $count ->
+    [one] { $count } guest
+   *[other] { $count } guests
+}
+people-told = { $count ->
+    [one] { $count } person was
+   *[other] { $count } people were
+}
+referrals = { $count ->
+    [one] { $count } referral
+   *[other] { $count } referrals
+}
+answers = { $count ->
+    [one] { $count } answer
+   *[other] { $count } answers
+}
+
+# Command descriptions: the help list, the Telegram menu and Discord's slash
+# command descriptions (100 characters at most).
+command-help = What I can do for you
+command-code = Get your personal referral code and share text
+command-redeem = Use a friend's referral code
+command-refer = Record someone you referred
+command-partner = Ask a partner how best to refer clients to them (ideal intro in reverse)
+command-consent = Accept or decline an introduction someone made for you
+command-shoutout = Choose whether we may thank you by name in public when your referral wins
+command-wishes = Who we'd most like to meet: introductions we'd love
+command-wish = Keep the wish list champions see: people and companies to be introduced to
+command-unsubscribe = Stop notices to where you write from (answers to you still come)
+command-subscribe = Get notices again after unsubscribing or declining
+command-mine = Your referrals, their progress and your rewards
+command-why = Explain your reward balance, entry by entry
+command-leaderboard = Who referred the most
+command-nps = How likely are you to recommend us (0-10)?
+command-heard = Tell us how you heard about us
+command-link = Connect your accounts on other channels
+command-program = Create and tune referral programs
+command-referrals = List referrals with the ids other commands take
+command-convert = Mark a referral as a new customer
+command-approve = Approve a referral's rewards (or qualify it before conversion)
+command-thank = Send the referrer a personal thank-you note, signed by you
+command-reject = Reject a referral, with a reason
+command-reward = List rewards, mark one as paid out
+command-role = Give or take away a role
+command-report = Referrals per month, conversion, value, ROI, LTV:CAC
+command-events = Upcoming events, or the ones you are invited to
+command-event = Schedule events, invite people, edit or cancel
+command-rsvp = Answer an event invitation
+command-agenda = An event's agenda and guest expert
+command-attendees = Who is coming, who is waiting, who declined
+command-ics = An event's calendar file, or your calendar feed
+command-feed = A link that keeps your calendar app up to date with your events
+command-timezone = Show or set the time zone event times are shown in
+command-language = Choose the language I answer you in
+
+# Mail: the subject of a notice without its own, and a choice offered as a reply.
+mail-note-from = A note from { $community }
+mail-reply-with = { $label }: reply with "{ $command }"
+mail-or-reply-with = (or reply with "{ $command }")
+
+# Pages of signed links (the web server).
+page-confirm = { $community } asks you to confirm: press the button below. Nothing happens until you do.
+page-done = Done
+page-nothing-changed = Nothing was changed
+page-unsubscribe = Unsubscribe
+page-unsubscribe-ask = Press the button and { $community } will not mail { $address } again.
+page-unsubscribed = You are unsubscribed
+page-unsubscribed-text = { $community } will not mail { $address } again.
+page-expired = This link has expired
+page-expired-text = Links in { $community }'s mail work for 30 days. Nothing was changed; reply to the mail or use the chat instead.
+
+unverified-refer = record this introduction
+unverified-consent = take this answer to the introduction
+unverified-rsvp = take this answer to the invitation
+unverified-subscribe = turn notices back on
+unverified-unsubscribe = change your notices
+unverified-link = link this address to another account
+unverified-role = change anyone's role
+unverified-other = act on it for your account
