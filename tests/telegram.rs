@@ -311,27 +311,31 @@ fn buttons_run_their_command_as_the_presser_once() {
 #[test]
 fn each_locale_that_translates_commands_gets_its_own_menu() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let locales = tmp.path().join("templates/locales");
-    std::fs::create_dir_all(&locales).expect("mkdir");
-    std::fs::write(locales.join("ru.json"), r#"{"command.code": "Мой реферальный код"}"#).expect("ru.json");
-    // A locale without command names adds no menu.
-    std::fs::write(locales.join("de.json"), r#"{"state.issued": "notiert"}"#).expect("de.json");
+    let i18n = tmp.path().join("templates/i18n");
+    std::fs::create_dir_all(i18n.join("ru")).expect("mkdir ru");
+    std::fs::create_dir_all(i18n.join("de")).expect("mkdir de");
+    // Message by message over the shipped Russian.
+    std::fs::write(i18n.join("ru/messages.ftl"), "command-code = Мой реферальный код\n").expect("ru");
+    // A language that translates no command adds no menu.
+    std::fs::write(i18n.join("de/messages.ftl"), "state-issued = notiert\n").expect("de");
     let fake = FakeTelegram::start();
     let templates = tmp.path().join("templates");
     let templates = templates.to_str().expect("utf-8 path");
     let server = Server::start_with(tmp.path(), &fake, &[("VOUCH_TEMPLATES_DIR", templates)]);
-    wait_for("two menus", || fake.calls("setMyCommands").len() >= 2);
+    wait_for("three menus", || fake.calls("setMyCommands").len() >= 3);
     let menus = fake.calls("setMyCommands");
-    assert_eq!(menus.len(), 2, "{menus:?}");
     assert!(menus[0].body.get("language_code").is_none(), "the default menu first: {:?}", menus[0].body);
-    assert_eq!(menus[1].body["language_code"], "ru");
-    let commands = menus[1].body["commands"].as_array().expect("commands");
+    let languages: Vec<_> = menus.iter().skip(1).map(|m| m.body["language_code"].as_str().unwrap_or("?")).collect();
+    assert_eq!(languages, ["ar", "ru"], "one menu per translating language, none for de: {menus:?}");
+    let ru = &menus[2];
+    let commands = ru.body["commands"].as_array().expect("commands");
     let code = commands.iter().find(|c| c["command"] == "code").expect("code in the menu");
-    assert_eq!(code["description"], "Мой реферальный код");
+    assert_eq!(code["description"], "Мой реферальный код", "the override wins");
     let help = commands.iter().find(|c| c["command"] == "help").expect("help in the menu");
-    assert_eq!(help["description"], "What I can do for you", "untranslated commands keep the catalog's text");
+    assert_eq!(help["description"], "Что я умею", "the rest keeps the shipped translation");
     assert_eq!(commands.len(), menus[0].body["commands"].as_array().map_or(0, Vec::len));
     server.stop();
+    assert_eq!(fake.calls("setMyCommands").len(), 3, "no later menu for de");
 }
 
 /// Visible length as Telegram counts it: tags 0, an entity 1, UTF-16 units.

@@ -250,7 +250,12 @@ fn menus(renderer: &Renderer) -> Vec<Menu> {
         if lang == "en" || lang.len() != 2 || !lang.bytes().all(|b| b.is_ascii_lowercase()) {
             continue;
         }
-        let commands = member_commands().map(|c| BotCommand::new(c.name, describe(&lang, c.name, c.summary))).collect();
+        let commands: Vec<BotCommand> =
+            member_commands().map(|c| BotCommand::new(c.name, describe(&lang, c.name, c.summary))).collect();
+        // A language that translates no command would only repeat the default menu.
+        if commands.iter().zip(&menus[0].commands).all(|(own, en)| own.description == en.description) {
+            continue;
+        }
         menus.push(Menu { language: Some(lang), commands });
     }
     menus
