@@ -59,6 +59,15 @@ impl App {
 
     pub fn open_with(config: Config, ids: Arc<dyn IdGen>) -> Result<Self, OpenError> {
         let dir = config.data_dir();
+        match crate::secure::tighten(&dir) {
+            Ok(0) => {}
+            Ok(n) => eprintln!("vouch: {} was readable by others; made {n} entries private (0700/0600)", dir.display()),
+            Err(e) => {
+                return Err(OpenError::Other(
+                    anyhow::Error::new(e).context(format!("cannot secure {}", dir.display())),
+                ));
+            }
+        }
         let store = match Store::open(&dir) {
             Ok(s) => Arc::new(s),
             Err(StoreError::Locked(_)) => return Err(OpenError::InUse(dir)),

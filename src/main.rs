@@ -12,6 +12,7 @@ mod http;
 mod imap;
 mod ingest;
 mod outbox;
+mod secure;
 mod telegram;
 
 use std::io::Write;
@@ -162,6 +163,7 @@ enum BenchPart {
 }
 
 fn main() -> ExitCode {
+    secure::private_by_default();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -341,3 +341,46 @@ fn referrals_and_rewards_export_as_csv_for_a_spreadsheet() {
     assert_eq!((col(jane, "email"), col(jane, "company")), ("jane@acme.example".into(), "Acme, Inc.".into()));
     assert_eq!((col(jane, "referred"), col(jane, "opted_out")), ("0".into(), "false".into()));
 }
+
+/// Everything under the data dir is the operator's alone: the store, the
+/// backups and exports (which carry the link-signing key), the mail outbox.
+/// A data dir left readable by an earlier version is tightened on open.
+#[test]
+fn the_data_dir_and_everything_vouch_writes_in_it_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let data = dir.join("data");
+    std::fs::create_dir_all(&data).expect("mkdir");
+    std::fs::write(data.join("notes.txt"), "left here by hand").expect("write");
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::set_permissions(data.join("notes.txt"), std::fs::Permissions::from_mode(0o644)).expect("chmod");
+
+    let out = run(dir, &["chat", "--as", "alice"], "code\n");
+    stdout_ok(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("readable by others") && stderr.contains("2 entries"), "{stderr}");
+    admin(dir, &["backup"]);
+    let export = data.join("export.json");
+    admin(dir, &["export", "--out", export.to_str().expect("utf8")]);
+    let csv = data.join("referrals.csv");
+    admin(dir, &["export", "--csv", "referrals", "--out", csv.to_str().expect("utf8")]);
+    assert!(export.exists() && csv.exists());
+
+    let mut seen = 0;
+    let mut pending = vec![data.clone()];
+    while let Some(path) = pending.pop() {
+        let meta = std::fs::symlink_metadata(&path).expect("metadata");
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_dir() {
+            assert_eq!(mode, 0o700, "{} is {mode:o}", path.display());
+            pending.extend(std::fs::read_dir(&path).expect("read_dir").map(|e| e.expect("entry").path()));
+        } else {
+            assert_eq!(mode & 0o077, 0, "{} is {mode:o}", path.display());
+        }
+        seen += 1;
+    }
+    assert!(seen > 5, "the store, backups and exports were all checked: {seen}");
+    let again = run(dir, &["chat", "--as", "alice"], "mine\n");
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("readable by others"), "tightened once");
+}
