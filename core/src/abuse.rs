@@ -3,37 +3,26 @@
 //! functions for the engine's flows to consult; a match is a reason to look
 //! closer (hold a reward for review), not proof of abuse.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 use vouch_store::EmailAddress;
 
 /// Domains whose mail all lands in one Gmail inbox, which ignores dots in
 /// the local part.
 const GMAIL_DOMAINS: &[&str] = &["gmail.com", "googlemail.com"];
 
-/// Well-known disposable-mailbox services. Deliberately short: a handful of
-/// services make up most throwaway sign-ups; subdomains match too.
-const DISPOSABLE_DOMAINS: &[&str] = &[
-    "10minutemail.com",
-    "discard.email",
-    "dispostable.com",
-    "emailondeck.com",
-    "fakeinbox.com",
-    "getnada.com",
-    "grr.la",
-    "guerrillamail.com",
-    "guerrillamail.net",
-    "mailinator.com",
-    "maildrop.cc",
-    "mailnesia.com",
-    "mintemail.com",
-    "mohmal.com",
-    "sharklasers.com",
-    "spam4.me",
-    "temp-mail.org",
-    "tempmail.com",
-    "throwawaymail.com",
-    "trashmail.com",
-    "yopmail.com",
-];
+/// Disposable-mailbox services: a vendored, dated copy of the maintained
+/// community blocklist (about 10,000 domains; `scripts/update-disposable-domains`
+/// refreshes it). Embedded, so a lookup needs no file or network.
+const DISPOSABLE_LIST: &str = include_str!("../data/disposable-domains.txt");
+
+fn disposable_domains() -> &'static HashSet<&'static str> {
+    static SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+        DISPOSABLE_LIST.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+    });
+    &SET
+}
 
 /// A key equal for every spelling of one inbox: lowercase (already so in
 /// [`EmailAddress`]), without a `+tag`, and for Gmail without dots and with
@@ -60,10 +49,18 @@ pub fn same_mailbox(a: &EmailAddress, b: &EmailAddress) -> bool {
 /// subdomains.
 pub fn is_disposable(email: &EmailAddress) -> bool {
     let domain = email.as_str().rsplit_once('@').map_or("", |(_, d)| d);
-    let domain = domain.trim_end_matches('.');
-    DISPOSABLE_DOMAINS
-        .iter()
-        .any(|d| domain == *d || domain.strip_suffix(d).is_some_and(|prefix| prefix.ends_with('.')))
+    let mut domain = domain.trim_end_matches('.');
+    let set = disposable_domains();
+    // The domain itself, then each parent: eu.mailinator.com, mailinator.com, com.
+    loop {
+        if set.contains(domain) {
+            return true;
+        }
+        match domain.split_once('.') {
+            Some((_, parent)) => domain = parent,
+            None => return false,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -100,8 +97,22 @@ mod tests {
         assert!(is_disposable(&email("x@mailinator.com")));
         assert!(is_disposable(&email("x@eu.mailinator.com")));
         assert!(is_disposable(&email("x@YOPMAIL.com")));
-        assert!(!is_disposable(&email("x@notmailinator.com")));
+        // A name that merely ends the same is not a subdomain.
+        assert!(!is_disposable(&email("x@acmemailinator.com")));
         assert!(!is_disposable(&email("x@gmail.com")));
         assert!(!is_disposable(&email("x@mailinator.com.example.org")));
+    }
+
+    #[test]
+    fn the_vendored_list_is_thousands_of_domains_and_spares_real_providers() {
+        let set = disposable_domains();
+        assert!(set.len() > 5_000, "{}", set.len());
+        assert!(is_disposable(&email("x@0-mail.com")), "a domain from the list, not the old 21");
+        for real in
+            ["gmail.com", "outlook.com", "yahoo.com", "mail.ru", "yandex.ru", "icloud.com", "proton.me", "gmx.de"]
+        {
+            assert!(!is_disposable(&email(&format!("x@{real}"))), "{real}");
+        }
+        assert!(set.iter().all(|d| !d.contains(char::is_whitespace) && *d == d.to_lowercase()), "normalised");
     }
 }
