@@ -88,12 +88,12 @@ impl App {
 
     /// Runs one line and renders the answer, plus any notices waiting for a
     /// console identity.
-    pub fn say(&self, speaker: &Speaker, line: &str) -> anyhow::Result<Vec<String>> {
+    pub fn say(&self, speaker: &Speaker, line: &str) -> anyhow::Result<Said> {
         let caller = speaker.caller()?;
         let response = self.engine.respond(&caller, line, None);
         let mut texts: Vec<String> = response.replies.iter().map(|r| self.renderer.render(r, Format::Plain)).collect();
         texts.extend(self.take_console_notices(&caller.identity)?);
-        Ok(texts)
+        Ok(Said { texts, refusal: response.refusal() })
     }
 
     /// Console identities have no platform to push to: their notices wait
@@ -150,7 +150,7 @@ impl App {
             let request: Request = serde_json::from_str(&line?)?;
             let response = match request {
                 Request::Say { speaker, line } => match self.say(&speaker, &line) {
-                    Ok(texts) => Answer::Texts(texts),
+                    Ok(said) => Answer::Said(said),
                     Err(e) => Answer::Error(format!("{e:#}")),
                 },
                 Request::Ingest { plan } => match crate::ingest::apply(self, &plan) {
@@ -189,6 +189,14 @@ impl std::fmt::Display for OpenError {
     }
 }
 
+/// The texts of one command's answer and, when it was not done, why (the
+/// CLI's exit code).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Said {
+    pub texts: Vec<String>,
+    pub refusal: Option<vouch_core::Refusal>,
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Request {
@@ -201,6 +209,7 @@ enum Request {
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Answer {
+    Said(Said),
     Texts(Vec<String>),
     Export(Box<vouch_store::Dump>),
     Doctor(Box<vouch_store::DoctorReport>),
@@ -236,9 +245,9 @@ impl Remote {
         Ok(serde_json::from_str(&line)?)
     }
 
-    pub fn say(&mut self, speaker: &Speaker, line: &str) -> anyhow::Result<Vec<String>> {
+    pub fn say(&mut self, speaker: &Speaker, line: &str) -> anyhow::Result<Said> {
         match self.call(&Request::Say { speaker: speaker.clone(), line: line.to_string() })? {
-            Answer::Texts(t) => Ok(t),
+            Answer::Said(said) => Ok(said),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),
         }
@@ -288,7 +297,7 @@ impl Session {
         }
     }
 
-    pub fn say(&mut self, speaker: &Speaker, line: &str) -> anyhow::Result<Vec<String>> {
+    pub fn say(&mut self, speaker: &Speaker, line: &str) -> anyhow::Result<Said> {
         match self {
             Session::Local(app) => app.say(speaker, line),
             Session::Remote(r) => r.say(speaker, line),

@@ -42,7 +42,7 @@ fn scripted(session: &mut Session, speaker: &Speaker) -> anyhow::Result<ExitCode
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        print_all(&session.say(speaker, &line)?)?;
+        print_all(&session.say(speaker, &line)?.texts)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -65,7 +65,7 @@ fn interactive(
                 }
                 let _ = editor.add_history_entry(line.as_str());
                 match session.say(speaker, &line) {
-                    Ok(texts) => print_all(&texts)?,
+                    Ok(said) => print_all(&said.texts)?,
                     Err(e) => eprintln!("vouch: {e:#}"),
                 }
             }

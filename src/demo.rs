@@ -80,7 +80,7 @@ pub fn run(language: Option<&str>) -> anyhow::Result<ExitCode> {
 
     let show = |who: &Speaker, label: &str, line: &str| -> anyhow::Result<Vec<String>> {
         println!("\n{label}> {line}");
-        let texts = app.say(who, line)?;
+        let texts = app.say(who, line)?.texts;
         for t in &texts {
             for l in t.lines() {
                 println!("  {l}");

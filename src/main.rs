@@ -174,6 +174,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// Exit codes of a refused engine command, from sysexits(3), so a script can
+/// tell "fix the command" (65, EX_DATAERR) from "run it again later" (75,
+/// EX_TEMPFAIL); the reason is on stdout as for a person.
+fn refusal_exit(refusal: vouch_core::Refusal) -> ExitCode {
+    match refusal {
+        vouch_core::Refusal::Refused => ExitCode::from(65),
+        vouch_core::Refusal::TryLater => ExitCode::from(75),
+    }
+}
+
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = &cli.data_dir {
@@ -235,7 +245,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Engine(args) => {
             let line = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
             let mut session = Session::open(load_config(&cli)?)?;
-            let texts = session.say(&Speaker::admin(), &line)?;
+            let said = session.say(&Speaker::admin(), &line)?;
+            let texts = said.texts;
             let mut out = std::io::stdout().lock();
             // A calendar on stdout keeps RFC 5545's CRLF line endings.
             let calendar = args.first().is_some_and(|a| a == "ics" || a == "ical");
@@ -246,7 +257,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     writeln!(out, "{t}")?;
                 }
             }
-            Ok(ExitCode::SUCCESS)
+            Ok(match said.refusal {
+                None => ExitCode::SUCCESS,
+                Some(refusal) => {
+                    out.flush()?;
+                    refusal_exit(refusal)
+                }
+            })
         }
     }
 }

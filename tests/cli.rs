@@ -384,3 +384,29 @@ fn the_data_dir_and_everything_vouch_writes_in_it_are_private() {
     let again = run(dir, &["chat", "--as", "alice"], "mine\n");
     assert!(!String::from_utf8_lossy(&again.stderr).contains("readable by others"), "tightened once");
 }
+
+/// A script can trust the exit code: 0 done, 65 refused (fix the command),
+/// 75 not now (run it again later); the reason is printed either way and a
+/// refused command changes nothing.
+#[test]
+fn a_refused_command_exits_non_zero_with_its_reason() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path();
+    let status = |args: &[&str]| {
+        let out = run(dir, args, "");
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let (code, text) = status(&["event", "create", "--kind", "lunch", "--title", "Past", "--start", "2001-01-01 12:00"]);
+    assert_eq!(code, Some(65), "a past start is refused: {text}");
+    assert!(!text.trim().is_empty(), "the reason is printed");
+    let (code, text) = status(&["events"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(!text.contains("Past"), "the refused event was not created: {text}");
+    let (code, text) = status(&["convert", "R404", "100"]);
+    assert_eq!(code, Some(65), "{text}");
+    assert!(text.contains("R404"), "{text}");
+    let (code, text) = status(&["no-such-command"]);
+    assert_eq!(code, Some(65), "{text}");
+    let (code, _) = status(&["program", "list"]);
+    assert_eq!(code, Some(0));
+}

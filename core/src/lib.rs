@@ -28,4 +28,4 @@ pub use lang::Languages;
 pub use links::{ACTION_LINK_DAYS, Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
 pub use render::{Format, Renderer};
-pub use reply::{Effect, Outcome, Reply, Response};
+pub use reply::{Effect, Outcome, Refusal, Reply, Response};

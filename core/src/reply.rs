@@ -87,3 +87,53 @@ pub struct Response {
     /// answer, and nothing changed this time.
     pub duplicate: bool,
 }
+
+/// Why a command was not done, for callers that report a status rather than
+/// a text (the CLI's exit code, scripts).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// Refused as asked (bad input, not allowed, against a rule): the same
+    /// command fails again.
+    Refused,
+    /// Not done now (the store is unavailable, a rate limit, an internal
+    /// error): the same command may work later.
+    TryLater,
+}
+
+impl Response {
+    /// `None` when every reply is an answer; else the refusal, `TryLater`
+    /// winning when the replies mix both.
+    pub fn refusal(&self) -> Option<Refusal> {
+        let mut refusal = None;
+        for reply in self.replies.iter().filter(|r| r.is_error) {
+            if matches!(reply.template.as_str(), "error/internal" | "error/rate_limited") {
+                return Some(Refusal::TryLater);
+            }
+            refusal = Some(Refusal::Refused);
+        }
+        refusal
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+    use crate::error::UserError;
+
+    fn response(replies: Vec<Reply>) -> Response {
+        Response { replies, duplicate: false }
+    }
+
+    #[test]
+    fn answers_pass_refusals_are_refused_and_trouble_is_try_later() {
+        let ok = Reply::new("reply/code", Value::Null);
+        assert_eq!(response(vec![ok.clone()]).refusal(), None);
+        let unknown = UserError::UnknownReferral { id: "R9".into() }.to_reply();
+        assert_eq!(response(vec![ok.clone(), unknown.clone()]).refusal(), Some(Refusal::Refused));
+        let limited = UserError::RateLimited { seconds: 3 }.to_reply();
+        assert_eq!(response(vec![unknown, limited]).refusal(), Some(Refusal::TryLater));
+        let down = UserError::Unavailable("disk".into()).to_reply();
+        assert_eq!(response(vec![down]).refusal(), Some(Refusal::TryLater));
+    }
+}

@@ -78,7 +78,7 @@ impl Client {
     pub fn say(&mut self, who: &str, line: &str) -> std::io::Result<String> {
         let answer =
             self.call(serde_json::json!({"op": "say", "speaker": {"identity": who, "name": null}, "line": line}))?;
-        match answer.get("texts").and_then(|t| t.as_array()) {
+        match answer.pointer("/said/texts").and_then(|t| t.as_array()) {
             Some(texts) => Ok(texts.iter().filter_map(|t| t.as_str()).collect::<Vec<_>>().join("\n")),
             None => panic!("{who}: {line}: error answer {answer}"),
         }
