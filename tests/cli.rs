@@ -396,7 +396,8 @@ fn a_refused_command_exits_non_zero_with_its_reason() {
         let out = run(dir, args, "");
         (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
     };
-    let (code, text) = status(&["event", "create", "--kind", "lunch", "--title", "Past", "--start", "2001-01-01 12:00"]);
+    let (code, text) =
+        status(&["event", "create", "--kind", "lunch", "--title", "Past", "--start", "2001-01-01 12:00"]);
     assert_eq!(code, Some(65), "a past start is refused: {text}");
     assert!(!text.trim().is_empty(), "the reason is printed");
     let (code, text) = status(&["events"]);
