@@ -68,6 +68,11 @@ impl App {
                 ));
             }
         }
+        // A running serve answers on its control socket: go there at once
+        // rather than wait out the store's lock grace period.
+        if UnixStream::connect(socket_path(&dir)).is_ok() {
+            return Err(OpenError::InUse(dir));
+        }
         let store = match Store::open(&dir) {
             Ok(s) => Arc::new(s),
             Err(StoreError::Locked(_)) => return Err(OpenError::InUse(dir)),
@@ -145,7 +150,8 @@ impl App {
     }
 
     fn serve_connection(&self, stream: UnixStream) -> anyhow::Result<()> {
-        let mut writer = stream.try_clone()?;
+        // One write per answer, not one per JSON token (an export is megabytes).
+        let mut writer = std::io::BufWriter::with_capacity(64 * 1024, stream.try_clone()?);
         for line in BufReader::new(stream).lines() {
             let request: Request = serde_json::from_str(&line?)?;
             let response = match request {
@@ -168,6 +174,7 @@ impl App {
             };
             serde_json::to_writer(&mut writer, &response)?;
             writer.write_all(b"\n")?;
+            writer.flush()?;
         }
         Ok(())
     }
