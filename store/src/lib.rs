@@ -74,17 +74,37 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// How a store is opened.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreOptions {
+    /// sled's page cache in bytes. sled's own default is 1 GiB, which a large
+    /// store fills and keeps; vouch reads a few keys per command, so a small
+    /// cache keeps `serve` small whatever the store's size.
+    pub cache_bytes: u64,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self { cache_bytes: 64 * 1024 * 1024 }
+    }
+}
+
 impl Store {
     /// Opens (or creates) the store in `dir`. A second process gets
     /// [`StoreError::Locked`].
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        Self::open_with(dir, StoreOptions::default())
+    }
+
+    /// [`Store::open`] with options.
+    pub fn open_with(dir: &Path, options: StoreOptions) -> Result<Self, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Io(format!("cannot create {}: {e}", dir.display())))?;
         // A store dropped a moment ago in this process can still hold sled's
         // file lock while sled's background IO finishes; give it a short
         // grace period before calling the data dir busy.
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         let db = loop {
-            match sled::Config::new().path(dir.join("store")).open() {
+            match sled::Config::new().path(dir.join("store")).cache_capacity(options.cache_bytes).open() {
                 Ok(db) => break db,
                 Err(sled::Error::Io(ref io)) if io.to_string().contains("could not acquire lock") => {
                     if std::time::Instant::now() >= deadline {
