@@ -163,6 +163,13 @@ impl App {
                     Ok(texts) => Answer::Texts(texts),
                     Err(e) => Answer::Error(format!("{e:#}")),
                 },
+                Request::ExportStream => {
+                    serde_json::to_writer(&mut writer, &Answer::Streaming)?;
+                    writer.write_all(b"\n")?;
+                    let counts = self.store.snapshot_to(&mut writer, vouch_store::DumpStyle::Compact)?;
+                    writer.write_all(b"\n")?;
+                    Answer::Streamed(counts)
+                }
                 Request::Export => match self.store.snapshot() {
                     Ok(dump) => Answer::Export(Box::new(dump)),
                     Err(e) => Answer::Error(e.to_string()),
@@ -207,16 +214,30 @@ pub struct Said {
 #[derive(Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Request {
-    Say { speaker: Speaker, line: String },
-    Ingest { plan: crate::ingest::Plan },
+    Say {
+        speaker: Speaker,
+        line: String,
+    },
+    Ingest {
+        plan: Box<crate::ingest::Plan>,
+    },
     Export,
-    Doctor { repair: bool },
+    /// The export as it is read: a `Streaming` answer line, then the export
+    /// itself as one line of JSON (or the connection closes mid-line when the
+    /// store fails, which the reader sees as a truncated document).
+    #[serde(rename = "export-stream")]
+    ExportStream,
+    Doctor {
+        repair: bool,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum Answer {
     Said(Said),
+    Streaming,
+    Streamed(vouch_store::DumpCounts),
     Texts(Vec<String>),
     Export(Box<vouch_store::Dump>),
     Doctor(Box<vouch_store::DoctorReport>),
@@ -262,7 +283,7 @@ impl Remote {
 
     /// Hands an email to the process that holds the data dir.
     pub fn ingest(&mut self, plan: &crate::ingest::Plan) -> anyhow::Result<Vec<String>> {
-        match self.call(&Request::Ingest { plan: plan.clone() })? {
+        match self.call(&Request::Ingest { plan: Box::new(plan.clone()) })? {
             Answer::Texts(t) => Ok(t),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),
@@ -273,6 +294,36 @@ impl Remote {
     pub fn doctor(&mut self, repair: bool) -> anyhow::Result<vouch_store::DoctorReport> {
         match self.call(&Request::Doctor { repair })? {
             Answer::Doctor(report) => Ok(*report),
+            Answer::Error(e) => bail!(e),
+            _ => bail!("unexpected answer"),
+        }
+    }
+
+    /// The running process's export, written to `out` as pretty JSON with a
+    /// final newline while it arrives (never whole in memory here or there).
+    pub fn export_to(&mut self, mut out: impl Write) -> anyhow::Result<vouch_store::DumpCounts> {
+        match self.call(&Request::ExportStream)? {
+            Answer::Streaming => {}
+            Answer::Error(e) => bail!(e),
+            _ => bail!("unexpected answer"),
+        }
+        {
+            let mut source = serde_json::Deserializer::from_reader(&mut self.reader);
+            let mut pretty = serde_json::Serializer::pretty(std::io::BufWriter::new(&mut out));
+            serde_transcode::transcode(&mut source, &mut pretty)
+                .context("the export from the running vouch process broke off")?;
+            pretty.into_inner().flush()?;
+        }
+        out.write_all(b"\n")?;
+        // The rest of the export's line, then what it held.
+        let mut rest = String::new();
+        self.reader.read_line(&mut rest)?;
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            bail!("the vouch process closed the connection");
+        }
+        match serde_json::from_str(&line)? {
+            Answer::Streamed(counts) => Ok(counts),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),
         }

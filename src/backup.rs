@@ -21,11 +21,6 @@ pub fn default_dir(data_dir: &Path) -> PathBuf {
 
 pub fn run(config: Config, out: Option<&Path>) -> anyhow::Result<ExitCode> {
     let dir = config.data_dir();
-    let dump = match App::open(config) {
-        Ok(app) => app.store.snapshot()?,
-        Err(OpenError::InUse(_)) => Remote::connect(&dir)?.export()?,
-        Err(OpenError::Other(e)) => return Err(e),
-    };
     let path = match out {
         Some(path) => path.to_path_buf(),
         None => {
@@ -34,17 +29,31 @@ pub fn run(config: Config, out: Option<&Path>) -> anyhow::Result<ExitCode> {
             backups.join(chrono::Utc::now().format("vouch-%Y%m%dT%H%M%S%.3fZ.json").to_string())
         }
     };
-    let json = serde_json::to_string_pretty(&dump)? + "\n";
-    write_atomically(&path, json.as_bytes())?;
+    let counts = match App::open(config) {
+        Ok(app) => write_atomically_with(&path, |file| stream_snapshot(&app.store, file))?,
+        Err(OpenError::InUse(_)) => {
+            let mut remote = Remote::connect(&dir)?;
+            write_atomically_with(&path, |file| remote.export_to(file))?
+        }
+        Err(OpenError::Other(e)) => return Err(e),
+    };
     eprintln!(
         "vouch: backed up {} members, {} referrals, {} rewards; restore with `vouch --data-dir NEW-DIR import {}`",
-        dump.members.len(),
-        dump.referrals.len(),
-        dump.rewards.len(),
+        counts.members,
+        counts.referrals,
+        counts.rewards,
         path.display()
     );
     println!("{}", path.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A consistent snapshot of `store`, pretty JSON and a final newline, written
+/// to `out` as it is read.
+pub fn stream_snapshot(store: &Store, mut out: impl Write) -> anyhow::Result<vouch_store::DumpCounts> {
+    let counts = store.snapshot_to(&mut out, vouch_store::DumpStyle::Pretty)?;
+    out.write_all(b"\n")?;
+    Ok(counts)
 }
 
 /// Names of automatic backups start with this; `vouch backup` uses `vouch-`,
@@ -90,9 +99,8 @@ pub fn backup_if_due(store: &Store, data_dir: &Path, every: Duration, keep: usiz
     if let Some(age) = age.filter(|age| *age < every) {
         return Ok(every - age);
     }
-    let dump = store.snapshot()?;
     let path = dir.join(chrono::Utc::now().format("auto-%Y%m%dT%H%M%S%.3fZ.json").to_string());
-    write_atomically(&path, (serde_json::to_string_pretty(&dump)? + "\n").as_bytes())?;
+    write_atomically_with(&path, |file| stream_snapshot(store, file))?;
     let autos = automatic_backups(&dir)?;
     for old in &autos[..autos.len().saturating_sub(keep.max(1))] {
         std::fs::remove_file(old).with_context(|| format!("cannot remove old backup {}", old.display()))?;
@@ -115,23 +123,28 @@ fn automatic_backups(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-/// Writes `bytes` to `path` so that after a crash `path` holds either its
-/// old content or all of `bytes`: a temporary file in the same directory,
+/// Writes to `path` so that after a crash `path` holds either its old
+/// content or all of what `fill` wrote (as it made it: an export streamed from
+/// the store, never whole in memory): a temporary file in the same directory,
 /// fsynced, renamed over `path`, then the directory fsynced (the rename is
 /// durable only once the directory entry is).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_atomically_with<T>(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
     let name = path.file_name().with_context(|| format!("{} is not a file name", path.display()))?;
     let tmp = parent.join(format!(".{}.tmp-{}", name.to_string_lossy(), std::process::id()));
-    let written = (|| -> std::io::Result<()> {
+    let written = (|| -> anyhow::Result<T> {
         let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+        let made = fill(&mut file)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)?;
-        std::fs::File::open(&parent)?.sync_all()
+        std::fs::File::open(&parent)?.sync_all()?;
+        Ok(made)
     })();
     if written.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -147,8 +160,9 @@ mod tests {
     fn an_atomic_write_replaces_the_file_and_leaves_no_temporary_behind() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("b.json");
-        write_atomically(&path, b"old").expect("first write");
-        write_atomically(&path, b"new").expect("second write");
+        let write = |bytes: &'static [u8]| write_atomically_with(&path, |f| Ok(f.write_all(bytes)?));
+        write(b"old").expect("first write");
+        write(b"new").expect("second write");
         assert_eq!(std::fs::read(&path).expect("read back"), b"new");
         let names: Vec<_> =
             std::fs::read_dir(dir.path()).expect("list").map(|e| e.expect("entry").file_name()).collect();
@@ -182,7 +196,7 @@ mod tests {
     fn a_failed_write_names_the_file() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("missing-dir").join("b.json");
-        let err = write_atomically(&path, b"x").expect_err("no such directory");
+        let err = write_atomically_with(&path, |f| Ok(f.write_all(b"x")?)).expect_err("no such directory");
         assert!(format!("{err:#}").contains("b.json"), "{err:#}");
     }
 }

@@ -24,7 +24,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
-use crate::app::{App, OpenError, Remote, Session, Speaker};
+use crate::app::{App, OpenError, Session, Speaker};
 use crate::config::Config;
 
 #[derive(Parser, Debug)]
@@ -528,13 +528,12 @@ async fn shutdown_signal() {
 }
 
 fn export(config: Config, out: Option<&std::path::Path>, csv: Option<csv_export::Table>) -> anyhow::Result<ExitCode> {
-    let dir = config.data_dir();
-    let dump = match App::open(config) {
-        Ok(app) => app.store.export()?,
-        Err(OpenError::InUse(_)) => Remote::connect(&dir)?.export()?,
-        Err(OpenError::Other(e)) => return Err(e),
-    };
+    let mut session = Session::open(config)?;
     if let Some(table) = csv {
+        let dump = match &mut session {
+            Session::Local(app) => app.store.export()?,
+            Session::Remote(remote) => remote.export()?,
+        };
         match out {
             Some(path) => {
                 let file = std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
@@ -547,19 +546,26 @@ fn export(config: Config, out: Option<&std::path::Path>, csv: Option<csv_export:
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let json = serde_json::to_string_pretty(&dump)?;
+    // Streamed from the store (or the running serve) to the file or stdout,
+    // entity by entity: memory stays small whatever the store's size.
+    let mut stream = |out: &mut dyn Write| match &mut session {
+        Session::Local(app) => backup::stream_snapshot(&app.store, out),
+        Session::Remote(remote) => remote.export_to(out),
+    };
     match out {
         Some(path) => {
-            std::fs::write(path, json + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+            let counts = backup::write_atomically_with(path, |file| stream(file))?;
             eprintln!(
                 "vouch: exported {} members, {} referrals, {} rewards to {}",
-                dump.members.len(),
-                dump.referrals.len(),
-                dump.rewards.len(),
+                counts.members,
+                counts.referrals,
+                counts.rewards,
                 path.display()
             );
         }
-        None => println!("{json}"),
+        None => {
+            stream(&mut std::io::stdout().lock())?;
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

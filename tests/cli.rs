@@ -257,6 +257,14 @@ fn serve_delivers_email_notices_and_refuses_a_second_server() {
     let via_server = chat(dir, "erin", "help\n");
     assert!(via_server.contains("Here is what I can do"), "{via_server}");
 
+    // Export and backup stream through the running serve: the same document.
+    wait_for("the notice marked sent", || admin(dir, &["export"]).contains("\"state\": \"sent\""));
+    let remote = admin(dir, &["export"]);
+    let backup = admin(dir, &["backup"]);
+    let backup = std::fs::read_to_string(backup.trim()).expect("the backup file");
+    assert_eq!(backup, remote, "backup and export through serve are one snapshot");
+    assert!(remote.ends_with("}\n") && remote.contains("\n  \"members\": ["), "pretty JSON: {remote}");
+
     let pid = server.0.id().to_string();
     let status = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
     assert!(status.success());
@@ -266,6 +274,7 @@ fn serve_delivers_email_notices_and_refuses_a_second_server() {
     assert!(server.0.wait().expect("exit").success());
     let dump = admin(dir, &["export"]);
     assert!(dump.contains("\"state\": \"sent\""), "{dump}");
+    assert_eq!(dump, remote, "the export through serve is the export read directly");
     assert_eq!(maildir_files(dir).len(), 1);
 }
 

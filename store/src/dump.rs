@@ -3,8 +3,14 @@
 //! Entities are exported; indexes are rebuilt on import by the same `put_*`
 //! calls commands use, so an import is also a consistency check.
 
-use serde::{Deserialize, Serialize};
+use std::io::Write;
+use std::marker::PhantomData;
 
+use serde::de::DeserializeOwned;
+use serde::ser::{Error as _, SerializeSeq};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::tree::decode;
 use crate::*;
 
 /// The data dir's schema version. Bump with a migration in `Store::check_schema`.
@@ -45,7 +51,114 @@ const FORMAT: &str = "vouch-export";
 /// Records per import transaction: bounded memory, still few flushes.
 const IMPORT_CHUNK: usize = 500;
 
+/// How a written export looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DumpStyle {
+    /// Indented, for people and diffs (files).
+    Pretty,
+    /// One line (the control socket).
+    Compact,
+}
+
+/// What a streamed export held.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DumpCounts {
+    pub members: u64,
+    pub referrals: u64,
+    pub rewards: u64,
+}
+
+/// A [`Dump`] written entity by entity straight from the trees: the same JSON
+/// as serializing the `Dump` that [`Store::export`] builds, in memory bounded
+/// by one entity rather than by the store.
+#[derive(Serialize)]
+struct Streamed<'a> {
+    format: &'static str,
+    schema_version: u32,
+    counters: Vec<(String, u64)>,
+    members: TreeSeq<'a, Member>,
+    identities: TreeSeq<'a, Identity>,
+    programs: TreeSeq<'a, Program>,
+    codes: TreeSeq<'a, CodeRecord>,
+    referrals: TreeSeq<'a, Referral>,
+    rewards: TreeSeq<'a, RewardEntry>,
+    surveys: TreeSeq<'a, SurveyRecord>,
+    outbox: TreeSeq<'a, OutboxMessage>,
+    inbound: TreeSeq<'a, InboundRecord>,
+    link_codes: TreeSeq<'a, LinkCode>,
+    events: TreeSeq<'a, Event>,
+    rsvps: TreeSeq<'a, Rsvp>,
+    wishes: TreeSeq<'a, crate::Wish>,
+    due: TreeSeq<'a, Due>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link_secret: Option<LinkSecret>,
+}
+
+/// Every value of one tree, decoded and serialized one at a time.
+struct TreeSeq<'a, T> {
+    store: &'a Store,
+    tree: TreeName,
+    seen: std::cell::Cell<u64>,
+    kind: PhantomData<T>,
+}
+
+impl<'a, T> TreeSeq<'a, T> {
+    fn new(store: &'a Store, tree: TreeName) -> Self {
+        Self { store, tree, seen: std::cell::Cell::new(0), kind: PhantomData }
+    }
+}
+
+impl<T: Serialize + DeserializeOwned> Serialize for TreeSeq<'_, T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(None)?;
+        for entry in self.store.tree(self.tree).iter() {
+            let (_, bytes) = entry.map_err(|e| S::Error::custom(StoreError::from(e)))?;
+            let value: T = decode(self.tree, &bytes).map_err(S::Error::custom)?;
+            seq.serialize_element(&value)?;
+            self.seen.set(self.seen.get() + 1);
+        }
+        seq.end()
+    }
+}
+
 impl Store {
+    /// Writes the export to `out` as it reads it, entity by entity. Callers
+    /// that need one consistent moment use [`Store::snapshot_to`].
+    pub fn export_to(&self, out: impl Write, style: DumpStyle) -> Result<DumpCounts, StoreError> {
+        let streamed = Streamed {
+            format: FORMAT,
+            schema_version: SCHEMA_VERSION,
+            counters: self.counters()?,
+            members: TreeSeq::new(self, TreeName::Members),
+            identities: TreeSeq::new(self, TreeName::Identities),
+            programs: TreeSeq::new(self, TreeName::Programs),
+            codes: TreeSeq::new(self, TreeName::Codes),
+            referrals: TreeSeq::new(self, TreeName::Referrals),
+            rewards: TreeSeq::new(self, TreeName::Ledger),
+            surveys: TreeSeq::new(self, TreeName::Surveys),
+            outbox: TreeSeq::new(self, TreeName::Outbox),
+            inbound: TreeSeq::new(self, TreeName::Inbound),
+            link_codes: TreeSeq::new(self, TreeName::LinkCodes),
+            events: TreeSeq::new(self, TreeName::Events),
+            rsvps: TreeSeq::new(self, TreeName::Rsvps),
+            wishes: TreeSeq::new(self, TreeName::Wishes),
+            due: TreeSeq::new(self, TreeName::EventDue),
+            link_secret: self.link_secret()?,
+        };
+        let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
+        let written = match style {
+            DumpStyle::Pretty => serde_json::to_writer_pretty(&mut out, &streamed),
+            DumpStyle::Compact => serde_json::to_writer(&mut out, &streamed),
+        };
+        written.map_err(|e| StoreError::Io(format!("cannot write the export: {e}")))?;
+        out.flush().map_err(|e| StoreError::Io(format!("cannot write the export: {e}")))?;
+        Ok(DumpCounts {
+            members: streamed.members.seen.get(),
+            referrals: streamed.referrals.seen.get(),
+            rewards: streamed.rewards.seen.get(),
+        })
+    }
+
     pub fn export(&self) -> Result<Dump, StoreError> {
         Ok(Dump {
             format: FORMAT.into(),

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use doctor::{DoctorReport, Problem, ProblemKind};
-pub use dump::{Dump, SCHEMA_VERSION};
+pub use dump::{Dump, DumpCounts, DumpStyle, SCHEMA_VERSION};
 pub use error::{ParseError, StoreError};
 pub use event::*;
 pub use model::*;
@@ -248,6 +248,23 @@ impl Store {
     /// [`Store::export`] reads tree by tree and can see half a command).
     /// Returns once everything in the dump is durable. Commands wait while
     /// the trees are read.
+    /// [`Store::snapshot`] written to `out` as it is read (bounded memory;
+    /// commands wait until it is written, as for `snapshot`).
+    pub fn snapshot_to(&self, out: impl std::io::Write, style: DumpStyle) -> Result<DumpCounts, StoreError> {
+        let (counts, seq) = {
+            let mut pending = self.lock_writer();
+            self.committed.fetch_max(pending.last_seq(), Ordering::AcqRel);
+            write::commit(self, &mut pending)?;
+            (self.export_to(out, style)?, pending.last_seq())
+        };
+        if seq == 0 {
+            self.group.flush_now(&self.db)?
+        } else {
+            self.durable(seq)?
+        }
+        Ok(counts)
+    }
+
     pub fn snapshot(&self) -> Result<Dump, StoreError> {
         let (dump, seq) = {
             let mut pending = self.lock_writer();
