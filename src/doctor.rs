@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, bail};
-use vouch_store::{DoctorReport, Dump, Store, StoreError};
+use vouch_store::{DoctorReport, Store, StoreError};
 
 use crate::app::Remote;
 use crate::config::Config;
@@ -100,9 +100,7 @@ fn newest_backup(dir: &Path) -> Option<PathBuf> {
 /// deleted), a fresh one is created and the backup imported into it, then
 /// checked. Backups, mail and config in the data dir stay where they are.
 fn restore(dir: &Path, backup: &Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(backup).with_context(|| format!("cannot read {}", backup.display()))?;
-    let dump: Dump =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a vouch backup or export", backup.display()))?;
+    let input = std::fs::File::open(backup).with_context(|| format!("cannot read {}", backup.display()))?;
     let store_dir = dir.join("store");
     let mut kept = None;
     if store_dir.exists() {
@@ -119,16 +117,30 @@ fn restore(dir: &Path, backup: &Path) -> anyhow::Result<ExitCode> {
         kept = Some(aside);
     }
     let store = Store::open(dir).with_context(|| format!("cannot create a fresh store in {}", dir.display()))?;
-    store.import(&dump).with_context(|| format!("cannot import {}", backup.display()))?;
+    // Streamed in; a backup that turns out unreadable part-way puts the
+    // previous store back as it was.
+    let counts = match store.import_from(input) {
+        Ok(counts) => counts,
+        Err(e) => {
+            drop(store);
+            let _ = std::fs::remove_dir_all(&store_dir);
+            if let Some(aside) = &kept {
+                std::fs::rename(aside, &store_dir)
+                    .with_context(|| format!("cannot put {} back to {}", aside.display(), store_dir.display()))?;
+            }
+            return Err(anyhow::Error::new(e)
+                .context(format!("{} is not a usable vouch backup; the store is as it was", backup.display())));
+        }
+    };
     let report = store.doctor(false)?;
     if let Some(aside) = &kept {
         eprintln!("vouch doctor: the previous store is kept in {}", aside.display());
     }
     eprintln!(
         "vouch doctor: restored {} members, {} referrals, {} rewards from {}",
-        dump.members.len(),
-        dump.referrals.len(),
-        dump.rewards.len(),
+        counts.members,
+        counts.referrals,
+        counts.rewards,
         backup.display()
     );
     print!("{}", describe(dir, &report));

@@ -571,17 +571,17 @@ fn export(config: Config, out: Option<&std::path::Path>, csv: Option<csv_export:
 }
 
 fn import(config: Config, file: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let dump: vouch_store::Dump =
-        serde_json::from_str(&text).with_context(|| format!("{} is not a vouch export", file.display()))?;
+    let input = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
     let dir = config.data_dir();
     let store = vouch_store::Store::open(&dir).with_context(|| format!("cannot open {}", dir.display()))?;
-    store.import(&dump).with_context(|| format!("cannot import into {}", dir.display()))?;
+    // Read as it is loaded: memory stays small whatever the export's size.
+    let counts =
+        store.import_from(input).with_context(|| format!("cannot import {} into {}", file.display(), dir.display()))?;
     eprintln!(
         "vouch: imported {} members, {} referrals, {} rewards into {}",
-        dump.members.len(),
-        dump.referrals.len(),
-        dump.rewards.len(),
+        counts.members,
+        counts.referrals,
+        counts.rewards,
         dir.display()
     );
     Ok(ExitCode::SUCCESS)

@@ -128,8 +128,22 @@ fn restore_refuses_while_serving_and_bad_backups_change_nothing() {
     std::fs::write(&junk, "{\"not\": \"a backup\"}").expect("write");
     let (status, text) = doctor(dir, &["--restore", junk.to_str().expect("utf-8 path")]);
     assert_ne!(status, 0);
-    assert!(text.contains("is not a vouch backup or export"), "{text}");
-    assert!(dir.join("data").join("store").exists(), "the store was not moved");
+    assert!(text.contains("is not a usable vouch backup") && text.contains("as it was"), "{text}");
+    assert!(dir.join("data").join("store").exists(), "the store is in place");
+    let (status, text) = doctor(dir, &[]);
+    assert_eq!(status, 0, "{text}");
+
+    // A backup cut off half-way (read as it loads) also leaves the store as it was.
+    let whole = std::fs::read_to_string(&backup).expect("backup");
+    let cut = dir.join("cut.json");
+    std::fs::write(&cut, &whole[..whole.len() * 2 / 3]).expect("write");
+    let (status, text) = doctor(dir, &["--restore", cut.to_str().expect("utf-8 path")]);
+    assert_ne!(status, 0);
+    assert!(text.contains("is not a usable vouch backup"), "{text}");
+    let after = dir.join("after.json");
+    let out = vouch(dir).args(["export", "--out"]).arg(&after).stdin(Stdio::null()).output().expect("export");
+    assert!(out.status.success());
+    assert!(read_dump(&after) == read_dump(&backup), "the data is the one from before the failed restore");
     let (status, text) = doctor(dir, &[]);
     assert_eq!(status, 0, "{text}");
 }

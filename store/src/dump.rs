@@ -6,9 +6,9 @@
 use std::io::Write;
 use std::marker::PhantomData;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, SerializeSeq};
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::tree::decode;
 use crate::*;
@@ -224,5 +224,185 @@ impl Store {
             self.write(|tx| tx.put_link_secret(secret))?;
         }
         Ok(())
+    }
+}
+
+impl Store {
+    /// Loads an export read from `input` into an empty store as it is read:
+    /// entities go in in chunks of [`IMPORT_CHUNK`], so memory stays bounded
+    /// by a chunk whatever the export's size. The export must start with its
+    /// `format` and `schema_version` (every vouch export does), so a file that
+    /// is not one is refused before anything is written. A failure part-way
+    /// leaves what was loaded so far: import into a fresh data dir.
+    pub fn import_from(&self, input: impl std::io::Read) -> Result<DumpCounts, StoreError> {
+        if !self.is_empty() {
+            return Err(StoreError::NotEmpty);
+        }
+        let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(256 * 1024, input));
+        let mut loader = Loader { store: self, header: Header::default(), counts: DumpCounts::default(), failed: None };
+        let read = (&mut de).deserialize_map(&mut loader).and_then(|()| de.end());
+        if let Some(e) = loader.failed.take() {
+            return Err(e);
+        }
+        read.map_err(|e| StoreError::Corrupt(format!("not a readable vouch export: {e}")))?;
+        if loader.header.format.is_none() {
+            return Err(StoreError::Corrupt("not a vouch export (no format)".into()));
+        }
+        Ok(loader.counts)
+    }
+}
+
+#[derive(Default)]
+struct Header {
+    format: Option<String>,
+    schema_version: Option<u32>,
+}
+
+/// Reads the export's top-level object key by key, writing each list as it
+/// arrives. Store errors are kept aside (serde's errors are strings).
+struct Loader<'a> {
+    store: &'a Store,
+    header: Header,
+    counts: DumpCounts,
+    failed: Option<StoreError>,
+}
+
+impl Loader<'_> {
+    fn check_header(&self) -> Result<(), StoreError> {
+        match (&self.header.format, self.header.schema_version) {
+            (Some(format), _) if format != FORMAT => {
+                Err(StoreError::Corrupt(format!("not a vouch export (format {format:?})")))
+            }
+            (Some(_), Some(found)) if found > SCHEMA_VERSION => {
+                Err(StoreError::NewerSchema { found, supported: SCHEMA_VERSION })
+            }
+            (Some(_), Some(_)) => Ok(()),
+            _ => Err(StoreError::Corrupt("not a vouch export (format and schema_version must come first)".into())),
+        }
+    }
+
+    fn list<'de, A, T>(
+        &mut self,
+        map: &mut A,
+        put: impl Fn(&WriteTx<'_>, &T) -> Result<(), StoreError>,
+    ) -> Result<u64, A::Error>
+    where
+        A: MapAccess<'de>,
+        T: DeserializeOwned,
+    {
+        if let Err(e) = self.check_header() {
+            return Err(self.fail(e));
+        }
+        let seed = Chunks { store: self.store, put, failed: &mut self.failed, kind: PhantomData };
+        map.next_value_seed(seed)
+    }
+
+    fn fail<E: serde::de::Error>(&mut self, e: StoreError) -> E {
+        let message = e.to_string();
+        self.failed = Some(e);
+        E::custom(message)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Loader<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a vouch export object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "format" => self.header.format = Some(map.next_value()?),
+                "schema_version" => self.header.schema_version = Some(map.next_value()?),
+                "counters" => {
+                    self.list(&mut map, |tx, (name, value): &(String, u64)| tx.raise_counter(name, *value))?;
+                }
+                "members" => self.counts.members = self.list(&mut map, |tx, m| tx.put_member(m))?,
+                "identities" => drop(self.list(&mut map, |tx, i| tx.put_identity(i))?),
+                "programs" => drop(self.list(&mut map, |tx, p| tx.put_program(p))?),
+                "codes" => drop(self.list(&mut map, |tx, c| tx.put_code(c))?),
+                "referrals" => self.counts.referrals = self.list(&mut map, |tx, r| tx.put_referral(r))?,
+                "rewards" => self.counts.rewards = self.list(&mut map, |tx, w| tx.put_reward(w))?,
+                "surveys" => drop(self.list(&mut map, |tx, s| tx.put_survey(s))?),
+                "outbox" => drop(self.list(&mut map, |tx, o| tx.put_outbox(o))?),
+                "inbound" => drop(self.list(&mut map, |tx, i| tx.put_inbound(i))?),
+                "link_codes" => drop(self.list(&mut map, |tx, l| tx.put_link_code(l))?),
+                "events" => drop(self.list(&mut map, |tx, e| tx.put_event(e))?),
+                "rsvps" => drop(self.list(&mut map, |tx, r| tx.put_rsvp(r))?),
+                "wishes" => drop(self.list(&mut map, |tx, w: &crate::Wish| tx.put_wish(w))?),
+                "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
+                "link_secret" => {
+                    if let Err(e) = self.check_header() {
+                        return Err(self.fail(e));
+                    }
+                    // A fresh store may already have made a key of its own; nothing
+                    // was signed with it that matters, while the backup's links are in mail.
+                    if let Some(secret) = map.next_value::<Option<LinkSecret>>()?
+                        && let Err(e) = self.store.write(|tx| tx.put_link_secret(&secret))
+                    {
+                        return Err(self.fail(e));
+                    }
+                }
+                _ => drop(map.next_value::<IgnoredAny>()?),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One list of the export, written [`IMPORT_CHUNK`] entities per transaction.
+struct Chunks<'a, 'f, T, F> {
+    store: &'a Store,
+    put: F,
+    failed: &'f mut Option<StoreError>,
+    kind: PhantomData<T>,
+}
+
+impl<'de, T, F> DeserializeSeed<'de> for Chunks<'_, '_, T, F>
+where
+    T: DeserializeOwned,
+    F: Fn(&WriteTx<'_>, &T) -> Result<(), StoreError>,
+{
+    type Value = u64;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<u64, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de, T, F> Visitor<'de> for Chunks<'_, '_, T, F>
+where
+    T: DeserializeOwned,
+    F: Fn(&WriteTx<'_>, &T) -> Result<(), StoreError>,
+{
+    type Value = u64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of entities")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
+        let mut chunk: Vec<T> = Vec::with_capacity(IMPORT_CHUNK);
+        let mut count = 0u64;
+        loop {
+            let next = seq.next_element::<T>()?;
+            let done = next.is_none();
+            chunk.extend(next);
+            if chunk.len() >= IMPORT_CHUNK || (done && !chunk.is_empty()) {
+                let wrote = self.store.write(|tx| chunk.iter().try_for_each(|item| (self.put)(tx, item)));
+                if let Err(e) = wrote {
+                    let message = e.to_string();
+                    *self.failed = Some(e);
+                    return Err(serde::de::Error::custom(message));
+                }
+                count += chunk.len() as u64;
+                chunk.clear();
+            }
+            if done {
+                return Ok(count);
+            }
+        }
     }
 }

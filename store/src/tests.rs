@@ -189,6 +189,34 @@ fn export_import_round_trip_is_lossless() {
     assert_eq!(other.outbox_due(Channel::Console, at(), 10).expect("due").len(), 1);
     assert!(other.outbox_due(Channel::Email, at(), 10).expect("due").is_empty());
     assert!(matches!(other.import(&dump), Err(StoreError::NotEmpty)));
+
+    // Read as it arrives, the export loads the same store.
+    let c = tempfile::tempdir().expect("tempdir");
+    let third = Store::open(c.path()).expect("open");
+    let text = serde_json::to_string_pretty(&dump).expect("json");
+    let counts = third.import_from(text.as_bytes()).expect("streamed import");
+    assert_eq!(counts, DumpCounts { members: 1, referrals: 0, rewards: 0 });
+    assert_eq!(third.export().expect("export"), dump);
+    assert_eq!(third.rsvps_of_member(alice.id).expect("index rebuilt").len(), 1);
+    assert!(matches!(third.import_from(text.as_bytes()), Err(StoreError::NotEmpty)));
+}
+
+#[test]
+fn a_streamed_import_refuses_what_is_not_an_export_before_writing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    for bad in [
+        r#"{"members": [{"id": 1}]}"#,
+        r#"{"format": "something-else", "schema_version": 1, "members": []}"#,
+        r#"{"format": "vouch-export", "schema_version": 99, "members": []}"#,
+        r#"[1, 2, 3]"#,
+        r#"{"format": "vouch-export", "schema_version": 1, "members": [ {"#,
+        "",
+    ] {
+        let err = store.import_from(bad.as_bytes()).expect_err(bad);
+        assert!(matches!(err, StoreError::Corrupt(_) | StoreError::NewerSchema { .. }), "{bad}: {err:?}");
+        assert!(store.is_empty(), "{bad}: nothing written");
+    }
 }
 
 #[test]
