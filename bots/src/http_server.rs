@@ -329,6 +329,71 @@ impl AsyncWrite for Watched {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::routing::get;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A server on a free loopback port; `/slow` never answers by itself.
+    async fn start(limits: ServerLimits) -> (std::net::SocketAddr, watch::Sender<bool>, tokio::task::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let router = Router::new()
+            .route("/", get(|| async { "ok" }))
+            .route("/slow", get(|| std::future::pending::<&'static str>()));
+        let (stop, stopped) = watch::channel(false);
+        let server = tokio::spawn(serve("test", listener, router, limits, stopped));
+        (addr, stop, server)
+    }
+
+    fn limits(header_ms: u64, request_ms: u64, idle_ms: u64, max: usize) -> ServerLimits {
+        let ms = Duration::from_millis;
+        ServerLimits::new(ms(header_ms), ms(request_ms), ms(idle_ms), max)
+    }
+
+    /// Everything the server sends until it closes, within `deadline`.
+    async fn read_all(stream: &mut TcpStream, deadline: Duration) -> String {
+        let mut out = Vec::new();
+        tokio::time::timeout(deadline, stream.read_to_end(&mut out)).await.expect("closed in time").expect("read");
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[tokio::test]
+    async fn a_slow_handler_gets_a_503_and_a_quiet_connection_is_closed() {
+        let (addr, stop, server) = start(limits(10_000, 200, 300, 8)).await;
+        let mut slow = TcpStream::connect(addr).await.expect("connect");
+        slow.write_all(b"GET /slow HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n").await.expect("send");
+        let answer = read_all(&mut slow, Duration::from_secs(5)).await;
+        assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+
+        // Connected, silent, header timer far away: the idle timer closes it.
+        let started = Instant::now();
+        let mut quiet = TcpStream::connect(addr).await.expect("connect");
+        assert_eq!(read_all(&mut quiet, Duration::from_secs(5)).await, "");
+        assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
+        let _ = stop.send(true);
+        tokio::time::timeout(Duration::from_secs(5), server).await.expect("stopped").expect("joined");
+    }
+
+    #[tokio::test]
+    async fn past_the_limit_a_connection_gets_a_503_and_a_stop_closes_idle_ones() {
+        let (addr, stop, server) = start(limits(10_000, 10_000, 10_000, 1)).await;
+        let mut first = TcpStream::connect(addr).await.expect("connect");
+        first.write_all(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n").await.expect("send");
+        let mut head = [0u8; 12];
+        first.read_exact(&mut head).await.expect("answer");
+        assert_eq!(&head, b"HTTP/1.1 200");
+        // `first` is kept alive and holds the only slot.
+        let mut second = TcpStream::connect(addr).await.expect("connect");
+        let turned_away = read_all(&mut second, Duration::from_secs(5)).await;
+        assert!(turned_away.starts_with("HTTP/1.1 503"), "{turned_away}");
+
+        let _ = stop.send(true);
+        tokio::time::timeout(Duration::from_secs(5), server)
+            .await
+            .expect("stopped with a kept-alive client")
+            .expect("joined");
+        let rest = read_all(&mut first, Duration::from_secs(5)).await;
+        assert!(rest.ends_with("ok"), "the first answer, then closed: {rest}");
+    }
 
     #[test]
     fn the_connection_limit_stays_under_the_descriptor_limit() {
