@@ -336,9 +336,8 @@ mod tests {
     async fn start(limits: ServerLimits) -> (std::net::SocketAddr, watch::Sender<bool>, tokio::task::JoinHandle<()>) {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let router = Router::new()
-            .route("/", get(|| async { "ok" }))
-            .route("/slow", get(|| std::future::pending::<&'static str>()));
+        let router =
+            Router::new().route("/", get(|| async { "ok" })).route("/slow", get(std::future::pending::<&'static str>));
         let (stop, stopped) = watch::channel(false);
         let server = tokio::spawn(serve("test", listener, router, limits, stopped));
         (addr, stop, server)
