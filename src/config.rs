@@ -86,15 +86,34 @@ pub struct Config {
     /// the longest a kept-alive connection waits for its next request
     /// (default 10000). For every HTTP listener: the web pages and the
     /// Telegram webhook.
+    #[serde(deserialize_with = "number_or_text")]
     pub http_header_timeout_ms: Option<String>,
     /// Milliseconds from a request's headers to its answer, else 503 (default 30000).
+    #[serde(deserialize_with = "number_or_text")]
     pub http_request_timeout_ms: Option<String>,
     /// Milliseconds a connection may move no byte while no request is
     /// being handled (default 60000).
+    #[serde(deserialize_with = "number_or_text")]
     pub http_idle_timeout_ms: Option<String>,
     /// HTTP connections open at once over all listeners (default 512),
     /// lowered to fit under the open-file limit; past it, 503 and close.
+    #[serde(deserialize_with = "number_or_text")]
     pub http_max_connections: Option<String>,
+}
+
+/// A number in the TOML file (`http_max_connections = 100`) or text, as
+/// the environment gives it; checked where it is used.
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(u64),
+        Text(String),
+    }
+    Ok(Option::<Value>::deserialize(d)?.map(|v| match v {
+        Value::Number(n) => n.to_string(),
+        Value::Text(t) => t,
+    }))
 }
 
 impl Config {
@@ -340,6 +359,10 @@ mod tests {
         let limits = c.http_limits().expect("valid");
         assert_eq!(limits.header_timeout, Duration::from_millis(1500));
         assert_eq!(limits.max_connections(), 7);
+        let c: Config =
+            toml::from_str("http_idle_timeout_ms = 2500\nhttp_max_connections = \"9\"").expect("numbers or text");
+        let limits = c.http_limits().expect("valid");
+        assert_eq!((limits.idle_timeout, limits.max_connections()), (Duration::from_millis(2500), 9));
         for (name, value) in [
             ("VOUCH_HTTP_HEADER_TIMEOUT_MS", "0"),
             ("VOUCH_HTTP_REQUEST_TIMEOUT_MS", "soon"),

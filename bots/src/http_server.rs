@@ -127,7 +127,9 @@ pub async fn serve(
 ) {
     let router = router.layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, limits.request_timeout));
     let mut connections = JoinSet::new();
+    // Floods repeat: one line a minute says it is happening.
     let mut last_full_log: Option<Instant> = None;
+    let mut last_error_log: Option<Instant> = None;
     while !*stop.borrow() {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -141,8 +143,7 @@ pub async fn serve(
                 }
                 Err(_) => {
                     turn_away(&stream);
-                    if last_full_log.is_none_or(|at| at.elapsed() > Duration::from_secs(60)) {
-                        last_full_log = Some(Instant::now());
+                    if quiet_for_a_minute(&mut last_full_log) {
                         eprintln!(
                             "vouch: {name}: {} connections open, the most allowed (VOUCH_HTTP_MAX_CONNECTIONS); \
                              turning new ones away with 503",
@@ -156,7 +157,9 @@ pub async fn serve(
             // Out of descriptors (EMFILE) or memory: waiting lets connections
             // close instead of spinning on a listener that stays ready.
             Err(e) => {
-                eprintln!("vouch: {name}: accepting a connection: {e}");
+                if quiet_for_a_minute(&mut last_error_log) {
+                    eprintln!("vouch: {name}: accepting a connection: {e}");
+                }
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_millis(100)) => {}
                     _ = stop.changed() => break,
@@ -166,6 +169,15 @@ pub async fn serve(
     }
     drop(listener);
     while connections.join_next().await.is_some() {}
+}
+
+/// True (and now noted) when nothing was logged in the last minute.
+fn quiet_for_a_minute(last: &mut Option<Instant>) -> bool {
+    let quiet = last.is_none_or(|at| at.elapsed() > Duration::from_secs(60));
+    if quiet {
+        *last = Some(Instant::now());
+    }
+    quiet
 }
 
 /// A connection past the limit: a short 503 if the socket takes it at
