@@ -218,6 +218,7 @@ enum Request {
         speaker: Speaker,
         line: String,
     },
+    // Boxed: a plan is far larger than the other requests (same JSON).
     Ingest {
         plan: Box<crate::ingest::Plan>,
     },

@@ -2,9 +2,11 @@
 //! variables (env wins). Secrets are redacted from `Debug`.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
+use vouch_bots::http_server::ServerLimits;
 
 /// A value that must never reach a log.
 #[derive(Clone, Default, Deserialize, PartialEq, Eq)]
@@ -46,7 +48,8 @@ pub struct Config {
     pub telegram_api_url: Option<String>,
     /// Public HTTPS URL for Telegram to POST updates to (webhook mode).
     pub telegram_webhook_url: Option<String>,
-    /// Address the webhook listens on (default 0.0.0.0:8443).
+    /// Address the webhook listens on (default 127.0.0.1:8443, behind a
+    /// TLS-terminating reverse proxy).
     pub telegram_webhook_listen: Option<String>,
     /// Secret token Telegram sends back with every webhook request.
     pub telegram_webhook_secret: Option<Secret>,
@@ -79,6 +82,38 @@ pub struct Config {
     /// The externally visible base of that server (`https://vouch.example.org`);
     /// mail carries links only when it is set.
     pub public_url: Option<String>,
+    /// Milliseconds a client may take to send a request's headers, also
+    /// the longest a kept-alive connection waits for its next request
+    /// (default 10000). For every HTTP listener: the web pages and the
+    /// Telegram webhook.
+    #[serde(deserialize_with = "number_or_text")]
+    pub http_header_timeout_ms: Option<String>,
+    /// Milliseconds from a request's headers to its answer, else 503 (default 30000).
+    #[serde(deserialize_with = "number_or_text")]
+    pub http_request_timeout_ms: Option<String>,
+    /// Milliseconds a connection may move no byte while no request is
+    /// being handled (default 60000).
+    #[serde(deserialize_with = "number_or_text")]
+    pub http_idle_timeout_ms: Option<String>,
+    /// HTTP connections open at once over all listeners (default 512),
+    /// lowered to fit under the open-file limit; past it, 503 and close.
+    #[serde(deserialize_with = "number_or_text")]
+    pub http_max_connections: Option<String>,
+}
+
+/// A number in the TOML file (`http_max_connections = 100`) or text, as
+/// the environment gives it; checked where it is used.
+fn number_or_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Value {
+        Number(u64),
+        Text(String),
+    }
+    Ok(Option::<Value>::deserialize(d)?.map(|v| match v {
+        Value::Number(n) => n.to_string(),
+        Value::Text(t) => t,
+    }))
 }
 
 impl Config {
@@ -139,6 +174,10 @@ impl Config {
         set!(language, get("VOUCH_LANGUAGE"));
         set!(http_listen, get("VOUCH_HTTP_LISTEN"));
         set!(public_url, get("VOUCH_PUBLIC_URL"));
+        set!(http_header_timeout_ms, get("VOUCH_HTTP_HEADER_TIMEOUT_MS"));
+        set!(http_request_timeout_ms, get("VOUCH_HTTP_REQUEST_TIMEOUT_MS"));
+        set!(http_idle_timeout_ms, get("VOUCH_HTTP_IDLE_TIMEOUT_MS"));
+        set!(http_max_connections, get("VOUCH_HTTP_MAX_CONNECTIONS"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }
@@ -205,6 +244,30 @@ impl Config {
                 })
             })
             .transpose()
+    }
+
+    /// Timeouts and the connection limit shared by every HTTP listener.
+    pub fn http_limits(&self) -> anyhow::Result<ServerLimits> {
+        fn positive(value: Option<&str>, name: &str, what: &str) -> anyhow::Result<Option<u64>> {
+            value
+                .map(|v| match v.trim().parse::<u64>() {
+                    Ok(n) if n > 0 => Ok(n),
+                    _ => bail!("{name} must be {what} above 0, not {v:?}"),
+                })
+                .transpose()
+        }
+        let ms = |value: &Option<String>, name: &str, default: Duration| -> anyhow::Result<Duration> {
+            Ok(positive(value.as_deref(), name, "a number of milliseconds")?.map_or(default, Duration::from_millis))
+        };
+        let max = positive(self.http_max_connections.as_deref(), "VOUCH_HTTP_MAX_CONNECTIONS", "a number")?
+            .map_or(Ok(ServerLimits::DEFAULT_MAX_CONNECTIONS), usize::try_from)
+            .context("VOUCH_HTTP_MAX_CONNECTIONS is too large")?;
+        Ok(ServerLimits::new(
+            ms(&self.http_header_timeout_ms, "VOUCH_HTTP_HEADER_TIMEOUT_MS", ServerLimits::DEFAULT_HEADER_TIMEOUT)?,
+            ms(&self.http_request_timeout_ms, "VOUCH_HTTP_REQUEST_TIMEOUT_MS", ServerLimits::DEFAULT_REQUEST_TIMEOUT)?,
+            ms(&self.http_idle_timeout_ms, "VOUCH_HTTP_IDLE_TIMEOUT_MS", ServerLimits::DEFAULT_IDLE_TIMEOUT)?,
+            max,
+        ))
     }
 
     pub fn organizer_identities(&self) -> anyhow::Result<Vec<vouch_store::IdentityKey>> {
@@ -278,5 +341,38 @@ mod tests {
         assert_eq!(c.http_listen().expect("valid"), Some(([127, 0, 0, 1], 8080).into()));
         let url = c.settings(vec!["en".into()]).expect("valid").public_url.expect("set");
         assert_eq!(url.as_str(), "https://vouch.example.org");
+    }
+
+    #[test]
+    fn http_limits_have_defaults_and_refuse_nonsense() {
+        let limits = Config::default().http_limits().expect("defaults");
+        assert_eq!(limits.header_timeout, Duration::from_secs(10));
+        assert_eq!(limits.request_timeout, Duration::from_secs(30));
+        assert_eq!(limits.idle_timeout, Duration::from_secs(60));
+        assert!((1..=512).contains(&limits.max_connections()));
+        let mut c = Config::default();
+        c.apply_env(|k| match k {
+            "VOUCH_HTTP_HEADER_TIMEOUT_MS" => Some("1500".into()),
+            "VOUCH_HTTP_MAX_CONNECTIONS" => Some("7".into()),
+            _ => None,
+        });
+        let limits = c.http_limits().expect("valid");
+        assert_eq!(limits.header_timeout, Duration::from_millis(1500));
+        assert_eq!(limits.max_connections(), 7);
+        let c: Config =
+            toml::from_str("http_idle_timeout_ms = 2500\nhttp_max_connections = \"9\"").expect("numbers or text");
+        let limits = c.http_limits().expect("valid");
+        assert_eq!((limits.idle_timeout, limits.max_connections()), (Duration::from_millis(2500), 9));
+        for (name, value) in [
+            ("VOUCH_HTTP_HEADER_TIMEOUT_MS", "0"),
+            ("VOUCH_HTTP_REQUEST_TIMEOUT_MS", "soon"),
+            ("VOUCH_HTTP_IDLE_TIMEOUT_MS", "-1"),
+            ("VOUCH_HTTP_MAX_CONNECTIONS", "0"),
+        ] {
+            let mut c = Config::default();
+            c.apply_env(|k| (k == name).then(|| value.to_string()));
+            let e = c.http_limits().expect_err(name).to_string();
+            assert!(e.contains(name), "{e}");
+        }
     }
 }

@@ -23,6 +23,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tokio::sync::watch;
+use vouch_bots::http_server::{self, ServerLimits};
 use vouch_core::{Caller, Engine, Format, Link, Purpose, Renderer};
 use vouch_store::{OutboxId, OutboxMessage, Read};
 
@@ -45,22 +46,18 @@ pub fn bind(addr: SocketAddr) -> anyhow::Result<std::net::TcpListener> {
     Ok(listener)
 }
 
-/// Serves until `stop` turns true; requests in flight are finished.
+/// Serves until `stop` turns true; requests in flight are finished. The
+/// loop (timeouts, the connection limit) is the one the Telegram webhook
+/// uses too: `vouch_bots::http_server`.
 pub async fn run(
     engine: Arc<Engine>,
     renderer: Arc<Renderer>,
     listener: std::net::TcpListener,
-    mut stop: watch::Receiver<bool>,
+    limits: ServerLimits,
+    stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    let stopped = async move {
-        while !*stop.borrow() {
-            if stop.changed().await.is_err() {
-                break;
-            }
-        }
-    };
-    axum::serve(listener, router(Arc::new(Http { engine, renderer }))).with_graceful_shutdown(stopped).await?;
+    http_server::serve("http", listener, router(Arc::new(Http { engine, renderer })), limits, stop).await;
     Ok(())
 }
 

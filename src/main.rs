@@ -293,7 +293,9 @@ fn serve(
     let mailer = vouch_mailer::Mailer::new(&mail).map_err(|e| anyhow::anyhow!("{e}"))?;
     warn_unauthenticated_organizers(&app)?;
     let socket = app.serve_control_socket()?;
-    let telegram = telegram::config(&app.config, poll)?;
+    // One set of limits for every HTTP listener: they share the connection slots.
+    let http_limits = app.config.http_limits()?;
+    let telegram = telegram::config(&app.config, poll, &http_limits)?;
     let discord = discord::config(&app.config, poll)?;
     let imap = match &app.config.imap_url {
         Some(url) => Some((
@@ -330,6 +332,14 @@ fn serve(
             None => "no links in mail until VOUCH_PUBLIC_URL is set".to_string(),
         };
         println!("vouch: http on {} ({links})", listener.local_addr()?);
+    }
+    if (http.is_some() || telegram.as_ref().is_some_and(|t| t.webhook.is_some()))
+        && let Some(wanted) = http_limits.lowered_from()
+    {
+        println!(
+            "vouch: at most {} HTTP connections at once (VOUCH_HTTP_MAX_CONNECTIONS={wanted} lowered to stay under the open-file limit)",
+            http_limits.max_connections()
+        );
     }
     println!("vouch: outbox running; mail goes to {}", mailer.describe());
     println!(
@@ -375,8 +385,9 @@ fn serve(
         });
         let http = http.map(|listener| {
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
+            let limits = http_limits.clone();
             tokio::spawn(async move {
-                if let Err(e) = http::run(engine, renderer, listener, stopped).await {
+                if let Err(e) = http::run(engine, renderer, listener, limits, stopped).await {
                     eprintln!("vouch: http: {e:#}; the HTTP server is stopped");
                 }
             })

@@ -279,6 +279,22 @@ fn serve_delivers_email_notices_and_refuses_a_second_server() {
 }
 
 #[test]
+fn serve_refuses_to_send_smtp_credentials_in_clear_text_to_another_host() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = vouch(tmp.path())
+        .args(["serve"])
+        .env("VOUCH_SMTP_URL", "smtp://vouch:hunter2@mail.example.org:587")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run serve");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "started: {out:?}");
+    assert!(stderr.contains("VOUCH_SMTP_URL") && stderr.contains("?tls=required"), "{stderr}");
+    assert!(stderr.contains("mail.example.org without TLS"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "the password was printed: {stderr}");
+}
+
+#[test]
 fn demo_shows_the_flows_end_to_end() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = admin(tmp.path(), &["demo"]);

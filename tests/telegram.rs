@@ -396,7 +396,7 @@ fn a_long_list_arrives_in_messages_within_the_limit_with_no_row_cut() {
     server.stop();
 }
 
-const HOOK_SECRET: &str = "hook-secret_42";
+const HOOK_SECRET: &str = "hook-secret_42-0123456789abcdefABCDEF";
 
 /// POSTs `body` to vouch's webhook like Telegram does; returns the HTTP status.
 fn post_update(addr: &str, secret: Option<&str>, body: &str) -> u16 {
@@ -440,7 +440,7 @@ fn webhook_mode_checks_the_secret_and_answers_after_the_commit() {
     // Without the secret, or with a wrong one: 401, and nothing happens.
     let code_update = message(1, ANN, ANN, "Ann", "/code").to_string();
     assert_eq!(post_update(&addr, None, &code_update), 401);
-    assert_eq!(post_update(&addr, Some("hook-secret_43"), &code_update), 401);
+    assert_eq!(post_update(&addr, Some("hook-secret_43-0123456789abcdefABCDEF"), &code_update), 401);
     assert_eq!(post_update(&addr, Some(HOOK_SECRET), "{not json"), 400);
     assert!(fake.calls("sendMessage").is_empty());
 
@@ -464,6 +464,26 @@ fn webhook_mode_checks_the_secret_and_answers_after_the_commit() {
     let output = server.stop();
     assert!(!output.contains(HOOK_SECRET), "the webhook secret was printed:\n{output}");
     assert!(output.contains("telegram bot running (webhook)"), "{output}");
+}
+
+#[test]
+fn a_short_webhook_secret_is_refused_at_start() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let short = "hook-secret_42";
+    let out = vouch(tmp.path())
+        .args(["serve"])
+        .env("VOUCH_TELEGRAM_TOKEN", TOKEN)
+        .env("VOUCH_TELEGRAM_API_URL", "http://127.0.0.1:9")
+        .env("VOUCH_TELEGRAM_WEBHOOK_URL", "https://vouch.example/telegram/hook")
+        .env("VOUCH_TELEGRAM_WEBHOOK_SECRET", short)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run serve");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "started with a short secret: {out:?}");
+    assert!(stderr.contains("VOUCH_TELEGRAM_WEBHOOK_SECRET is too short (14 characters)"), "{stderr}");
+    assert!(stderr.contains("at least 32"), "{stderr}");
+    assert!(!stderr.contains(short), "the secret was printed: {stderr}");
 }
 
 /// Updates per second end to end (getUpdates → durable engine call →

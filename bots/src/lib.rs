@@ -2,4 +2,5 @@
 //! calls and renders the engine's replies back; no business rule lives here.
 
 pub mod discord;
+pub mod http_server;
 pub mod telegram;

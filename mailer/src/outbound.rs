@@ -236,6 +236,7 @@ pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, S
     let parsed = url::Url::parse(url).map_err(|e| unusable(&e))?;
     let param = |key: &str| parsed.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
     let tls_mode = param("tls").map(|t| if t == "starttls" { "required".to_string() } else { t });
+    refuse_clear_text_credentials(&parsed, tls_mode.as_deref()).map_err(|e| unusable(&e))?;
     let mut lettre_url = parsed.clone();
     lettre_url.set_query(tls_mode.as_ref().map(|t| format!("tls={t}")).as_deref());
     let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(lettre_url.as_str()).map_err(|e| unusable(&e))?;
@@ -255,6 +256,38 @@ pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, S
         });
     }
     Ok(builder.timeout(Some(SMTP_TIMEOUT)).build())
+}
+
+/// A user name or password goes over a connection that may stay plain
+/// text (`smtp://` without `tls=`, or `tls=opportunistic`, which anyone on
+/// the path can downgrade by hiding STARTTLS) only to this machine, where
+/// nobody on the path can read it. Loopback: `localhost`, 127.0.0.0/8, `::1`.
+fn refuse_clear_text_credentials(url: &url::Url, tls_mode: Option<&str>) -> Result<(), String> {
+    let has_credentials = !url.username().is_empty() || url.password().is_some();
+    let encrypted = url.scheme() == "smtps" || tls_mode == Some("required");
+    if !has_credentials || encrypted || is_loopback(url.host()) {
+        return Ok(());
+    }
+    let host = url.host_str().unwrap_or_default();
+    Err(format!(
+        "it would send the SMTP user name and password to {host} without TLS; \
+         use smtps://…:465 or add ?tls=required (STARTTLS, port 587) to VOUCH_SMTP_URL \
+         (plain smtp:// with credentials is allowed only to localhost)"
+    ))
+}
+
+fn is_loopback(host: Option<url::Host<&str>>) -> bool {
+    let ip = |ip: std::net::IpAddr| ip.to_canonical().is_loopback();
+    match host {
+        // `smtp:` is not a special scheme to the URL standard: an IPv4
+        // address stays a domain-like host, so it is parsed here.
+        Some(url::Host::Domain(name)) => {
+            name.trim_end_matches('.').eq_ignore_ascii_case("localhost") || name.parse().is_ok_and(ip)
+        }
+        Some(url::Host::Ipv4(v4)) => v4.is_loopback(),
+        Some(url::Host::Ipv6(v6)) => ip(v6.into()),
+        None => false,
+    }
 }
 
 /// A reply code decides: 5xx is final, 4xx is retried; no reply at all
@@ -443,6 +476,39 @@ mod tests {
         assert!(text.contains("Auto-Submitted: auto-generated"));
         assert!(text.contains("multipart/alternative"));
         assert!(!text.lines().any(|l| l.starts_with("Bcc:")), "no header injection through the subject");
+    }
+
+    #[test]
+    fn credentials_in_clear_text_go_to_loopback_only() {
+        let refused = [
+            "smtp://user:pw@mail.example.org:587",
+            "smtp://user@mail.example.org",
+            "smtp://:pw@192.0.2.7:25",
+            "smtp://user:pw@mail.example.org:587?tls=opportunistic",
+            "smtp://user:pw@[2001:db8::1]:25",
+            "smtp://user:pw@localhost.example.org:25",
+            "smtp://user:pw@127.0.0.1.example.org:25",
+        ];
+        for url in refused {
+            let Err(SendError::Permanent(e)) = smtp_transport(url) else { panic!("{url} was accepted") };
+            assert!(e.contains("VOUCH_SMTP_URL") && e.contains("tls=required") && e.contains("without TLS"), "{e}");
+            assert!(!e.contains("pw"), "the password is not echoed: {e}");
+        }
+        let allowed = [
+            "smtp://user:pw@127.0.0.1:2525",
+            "smtp://user:pw@127.8.9.10:2525",
+            "smtp://user:pw@[::1]:2525",
+            "smtp://user:pw@[::ffff:127.0.0.1]:2525",
+            "smtp://user:pw@localhost:2525",
+            "smtp://user:pw@LOCALHOST.:2525",
+            "smtp://mail.example.org:25",
+            "smtp://user:pw@mail.example.org:587?tls=required",
+            "smtp://user:pw@mail.example.org:587?tls=starttls",
+            "smtps://user:pw@mail.example.org",
+        ];
+        for url in allowed {
+            assert!(smtp_transport(url).is_ok(), "{url} was refused: {:?}", smtp_transport(url).err());
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -13,7 +13,20 @@ pub const DEADLINE: Duration = Duration::from_secs(30);
 /// `vouch` with no `VOUCH_*` from the developer's shell, its data under
 /// `dir/data`, and `dir` as working directory (so no stray `vouch.toml`).
 pub fn vouch(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vouch"));
+    vouch_wrapped(dir, &[])
+}
+
+/// [`vouch`] run through `wrapper` (e.g. `["prlimit", "--nofile=200"]`),
+/// which must exec the binary so the child's pid is vouch's.
+pub fn vouch_wrapped(dir: &Path, wrapper: &[&str]) -> Command {
+    let mut cmd = match wrapper.split_first() {
+        None => Command::new(env!("CARGO_BIN_EXE_vouch")),
+        Some((program, args)) => {
+            let mut cmd = Command::new(program);
+            cmd.args(args).arg(env!("CARGO_BIN_EXE_vouch"));
+            cmd
+        }
+    };
     for (key, _) in std::env::vars() {
         if key.starts_with("VOUCH_") {
             cmd.env_remove(key);
@@ -91,7 +104,7 @@ pub fn text(out: &Output) -> String {
 /// Reads a child's stdout on a thread so a test can wait for a line. It
 /// keeps draining after the receiver is gone: a server whose stdout pipe
 /// closed would die on its next print.
-pub fn lines_of(stdout: ChildStdout) -> mpsc::Receiver<String> {
+pub fn lines_of(stdout: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {

@@ -49,6 +49,8 @@ pub struct WebhookConfig {
     pub listen: SocketAddr,
     /// Sent back by Telegram in `X-Telegram-Bot-Api-Secret-Token`. Never logged.
     pub secret: String,
+    /// Timeouts and the connection slots, shared with the other listeners.
+    pub limits: crate::http_server::ServerLimits,
 }
 
 impl std::fmt::Debug for WebhookConfig {
@@ -57,6 +59,7 @@ impl std::fmt::Debug for WebhookConfig {
             .field("url", &self.url)
             .field("listen", &self.listen)
             .field("secret", &"***")
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -148,7 +151,7 @@ pub async fn run(
     match listener {
         Some((listener, local, hook)) => {
             eprintln!("vouch: telegram: @{} receives updates by webhook on {local}", ctx.username);
-            webhook::serve(Arc::clone(&ctx), listener, hook.secret, stop).await;
+            webhook::serve(Arc::clone(&ctx), listener, hook.secret, hook.limits, stop).await;
         }
         None => {
             eprintln!("vouch: telegram: @{} is polling for updates", ctx.username);
@@ -291,6 +294,7 @@ mod tests {
             url: "https://bot.example/tg".into(),
             listen: "127.0.0.1:8443".parse().expect("addr"),
             secret: "HOOKSECRET".into(),
+            limits: crate::http_server::ServerLimits::default(),
         };
         let config = TelegramConfig {
             token: "123:SECRET".into(),

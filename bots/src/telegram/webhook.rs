@@ -17,6 +17,7 @@ use tokio::sync::watch;
 
 use super::handle::{Handled, handle_update};
 use super::{Ctx, log};
+use crate::http_server::{self, ServerLimits};
 
 /// The header Telegram puts the secret token in.
 pub const SECRET_HEADER: &str = "x-telegram-bot-api-secret-token";
@@ -27,22 +28,20 @@ struct Hook {
 }
 
 /// Serves updates on `listener` until `stop` is raised; requests in flight
-/// are finished first.
-pub async fn serve(ctx: Arc<Ctx>, listener: TcpListener, secret: String, mut stop: watch::Receiver<bool>) {
-    let hook = Arc::new(Hook { ctx: Arc::clone(&ctx), secret });
+/// are finished first. A request past `limits.request_timeout` gets a 503,
+/// and Telegram delivers the update again (dedupe makes that harmless).
+pub async fn serve(
+    ctx: Arc<Ctx>,
+    listener: TcpListener,
+    secret: String,
+    limits: ServerLimits,
+    stop: watch::Receiver<bool>,
+) {
+    let hook = Arc::new(Hook { ctx, secret });
     // Any path: a reverse proxy in front may rewrite it; the secret is
     // what proves the request comes from Telegram.
     let app = axum::Router::new().route("/", post(receive)).route("/{*path}", post(receive)).with_state(hook);
-    let stopped = async move {
-        while !*stop.borrow() {
-            if stop.changed().await.is_err() {
-                break;
-            }
-        }
-    };
-    if let Err(e) = axum::serve(listener, app).with_graceful_shutdown(stopped).await {
-        log(&ctx, &format!("webhook server: {e}"));
-    }
+    http_server::serve("telegram webhook", listener, app, limits, stop).await;
 }
 
 /// Binds the listen address before anything is announced to Telegram.
