@@ -73,7 +73,8 @@ impl App {
         if UnixStream::connect(socket_path(&dir)).is_ok() {
             return Err(OpenError::InUse(dir));
         }
-        let store = match Store::open(&dir) {
+        let options = config.store_options().map_err(OpenError::Other)?;
+        let store = match Store::open_with(&dir, options) {
             Ok(s) => Arc::new(s),
             Err(StoreError::Locked(_)) => return Err(OpenError::InUse(dir)),
             Err(e) => {

@@ -99,6 +99,9 @@ pub struct Config {
     /// lowered to fit under the open-file limit; past it, 503 and close.
     #[serde(deserialize_with = "number_or_text")]
     pub http_max_connections: Option<String>,
+    /// The store's page cache in MiB (default 64).
+    #[serde(deserialize_with = "number_or_text")]
+    pub store_cache_mb: Option<String>,
 }
 
 /// A number in the TOML file (`http_max_connections = 100`) or text, as
@@ -178,6 +181,7 @@ impl Config {
         set!(http_request_timeout_ms, get("VOUCH_HTTP_REQUEST_TIMEOUT_MS"));
         set!(http_idle_timeout_ms, get("VOUCH_HTTP_IDLE_TIMEOUT_MS"));
         set!(http_max_connections, get("VOUCH_HTTP_MAX_CONNECTIONS"));
+        set!(store_cache_mb, get("VOUCH_STORE_CACHE_MB"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }
@@ -270,6 +274,17 @@ impl Config {
         ))
     }
 
+    /// How the store is opened: its page cache (`VOUCH_STORE_CACHE_MB`, 8 or more).
+    pub fn store_options(&self) -> anyhow::Result<vouch_store::StoreOptions> {
+        let Some(value) = self.store_cache_mb.as_deref() else { return Ok(Default::default()) };
+        match value.trim().parse::<u64>() {
+            Ok(mb) if (8..=1024 * 1024).contains(&mb) => {
+                Ok(vouch_store::StoreOptions { cache_bytes: mb * 1024 * 1024 })
+            }
+            _ => bail!("VOUCH_STORE_CACHE_MB must be a number of MiB from 8, not {value:?}"),
+        }
+    }
+
     pub fn organizer_identities(&self) -> anyhow::Result<Vec<vouch_store::IdentityKey>> {
         self.organizers
             .iter()
@@ -341,6 +356,18 @@ mod tests {
         assert_eq!(c.http_listen().expect("valid"), Some(([127, 0, 0, 1], 8080).into()));
         let url = c.settings(vec!["en".into()]).expect("valid").public_url.expect("set");
         assert_eq!(url.as_str(), "https://vouch.example.org");
+    }
+
+    #[test]
+    fn the_store_cache_has_a_default_and_refuses_nonsense() {
+        assert_eq!(Config::default().store_options().expect("default").cache_bytes, 64 << 20);
+        let config = Config { store_cache_mb: Some("256".into()), ..Config::default() };
+        assert_eq!(config.store_options().expect("256").cache_bytes, 256 << 20);
+        for bad in ["0", "4", "lots", "-1"] {
+            let config = Config { store_cache_mb: Some(bad.into()), ..Config::default() };
+            let err = config.store_options().expect_err(bad).to_string();
+            assert!(err.contains("VOUCH_STORE_CACHE_MB"), "{err}");
+        }
     }
 
     #[test]
