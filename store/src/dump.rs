@@ -244,9 +244,9 @@ impl Store {
         if let Some(e) = loader.failed.take() {
             return Err(e);
         }
-        read.map_err(|e| StoreError::Corrupt(format!("not a readable vouch export: {e}")))?;
+        read.map_err(|e| StoreError::NotAnExport(e.to_string()))?;
         if loader.header.format.is_none() {
-            return Err(StoreError::Corrupt("not a vouch export (no format)".into()));
+            return Err(StoreError::NotAnExport("it has no format".into()));
         }
         Ok(loader.counts)
     }
@@ -271,13 +271,13 @@ impl Loader<'_> {
     fn check_header(&self) -> Result<(), StoreError> {
         match (&self.header.format, self.header.schema_version) {
             (Some(format), _) if format != FORMAT => {
-                Err(StoreError::Corrupt(format!("not a vouch export (format {format:?})")))
+                Err(StoreError::NotAnExport(format!("its format is {format:?}")))
             }
             (Some(_), Some(found)) if found > SCHEMA_VERSION => {
                 Err(StoreError::NewerSchema { found, supported: SCHEMA_VERSION })
             }
             (Some(_), Some(_)) => Ok(()),
-            _ => Err(StoreError::Corrupt("not a vouch export (format and schema_version must come first)".into())),
+            _ => Err(StoreError::NotAnExport("format and schema_version must come first".into())),
         }
     }
 

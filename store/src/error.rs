@@ -46,6 +46,9 @@ pub enum StoreError {
     Io(String),
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
+    /// An import's input is not (all) a vouch export; the message says where.
+    #[error("not a vouch export: {0}")]
+    NotAnExport(String),
     #[error("the data directory is not empty; import needs a fresh one")]
     NotEmpty,
     /// A flush failed: what sled holds in memory may never reach the disk,

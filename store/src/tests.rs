@@ -214,7 +214,7 @@ fn a_streamed_import_refuses_what_is_not_an_export_before_writing() {
         "",
     ] {
         let err = store.import_from(bad.as_bytes()).expect_err(bad);
-        assert!(matches!(err, StoreError::Corrupt(_) | StoreError::NewerSchema { .. }), "{bad}: {err:?}");
+        assert!(matches!(err, StoreError::NotAnExport(_) | StoreError::NewerSchema { .. }), "{bad}: {err:?}");
         assert!(store.is_empty(), "{bad}: nothing written");
     }
 }
