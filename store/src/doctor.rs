@@ -279,6 +279,9 @@ impl Store {
             for w in &rewards {
                 put(TreeName::LedgerByMember, key2(&w.member.to_key(), &w.id.to_key()), Vec::new());
             }
+            for (key, value) in crate::stats::expected(&referrals, &rewards) {
+                put(TreeName::Stats, key, value);
+            }
             for m in outbox.iter().filter(|m| m.state == OutboxState::Pending) {
                 put(TreeName::OutboxDue, due_key(m), Vec::new());
                 put(TreeName::OutboxPendingByRecipient, recipient_key(&m.to, m.id), Vec::new());
@@ -292,6 +295,7 @@ impl Store {
                 TreeName::LedgerByMember,
                 TreeName::OutboxDue,
                 TreeName::OutboxPendingByRecipient,
+                TreeName::Stats,
             ];
             let mut fixes: Vec<(TreeName, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
             for index in indexes {

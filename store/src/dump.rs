@@ -270,9 +270,7 @@ struct Loader<'a> {
 impl Loader<'_> {
     fn check_header(&self) -> Result<(), StoreError> {
         match (&self.header.format, self.header.schema_version) {
-            (Some(format), _) if format != FORMAT => {
-                Err(StoreError::NotAnExport(format!("its format is {format:?}")))
-            }
+            (Some(format), _) if format != FORMAT => Err(StoreError::NotAnExport(format!("its format is {format:?}"))),
             (Some(_), Some(found)) if found > SCHEMA_VERSION => {
                 Err(StoreError::NewerSchema { found, supported: SCHEMA_VERSION })
             }

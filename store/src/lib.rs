@@ -17,6 +17,7 @@ mod error;
 pub mod event;
 pub mod model;
 mod read;
+mod stats;
 mod tree;
 pub mod types;
 pub mod wish;
@@ -31,6 +32,7 @@ pub use error::{ParseError, StoreError};
 pub use event::*;
 pub use model::*;
 pub use read::Read;
+pub use stats::{ConversionCount, CostCount, Leader, LeaderBucket, StateCount, StatsRead};
 pub use tree::TreeName;
 pub use types::*;
 pub use wish::*;
@@ -136,6 +138,7 @@ impl Store {
             path: dir.to_path_buf(),
         };
         store.check_schema()?;
+        store.build_stats_if_missing()?;
         Ok(store)
     }
 
@@ -166,6 +169,32 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// A data dir from before the `stats` tree gets it built once, from its
+    /// referrals and rewards (a fresh one only gets the mark).
+    fn build_stats_if_missing(&self) -> Result<(), StoreError> {
+        const BUILT: &[u8] = b"stats-built";
+        let meta = self.tree(TreeName::Meta);
+        if meta.get(BUILT)?.is_some() {
+            return Ok(());
+        }
+        if self.tree(TreeName::Referrals).is_empty() && self.tree(TreeName::Ledger).is_empty() {
+            // Nothing to count yet; if this mark is lost in a crash, the next
+            // open finds nothing to count again.
+            meta.insert(BUILT, &[1])?;
+            return Ok(());
+        }
+        self.write(|tx| {
+            let (referrals, rewards) = (tx.referrals()?, tx.rewards()?);
+            for (key, _) in tx.scan_raw(TreeName::Stats, b"", std::ops::Bound::Unbounded)? {
+                tx.remove_raw(TreeName::Stats, &key)?;
+            }
+            for (key, value) in stats::expected(&referrals, &rewards) {
+                tx.insert_raw(TreeName::Stats, &key, &value)?;
+            }
+            tx.insert_raw(TreeName::Meta, BUILT, &[1])
+        })
     }
 
     fn lock_writer(&self) -> parking_lot::MutexGuard<'_, write::Pending> {

@@ -32,6 +32,40 @@ pub trait Read {
         end: Bound<&[u8]>,
     ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError>;
 
+    /// At most `limit` pairs of [`Read::scan_raw`]'s range: the first ones,
+    /// or with `last` the last ones (newest first).
+    fn scan_raw_limited(
+        &self,
+        tree: TreeName,
+        start: &[u8],
+        end: Bound<&[u8]>,
+        limit: usize,
+        last: bool,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError>;
+
+    fn scan_prefix_first_raw(
+        &self,
+        tree: TreeName,
+        prefix: &[u8],
+        limit: usize,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        let end = prefix_end(prefix);
+        let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
+        self.scan_raw_limited(tree, prefix, end, limit, false)
+    }
+
+    /// The last `limit` pairs under `prefix`, last first.
+    fn scan_prefix_last_raw(
+        &self,
+        tree: TreeName,
+        prefix: &[u8],
+        limit: usize,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        let end = prefix_end(prefix);
+        let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
+        self.scan_raw_limited(tree, prefix, end, limit, true)
+    }
+
     fn scan_prefix_raw(&self, tree: TreeName, prefix: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
         match prefix_end(prefix) {
             Some(end) => self.scan_raw(tree, prefix, Bound::Excluded(&end)),
@@ -331,6 +365,23 @@ impl Read for Store {
         self.group.check()?;
         let range = (Bound::Included(start), end);
         self.tree(tree).range::<&[u8], _>(range).map(|kv| kv.map_err(StoreError::from)).collect()
+    }
+
+    fn scan_raw_limited(
+        &self,
+        tree: TreeName,
+        start: &[u8],
+        end: Bound<&[u8]>,
+        limit: usize,
+        last: bool,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        self.group.check()?;
+        let range = self.tree(tree).range::<&[u8], _>((Bound::Included(start), end));
+        if last {
+            range.rev().take(limit).map(|kv| kv.map_err(StoreError::from)).collect()
+        } else {
+            range.take(limit).map(|kv| kv.map_err(StoreError::from)).collect()
+        }
     }
 }
 

@@ -353,3 +353,101 @@ fn doctor_reports_damaged_entities_and_will_not_paper_over_them() {
     assert!(!report.healthy());
     assert!(store.tree(TreeName::IdentitiesByMember).is_empty(), "nothing was rewritten");
 }
+
+fn referral(id: u64, referrer: MemberId, referred: MemberId, state: &str, month: u32, value: Option<i64>) -> Referral {
+    let created = chrono::Utc.with_ymd_and_hms(2026, month, 5, 12, 0, 0).single().expect("valid time");
+    let mut history = vec![serde_json::json!({"at": created, "state": "redeemed", "by": null, "note": ""})];
+    if matches!(state, "converted" | "rewarded") {
+        let won = created + chrono::Duration::days(40);
+        history.push(serde_json::json!({"at": won, "state": "converted", "by": null, "note": ""}));
+    }
+    serde_json::from_value(serde_json::json!({
+        "id": id, "program": 1, "referrer": referrer.0, "referred": referred.0, "code": null,
+        "source": "code", "state": state, "note": "", "value": value, "reject_reason": null,
+        "created_at": created, "history": history,
+    }))
+    .expect("a referral")
+}
+
+/// The aggregates follow every change in the same transaction, and what they
+/// say is what the entities say (doctor recomputes them and finds nothing).
+#[test]
+fn stats_follow_every_referral_and_reward_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let (ann, bob, cat) = store
+        .write(|tx| Ok::<_, StoreError>((member(tx, "ann")?.id, member(tx, "bob")?.id, member(tx, "cat")?.id)))
+        .expect("members");
+    store
+        .write(|tx| {
+            tx.put_referral(&referral(1, ann, bob, "redeemed", 10, None))?;
+            tx.put_referral(&referral(2, ann, cat, "converted", 10, Some(120_000)))?;
+            tx.put_referral(&referral(3, bob, cat, "redeemed", 11, None))?;
+            // Within one transaction, a referral changes twice.
+            tx.put_referral(&referral(3, bob, cat, "converted", 11, Some(5_000)))?;
+            tx.put_referral(&referral(3, bob, cat, "rewarded", 11, Some(5_000)))
+        })
+        .expect("referrals");
+    // In a later transaction: one rejected, one more for cat.
+    store
+        .write(|tx| {
+            tx.put_referral(&referral(1, ann, bob, "rejected", 10, None))?;
+            tx.put_referral(&referral(4, cat, ann, "issued", 11, None))
+        })
+        .expect("changes");
+
+    // (The bare referrals here have no program or counters; only stats matter.)
+    let report = store.doctor(false).expect("doctor");
+    let stats: Vec<_> = report.problems.iter().filter(|p| p.tree == "stats").collect();
+    assert!(stats.is_empty(), "{stats:?}");
+
+    let counts = store.state_counts().expect("counts");
+    let of = |state: ReferralState| counts.iter().filter(|c| c.state == state).map(|c| c.count).sum::<u64>();
+    assert_eq!((of(ReferralState::Rejected), of(ReferralState::Converted), of(ReferralState::Rewarded)), (1, 1, 1));
+    assert_eq!(of(ReferralState::Issued) + of(ReferralState::Redeemed), 1);
+    let value: i64 = counts.iter().filter(|c| c.state.is_converted()).map(|c| c.value.cents()).sum();
+    assert_eq!(value, 125_000);
+    let won = store.conversion_counts().expect("conversions");
+    assert_eq!(won.iter().map(|c| (c.month, c.count)).collect::<Vec<_>>(), vec![((2026, 11), 1), ((2026, 12), 1)]);
+
+    // ann: 1 referred (the rejected one does not count), 1 converted; bob 1/1; cat 1/0.
+    let leaders = store.leaders(LeaderBucket::All, 10).expect("leaders");
+    let rows: Vec<_> = leaders.iter().map(|l| (l.member, l.converted, l.referred)).collect();
+    assert_eq!(rows, vec![(ann, 1, 1), (bob, 1, 1), (cat, 0, 1)]);
+    assert_eq!(store.leaders(LeaderBucket::Month(2026, 11), 10).expect("november").len(), 2);
+    assert_eq!(store.leaders(LeaderBucket::All, 2).expect("top two").len(), 2);
+
+    let latest: Vec<_> = store.latest_referrals(None, 2).expect("latest").iter().map(|r| r.id.0).collect();
+    assert_eq!(latest, vec![4, 3]);
+    let rejected = store.latest_referrals(Some(ReferralState::Rejected), 10).expect("rejected");
+    assert_eq!(rejected.iter().map(|r| r.id.0).collect::<Vec<_>>(), vec![1]);
+
+    // Inside a transaction the limited reads see its own writes.
+    store
+        .write(|tx| {
+            tx.put_referral(&referral(5, cat, bob, "converted", 11, Some(1)))?;
+            // cat now has 1 converted of 2: ahead of ann and bob (1 of 1), who
+            // tie and keep member order.
+            let top: Vec<_> = tx.leaders(LeaderBucket::All, 3)?.iter().map(|l| l.member).collect();
+            assert_eq!(top, vec![cat, ann, bob]);
+            let latest: Vec<_> = tx.latest_referrals(None, 2)?.iter().map(|r| r.id.0).collect();
+            assert_eq!(latest, vec![5, 4]);
+            let converted = tx.latest_referrals(Some(ReferralState::Converted), 5)?;
+            assert_eq!(converted.iter().map(|r| r.id.0).collect::<Vec<_>>(), vec![5, 2]);
+            Ok::<_, StoreError>(())
+        })
+        .expect("reads in a transaction");
+
+    // A store whose stats tree was lost gets it back on open.
+    let before: Vec<_> = store.scan_raw(TreeName::Stats, b"", std::ops::Bound::Unbounded).expect("stats");
+    drop(store);
+    {
+        let db = sled::open(dir.path().join("store")).expect("sled");
+        db.open_tree("stats").expect("tree").clear().expect("clear");
+        db.open_tree("meta").expect("meta").remove(b"stats-built").expect("unmark");
+        db.flush().expect("flush");
+    }
+    let store = Store::open(dir.path()).expect("reopen");
+    let after: Vec<_> = store.scan_raw(TreeName::Stats, b"", std::ops::Bound::Unbounded).expect("stats");
+    assert_eq!(after, before, "rebuilt from the entities");
+}

@@ -50,10 +50,12 @@ pub enum TreeName {
     EventDue,
     /// The champions' wish list.
     Wishes,
+    /// Aggregates of referrals and rewards, kept with them (see `stats.rs`).
+    Stats,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 24] = [
+    pub const ALL: [TreeName; 25] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -78,6 +80,7 @@ impl TreeName {
         TreeName::RsvpsByMember,
         TreeName::EventDue,
         TreeName::Wishes,
+        TreeName::Stats,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -106,6 +109,7 @@ impl TreeName {
             TreeName::RsvpsByMember => "rsvps_by_member",
             TreeName::EventDue => "event_due",
             TreeName::Wishes => "wishes",
+            TreeName::Stats => "stats",
         }
     }
 }

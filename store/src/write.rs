@@ -134,6 +134,49 @@ impl Read for WriteTx<'_> {
         merge(&mut merged, &self.writes.borrow(), tree, start, end);
         Ok(merged.into_iter().map(|(k, v)| (sled::IVec::from(k), v)).collect())
     }
+
+    fn scan_raw_limited(
+        &self,
+        tree: TreeName,
+        start: &[u8],
+        end: Bound<&[u8]>,
+        limit: usize,
+        last: bool,
+    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        // Enough of the committed range that the overlay's removals in it
+        // cannot leave fewer than `limit`, then the overlay on top.
+        let in_range = |overlay: &Overlay| {
+            let lo = Bound::Included((tree as usize, start.to_vec()));
+            let hi = match end {
+                Bound::Excluded(e) => Bound::Excluded((tree as usize, e.to_vec())),
+                Bound::Included(e) => Bound::Included((tree as usize, e.to_vec())),
+                Bound::Unbounded => Bound::Excluded((tree as usize + 1, Vec::new())),
+            };
+            overlay.range((lo, hi)).count()
+        };
+        let extra = in_range(self.pending) + in_range(&self.writes.borrow());
+        let base = self.store.scan_raw_limited(tree, start, end, limit.saturating_add(extra), last)?;
+        if extra == 0 {
+            return Ok(base);
+        }
+        let mut merged: BTreeMap<Vec<u8>, sled::IVec> = base.into_iter().map(|(k, v)| (k.to_vec(), v)).collect();
+        // Only the overlay entries within the part of the range the base covers.
+        let (lo, hi) = match (merged.keys().next().cloned(), merged.keys().next_back().cloned()) {
+            _ if merged.len() < limit.saturating_add(extra) => (start.to_vec(), end.map(|e| e.to_vec())),
+            (Some(first), Some(_)) if last => (first, end.map(|e| e.to_vec())),
+            (Some(_), Some(last_key)) => (start.to_vec(), Bound::Included(last_key)),
+            _ => (start.to_vec(), end.map(|e| e.to_vec())),
+        };
+        let hi = match &hi {
+            Bound::Excluded(e) => Bound::Excluded(e.as_slice()),
+            Bound::Included(e) => Bound::Included(e.as_slice()),
+            Bound::Unbounded => Bound::Unbounded,
+        };
+        merge(&mut merged, self.pending, tree, &lo, hi);
+        merge(&mut merged, &self.writes.borrow(), tree, &lo, hi);
+        let pairs = merged.into_iter().map(|(k, v)| (sled::IVec::from(k), v));
+        Ok(if last { pairs.rev().take(limit).collect() } else { pairs.take(limit).collect() })
+    }
 }
 
 impl WriteTx<'_> {
@@ -217,6 +260,7 @@ impl WriteTx<'_> {
     /// Referrer, referred and program never change after creation, so the
     /// indexes are written once and re-writing them is harmless.
     pub fn put_referral(&self, r: &Referral) -> Result<(), StoreError> {
+        self.count_referral(r)?;
         self.insert_raw(TreeName::ReferralsByReferrer, &key2(&r.referrer.to_key(), &r.id.to_key()), b"")?;
         self.insert_raw(
             TreeName::ReferralsByReferred,
@@ -227,6 +271,7 @@ impl WriteTx<'_> {
     }
 
     pub fn put_reward(&self, w: &RewardEntry) -> Result<(), StoreError> {
+        self.count_reward(w)?;
         self.insert_raw(TreeName::LedgerByMember, &key2(&w.member.to_key(), &w.id.to_key()), b"")?;
         self.put(TreeName::Ledger, &w.id.to_key(), w)
     }
