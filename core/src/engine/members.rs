@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use vouch_store::{
-    Action, IdentityKey, LinkCode, Member, MemberId, Read, ReferralCode, ReferralState, RewardStatus, Role,
+    Action, IdentityKey, LeaderBucket, LinkCode, Member, Read, ReferralCode, RewardStatus, Role, StatsRead,
     SurveyAnswer, SurveyId, SurveyRecord, normalize_code,
 };
 
@@ -132,39 +132,26 @@ pub(super) fn why(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
 }
 
 pub(super) fn leaderboard(cx: &mut Cx<'_, '_>, period: LeaderPeriod) -> Result<Outcome, UserError> {
-    use chrono::{Datelike, TimeZone, Utc};
-    let now = cx.now;
-    let since = match period {
-        LeaderPeriod::All => None,
-        LeaderPeriod::Year => Utc.with_ymd_and_hms(now.year(), 1, 1, 0, 0, 0).single(),
-        LeaderPeriod::Quarter => Utc.with_ymd_and_hms(now.year(), (now.month() - 1) / 3 * 3 + 1, 1, 0, 0, 0).single(),
-        LeaderPeriod::Month => Utc.with_ymd_and_hms(now.year(), now.month(), 1, 0, 0, 0).single(),
+    use chrono::Datelike;
+    let (year, month) = (cx.now.year(), cx.now.month());
+    // Kept by the store with every referral: read ten keys, not every referral.
+    let bucket = match period {
+        LeaderPeriod::All => LeaderBucket::All,
+        LeaderPeriod::Year => LeaderBucket::Year(year),
+        LeaderPeriod::Quarter => LeaderBucket::Quarter(year, (month - 1) / 3 + 1),
+        LeaderPeriod::Month => LeaderBucket::Month(year, month),
     };
-    // (converted, referred) per referrer.
-    let mut scores: BTreeMap<MemberId, (u32, u32)> = BTreeMap::new();
-    for r in cx.tx.referrals()? {
-        if r.state == ReferralState::Rejected || since.is_some_and(|s| r.created_at < s) {
-            continue;
-        }
-        let s = scores.entry(r.referrer).or_default();
-        s.1 += 1;
-        if r.state.is_converted() {
-            s.0 += 1;
-        }
-    }
-    let mut ranked: Vec<(MemberId, (u32, u32))> = scores.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let ranked = cx.tx.leaders(bucket, 10)?;
     let rows = ranked
         .iter()
-        .take(10)
         .enumerate()
-        .map(|(i, (id, (converted, referred)))| {
+        .map(|(i, leader)| {
             Ok(json!({
                 "rank": i + 1,
-                "name": cx.member(*id)?.display_name,
-                "converted": converted,
-                "referred": referred,
-                "me": *id == cx.me.id,
+                "name": cx.member(leader.member)?.display_name,
+                "converted": leader.converted,
+                "referred": leader.referred,
+                "me": leader.member == cx.me.id,
             }))
         })
         .collect::<Result<Vec<_>, UserError>>()?;

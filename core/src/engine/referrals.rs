@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use vouch_store::{
     Action, Approval, CodeRecord, EmailAddress, IdentityKey, Member, Money, Period, Program, Read, Referral,
     ReferralCode, ReferralId, ReferralSource, ReferralState, RewardChange, RewardEntry, RewardId, RewardStatus, Side,
-    Slug, StateChange, Timestamp,
+    Slug, StateChange, StatsRead, Timestamp,
 };
 
 use super::{Cx, Extras, alts, create_member};
@@ -380,10 +380,13 @@ pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, User
 pub(crate) const LIST_LIMIT: usize = 50;
 
 pub(super) fn list(cx: &mut Cx<'_, '_>, state: Option<ReferralState>) -> Result<Outcome, UserError> {
-    let mut all = cx.tx.referrals()?;
-    all.retain(|r| state.is_none_or(|s| r.state == s));
-    let total = all.len();
-    let rows = all.iter().rev().take(LIST_LIMIT).map(|r| referral_json(cx, r)).collect::<Result<Vec<_>, _>>()?;
+    // The newest LIST_LIMIT and the count, from the store's aggregates: a
+    // few keys however many referrals there are.
+    let counts = cx.tx.state_counts()?;
+    let total: u64 = counts.iter().filter(|c| state.is_none_or(|s| c.state == s)).map(|c| c.count).sum();
+    let shown = cx.tx.latest_referrals(state, LIST_LIMIT)?;
+    let rows = shown.iter().map(|r| referral_json(cx, r)).collect::<Result<Vec<_>, _>>()?;
+    let total = usize::try_from(total).unwrap_or(usize::MAX);
     Ok(cx.reply(
         "reply/referrals",
         json!({ "referrals": rows, "total": total, "shown": rows.len(), "more": total > rows.len(), "state": state.map(|s| s.as_str()) }),

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use vouch_store::{Money, Read, ReferralState, SurveyAnswer};
+use vouch_store::{Money, Read, ReferralState, StatsRead, SurveyAnswer};
 
 use super::Cx;
 use crate::command::YearMonth;
@@ -25,13 +25,16 @@ fn ratio(n: f64, d: f64) -> Option<String> {
 
 pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Outcome, UserError> {
     let store = cx.tx;
-    let referrals = store.referrals()?;
-    let rewards = store.rewards()?;
+    // The store keeps these counts with every referral and reward: a report
+    // reads a few keys per month and program, not every referral.
+    let counts = store.state_counts()?;
+    let conversions = store.conversion_counts()?;
+    let costs = store.cost_counts()?;
     let programs = store.programs()?;
     let currency = cx.settings().currency.clone();
-    let in_scope = |t| month.is_none_or(|m| YearMonth::of(t) == m);
-    let converted_at =
-        |r: &vouch_store::Referral| r.history.iter().find(|h| h.state == ReferralState::Converted).map(|h| h.at);
+    let month_of = |(year, month): (i32, u32)| YearMonth { year, month };
+    let in_scope = |m: (i32, u32)| month.is_none_or(|s| month_of(m) == s);
+    let at_in_scope = |t| month.is_none_or(|m| YearMonth::of(t) == m);
 
     // Per-month table, ending at the chosen (or current) month.
     let last = month.unwrap_or_else(|| YearMonth::of(cx.now));
@@ -44,37 +47,37 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     let per_month: Vec<Value> = months
         .iter()
         .map(|m| {
-            let created = referrals.iter().filter(|r| YearMonth::of(r.created_at) == *m).count();
-            let won: Vec<_> = referrals.iter().filter(|r| r.state.is_converted() && converted_at(r).map(YearMonth::of) == Some(*m)).collect();
-            let value: Money = won.iter().filter_map(|r| r.value).sum();
-            json!({ "month": m.to_string(), "referrals": created, "converted": won.len(), "value": value.display(&currency) })
+            let created: u64 = counts.iter().filter(|c| month_of(c.month) == *m).map(|c| c.count).sum();
+            let won = conversions.iter().filter(|c| month_of(c.month) == *m);
+            let (won, value) = won.fold((0u64, Money(0)), |(n, v), c| (n + c.count, v + c.value));
+            json!({ "month": m.to_string(), "referrals": created, "converted": won, "value": value.display(&currency) })
         })
         .collect();
 
-    let scoped: Vec<_> = referrals.iter().filter(|r| in_scope(r.created_at)).collect();
-    let total = scoped.len();
-    let rejected = scoped.iter().filter(|r| r.state == ReferralState::Rejected).count();
-    let converted: Vec<_> = scoped.iter().filter(|r| r.state.is_converted()).collect();
-    let open = scoped.iter().filter(|r| r.state.is_open()).count();
-    let revenue: Money = converted.iter().filter_map(|r| r.value).sum();
-    let valued = converted.iter().filter(|r| r.value.is_some()).count();
-    let scoped_ids: std::collections::HashSet<_> = scoped.iter().map(|r| r.id).collect();
-    let cost: Money =
-        rewards.iter().filter(|e| e.status.is_earned() && scoped_ids.contains(&e.referral)).map(|e| e.cost).sum();
-    let pending_cost: Money = rewards
-        .iter()
-        .filter(|e| e.status == vouch_store::RewardStatus::Pending && scoped_ids.contains(&e.referral))
-        .map(|e| e.cost)
-        .sum();
+    let scoped: Vec<_> = counts.iter().filter(|c| in_scope(c.month)).collect();
+    let sum = |keep: &dyn Fn(&vouch_store::StateCount) -> bool| -> usize {
+        let n: u64 = scoped.iter().filter(|c| keep(c)).map(|c| c.count).sum();
+        usize::try_from(n).unwrap_or(usize::MAX)
+    };
+    let total = sum(&|_| true);
+    let rejected = sum(&|c| c.state == ReferralState::Rejected);
+    let converted = sum(&|c| c.state.is_converted());
+    let open = sum(&|c| c.state.is_open());
+    let revenue: Money = scoped.iter().filter(|c| c.state.is_converted()).map(|c| c.value).sum();
+    let valued: u64 = scoped.iter().filter(|c| c.state.is_converted()).map(|c| c.valued).sum();
+    let scoped_costs: Vec<_> = costs.iter().filter(|c| in_scope(c.month)).collect();
+    let cost: Money = scoped_costs.iter().filter(|c| c.status.is_earned()).map(|c| c.cost).sum();
+    let pending_cost: Money =
+        scoped_costs.iter().filter(|c| c.status == vouch_store::RewardStatus::Pending).map(|c| c.cost).sum();
     let roi = (cost.cents() > 0)
         .then(|| format!("{:.0}%", (revenue.cents() - cost.cents()) as f64 * 100.0 / cost.cents() as f64));
-    let referral_cac = (!converted.is_empty()).then(|| Money(cost.cents() / converted.len() as i64));
+    let referral_cac = (converted > 0).then(|| Money(cost.cents() / converted as i64));
 
     let program_rows: Vec<Value> = programs
         .iter()
         .map(|p| {
-            let mine: Vec<_> = scoped.iter().filter(|r| r.program == p.id).collect();
-            let won = mine.iter().filter(|r| r.state.is_converted()).count();
+            let mine = sum(&|c| c.program == p.id);
+            let won = sum(&|c| c.program == p.id && c.state.is_converted());
             let ltv = match (p.arpa, p.lifetime_years) {
                 (Some(arpa), Some(years)) => Some(Money((arpa.cents() as f64 * years).round() as i64)),
                 _ => None,
@@ -83,11 +86,8 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
                 (Some(l), Some(c)) => ratio(l.cents() as f64, c.cents() as f64),
                 _ => None,
             };
-            let program_cost: Money = rewards
-                .iter()
-                .filter(|e| e.program == p.id && e.status.is_earned() && scoped_ids.contains(&e.referral))
-                .map(|e| e.cost)
-                .sum();
+            let program_cost: Money =
+                scoped_costs.iter().filter(|c| c.program == p.id && c.status.is_earned()).map(|c| c.cost).sum();
             let referral_ltv_cac = match (ltv, won) {
                 (Some(l), w) if w > 0 && program_cost.cents() > 0 => {
                     ratio(l.cents() as f64, program_cost.cents() as f64 / w as f64)
@@ -97,9 +97,9 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
             json!({
                 "name": p.slug.as_str(),
                 "paused": p.paused,
-                "referrals": mine.len(),
+                "referrals": mine,
                 "converted": won,
-                "conversion": pct(won, mine.len()),
+                "conversion": pct(won, mine),
                 "ltv": ltv.map(|l| l.display(&p.currency)),
                 "cac": p.cac.map(|c| c.display(&p.currency)),
                 "ltv_cac": ltv_cac,
@@ -112,7 +112,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     // Surveys: NPS = % promoters - % detractors; top "heard" answers.
     let mut scores = Vec::new();
     let mut heard: BTreeMap<String, usize> = BTreeMap::new();
-    for s in store.surveys()?.iter().filter(|s| in_scope(s.at)) {
+    for s in store.surveys()?.iter().filter(|s| at_in_scope(s.at)) {
         match &s.answer {
             SurveyAnswer::Nps { score, .. } => scores.push(*score),
             SurveyAnswer::Heard { source } => *heard.entry(source.trim().to_lowercase()).or_default() += 1,
@@ -131,7 +131,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     let wishes = store.wishes()?;
     let wishes_open = wishes.iter().filter(|w| w.state == vouch_store::WishState::Open).count();
     let wishes_met =
-        wishes.iter().filter(|w| matches!(w.state, vouch_store::WishState::Met { at, .. } if in_scope(at))).count();
+        wishes.iter().filter(|w| matches!(w.state, vouch_store::WishState::Met { at, .. } if at_in_scope(at))).count();
 
     Ok(cx.reply(
         "reply/report",
@@ -141,8 +141,8 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
             "total": total,
             "open": open,
             "rejected": rejected,
-            "converted": converted.len(),
-            "conversion": pct(converted.len(), total - rejected),
+            "converted": converted,
+            "conversion": pct(converted, total - rejected),
             "revenue": revenue.display(&currency),
             "average_value": (valued > 0).then(|| Money(revenue.cents() / valued as i64).display(&currency)),
             "cost": cost.display(&currency),
