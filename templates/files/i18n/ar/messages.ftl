@@ -70,6 +70,14 @@ answers = { $count ->
     [many] { $count } إجابة
    *[other] { $count } إجابة
 }
+days = { $count ->
+    [zero] { $count } يوم
+    [one] يوم واحد
+    [two] يومان
+    [few] { $count } أيام
+    [many] { $count } يومًا
+   *[other] { $count } يوم
+}
 
 command-help = ما الذي أستطيع فعله لك
 command-code = رمز الإحالة الشخصي ونص جاهز للمشاركة

@@ -55,6 +55,10 @@ answers = { $count ->
     [one] { $count } answer
    *[other] { $count } answers
 }
+days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
 
 # Command descriptions: the help list, the Telegram menu and Discord's slash
 # command descriptions (100 characters at most).

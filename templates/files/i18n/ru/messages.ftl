@@ -56,6 +56,11 @@ answers = { $count ->
     [one] { $count } ответа
    *[other] { $count } ответов
 }
+days = { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+   *[other] { $count } дней
+}
 
 command-help = Что я умею
 command-code = Ваш личный реферальный код и текст, чтобы поделиться
