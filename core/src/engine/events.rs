@@ -28,9 +28,10 @@ use crate::reply::Outcome;
 const OFFER_HOURS: i64 = 24;
 const LIST_LIMIT: usize = 20;
 
-/// "Thu 3 Dec 2026, 12:30 EET".
+/// A moment in `zone`, written in the reader's language when rendered
+/// ("Thu 3 Dec 2026, 12:30 EET", "joi, 3 decembrie 2026 la 12:30 EET").
 pub(super) fn when(t: Timestamp, zone: Timezone) -> String {
-    t.with_timezone(&zone.tz()).format("%a %-d %b %Y, %H:%M %Z").to_string()
+    crate::intl::moment(t, zone)
 }
 
 /// Where a member sees times: their own zone, else the event's.

@@ -67,7 +67,7 @@ fn balance(entries: &[vouch_store::RewardEntry], status: impl Fn(RewardStatus) -
     }
     money
         .into_iter()
-        .map(|(cur, m)| m.display(cur))
+        .map(|(cur, m)| crate::intl::money(m, cur))
         .chain(other.into_iter().map(|(what, n)| if n == 1 { what } else { format!("{n} × {what}") }))
         .collect()
 }

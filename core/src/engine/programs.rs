@@ -199,8 +199,8 @@ pub(crate) fn program_json(p: &Program) -> Value {
         "referred_reward": p.referred_reward.reward.describe(&p.currency),
         "referrer_spec": p.referrer_reward.reward.spec(),
         "referred_spec": p.referred_reward.reward.spec(),
-        "referrer_cost": p.referrer_reward.cost().display(&p.currency),
-        "referred_cost": p.referred_reward.cost().display(&p.currency),
+        "referrer_cost": crate::intl::money(p.referrer_reward.cost(), &p.currency),
+        "referred_cost": crate::intl::money(p.referred_reward.cost(), &p.currency),
         "two_sided": !p.referred_reward.reward.is_nothing() && !p.referrer_reward.reward.is_nothing(),
         "has_referred_reward": !p.referred_reward.reward.is_nothing(),
         "cap": p.cap.map(|c| format!("{} per {}", c.max, c.period.as_str())),
@@ -210,9 +210,9 @@ pub(crate) fn program_json(p: &Program) -> Value {
         "ideal_client": p.ideal_client,
         "paused": p.paused,
         "currency": p.currency,
-        "arpa": p.arpa.map(|m| m.display(&p.currency)),
+        "arpa": p.arpa.map(|m| crate::intl::money(m, &p.currency)),
         "lifetime_years": p.lifetime_years,
-        "cac": p.cac.map(|m| m.display(&p.currency)),
+        "cac": p.cac.map(|m| crate::intl::money(m, &p.currency)),
     })
 }
 

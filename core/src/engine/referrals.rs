@@ -362,7 +362,7 @@ pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, User
         "company": referred.company,
         "program": program.slug.as_str(),
         "date": date(r.created_at),
-        "value": r.value.map(|v| v.display(&program.currency)),
+        "value": r.value.map(|v| crate::intl::money(v, &program.currency)),
         "note": r.note,
         "reason": r.reject_reason,
         "source": match r.source {
@@ -649,7 +649,7 @@ pub(crate) fn entry_json(e: &RewardEntry, cx: &Cx<'_, '_>) -> Result<Value, User
         "referrer": referrer,
         "referred": referred,
         "reward": e.reward.describe(&e.currency),
-        "cost": e.cost.display(&e.currency),
+        "cost": crate::intl::money(e.cost, &e.currency),
         "status": e.status.as_str(),
         "date": date(e.created_at),
         "history": e.history.iter().map(|h| json!({
