@@ -756,19 +756,20 @@ async fn a_discord_user_with_locale_ro_is_answered_in_romanian_without_choosing(
         interaction["locale"] = json!(locale);
         fake.dispatch("INTERACTION_CREATE", interaction);
     };
-    let answer = |id: u64| {
-        fake.wait_for(&format!("answer to {id}"), DEADLINE, move |f| callbacks(&f.requests(), id).into_iter().next())
-    };
+    async fn answer(fake: &FakeDiscord, id: u64) -> Value {
+        let what = format!("answer to {id}");
+        fake.wait_for(&what, DEADLINE, |f| callbacks(&f.requests(), id).into_iter().next()).await
+    }
     ask(301, &ana, "code", "ro");
-    let romanian = answer(301).await;
+    let romanian = answer(&fake, 301).await;
     let text = content(&romanian["data"]);
     assert!(text.contains("Codul tău de recomandare"), "{text}");
     assert!(text.contains("Trimite-l mai departe"), "{text}");
     ask(302, &ana, "help", "ro");
-    let help = answer(302).await;
+    let help = answer(&fake, 302).await;
     assert!(content(&help["data"]).contains("Iată ce pot face"), "{help}");
     // Someone else in the same server keeps their own language.
     ask(303, &alice, "code", "en-US");
-    let english = answer(303).await;
+    let english = answer(&fake, 303).await;
     assert!(content(&english["data"]).contains("Your referral code"), "{english}");
 }

@@ -26,8 +26,13 @@ use icu_datetime::fieldsets::{self, YMDET};
 use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale;
 use icu_time::{DateTime, Time};
+use std::sync::Arc;
+
+use fluent_bundle::FluentValue;
 use serde_json::Value;
-use vouch_store::{Money, Timestamp, Timezone};
+use vouch_store::{Money, Period, Reward, Timestamp, Timezone};
+
+use crate::i18n::Locales;
 
 /// Marks start with a private-use character no person types and nothing
 /// vouch renders keeps (see `localize`).
@@ -44,9 +49,23 @@ pub fn money(m: Money, currency: &str) -> String {
     format!("{OPEN}m{}|{}{CLOSE}", m.cents(), currency.to_ascii_uppercase())
 }
 
+/// What a referral earns ("$50.00 account credit", "50,00 lei credit în
+/// cont"), in the reader's language: the reward's machine form travels.
+pub fn reward(reward: &Reward, currency: &str) -> String {
+    let spec: String = reward.spec().chars().filter(|c| *c != OPEN && *c != CLOSE).collect();
+    format!("{OPEN}r{spec}|{}{CLOSE}", currency.to_ascii_uppercase())
+}
+
+/// A program's cap, "12 per year" ("12 pe an").
+pub fn cap(max: u32, period: Period) -> String {
+    format!("{OPEN}c{max}|{}{CLOSE}", period.as_str())
+}
+
 /// One language's formatters, built once per renderer.
 pub struct Intl {
     lang: String,
+    /// The words around a reward (`reward-credit = { $amount } account credit`).
+    locales: Arc<Locales>,
     /// `None` for English (its own short forms) or a language ICU4X lacks.
     datetime: Option<FixedCalendarDateTimeFormatter<Gregorian, YMDET>>,
     decimal: Option<DecimalFormatter>,
@@ -59,7 +78,7 @@ impl std::fmt::Debug for Intl {
 }
 
 impl Intl {
-    pub fn new(lang: &str) -> Self {
+    pub fn new(lang: &str, locales: Arc<Locales>) -> Self {
         let locale = (lang != "en").then(|| icu_locale(lang)).flatten();
         let datetime = locale.as_ref().and_then(|l| {
             let fields = fieldsets::YMDE::long().with_time_hm();
@@ -67,7 +86,7 @@ impl Intl {
         });
         let decimal =
             locale.as_ref().and_then(|l| DecimalFormatter::try_new(l.clone().into(), Default::default()).ok());
-        Self { lang: lang.to_string(), datetime, decimal }
+        Self { lang: lang.to_string(), locales, datetime, decimal }
     }
 
     /// "joi, 3 decembrie 2026 la 18:00 EET"; English "Thu 3 Dec 2026, 18:00 EET".
@@ -98,6 +117,24 @@ impl Intl {
         amount.absolute.pad_end(-2);
         let number = formatter.format(&amount).to_string();
         format!("{number}\u{A0}{}", currency_symbol(&self.lang, currency))
+    }
+
+    /// A reward in words; English if this language lacks the message.
+    pub fn reward(&self, reward: &Reward, currency: &str) -> String {
+        let text = |what: &str| FluentValue::from(what.to_string());
+        let (id, args): (&str, Vec<(String, FluentValue<'_>)>) = match reward {
+            Reward::Nothing => ("reward-nothing", vec![]),
+            Reward::DiscountPercent(p) => ("reward-discount", vec![("percent".into(), FluentValue::from(*p))]),
+            Reward::FreeMonths(n) => ("reward-free-months", vec![("count".into(), FluentValue::from(*n))]),
+            Reward::Credit(m) => ("reward-credit", vec![("amount".into(), text(&self.money(*m, currency)))]),
+            Reward::Cashback(m) => ("reward-cashback", vec![("amount".into(), text(&self.money(*m, currency)))]),
+            Reward::Donation(m) => ("reward-donation", vec![("amount".into(), text(&self.money(*m, currency)))]),
+            Reward::Swag(t) => ("reward-swag", vec![("what".into(), text(t))]),
+            Reward::FeatureUnlock(t) => ("reward-feature", vec![("what".into(), text(t))]),
+            Reward::EventSeat(t) => ("reward-seat", vec![("what".into(), text(t))]),
+            Reward::Custom(t) => return t.clone(),
+        };
+        self.locales.message(&self.lang, id, &args).unwrap_or_else(|| reward.describe(currency))
     }
 
     /// `data` with every mark written out in this language.
@@ -139,6 +176,19 @@ impl Intl {
                 }
             }
             Some(("m", (cents, currency))) => cents.parse().map(|c| self.money(Money(c), currency)).unwrap_or_default(),
+            Some(("c", (max, period))) => match max.parse::<u32>() {
+                Ok(n) => {
+                    let args = [("max".to_string(), FluentValue::from(n))];
+                    let id = format!("cap-{period}");
+                    self.locales.message(&self.lang, &id, &args).unwrap_or_else(|| format!("{n} per {period}"))
+                }
+                Err(_) => String::new(),
+            },
+            // The spec may hold `|` itself; the currency never does.
+            Some(("r", _)) => match mark[1..].rsplit_once('|') {
+                Some((spec, currency)) => Reward::parse(spec).map(|r| self.reward(&r, currency)).unwrap_or_default(),
+                None => String::new(),
+            },
             _ => String::new(),
         }
     }
@@ -165,10 +215,37 @@ fn currency_symbol<'a>(lang: &str, currency: &'a str) -> &'a str {
     }
 }
 
+/// The renderer, and so every language's formatters, is shared by threads.
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Intl>();
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone as _;
+
+    fn intl(lang: &str) -> Intl {
+        let mut locales = Locales::new();
+        for (tag, ftl) in vouch_templates::locales() {
+            locales.add(tag, ftl, tag).expect("messages parse");
+        }
+        Intl::new(lang, Arc::new(locales))
+    }
+
+    #[test]
+    fn rewards_in_each_language() {
+        let credit = Reward::Credit(Money(5000));
+        assert_eq!(intl("en").reward(&credit, "USD"), "$50.00 account credit");
+        assert_eq!(intl("ro").reward(&credit, "RON"), "50,00\u{A0}lei credit în cont");
+        assert_eq!(intl("ru").reward(&Reward::FreeMonths(2), "USD"), "2 бесплатных месяца");
+        assert_eq!(intl("ro").reward(&Reward::FreeMonths(20), "RON"), "20 de luni gratuite");
+        let seat = reward(&Reward::EventSeat("Lunch | May".into()), "usd");
+        assert_eq!(intl("en").localize(&Value::String(seat)), "a seat at Lunch | May");
+        assert_eq!(intl("en").localize(&Value::String(cap(12, Period::Year))), "12 per year");
+        assert_eq!(intl("ro").localize(&Value::String(cap(12, Period::Year))), "12 pe an");
+    }
 
     fn thursday() -> (Timestamp, Timezone) {
         let t = chrono::Utc.with_ymd_and_hms(2026, 12, 3, 16, 0, 0).single().expect("a time");
@@ -178,21 +255,21 @@ mod tests {
     #[test]
     fn dates_in_each_language() {
         let (t, zone) = thursday();
-        assert_eq!(Intl::new("en").datetime(t, zone), "Thu 3 Dec 2026, 18:00 EET");
-        assert_eq!(Intl::new("ro").datetime(t, zone), "joi, 3 decembrie 2026 la 18:00 EET");
-        assert_eq!(Intl::new("ru").datetime(t, zone), "четверг, 3 декабря 2026\u{202F}г. в 18:00 EET");
-        let ar = Intl::new("ar").datetime(t, zone);
+        assert_eq!(intl("en").datetime(t, zone), "Thu 3 Dec 2026, 18:00 EET");
+        assert_eq!(intl("ro").datetime(t, zone), "joi, 3 decembrie 2026 la 18:00 EET");
+        assert_eq!(intl("ru").datetime(t, zone), "четверг, 3 декабря 2026\u{202F}г. в 18:00 EET");
+        let ar = intl("ar").datetime(t, zone);
         assert_eq!(ar, "الخميس، 3 ديسمبر 2026 في 6:00 م EET");
     }
 
     #[test]
     fn money_in_each_language() {
         let m = Money(120_000);
-        assert_eq!(Intl::new("en").money(m, "USD"), "$1,200.00");
-        assert_eq!(Intl::new("ro").money(m, "RON"), "1.200,00\u{A0}lei");
-        assert_eq!(Intl::new("ru").money(m, "USD"), "1\u{A0}200,00\u{A0}$");
-        assert_eq!(Intl::new("ar").money(m, "USD"), "1,200.00\u{A0}US$");
-        assert_eq!(Intl::new("ro").money(Money(-350), "EUR"), "-3,50\u{A0}€");
+        assert_eq!(intl("en").money(m, "USD"), "$1,200.00");
+        assert_eq!(intl("ro").money(m, "RON"), "1.200,00\u{A0}lei");
+        assert_eq!(intl("ru").money(m, "USD"), "1\u{A0}200,00\u{A0}$");
+        assert_eq!(intl("ar").money(m, "USD"), "1,200.00\u{A0}US$");
+        assert_eq!(intl("ro").money(Money(-350), "EUR"), "-3,50\u{A0}€");
     }
 
     #[test]
@@ -202,13 +279,13 @@ mod tests {
             "event": { "when": moment(t, zone), "title": "Prânz" },
             "rows": [format!("total {}", money(Money(5000), "ron")), 3],
         });
-        let ro = Intl::new("ro").localize(&data);
+        let ro = intl("ro").localize(&data);
         assert_eq!(ro["event"]["when"], "joi, 3 decembrie 2026 la 18:00 EET");
         assert_eq!(ro["event"]["title"], "Prânz");
         assert_eq!(ro["rows"], serde_json::json!(["total 50,00\u{A0}lei", 3]));
-        let en = Intl::new("en").localize(&data);
+        let en = intl("en").localize(&data);
         assert_eq!(en["event"]["when"], "Thu 3 Dec 2026, 18:00 EET");
-        let broken = Intl::new("en").localize(&serde_json::json!(format!("a{OPEN}x{CLOSE}b{OPEN}")));
+        let broken = intl("en").localize(&serde_json::json!(format!("a{OPEN}x{CLOSE}b{OPEN}")));
         assert_eq!(broken, "ab", "a mark that does not parse never shows");
     }
 }

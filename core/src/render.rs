@@ -129,7 +129,7 @@ impl Renderer {
         let mut formats = HashMap::new();
         let mut intl = HashMap::new();
         for lang in locales.languages() {
-            intl.insert(lang.clone(), Intl::new(&lang));
+            intl.insert(lang.clone(), Intl::new(&lang, Arc::clone(&locales)));
             let prefix = format!("i18n/{lang}/");
             // English first, then this language's files over them.
             let mut own: Vec<(&str, &String)> =

@@ -62,7 +62,7 @@ fn balance(entries: &[vouch_store::RewardEntry], status: impl Fn(RewardStatus) -
                 let total = money.entry(e.currency.as_str()).or_default();
                 *total = *total + m;
             }
-            None => *other.entry(e.reward.describe(&e.currency)).or_default() += 1,
+            None => *other.entry(crate::intl::reward(&e.reward, &e.currency)).or_default() += 1,
         }
     }
     money

@@ -37,6 +37,8 @@ action-pass_seat = تمرير المقعد لغيري
 action-skip_date = لن أتمكّن هذه المرة
 action-take_seat_date = احجز المقعد ليوم { $value }
 action-choose = اختر…
+action-consent_yes = نعم، عرّفوني بهم
+action-consent_no = لا، شكرًا
 
 guests = { $count ->
     [zero] بلا ضيوف
@@ -78,6 +80,25 @@ days = { $count ->
     [many] { $count } يومًا
    *[other] { $count } يوم
 }
+
+cap-month = { $max } في الشهر
+cap-quarter = { $max } في الربع
+cap-year = { $max } في السنة
+reward-nothing = بلا مكافأة
+reward-discount = خصم { $percent }%
+reward-free-months = { $count ->
+    [one] شهر مجاني واحد
+    [two] شهران مجانيان
+    [few] { $count } أشهر مجانية
+    [many] { $count } شهرًا مجانيًا
+   *[other] { $count } شهر مجاني
+}
+reward-credit = رصيد { $amount } في الحساب
+reward-cashback = استرداد نقدي بقيمة { $amount }
+reward-donation = تبرع بقيمة { $amount } لجمعية خيرية
+reward-swag = هدية: { $what }
+reward-feature = تفعيل { $what }
+reward-seat = مقعد في { $what }
 
 command-help = ما الذي أستطيع فعله لك
 command-code = رمز الإحالة الشخصي ونص جاهز للمشاركة

@@ -38,6 +38,8 @@ action-pass_seat = Pass it on
 action-skip_date = Can't make it this time
 action-take_seat_date = Take the seat for { $value }
 action-choose = Choose…
+action-consent_yes = Yes, introduce me
+action-consent_no = No, thank you
 
 guests = { $count ->
     [one] { $count } guest
@@ -59,6 +61,23 @@ days = { $count ->
     [one] { $count } day
    *[other] { $count } days
 }
+
+# Rewards, as `Reward::describe` words them in English.
+cap-month = { $max } per month
+cap-quarter = { $max } per quarter
+cap-year = { $max } per year
+reward-nothing = no reward
+reward-discount = { $percent }% off
+reward-free-months = { $count ->
+    [one] { $count } free month
+   *[other] { $count } free months
+}
+reward-credit = { $amount } account credit
+reward-cashback = { $amount } cashback
+reward-donation = a { $amount } donation to charity
+reward-swag = a gift: { $what }
+reward-feature = { $what } unlocked
+reward-seat = a seat at { $what }
 
 # Command descriptions: the help list, the Telegram menu and Discord's slash
 # command descriptions (100 characters at most).

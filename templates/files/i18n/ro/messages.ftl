@@ -40,6 +40,8 @@ action-pass_seat = Las locul altcuiva
 action-skip_date = Nu pot de data asta
 action-take_seat_date = Iau locul pe { $value }
 action-choose = Alege…
+action-consent_yes = Da, puneți-mă în legătură
+action-consent_no = Nu, mulțumesc
 
 guests = { $count ->
     [one] { $count } invitat
@@ -66,6 +68,23 @@ days = { $count ->
     [few] { $count } zile
    *[other] { $count } de zile
 }
+
+cap-month = { $max } pe lună
+cap-quarter = { $max } pe trimestru
+cap-year = { $max } pe an
+reward-nothing = nicio recompensă
+reward-discount = reducere de { $percent }%
+reward-free-months = { $count ->
+    [one] { $count } lună gratuită
+    [few] { $count } luni gratuite
+   *[other] { $count } de luni gratuite
+}
+reward-credit = { $amount } credit în cont
+reward-cashback = cashback de { $amount }
+reward-donation = o donație de { $amount } pentru o cauză caritabilă
+reward-swag = un cadou: { $what }
+reward-feature = acces la { $what }
+reward-seat = un loc la { $what }
 
 command-help = Ce pot face pentru tine
 command-code = Codul tău personal de recomandare și textul de trimis prietenilor

@@ -37,6 +37,8 @@ action-pass_seat = Уступить место
 action-skip_date = В этот раз не смогу
 action-take_seat_date = Занять место на { $value }
 action-choose = Выберите…
+action-consent_yes = Да, познакомьте нас
+action-consent_no = Нет, спасибо
 
 guests = { $count ->
     [one] { $count } гостем
@@ -61,6 +63,23 @@ days = { $count ->
     [few] { $count } дня
    *[other] { $count } дней
 }
+
+cap-month = { $max } в месяц
+cap-quarter = { $max } в квартал
+cap-year = { $max } в год
+reward-nothing = без награды
+reward-discount = скидка { $percent }%
+reward-free-months = { $count ->
+    [one] { $count } бесплатный месяц
+    [few] { $count } бесплатных месяца
+   *[other] { $count } бесплатных месяцев
+}
+reward-credit = { $amount } на счёт
+reward-cashback = кешбэк { $amount }
+reward-donation = пожертвование { $amount } на благотворительность
+reward-swag = подарок: { $what }
+reward-feature = доступ к функции { $what }
+reward-seat = место на встрече { $what }
 
 command-help = Что я умею
 command-code = Ваш личный реферальный код и текст, чтобы поделиться
