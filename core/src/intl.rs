@@ -61,6 +61,11 @@ pub fn cap(max: u32, period: Period) -> String {
     format!("{OPEN}c{max}|{}{CLOSE}", period.as_str())
 }
 
+/// How far off a reminder's event is: "tomorrow", "in an hour", "peste 2 ore".
+pub fn soon(minutes: u32) -> String {
+    format!("{OPEN}s{minutes}|{CLOSE}")
+}
+
 /// One language's formatters, built once per renderer.
 pub struct Intl {
     lang: String,
@@ -184,6 +189,18 @@ impl Intl {
                 }
                 Err(_) => String::new(),
             },
+            Some(("s", (minutes, _))) => match minutes.parse::<u32>() {
+                Ok(m) => {
+                    let (id, n) = match m {
+                        m if m >= 1440 && m % 1440 == 0 => ("soon-days", m / 1440),
+                        m if m % 60 == 0 => ("soon-hours", m / 60),
+                        m => ("soon-minutes", m),
+                    };
+                    let args = [("count".to_string(), FluentValue::from(n))];
+                    self.locales.message(&self.lang, id, &args).unwrap_or_default()
+                }
+                Err(_) => String::new(),
+            },
             // The spec may hold `|` itself; the currency never does.
             Some(("r", _)) => match mark[1..].rsplit_once('|') {
                 Some((spec, currency)) => Reward::parse(spec).map(|r| self.reward(&r, currency)).unwrap_or_default(),
@@ -245,6 +262,15 @@ mod tests {
         assert_eq!(intl("en").localize(&Value::String(seat)), "a seat at Lunch | May");
         assert_eq!(intl("en").localize(&Value::String(cap(12, Period::Year))), "12 per year");
         assert_eq!(intl("ro").localize(&Value::String(cap(12, Period::Year))), "12 pe an");
+        let soon_in = |lang: &str, m: u32| intl(lang).localize(&Value::String(soon(m)));
+        assert_eq!(
+            [soon_in("en", 1440), soon_in("en", 60), soon_in("en", 2880)],
+            ["tomorrow", "in an hour", "in 2 days"]
+        );
+        assert_eq!(
+            [soon_in("ro", 1440), soon_in("ro", 120), soon_in("ro", 30)],
+            ["mâine", "peste 2 ore", "peste 30 de minute"]
+        );
     }
 
     fn thursday() -> (Timestamp, Timezone) {

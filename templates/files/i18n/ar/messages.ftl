@@ -81,6 +81,27 @@ days = { $count ->
    *[other] { $count } يوم
 }
 
+soon-days = { $count ->
+    [one] غدًا
+    [two] بعد يومين
+    [few] بعد { $count } أيام
+    [many] بعد { $count } يومًا
+   *[other] بعد { $count } يوم
+}
+soon-hours = { $count ->
+    [one] بعد ساعة
+    [two] بعد ساعتين
+    [few] بعد { $count } ساعات
+    [many] بعد { $count } ساعة
+   *[other] بعد { $count } ساعة
+}
+soon-minutes = { $count ->
+    [one] بعد دقيقة
+    [two] بعد دقيقتين
+    [few] بعد { $count } دقائق
+    [many] بعد { $count } دقيقة
+   *[other] بعد { $count } دقيقة
+}
 cap-month = { $max } في الشهر
 cap-quarter = { $max } في الربع
 cap-year = { $max } في السنة

@@ -63,6 +63,18 @@ days = { $count ->
 }
 
 # Rewards, as `Reward::describe` words them in English.
+soon-days = { $count ->
+    [one] tomorrow
+   *[other] in { $count } days
+}
+soon-hours = { $count ->
+    [one] in an hour
+   *[other] in { $count } hours
+}
+soon-minutes = { $count ->
+    [one] in a minute
+   *[other] in { $count } minutes
+}
 cap-month = { $max } per month
 cap-quarter = { $max } per quarter
 cap-year = { $max } per year

@@ -69,6 +69,21 @@ days = { $count ->
    *[other] { $count } de zile
 }
 
+soon-days = { $count ->
+    [one] mâine
+    [few] peste { $count } zile
+   *[other] peste { $count } de zile
+}
+soon-hours = { $count ->
+    [one] peste o oră
+    [few] peste { $count } ore
+   *[other] peste { $count } de ore
+}
+soon-minutes = { $count ->
+    [one] peste un minut
+    [few] peste { $count } minute
+   *[other] peste { $count } de minute
+}
 cap-month = { $max } pe lună
 cap-quarter = { $max } pe trimestru
 cap-year = { $max } pe an

@@ -64,6 +64,21 @@ days = { $count ->
    *[other] { $count } дней
 }
 
+soon-days = { $count ->
+    [one] завтра
+    [few] через { $count } дня
+   *[other] через { $count } дней
+}
+soon-hours = { $count ->
+    [one] через час
+    [few] через { $count } часа
+   *[other] через { $count } часов
+}
+soon-minutes = { $count ->
+    [one] через { $count } минуту
+    [few] через { $count } минуты
+   *[other] через { $count } минут
+}
 cap-month = { $max } в месяц
 cap-quarter = { $max } в квартал
 cap-year = { $max } в год
