@@ -66,6 +66,14 @@ pub fn soon(minutes: u32) -> String {
     format!("{OPEN}s{minutes}|{CLOSE}")
 }
 
+/// Message `id` with `args`, written in the reader's language ("lunch",
+/// "prânz de recomandări"); English when that language lacks it.
+pub fn text(id: &str, args: &[(&str, Value)]) -> String {
+    let args: serde_json::Map<String, Value> = args.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let args = Value::Object(args).to_string().replace([OPEN, CLOSE], "");
+    format!("{OPEN}f{id}|{args}{CLOSE}")
+}
+
 /// One language's formatters, built once per renderer.
 pub struct Intl {
     lang: String,
@@ -201,6 +209,12 @@ impl Intl {
                 }
                 Err(_) => String::new(),
             },
+            Some(("f", (id, args))) => {
+                let args: serde_json::Map<String, Value> = serde_json::from_str(args).unwrap_or_default();
+                let args: Vec<(String, FluentValue<'_>)> =
+                    args.iter().map(|(k, v)| (k.clone(), crate::render::fluent_value(v))).collect();
+                self.locales.message(&self.lang, id, &args).unwrap_or_default()
+            }
             // The spec may hold `|` itself; the currency never does.
             Some(("r", _)) => match mark[1..].rsplit_once('|') {
                 Some((spec, currency)) => Reward::parse(spec).map(|r| self.reward(&r, currency)).unwrap_or_default(),
@@ -262,6 +276,10 @@ mod tests {
         assert_eq!(intl("en").localize(&Value::String(seat)), "a seat at Lunch | May");
         assert_eq!(intl("en").localize(&Value::String(cap(12, Period::Year))), "12 per year");
         assert_eq!(intl("ro").localize(&Value::String(cap(12, Period::Year))), "12 pe an");
+        let kind = Value::String(text("event-kind-expert-club", &[]));
+        assert_eq!([intl("en").localize(&kind), intl("ro").localize(&kind)], ["expert-club", "club de experți"]);
+        let champions = Value::String(text("audience-champions", &[("count", serde_json::json!(21))]));
+        assert_eq!(intl("ro").localize(&champions), "membrii cu cel puțin 21 de recomandări");
         let soon_in = |lang: &str, m: u32| intl(lang).localize(&Value::String(soon(m)));
         assert_eq!(
             [soon_in("en", 1440), soon_in("en", 60), soon_in("en", 2880)],

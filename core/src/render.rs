@@ -233,7 +233,7 @@ fn message_id(key: &str) -> String {
     key.replace('.', "-")
 }
 
-fn fluent_value(v: &Value) -> FluentValue<'static> {
+pub(crate) fn fluent_value(v: &Value) -> FluentValue<'static> {
     match v {
         Value::Number(n) => {
             n.as_i64().map(FluentValue::from).unwrap_or_else(|| FluentValue::from(n.as_f64().unwrap_or(0.0)))

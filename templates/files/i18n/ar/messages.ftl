@@ -81,6 +81,15 @@ days = { $count ->
    *[other] { $count } يوم
 }
 
+event-kind-lunch = غداء الإحالات
+event-kind-mastermind = ماسترمايند
+event-kind-expert-club = نادي الخبراء
+event-kind-advisory-board = مجلس استشاري
+event-kind-webinar = ندوة عبر الإنترنت
+audience-everyone = الجميع
+audience-champions = أصحاب الإحالات (الحد الأدنى: { $count })
+audience-role = أصحاب دور { $role }
+audience-list = المدعوّون فقط
 soon-days = { $count ->
     [one] غدًا
     [two] بعد يومين

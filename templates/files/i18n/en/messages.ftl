@@ -63,6 +63,16 @@ days = { $count ->
 }
 
 # Rewards, as `Reward::describe` words them in English.
+# Event kinds and audiences as the engine words them in English.
+event-kind-lunch = lunch
+event-kind-mastermind = mastermind
+event-kind-expert-club = expert-club
+event-kind-advisory-board = advisory-board
+event-kind-webinar = webinar
+audience-everyone = everyone
+audience-champions = champions with { $count }+ referrals
+audience-role = { $role }s
+audience-list = invited guests only
 soon-days = { $count ->
     [one] tomorrow
    *[other] in { $count } days

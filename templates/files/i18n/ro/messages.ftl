@@ -69,6 +69,19 @@ days = { $count ->
    *[other] { $count } de zile
 }
 
+event-kind-lunch = prânz de recomandări
+event-kind-mastermind = mastermind
+event-kind-expert-club = club de experți
+event-kind-advisory-board = consiliu consultativ
+event-kind-webinar = webinar
+audience-everyone = toată lumea
+audience-champions = { $count ->
+    [one] membrii cu cel puțin o recomandare
+    [few] membrii cu cel puțin { $count } recomandări
+   *[other] membrii cu cel puțin { $count } de recomandări
+}
+audience-role = cei cu rolul { $role }
+audience-list = doar invitații
 soon-days = { $count ->
     [one] mâine
     [few] peste { $count } zile

@@ -64,6 +64,18 @@ days = { $count ->
    *[other] { $count } дней
 }
 
+event-kind-lunch = обед рекомендателей
+event-kind-mastermind = мастермайнд
+event-kind-expert-club = экспертный клуб
+event-kind-advisory-board = консультативный совет
+event-kind-webinar = вебинар
+audience-everyone = все
+audience-champions = { $count ->
+    [one] участники, у которых не меньше { $count } рекомендации
+   *[other] участники, у которых не меньше { $count } рекомендаций
+}
+audience-role = участники с ролью { $role }
+audience-list = только приглашённые
 soon-days = { $count ->
     [one] завтра
     [few] через { $count } дня
