@@ -85,7 +85,7 @@ impl Community {
             let subject = format!("{}.subject", m.template);
             let render = |name: &str| self.renderer.render_template(&lang, name, &m.data, Format::Plain);
             let body = render(&m.template).unwrap_or_else(|e| panic!("{}: {e}", m.template));
-            write!(self.out, "## notice to {} ({})\n", m.to, m.template).expect("write");
+            writeln!(self.out, "## notice to {} ({})", m.to, m.template).expect("write");
             if self.renderer.has(&subject) {
                 writeln!(self.out, "Subject: {}", render(&subject).expect("subject renders")).expect("write");
             }
@@ -128,12 +128,11 @@ fn flows(lang: &str) -> String {
     c.say("olga", "report");
 
     c.out.push_str("## plurals\n");
-    let data = |n: i64| json!({ "count": n });
     for id in ["referrals", "guests", "people-told", "answers", "days"] {
         let forms: Vec<String> = COUNTS
             .iter()
             .map(|n| {
-                let args = [("count", data(*n)["count"].clone())];
+                let args = [("count", json!(n))];
                 c.renderer.message(lang, id, &args).unwrap_or_else(|| panic!("{lang} lacks {id}"))
             })
             .collect();
