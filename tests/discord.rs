@@ -723,3 +723,53 @@ async fn a_champion_who_agreed_is_thanked_in_the_server_channel() {
     assert!(note.starts_with("A note from **Carol** at"), "{note}");
     assert!(note.contains("Bob \\*loves\\* it here, thank you!"), "markdown in the note is escaped: {note}");
 }
+
+/// A member whose Discord client runs in Romanian is answered in Romanian
+/// without choosing: the interaction's `locale` is the hint. Slash commands
+/// carry Romanian and Russian descriptions; Discord has no Arabic locale, so
+/// Arabic speakers get Arabic answers through `language ar`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discord_user_with_locale_ro_is_answered_in_romanian_without_choosing() {
+    let fake = FakeDiscord::start().await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let _serve = Serve::start(tmp.path(), &fake);
+    let put = fake
+        .wait_for("slash command registration", DEADLINE, |f| {
+            f.requests().into_iter().find(|r| r.method == "PUT" && r.path.contains(&format!("/guilds/{GUILD_ID}/")))
+        })
+        .await;
+    let commands = put.body.as_array().expect("command list");
+    let code = commands.iter().find(|c| c["name"] == "code").expect("code registered");
+    let described = &code["description_localizations"];
+    assert_eq!(described["ro"], "Codul tău personal de recomandare și textul de trimis prietenilor", "{code}");
+    assert!(described["ru"].as_str().is_some_and(|d| d.contains("реферальный код")), "{code}");
+    assert!(described.get("ar").is_none(), "Discord has no Arabic locale: {code}");
+    for c in commands {
+        let text = c["description_localizations"]["ro"].as_str().unwrap_or_default();
+        assert!(!text.is_empty() && text.chars().count() <= 100, "a Romanian description within Discord's limit: {c}");
+    }
+
+    let ana = member(snowflake(7), "ana", Some("Ana"), &[]);
+    let alice = member(snowflake(8), "alice", Some("Alice"), &[]);
+    let ask = |id: u64, who: &Value, name: &str, locale: &str| {
+        let mut interaction = slash(id, who, name, &[]);
+        interaction["locale"] = json!(locale);
+        fake.dispatch("INTERACTION_CREATE", interaction);
+    };
+    async fn answer(fake: &FakeDiscord, id: u64) -> Value {
+        let what = format!("answer to {id}");
+        fake.wait_for(&what, DEADLINE, |f| callbacks(&f.requests(), id).into_iter().next()).await
+    }
+    ask(301, &ana, "code", "ro");
+    let romanian = answer(&fake, 301).await;
+    let text = content(&romanian["data"]);
+    assert!(text.contains("Codul tău de recomandare"), "{text}");
+    assert!(text.contains("Trimite-l mai departe"), "{text}");
+    ask(302, &ana, "help", "ro");
+    let help = answer(&fake, 302).await;
+    assert!(content(&help["data"]).contains("Iată ce pot face"), "{help}");
+    // Someone else in the same server keeps their own language.
+    ask(303, &alice, "code", "en-US");
+    let english = answer(&fake, 303).await;
+    assert!(content(&english["data"]).contains("Your referral code"), "{english}");
+}

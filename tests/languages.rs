@@ -1,6 +1,7 @@
 //! End-to-end: people get their own language without choosing it (Telegram
 //! `language_code`), `language ar` switches a console member, and an
-//! unknown code lists the choices and changes nothing.
+//! unknown code lists the choices and changes nothing; the demo runs in
+//! Romanian.
 
 // Shared with tests/telegram.rs, which uses the rest of the fake.
 #[allow(dead_code)]
@@ -73,4 +74,25 @@ fn language_switches_a_console_member_and_an_unknown_code_changes_nothing() {
     assert!(out.contains(&format!("\u{2068}`{code}`\u{2069}")), "FSI/PDI around the code: {out:?}");
     let out = say("lang auto\ncode\n");
     assert!(out.contains("Your referral code"), "back to the default: {out}");
+}
+
+#[test]
+fn the_demo_runs_in_romanian() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut cmd = vouch(tmp.path());
+    cmd.args(["demo", "--language", "ro"]).stdin(Stdio::null());
+    let out = stdout_ok(&cmd.output().expect("run the demo"));
+    for needle in [
+        "Codul tău de recomandare pentru programul",
+        "Bine ai venit! Te-ai alăturat cu codul primit de la Alice",
+        "cu o valoare de 1.200,00\u{A0}USD",
+        "Am aprobat R1",
+        "Subject: Acme Community: vrei să te punem în legătură?",
+        "Da, puneți-mă în legătură: https://vouch.acme.example/a/",
+        "la 18:00 EE",
+        "Raport de recomandări",
+    ] {
+        assert!(out.contains(needle), "the Romanian demo lacks {needle:?}:\n{out}");
+    }
+    assert!(!out.contains('\u{E000}'), "no mark is left unwritten:\n{out}");
 }

@@ -322,12 +322,15 @@ fn each_locale_that_translates_commands_gets_its_own_menu() {
     let templates = tmp.path().join("templates");
     let templates = templates.to_str().expect("utf-8 path");
     let server = Server::start_with(tmp.path(), &fake, &[("VOUCH_TEMPLATES_DIR", templates)]);
-    wait_for("three menus", || fake.calls("setMyCommands").len() >= 3);
+    wait_for("four menus", || fake.calls("setMyCommands").len() >= 4);
     let menus = fake.calls("setMyCommands");
     assert!(menus[0].body.get("language_code").is_none(), "the default menu first: {:?}", menus[0].body);
     let languages: Vec<_> = menus.iter().skip(1).map(|m| m.body["language_code"].as_str().unwrap_or("?")).collect();
-    assert_eq!(languages, ["ar", "ru"], "one menu per translating language, none for de: {menus:?}");
-    let ru = &menus[2];
+    assert_eq!(languages, ["ar", "ro", "ru"], "one menu per translating language, none for de: {menus:?}");
+    let ro = menus[2].body["commands"].as_array().expect("commands");
+    let ro_code = ro.iter().find(|c| c["command"] == "code").expect("code in the Romanian menu");
+    assert_eq!(ro_code["description"], "Codul tău personal de recomandare și textul de trimis prietenilor");
+    let ru = &menus[3];
     let commands = ru.body["commands"].as_array().expect("commands");
     let code = commands.iter().find(|c| c["command"] == "code").expect("code in the menu");
     assert_eq!(code["description"], "Мой реферальный код", "the override wins");
@@ -335,7 +338,7 @@ fn each_locale_that_translates_commands_gets_its_own_menu() {
     assert_eq!(help["description"], "Что я умею", "the rest keeps the shipped translation");
     assert_eq!(commands.len(), menus[0].body["commands"].as_array().map_or(0, Vec::len));
     server.stop();
-    assert_eq!(fake.calls("setMyCommands").len(), 3, "no later menu for de");
+    assert_eq!(fake.calls("setMyCommands").len(), 4, "no later menu for de");
 }
 
 /// Visible length as Telegram counts it: tags 0, an entity 1, UTF-16 units.

@@ -112,7 +112,10 @@ impl Default for Locales {
 /// order inside an Arabic sentence. Arabic-only text is left alone.
 pub fn isolate(text: &str) -> String {
     let ltr = text.chars().any(|c| c.is_ascii_alphanumeric() || (c.is_alphabetic() && (c as u32) < 0x0590));
-    if !ltr || text.starts_with(FSI) {
+    // Arabic text that holds a left-to-right run (a reward: "رصيد 50.00 US$
+    // في الحساب") already reads right to left, and Fluent isolated the run.
+    let rtl_first = text.chars().find(|c| c.is_alphabetic()).is_some_and(|c| (0x0590..0x0900).contains(&(c as u32)));
+    if !ltr || rtl_first || text.starts_with(FSI) {
         return text.to_string();
     }
     format!("{FSI}{text}{PDI}")
@@ -215,5 +218,6 @@ mod tests {
         assert_eq!(hi, format!("مرحبا {FSI}Ana{PDI}"));
         assert_eq!(isolate("VNWF-A3KF"), format!("{FSI}VNWF-A3KF{PDI}"));
         assert_eq!(isolate("برنامج"), "برنامج");
+        assert_eq!(isolate("خصم 20%"), "خصم 20%", "right to left already");
     }
 }

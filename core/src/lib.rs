@@ -10,6 +10,7 @@ pub mod engine;
 pub mod error;
 pub mod i18n;
 pub mod ics;
+pub mod intl;
 pub mod lang;
 mod limit;
 pub mod links;

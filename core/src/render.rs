@@ -11,6 +11,7 @@ use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContex
 use serde_json::Value;
 
 use crate::i18n::{Locales, isolate};
+use crate::intl::Intl;
 use crate::reply::Reply;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -89,6 +90,8 @@ pub enum RenderError {
 pub struct Renderer {
     formats: HashMap<(String, Format), Handlebars<'static>>,
     locales: Arc<Locales>,
+    /// Dates and money per language (the engine's marks, see `intl`).
+    intl: HashMap<String, Intl>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -124,7 +127,9 @@ impl Renderer {
         }
         let locales = Arc::new(locales);
         let mut formats = HashMap::new();
+        let mut intl = HashMap::new();
         for lang in locales.languages() {
+            intl.insert(lang.clone(), Intl::new(&lang, Arc::clone(&locales)));
             let prefix = format!("i18n/{lang}/");
             // English first, then this language's files over them.
             let mut own: Vec<(&str, &String)> =
@@ -145,7 +150,7 @@ impl Renderer {
                 formats.insert((lang.clone(), format), hb);
             }
         }
-        Ok(Self { formats, locales })
+        Ok(Self { formats, locales, intl })
     }
 
     /// The language tag this renderer uses for `lang`: itself when spoken,
@@ -204,7 +209,8 @@ impl Renderer {
             .formats
             .get(&(self.spoken(lang).to_string(), format))
             .ok_or_else(|| RenderError::Template { name: name.to_string(), message: "unknown format".into() })?;
-        hb.render(name, data)
+        let localized = self.intl.get(self.spoken(lang)).map(|i| i.localize(data));
+        hb.render(name, localized.as_ref().unwrap_or(data))
             .map(|s| tidy(&s))
             .map_err(|e| RenderError::Template { name: name.to_string(), message: e.to_string() })
     }
@@ -227,7 +233,7 @@ fn message_id(key: &str) -> String {
     key.replace('.', "-")
 }
 
-fn fluent_value(v: &Value) -> FluentValue<'static> {
+pub(crate) fn fluent_value(v: &Value) -> FluentValue<'static> {
     match v {
         Value::Number(n) => {
             n.as_i64().map(FluentValue::from).unwrap_or_else(|| FluentValue::from(n.as_f64().unwrap_or(0.0)))

@@ -118,7 +118,7 @@ pub(super) fn introduce(
             "unsubscribe": no,
         }),
         Extras {
-            actions: vec![Action::new("Yes, introduce me", yes), Action::new("No, thank you", no)],
+            actions: vec![Action::new("action.consent_yes", yes), Action::new("action.consent_no", no)],
             attachments: Vec::new(),
         },
     )?;
@@ -135,7 +135,7 @@ pub(super) fn introduce(
             "name": referred.display_name,
             "email": email.as_str(),
             "program": program.slug.as_str(),
-            "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
+            "referrer_reward": crate::intl::reward(&program.referrer_reward.reward, &program.currency),
             "has_reward": !program.referrer_reward.reward.is_nothing(),
             "review": review.is_some(),
             "wish": wish,

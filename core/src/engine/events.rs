@@ -28,9 +28,10 @@ use crate::reply::Outcome;
 const OFFER_HOURS: i64 = 24;
 const LIST_LIMIT: usize = 20;
 
-/// "Thu 3 Dec 2026, 12:30 EET".
+/// A moment in `zone`, written in the reader's language when rendered
+/// ("Thu 3 Dec 2026, 12:30 EET", "joi, 3 decembrie 2026 la 12:30 EET").
 pub(super) fn when(t: Timestamp, zone: Timezone) -> String {
-    t.with_timezone(&zone.tz()).format("%a %-d %b %Y, %H:%M %Z").to_string()
+    crate::intl::moment(t, zone)
 }
 
 /// Where a member sees times: their own zone, else the event's.
@@ -72,7 +73,7 @@ pub(super) fn event_json(event: &Event, zone: Timezone, now: Timestamp) -> Value
     let next = event.next_occurrence(now);
     json!({
         "id": event.id.to_string(),
-        "kind": event.kind.as_str(),
+        "kind": crate::intl::text(&format!("event-kind-{}", event.kind.as_str()), &[]),
         "title": event.title,
         "agenda": event.agenda,
         "agenda_lines": event.agenda.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>(),
@@ -92,12 +93,22 @@ pub(super) fn event_json(event: &Event, zone: Timezone, now: Timestamp) -> Value
         },
         "capacity": event.capacity,
         "plus_ones": event.plus_ones,
-        "audience": event.audience.describe(),
+        "audience": audience_text(&event.audience),
         "deadline": event.rsvp_deadline.map(|d| when(d, zone)),
         "cancelled": event.cancelled,
         "over": next.is_none() && !event.cancelled,
         "sequence": event.sequence,
     })
+}
+
+/// Who may come, in the reader's language ("everyone", "toată lumea").
+fn audience_text(audience: &Audience) -> String {
+    match audience {
+        Audience::Everyone => crate::intl::text("audience-everyone", &[]),
+        Audience::Champions(n) => crate::intl::text("audience-champions", &[("count", json!(n))]),
+        Audience::Role(r) => crate::intl::text("audience-role", &[("role", json!(r.to_string()))]),
+        Audience::List => crate::intl::text("audience-list", &[]),
+    }
 }
 
 /// "every month on the 2nd Thursday", "every month on the last Friday".

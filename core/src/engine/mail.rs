@@ -397,10 +397,10 @@ mod tests {
 
     #[test]
     fn yes_and_no_in_several_languages() {
-        for yes in ["Yes", "yes, please", "Oui !", "Ja.", "Да", "sí", "نعم"] {
+        for yes in ["Yes", "yes, please", "Oui !", "Ja.", "Да", "sí", "نعم", "Da, cu plăcere"] {
             assert_eq!(consent_word(yes), Some(true), "{yes}");
         }
-        for no in ["no", "No thanks", "Nein", "нет", "non merci", "لا"] {
+        for no in ["no", "No thanks", "Nein", "нет", "non merci", "لا", "Nu, mulțumesc"] {
             assert_eq!(consent_word(no), Some(false), "{no}");
         }
         assert_eq!(consent_word("maybe later"), None);
@@ -416,6 +416,10 @@ mod tests {
         assert_eq!(pick("\n  Oui, avec plaisir\n> quoted"), Some("rsvp E3 yes"));
         assert_eq!(pick("Nein, leider nicht."), Some("rsvp E3 no"));
         assert_eq!(pick("maybe, depends on the train"), Some("rsvp E3 maybe"));
+        // Romanian, the words the Romanian templates ask for.
+        assert_eq!(pick("Da!"), Some("rsvp E3 yes"));
+        assert_eq!(pick("nu pot, din păcate"), Some("rsvp E3 no"));
+        assert_eq!(pick("Poate, dacă termin devreme"), Some("rsvp E3 maybe"));
         assert_eq!(pick("/rsvp e3 no"), Some("rsvp E3 no"));
         assert_eq!(pick("what time?"), None);
         assert_eq!(pick(""), None);

@@ -62,12 +62,12 @@ fn balance(entries: &[vouch_store::RewardEntry], status: impl Fn(RewardStatus) -
                 let total = money.entry(e.currency.as_str()).or_default();
                 *total = *total + m;
             }
-            None => *other.entry(e.reward.describe(&e.currency)).or_default() += 1,
+            None => *other.entry(crate::intl::reward(&e.reward, &e.currency)).or_default() += 1,
         }
     }
     money
         .into_iter()
-        .map(|(cur, m)| m.display(cur))
+        .map(|(cur, m)| crate::intl::money(m, cur))
         .chain(other.into_iter().map(|(what, n)| if n == 1 { what } else { format!("{n} × {what}") }))
         .collect()
 }

@@ -71,12 +71,12 @@ pub(super) fn share_data(cx: &Cx<'_, '_>, program: &Program, code: &ReferralCode
     json!({
         "code": code.to_string(),
         "program": program.slug.as_str(),
-        "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
-        "referred_reward": program.referred_reward.reward.describe(&program.currency),
+        "referrer_reward": crate::intl::reward(&program.referrer_reward.reward, &program.currency),
+        "referred_reward": crate::intl::reward(&program.referred_reward.reward, &program.currency),
         "has_referred_reward": !program.referred_reward.reward.is_nothing(),
         "has_referrer_reward": !program.referrer_reward.reward.is_nothing(),
         "share_link": link,
-        "cap": program.cap.map(|c| format!("{} per {}", c.max, c.period.as_str())),
+        "cap": program.cap.map(|c| crate::intl::cap(c.max, c.period)),
         "ideal_client": program.ideal_client,
         "name": cx.me.display_name,
     })
@@ -228,7 +228,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
         json!({
             "referrer": referrer.display_name,
             "program": program.slug.as_str(),
-            "referred_reward": program.referred_reward.reward.describe(&program.currency),
+            "referred_reward": crate::intl::reward(&program.referred_reward.reward, &program.currency),
             "has_referred_reward": !program.referred_reward.reward.is_nothing(),
             "approval_manual": program.approval == Approval::Manual,
         }),
@@ -282,7 +282,7 @@ pub(super) fn refer(
             "name": referred.display_name,
             "email": email.as_str(),
             "program": program.slug.as_str(),
-            "referrer_reward": program.referrer_reward.reward.describe(&program.currency),
+            "referrer_reward": crate::intl::reward(&program.referrer_reward.reward, &program.currency),
         }),
     ))
 }
@@ -362,7 +362,7 @@ pub(crate) fn referral_json(cx: &Cx<'_, '_>, r: &Referral) -> Result<Value, User
         "company": referred.company,
         "program": program.slug.as_str(),
         "date": date(r.created_at),
-        "value": r.value.map(|v| v.display(&program.currency)),
+        "value": r.value.map(|v| crate::intl::money(v, &program.currency)),
         "note": r.note,
         "reason": r.reject_reason,
         "source": match r.source {
@@ -459,7 +459,7 @@ fn notify_granted(
                 "name": who.display_name,
                 "other": other.display_name,
                 "side": match e.side { Side::Referrer => "referrer", Side::Referred => "referred" },
-                "reward": e.reward.describe(&program.currency),
+                "reward": crate::intl::reward(&e.reward, &program.currency),
                 "reward_id": e.id.to_string(),
                 "program": program.slug.as_str(),
             }),
@@ -512,7 +512,7 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
             json!({
                 "name": referrer.display_name,
                 "referred": referred.display_name,
-                "reward": program.referrer_reward.reward.describe(&program.currency),
+                "reward": crate::intl::reward(&program.referrer_reward.reward, &program.currency),
                 "has_reward": !program.referrer_reward.reward.is_nothing(),
                 "ask_shoutout": super::members::may_ask_for_shoutout(cx, &referrer),
             }),
@@ -651,8 +651,8 @@ pub(crate) fn entry_json(e: &RewardEntry, cx: &Cx<'_, '_>) -> Result<Value, User
         "is_referrer": e.side == Side::Referrer,
         "referrer": referrer,
         "referred": referred,
-        "reward": e.reward.describe(&e.currency),
-        "cost": e.cost.display(&e.currency),
+        "reward": crate::intl::reward(&e.reward, &e.currency),
+        "cost": crate::intl::money(e.cost, &e.currency),
         "status": e.status.as_str(),
         "date": date(e.created_at),
         "history": e.history.iter().map(|h| json!({
@@ -684,7 +684,7 @@ pub(super) fn reward_paid(cx: &mut Cx<'_, '_>, id: RewardId) -> Result<Outcome, 
     cx.notify(
         &member,
         "notice/reward_paid",
-        json!({ "name": member.display_name, "reward": e.reward.describe(&e.currency), "reward_id": e.id.to_string() }),
+        json!({ "name": member.display_name, "reward": crate::intl::reward(&e.reward, &e.currency), "reward_id": e.id.to_string() }),
     )?;
     let data = entry_json(&e, cx)?;
     Ok(cx.reply("reply/reward_paid", data))

@@ -50,7 +50,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
             let created: u64 = counts.iter().filter(|c| month_of(c.month) == *m).map(|c| c.count).sum();
             let won = conversions.iter().filter(|c| month_of(c.month) == *m);
             let (won, value) = won.fold((0u64, Money(0)), |(n, v), c| (n + c.count, v + c.value));
-            json!({ "month": m.to_string(), "referrals": created, "converted": won, "value": value.display(&currency) })
+            json!({ "month": m.to_string(), "referrals": created, "converted": won, "value": crate::intl::money(value, &currency) })
         })
         .collect();
 
@@ -100,8 +100,8 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
                 "referrals": mine,
                 "converted": won,
                 "conversion": pct(won, mine),
-                "ltv": ltv.map(|l| l.display(&p.currency)),
-                "cac": p.cac.map(|c| c.display(&p.currency)),
+                "ltv": ltv.map(|l| crate::intl::money(l, &p.currency)),
+                "cac": p.cac.map(|c| crate::intl::money(c, &p.currency)),
                 "ltv_cac": ltv_cac,
                 "ltv_cac_healthy": ltv_cac.as_deref().and_then(|v| v.parse::<f64>().ok()).map(|v| v >= 4.0),
                 "referral_ltv_cac": referral_ltv_cac,
@@ -143,12 +143,12 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
             "rejected": rejected,
             "converted": converted,
             "conversion": pct(converted, total - rejected),
-            "revenue": revenue.display(&currency),
-            "average_value": (valued > 0).then(|| Money(revenue.cents() / valued as i64).display(&currency)),
-            "cost": cost.display(&currency),
-            "pending_cost": (pending_cost.cents() > 0).then(|| pending_cost.display(&currency)),
+            "revenue": crate::intl::money(revenue, &currency),
+            "average_value": (valued > 0).then(|| crate::intl::money(Money(revenue.cents() / valued as i64), &currency)),
+            "cost": crate::intl::money(cost, &currency),
+            "pending_cost": (pending_cost.cents() > 0).then(|| crate::intl::money(pending_cost, &currency)),
             "roi": roi,
-            "referral_cac": referral_cac.map(|m| m.display(&currency)),
+            "referral_cac": referral_cac.map(|m| crate::intl::money(m, &currency)),
             "programs": program_rows,
             "nps": nps,
             "nps_responses": scores.len(),

@@ -51,17 +51,7 @@ pub(super) fn schedule_offer_expiry(
 }
 
 fn reminder_text(minutes: u32) -> String {
-    match minutes {
-        m if m % 1440 == 0 && m >= 1440 => {
-            let d = m / 1440;
-            if d == 1 { "tomorrow".into() } else { format!("in {d} days") }
-        }
-        m if m % 60 == 0 => {
-            let h = m / 60;
-            if h == 1 { "in an hour".into() } else { format!("in {h} hours") }
-        }
-        m => format!("in {m} minutes"),
-    }
+    crate::intl::soon(minutes)
 }
 
 impl EngineCore {

@@ -37,6 +37,8 @@ action-pass_seat = تمرير المقعد لغيري
 action-skip_date = لن أتمكّن هذه المرة
 action-take_seat_date = احجز المقعد ليوم { $value }
 action-choose = اختر…
+action-consent_yes = نعم، عرّفوني بهم
+action-consent_no = لا، شكرًا
 
 guests = { $count ->
     [zero] بلا ضيوف
@@ -70,6 +72,63 @@ answers = { $count ->
     [many] { $count } إجابة
    *[other] { $count } إجابة
 }
+days = { $count ->
+    [zero] { $count } يوم
+    [one] يوم واحد
+    [two] يومان
+    [few] { $count } أيام
+    [many] { $count } يومًا
+   *[other] { $count } يوم
+}
+
+event-kind-lunch = غداء الإحالات
+event-kind-mastermind = ماسترمايند
+event-kind-expert-club = نادي الخبراء
+event-kind-advisory-board = مجلس استشاري
+event-kind-webinar = ندوة عبر الإنترنت
+audience-everyone = الجميع
+audience-champions = أصحاب الإحالات (الحد الأدنى: { $count })
+audience-role = أصحاب دور { $role }
+audience-list = المدعوّون فقط
+soon-days = { $count ->
+    [one] غدًا
+    [two] بعد يومين
+    [few] بعد { $count } أيام
+    [many] بعد { $count } يومًا
+   *[other] بعد { $count } يوم
+}
+soon-hours = { $count ->
+    [one] بعد ساعة
+    [two] بعد ساعتين
+    [few] بعد { $count } ساعات
+    [many] بعد { $count } ساعة
+   *[other] بعد { $count } ساعة
+}
+soon-minutes = { $count ->
+    [one] بعد دقيقة
+    [two] بعد دقيقتين
+    [few] بعد { $count } دقائق
+    [many] بعد { $count } دقيقة
+   *[other] بعد { $count } دقيقة
+}
+cap-month = { $max } في الشهر
+cap-quarter = { $max } في الربع
+cap-year = { $max } في السنة
+reward-nothing = بلا مكافأة
+reward-discount = خصم { $percent }%
+reward-free-months = { $count ->
+    [one] شهر مجاني واحد
+    [two] شهران مجانيان
+    [few] { $count } أشهر مجانية
+    [many] { $count } شهرًا مجانيًا
+   *[other] { $count } شهر مجاني
+}
+reward-credit = رصيد { $amount } في الحساب
+reward-cashback = استرداد نقدي بقيمة { $amount }
+reward-donation = تبرع بقيمة { $amount } لجمعية خيرية
+reward-swag = هدية: { $what }
+reward-feature = تفعيل { $what }
+reward-seat = مقعد في { $what }
 
 command-help = ما الذي أستطيع فعله لك
 command-code = رمز الإحالة الشخصي ونص جاهز للمشاركة

@@ -38,6 +38,8 @@ action-pass_seat = Pass it on
 action-skip_date = Can't make it this time
 action-take_seat_date = Take the seat for { $value }
 action-choose = Choose…
+action-consent_yes = Yes, introduce me
+action-consent_no = No, thank you
 
 guests = { $count ->
     [one] { $count } guest
@@ -55,6 +57,49 @@ answers = { $count ->
     [one] { $count } answer
    *[other] { $count } answers
 }
+days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+
+# Rewards, as `Reward::describe` words them in English.
+# Event kinds and audiences as the engine words them in English.
+event-kind-lunch = lunch
+event-kind-mastermind = mastermind
+event-kind-expert-club = expert-club
+event-kind-advisory-board = advisory-board
+event-kind-webinar = webinar
+audience-everyone = everyone
+audience-champions = champions with { $count }+ referrals
+audience-role = { $role }s
+audience-list = invited guests only
+soon-days = { $count ->
+    [one] tomorrow
+   *[other] in { $count } days
+}
+soon-hours = { $count ->
+    [one] in an hour
+   *[other] in { $count } hours
+}
+soon-minutes = { $count ->
+    [one] in a minute
+   *[other] in { $count } minutes
+}
+cap-month = { $max } per month
+cap-quarter = { $max } per quarter
+cap-year = { $max } per year
+reward-nothing = no reward
+reward-discount = { $percent }% off
+reward-free-months = { $count ->
+    [one] { $count } free month
+   *[other] { $count } free months
+}
+reward-credit = { $amount } account credit
+reward-cashback = { $amount } cashback
+reward-donation = a { $amount } donation to charity
+reward-swag = a gift: { $what }
+reward-feature = { $what } unlocked
+reward-seat = a seat at { $what }
 
 # Command descriptions: the help list, the Telegram menu and Discord's slash
 # command descriptions (100 characters at most).

@@ -37,6 +37,8 @@ action-pass_seat = Уступить место
 action-skip_date = В этот раз не смогу
 action-take_seat_date = Занять место на { $value }
 action-choose = Выберите…
+action-consent_yes = Да, познакомьте нас
+action-consent_no = Нет, спасибо
 
 guests = { $count ->
     [one] { $count } гостем
@@ -56,6 +58,55 @@ answers = { $count ->
     [one] { $count } ответа
    *[other] { $count } ответов
 }
+days = { $count ->
+    [one] { $count } день
+    [few] { $count } дня
+   *[other] { $count } дней
+}
+
+event-kind-lunch = обед рекомендателей
+event-kind-mastermind = мастермайнд
+event-kind-expert-club = экспертный клуб
+event-kind-advisory-board = консультативный совет
+event-kind-webinar = вебинар
+audience-everyone = все
+audience-champions = { $count ->
+    [one] участники, у которых не меньше { $count } рекомендации
+   *[other] участники, у которых не меньше { $count } рекомендаций
+}
+audience-role = участники с ролью { $role }
+audience-list = только приглашённые
+soon-days = { $count ->
+    [one] завтра
+    [few] через { $count } дня
+   *[other] через { $count } дней
+}
+soon-hours = { $count ->
+    [one] через час
+    [few] через { $count } часа
+   *[other] через { $count } часов
+}
+soon-minutes = { $count ->
+    [one] через { $count } минуту
+    [few] через { $count } минуты
+   *[other] через { $count } минут
+}
+cap-month = { $max } в месяц
+cap-quarter = { $max } в квартал
+cap-year = { $max } в год
+reward-nothing = без награды
+reward-discount = скидка { $percent }%
+reward-free-months = { $count ->
+    [one] { $count } бесплатный месяц
+    [few] { $count } бесплатных месяца
+   *[other] { $count } бесплатных месяцев
+}
+reward-credit = { $amount } на счёт
+reward-cashback = кешбэк { $amount }
+reward-donation = пожертвование { $amount } на благотворительность
+reward-swag = подарок: { $what }
+reward-feature = доступ к функции { $what }
+reward-seat = место на встрече { $what }
 
 command-help = Что я умею
 command-code = Ваш личный реферальный код и текст, чтобы поделиться

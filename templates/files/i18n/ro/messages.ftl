@@ -1,0 +1,174 @@
+# Română. Ton prietenos de comunitate, cu „tu”; diacritice cu virgulă (ș, ț).
+# Plurale CLDR: one (1), few (0, 2–19, 101–119…), other („20 de recomandări”).
+# Comenzile rămân cuvintele englezești pe care le scrie toată lumea (code, rsvp…);
+# în e-mail, „da” și „nu” sunt înțelese ca răspunsuri.
+
+language-name = Română
+render-failed = Ne pare rău, ceva n-a mers cum trebuia când pregăteam acest răspuns.
+
+state-issued = înregistrată, așteptăm să se alăture
+state-redeemed = s-a alăturat cu codul tău
+state-qualified = calificată
+state-converted = a devenit client, recompensa e în așteptare
+state-rewarded = a devenit client, recompensa a fost acordată
+state-rejected = nu a fost luată în calcul
+reward-pending = în așteptare
+reward-approved = aprobată
+reward-paid = plătită
+reward-void = anulată
+period-month = luna aceasta
+period-quarter = trimestrul acesta
+period-year = anul acesta
+period-all = de la început
+hold-disposable_email = adresa de e-mail e la un serviciu de e-mail temporar
+hold-same_inbox = folosește aceeași căsuță de e-mail ca persoana care a recomandat (un alias sau o variantă cu puncte)
+hold-new_account = s-a alăturat cu un cont foarte nou
+intro-received = punere în legătură primită
+intro-consent_requested = am cerut acordul
+intro-accepted = a acceptat punerea în legătură
+intro-declined = a refuzat punerea în legătură
+intro-meeting = întâlnire
+intro-won = câștigată
+intro-lost = pierdută
+action-get_code = Vreau codul meu de recomandare
+action-see_referrals = Recomandările mele
+action-rsvp_yes = Da
+action-rsvp_no = Nu
+action-rsvp_maybe = Poate
+action-confirm_seat = Îmi confirm locul
+action-pass_seat = Las locul altcuiva
+action-skip_date = Nu pot de data asta
+action-take_seat_date = Iau locul pe { $value }
+action-choose = Alege…
+action-consent_yes = Da, puneți-mă în legătură
+action-consent_no = Nu, mulțumesc
+
+guests = { $count ->
+    [one] { $count } invitat
+    [few] { $count } invitați
+   *[other] { $count } de invitați
+}
+people-told = { $count ->
+    [one] { $count } persoană a primit
+    [few] { $count } persoane au primit
+   *[other] { $count } de persoane au primit
+}
+referrals = { $count ->
+    [one] { $count } recomandare
+    [few] { $count } recomandări
+   *[other] { $count } de recomandări
+}
+answers = { $count ->
+    [one] { $count } răspuns
+    [few] { $count } răspunsuri
+   *[other] { $count } de răspunsuri
+}
+days = { $count ->
+    [one] { $count } zi
+    [few] { $count } zile
+   *[other] { $count } de zile
+}
+
+event-kind-lunch = prânz de recomandări
+event-kind-mastermind = mastermind
+event-kind-expert-club = club de experți
+event-kind-advisory-board = consiliu consultativ
+event-kind-webinar = webinar
+audience-everyone = toată lumea
+audience-champions = { $count ->
+    [one] membrii cu cel puțin o recomandare
+    [few] membrii cu cel puțin { $count } recomandări
+   *[other] membrii cu cel puțin { $count } de recomandări
+}
+audience-role = cei cu rolul { $role }
+audience-list = doar invitații
+soon-days = { $count ->
+    [one] mâine
+    [few] peste { $count } zile
+   *[other] peste { $count } de zile
+}
+soon-hours = { $count ->
+    [one] peste o oră
+    [few] peste { $count } ore
+   *[other] peste { $count } de ore
+}
+soon-minutes = { $count ->
+    [one] peste un minut
+    [few] peste { $count } minute
+   *[other] peste { $count } de minute
+}
+cap-month = { $max } pe lună
+cap-quarter = { $max } pe trimestru
+cap-year = { $max } pe an
+reward-nothing = nicio recompensă
+reward-discount = reducere de { $percent }%
+reward-free-months = { $count ->
+    [one] { $count } lună gratuită
+    [few] { $count } luni gratuite
+   *[other] { $count } de luni gratuite
+}
+reward-credit = { $amount } credit în cont
+reward-cashback = cashback de { $amount }
+reward-donation = o donație de { $amount } pentru o cauză caritabilă
+reward-swag = un cadou: { $what }
+reward-feature = acces la { $what }
+reward-seat = un loc la { $what }
+
+command-help = Ce pot face pentru tine
+command-code = Codul tău personal de recomandare și textul de trimis prietenilor
+command-redeem = Folosește codul de recomandare al unui prieten
+command-refer = Înregistrează pe cineva pe care l-ai recomandat
+command-partner = Întreabă un partener cum să-i recomanzi cel mai bine clienți (prezentarea ideală, invers)
+command-consent = Acceptă sau refuză o punere în legătură făcută pentru tine
+command-shoutout = Alege dacă îți putem mulțumi public, pe nume, când recomandarea ta reușește
+command-wishes = Pe cine ne-am dori cel mai mult să cunoaștem
+command-wish = Ține lista de dorințe: oameni și companii cu care vrem să fim puși în legătură
+command-unsubscribe = Oprește notificările către adresa de pe care scrii (răspunsurile vin în continuare)
+command-subscribe = Primește din nou notificări după dezabonare sau refuz
+command-mine = Recomandările tale, stadiul lor și recompensele tale
+command-why = Explică soldul recompenselor tale, intrare cu intrare
+command-leaderboard = Cine a recomandat cel mai mult
+command-nps = Cât de probabil e să ne recomanzi (0–10)?
+command-heard = Spune-ne cum ai aflat de noi
+command-link = Leagă-ți conturile de pe alte canale
+command-program = Creează și reglează programe de recomandare
+command-referrals = Lista recomandărilor, cu numerele folosite de alte comenzi
+command-convert = Marchează o recomandare drept client nou
+command-approve = Aprobă recompensele unei recomandări (sau calific-o înainte de conversie)
+command-thank = Trimite o notă personală de mulțumire, semnată de tine, celui care a recomandat
+command-reject = Respinge o recomandare, cu un motiv
+command-reward = Lista recompenselor; marchează una ca plătită
+command-role = Dă sau retrage un rol
+command-report = Recomandări pe lună, conversie, valoare, ROI, LTV:CAC
+command-events = Evenimentele care urmează sau cele la care ai invitație
+command-event = Programează evenimente, invită oameni, modifică sau anulează
+command-rsvp = Răspunde la o invitație la eveniment
+command-agenda = Agenda unui eveniment și expertul invitat
+command-attendees = Cine vine, cine așteaptă, cine a refuzat
+command-ics = Fișierul de calendar al unui eveniment sau abonamentul tău de calendar
+command-feed = Un link care îți ține aplicația de calendar la zi cu evenimentele tale
+command-timezone = Arată sau setează fusul orar în care vezi orele evenimentelor
+command-language = Alege limba în care îți răspund
+
+mail-note-from = Un mesaj de la { $community }
+mail-reply-with = { $label }: răspunde cu „{ $command }”
+mail-or-reply-with = (sau răspunde cu „{ $command }”)
+
+page-confirm = { $community } îți cere confirmarea: apasă butonul de mai jos. Nu se întâmplă nimic până nu-l apeși.
+page-done = Gata
+page-nothing-changed = Nu s-a schimbat nimic
+page-unsubscribe = Dezabonare
+page-unsubscribe-ask = Apasă butonul și { $community } nu va mai scrie la { $address }.
+page-unsubscribed = Te-ai dezabonat
+page-unsubscribed-text = { $community } nu va mai scrie la { $address }.
+page-expired = Acest link a expirat
+page-expired-text = Linkurile din e-mailurile { $community } funcționează 30 de zile. Nu s-a schimbat nimic; răspunde la e-mail sau scrie-ne pe chat.
+
+unverified-refer = să înregistrăm această punere în legătură
+unverified-consent = să luăm în seamă acest răspuns la punerea în legătură
+unverified-rsvp = să luăm în seamă acest răspuns la invitație
+unverified-subscribe = să pornim din nou notificările
+unverified-unsubscribe = să schimbăm notificările tale
+unverified-link = să legăm această adresă de alt cont
+unverified-role = să schimbăm rolul cuiva
+unverified-other = să facem asta pentru contul tău
