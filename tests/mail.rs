@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use binary::{DEADLINE, Killed, fixture, lines_of, stdout_ok, text, wait_for};
+use binary::{DEADLINE, Killed, fixture, lines_of, stdout_ok, text, wait_for, wait_or_explain};
 use mail_servers::{Certs, Dovecot, Restrict, SmtpSink, free_port};
 use serde_json::Value;
 
@@ -261,7 +261,8 @@ fn imaps_in_and_smtp_starttls_with_auth_out_with_a_private_ca() {
     let log2 = dir.join("serve2.log");
     let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &starttls_url), ("VOUCH_SMTP_URL", &smtp_url)], &log2);
     wait_for("the message marked over STARTTLS", || imap.count("INBOX") == 0 && imap.count("vouch-done") == 2);
-    wait_for("the second thank-you", || sink.messages().len() == 2);
+    let said = || std::fs::read_to_string(&log2).unwrap_or_default();
+    wait_or_explain("the second thank-you", || sink.messages().len() == 2, || format!("serve said:\n{}", said()));
     assert_eq!(referrals(dir).len(), 2);
     let text = std::fs::read_to_string(&log).unwrap_or_default() + &std::fs::read_to_string(&log2).unwrap_or_default();
     assert!(!text.contains("p@ss") && !text.contains("p%40ss"), "no password in the log:\n{text}");

@@ -60,10 +60,15 @@ pub fn stdout_ok(out: &Output) -> String {
 }
 
 /// Polls `ok` until it holds, failing the test after [`DEADLINE`].
-pub fn wait_for(what: &str, mut ok: impl FnMut() -> bool) {
+pub fn wait_for(what: &str, ok: impl FnMut() -> bool) {
+    wait_or_explain(what, ok, String::new);
+}
+
+/// [`wait_for`], with `explain` (a log, say) in the failure.
+pub fn wait_or_explain(what: &str, mut ok: impl FnMut() -> bool, explain: impl Fn() -> String) {
     let start = Instant::now();
     while !ok() {
-        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}");
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {what}\n{}", explain());
         std::thread::park_timeout(Duration::from_millis(10));
     }
 }
