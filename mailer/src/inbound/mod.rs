@@ -5,6 +5,7 @@
 
 mod forward;
 pub mod imip;
+mod labels;
 
 use std::sync::LazyLock;
 
@@ -82,7 +83,8 @@ impl Person {
         let email = EmailAddress::parse(email).ok()?;
         let (name, company) = vouch_core::company::split_name(name);
         let mut name = clean(name, 64, "");
-        if name.is_empty() {
+        // `"jane@x" <jane@x>`: the address again is no name.
+        if name.is_empty() || name.eq_ignore_ascii_case(email.as_str()) {
             name = email.as_str().split('@').next().unwrap_or_default().to_string();
         }
         let company = match company {
@@ -238,13 +240,15 @@ const INTRO_WORDS: &[&str] = &[
     "أعرفك",
 ];
 
-/// Subject starts of automatic replies, lowercased.
+/// Subject starts of automatic replies, lowercased (the clients' own
+/// words for "Automatic reply" / "Out of office" per language).
 const AUTO_SUBJECTS: &[&str] = &[
     "out of office",
     "automatic reply",
     "auto:",
     "autoreply",
     "auto-reply",
+    "auto reply",
     "vacation",
     "abwesenheitsnotiz",
     "automatische antwort",
@@ -252,9 +256,49 @@ const AUTO_SUBJECTS: &[&str] = &[
     "absence",
     "respuesta automática",
     "fuera de la oficina",
+    "risposta automatica",
+    "fuori sede",
+    "resposta automática",
+    "ausência",
+    "automatisch antwoord",
+    "afwezig",
+    "automatisk svar",
+    "automatiskt svar",
+    "frånvaro",
+    "automaattinen vastaus",
+    "sjálfvirkt svar",
+    "odpowiedź automatyczna",
+    "automatyczna odpowiedź",
+    "automatická odpověď",
+    "automatická odpoveď",
+    "samodejni odgovor",
+    "automatikus válasz",
+    "automatski odgovor",
+    "аутоматски одговор",
     "автоответ",
+    "автоматический ответ",
     "răspuns automat",
+    "автоматичен отговор",
+    "автовідповідь",
+    "автоматична відповідь",
+    "αυτόματη απάντηση",
+    "otomatik yanıt",
+    "otomatik cevap",
+    "automaatvastus",
+    "automātiskā atbilde",
+    "automatinis atsakymas",
     "رد تلقائي",
+    "תשובה אוטומטית",
+    "پاسخ خودکار",
+    "自動応答",
+    "自動返信",
+    "자동 회신",
+    "자동 응답",
+    "自动回复",
+    "自動回覆",
+    "trả lời tự động",
+    "balasan otomatis",
+    "ตอบกลับอัตโนมัติ",
     "undeliverable",
     "delivery status notification",
     "mail delivery failed",
@@ -343,6 +387,15 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.bounce = delivery_status(&message);
         return Ok(out);
     }
+    // List and bulk mail is nobody's command or introduction, whatever its subject says.
+    if let Some(why) = list_mail(&message) {
+        out.reasons.push(why);
+        return Ok(out);
+    }
+    if config.inbox.as_ref().is_some_and(|inbox| inbox.as_str() == out.introducer.email) {
+        out.reasons.push("sent from vouch's own address (a mail loop)".into());
+        return Ok(out);
+    }
     if let Some(id) = vouch_id {
         out.kind = Kind::Reply;
         out.reasons.push(format!("In-Reply-To/References names vouch message {id}"));
@@ -364,7 +417,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
             ("attached message/rfc822".to_string(), Forwarded { from, subject, date }, to, body.trim().to_string())
         })
     } else {
-        forward::find(&body).and_then(|f| {
+        forward::find(&body, &subject).and_then(|f| {
             let from = f.from?;
             let fwd = Forwarded {
                 from,
@@ -463,7 +516,8 @@ fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<()
 
 /// Why this message was sent by a machine, if it was.
 fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
-    const NAMES: &[&str] = &["auto-submitted", "x-autoreply", "x-autorespond", "precedence", "return-path"];
+    const NAMES: &[&str] =
+        &["auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress", "precedence", "return-path"];
     // Names first: only the few headers that can matter have their raw
     // value looked at (headers_raw() would check every value's UTF-8).
     for header in message.root_part().headers() {
@@ -476,6 +530,10 @@ fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String
         match name.to_ascii_lowercase().as_str() {
             "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
             "x-autoreply" | "x-autorespond" => return Some(format!("{name} header")),
+            // Exchange and bulk senders set it on mail no one typed.
+            "x-auto-response-suppress" if !value.is_empty() && value != "none" => {
+                return Some(format!("X-Auto-Response-Suppress: {value}"));
+            }
             "precedence" if matches!(value.as_str(), "auto_reply" | "junk") => {
                 return Some(format!("Precedence: {value}"));
             }
@@ -491,6 +549,24 @@ fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String
     }
     let lower = subject.to_lowercase();
     AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
+}
+
+/// Why this message is list or bulk mail (RFC 2369/2919 headers,
+/// `Precedence: bulk|list`), if it is.
+fn list_mail(message: &mail_parser::Message<'_>) -> Option<String> {
+    for header in message.root_part().headers() {
+        let name = header.name.as_str();
+        if ["list-id", "list-unsubscribe", "list-post"].iter().any(|n| name.eq_ignore_ascii_case(n)) {
+            return Some(format!("mailing-list mail ({name} header)"));
+        }
+        if name.eq_ignore_ascii_case("precedence")
+            && let Some(value) = raw_value(message, header)
+            && ["bulk", "list"].iter().any(|v| value.trim().eq_ignore_ascii_case(v))
+        {
+            return Some(format!("bulk mail (Precedence: {})", value.trim().to_ascii_lowercase()));
+        }
+    }
+    None
 }
 
 /// This message's own Message-ID and References, and `vouch_id`: the vouch
@@ -649,11 +725,14 @@ fn strip_prefixes(subject: &str) -> &str {
     let mut s = subject.trim();
     loop {
         let lower = s.to_lowercase();
-        let Some(p) = ["re:", "fwd:", "fw:", "aw:", "wg:", "tr:", "rv:", "отв:"].iter().find(|p| lower.starts_with(*p))
-        else {
+        let known = labels::REPLY_PREFIXES.iter().chain(labels::FORWARD_PREFIXES);
+        let Some(p) = known.into_iter().find(|p| lower.starts_with(*p)) else {
             return s;
         };
-        s = s[p.len()..].trim_start();
+        // Every prefix ends in its colon; lowercasing may change lengths (İ),
+        // so cut after the colon in the original.
+        let Some(colon) = s.find([':', '：']).filter(|_| !p.is_empty()) else { return s };
+        s = s[colon + s[colon..].chars().next().map_or(1, char::len_utf8)..].trim_start();
     }
 }
 
@@ -720,17 +799,76 @@ fn dedup(people: Vec<Person>) -> Vec<Person> {
     out
 }
 
-/// The first text body; HTML-only mail is turned into text with line
-/// breaks at block elements (mail-parser's own conversion breaks only at
-/// `<br>` and `</p>`, which would glue an Outlook header block to the note).
+/// The first text body; HTML-only mail is turned into text by html2text
+/// (a real HTML parser, so an Outlook or Gmail header block keeps its
+/// lines apart from the note).
 fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, str> {
     match message.text_part(0).map(|p| &p.body) {
         Some(PartType::Text(text)) => std::borrow::Cow::Borrowed(text.as_ref()),
-        Some(PartType::Html(html)) => mail_parser::decoders::html::html_to_text(&break_blocks(html)).into(),
+        Some(PartType::Html(html)) => html_text(html).into(),
         _ => std::borrow::Cow::Borrowed(""),
     }
 }
 
+/// HTML to text. Forward headers sit near the top, so only the first
+/// [`MAX_HTML`] bytes are read; markup nested deeper than [`MAX_NESTING`]
+/// (html2text recurses on the tree) takes mail-parser's flat conversion.
+fn html_text(html: &str) -> String {
+    const MAX_HTML: usize = 256 * 1024;
+    const MAX_NESTING: usize = 200;
+    let mut end = html.len().min(MAX_HTML);
+    while !html.is_char_boundary(end) {
+        end -= 1;
+    }
+    let html = &html[..end];
+    let flat = || mail_parser::decoders::html::html_to_text(&break_blocks(html));
+    if nesting(html) > MAX_NESTING {
+        return flat();
+    }
+    let converted = std::panic::catch_unwind(|| {
+        html2text::config::plain_no_decorate()
+            .no_table_borders()
+            .raw_mode(true)
+            .no_link_wrapping()
+            .allow_width_overflow()
+            .string_from_read(html.as_bytes(), 4000)
+    });
+    match converted {
+        Ok(Ok(text)) => text,
+        _ => flat(),
+    }
+}
+
+/// How deep `html`'s elements nest, roughly: opening tags minus closing
+/// ones, void elements and `/>` not counted.
+fn nesting(html: &str) -> usize {
+    const VOID: &[&str] = &["br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"];
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + offset + 1;
+        i = at;
+        match bytes.get(at) {
+            Some(b'/') => depth = depth.saturating_sub(1),
+            Some(b) if b.is_ascii_alphabetic() => {
+                let name_end = bytes[at..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |e| at + e);
+                let name = &html[at..name_end];
+                let close = bytes[at..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| at + e);
+                let self_closing = close > at && bytes[close - 1] == b'/';
+                if !self_closing && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// For the flat fallback: a line break at block elements (mail-parser's
+/// own conversion breaks only at `<br>` and `</p>`).
 fn break_blocks(html: &str) -> String {
     const BLOCKS: &[&str] = &["div", "p", "hr", "tr", "li", "blockquote", "table", "h1", "h2", "h3", "h4"];
     // ASCII lowercasing keeps byte offsets, so indexes into `lower` fit `html`.
