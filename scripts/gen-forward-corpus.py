@@ -375,6 +375,11 @@ def html_body(x, markers, rows, flavour):
     note = "".join(f"<div>{esc(line) or '<br>'}</div>" for line in x.note_lines)
     inner = "".join(f"<div>{esc(line) or '<br>'}</div>" for line in x.inner_lines)
     marks = [m for m in markers if m.strip()]
+    if flavour == "gmail" and x.form in ("bare", "addr-as-name"):
+        # No display name: Gmail shows the address alone.
+        attr = "<br>".join([esc(m) for m in marks] + html_rows(rows, x, bold=False))
+        return (f"<div dir=\"ltr\">{note}<br><div class=\"gmail_quote\"><div dir=\"ltr\" class=\"gmail_attr\">"
+                f"{attr}<br></div><br><br>{inner}</div></div>\n")
     if flavour == "gmail":
         attr = "<br>".join([esc(m) for m in marks] + html_rows(rows, x, bold=False)).replace(
             x.addr_html, f"<strong class=\"gmail_sendername\" dir=\"auto\">{esc(x.person[0])}</strong> "
@@ -453,6 +458,10 @@ def forward(rng, client, code, n, layout, dirname, person=None, note=None, inner
     if client in ("yandex", "ibm-notes") and layout in (lay_yandex, lay_notes8):
         form = "angle"
     x.addr, name = address(x.person, form)
+    x.form = form
+    if attach:
+        # The attached message's own From header carries the display name.
+        name = x.person[0]
     x.addr_html = html_address(x.person, form)
     x.subj = w["subj"]
     x.note_lines = (note or w["note"]).split("\n") + ["", "Bob"]
@@ -528,7 +537,7 @@ def negatives(rng, dirname):
     # Automatic replies by header (RFC 3834 and the common non-standard ones) and by subject.
     autos = [("Auto-Submitted: auto-replied", "en"), ("X-Autoreply: yes", "de"), ("Precedence: auto_reply", "fr"),
              ("X-Autorespond: vacation", "es"), ("Auto-Submitted: auto-generated", "ru"),
-             ("X-Auto-Response-Suppress: All", "it"), ("Precedence: bulk", "pl"), ("Precedence: junk", "nl")]
+             ("X-Auto-Response-Suppress: All", "it"), ("Precedence: junk", "nl")]
     for header, code in autos:
         w = L[code]
         # Bulk mail is not a reply, it is list traffic: ignored rather than a bounce.

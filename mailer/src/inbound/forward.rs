@@ -81,10 +81,19 @@ pub struct InlineForward {
     pub note: String,
 }
 
+/// What a body holds above everything else it quotes.
+#[derive(Debug)]
+pub enum Found {
+    Forward(InlineForward),
+    /// A reply quoting the mail it answers; the writer of that mail when
+    /// the attribution line or header block names one.
+    Reply(Option<Person>),
+}
+
 /// Looks for the outermost forward in `body`; `subject` is the outer
 /// message's, which tells a quoted reply from a forward where the body
 /// alone cannot.
-pub fn find(body: &str, subject: &str) -> Option<InlineForward> {
+pub fn find(body: &str, subject: &str) -> Option<Found> {
     let forward_subject = subject_starts(subject, FORWARD_PREFIXES);
     let reply_subject = !forward_subject && subject_starts(subject, REPLY_PREFIXES);
     // Sized up front: growing it line by line showed in the profile.
@@ -102,7 +111,7 @@ pub fn find(body: &str, subject: &str) -> Option<InlineForward> {
             }
             found.marker = trim_rule(line).to_string();
             found.note = note_above(&lines[..i]);
-            return Some(found);
+            return Some(Found::Forward(found));
         }
         if field_of(line).is_some_and(|(f, _)| f == Field::From) {
             // Labels above From belong to the same block (GMX puts Sent first).
@@ -116,15 +125,15 @@ pub fn find(body: &str, subject: &str) -> Option<InlineForward> {
             }
             if reply_subject {
                 // An Outlook reply quotes the mail it answers under the same block.
-                return None;
+                return Some(Found::Reply(found.from));
             }
             found.marker = "header block".to_string();
             found.note = note_above(&lines[..start]);
-            return Some(found);
+            return Some(Found::Forward(found));
         }
         if is_attribution(line) && !forward_subject {
             // A reply: what follows is the quoted mail it answers.
-            return None;
+            return Some(Found::Reply(attribution_person(line)));
         }
     }
     None
@@ -197,6 +206,10 @@ fn parse_block(lines: &[&str]) -> (InlineForward, usize) {
         let next = lines.get(i).map(|l| unquote(l)).filter(|l| !l.is_empty() && field_of(l).is_none());
         let joined;
         let value = match next {
+            Some(next) if value.is_empty() => {
+                i += 1;
+                next
+            }
             Some(next) if field == Field::From && !value.contains('@') && next.contains('@') => {
                 i += 1;
                 joined = format!("{value} {next}");
@@ -298,11 +311,13 @@ mod tests {
     fn the_shortcut_bounds_hold_for_every_marker_and_field() {
         assert!(SEPARATORS.iter().all(|m| m.len() >= SHORTEST_MARKER), "a marker shorter than SHORTEST_MARKER");
         assert!(LABELS.iter().all(|(f, _)| f.len() <= LONGEST_FIELD), "a field longer than LONGEST_FIELD");
+        // Upper case where it folds back (Turkish ı does not: İ is listed on its own).
+        let upper = |s: &str| if s.to_uppercase().to_lowercase() == s { s.to_uppercase() } else { s.to_string() };
         for marker in SEPARATORS {
-            assert!(has_marker(&format!("-- {} --", marker.to_uppercase())), "{marker}");
+            assert!(has_marker(&format!("-- {} --", upper(marker))), "{marker}");
         }
         for (label, field) in LABELS {
-            assert_eq!(field_of(&format!("{}: x", label.to_uppercase())).map(|f| f.0), Some(*field), "{label}");
+            assert_eq!(field_of(&format!("{}: x", upper(label))).map(|f| f.0), Some(*field), "{label}");
         }
         assert!(!has_marker("Hi Bob, see the message below"));
     }

@@ -238,6 +238,39 @@ const INTRO_WORDS: &[&str] = &[
     "îți prezint",
     "أقدم لك",
     "أعرفك",
+    "ti presento",
+    "vi presento",
+    "apresento",
+    "maak kennis met",
+    "voorstellen aan",
+    "przedstawiam",
+    "poznajcie",
+    "presentera",
+    "præsentere",
+    "presentere",
+    "esitellä",
+    "tanıştırmak",
+    "tanıştırayım",
+    "představil",
+    "představuji",
+    "seznámit",
+    "predstavujem",
+    "bemutatom",
+    "predstavljam",
+    "знайомтеся",
+    "познайомити",
+    "запознайте",
+    "σας συστήνω",
+    "להכיר לך",
+    "معرفی می",
+    "ご紹介",
+    "紹介します",
+    "소개합니다",
+    "介绍一下",
+    "介紹一下",
+    "giới thiệu",
+    "perkenalkan",
+    "ขอแนะนำ",
 ];
 
 /// Subject starts of automatic replies, lowercased (the clients' own
@@ -409,6 +442,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         PartType::Message(inner) => Some(inner),
         _ => None,
     });
+    let mut quoted_reply = None;
     let forward = if let Some(inner) = attached {
         inner.from().and_then(first_person).map(|from| {
             let to: Vec<Person> = inner.to().into_iter().chain(inner.cc()).flat_map(people).collect();
@@ -417,15 +451,21 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
             ("attached message/rfc822".to_string(), Forwarded { from, subject, date }, to, body.trim().to_string())
         })
     } else {
-        forward::find(&body, &subject).and_then(|f| {
-            let from = f.from?;
-            let fwd = Forwarded {
-                from,
-                subject: f.subject.map(|s| clean(&s, 200, "")),
-                date: f.date.map(|d| clean(&d, 100, "")),
-            };
-            Some((format!("inline forward block \"{}\"", clean(&f.marker, 60, "")), fwd, f.to, f.note))
-        })
+        match forward::find(&body, &subject) {
+            Some(forward::Found::Forward(f)) => f.from.map(|from| {
+                let fwd = Forwarded {
+                    from,
+                    subject: f.subject.map(|s| clean(&s, 200, "")),
+                    date: f.date.map(|d| clean(&d, 100, "")),
+                };
+                (format!("inline forward block \"{}\"", clean(&f.marker, 60, "")), fwd, f.to, f.note)
+            }),
+            Some(forward::Found::Reply(writer)) => {
+                quoted_reply = Some(writer);
+                None
+            }
+            None => None,
+        }
     };
     if let Some((how, fwd, fwd_to, note)) = forward {
         out.reasons.push(format!("forwarded message found: {how}"));
@@ -463,6 +503,13 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.reasons.push("vouch copied with others, but no introduction wording".into());
     }
 
+    // A reply to someone else's mail (vouch only copied or forwarded a
+    // copy): its subject is that thread's, not a command.
+    if let Some(writer) = quoted_reply {
+        let whose = writer.map_or_else(|| "another message".to_string(), |p| p.email);
+        out.reasons.push(format!("a reply quoting {whose}, not a forward"));
+        return Ok(out);
+    }
     if let Some((line, from)) = command_line(&subject, &body) {
         out.kind = Kind::Command;
         out.reasons.push(format!("{from} starts with a catalog command"));
@@ -826,7 +873,9 @@ fn html_text(html: &str) -> String {
         return flat();
     }
     let converted = std::panic::catch_unwind(|| {
-        html2text::config::plain_no_decorate()
+        // No decoration: links stay their text (no "[…]" or footnotes),
+        // quotes lose their "> ", tables become one cell per line.
+        html2text::config::with_decorator(html2text::render::TrivialDecorator::new())
             .no_table_borders()
             .raw_mode(true)
             .no_link_wrapping()
