@@ -310,3 +310,26 @@ GMAIL_FROM = {"en": "From", "de": "Von", "fr": "De", "es": "De", "it": "Da", "pt
               "ru": "От", "uk": "Від", "el": "Από", "tr": "Gönderen", "et": "Saatja", "lv": "No", "lt": "Nuo",
               "ar": "من", "he": "מאת", "fa": "از", "ja": "差出人", "ko": "보낸사람", "zh-CN": "发件人",
               "zh-TW": "寄件者", "vi": "Từ", "id": "Dari", "th": "จาก"}
+
+# Outlook 2019 desktop forwards a plain-text mail under an attribution line
+# (crisp-oss/email-forward-parser's separator_with_information); the
+# subject's forward prefix is what tells it from a reply.
+OUTLOOK_2019 = {
+    "cs": "Dne {date}, {name} <{email}> napsal(a):",
+    "da": "D. {date} skrev \"{name}\" <{email}>:",
+    "de": "Am {date} schrieb \"{name}\" <{email}>:",
+    "en": "On {date}, \"{name}\" <{email}> wrote:",
+    "es": "El {date}, \"{name}\" <{email}> escribió:",
+    "fr": "Le {date}, «{name}» <{email}> a écrit :",
+    "fi": "{name} <{email}> kirjoitti {date}:",
+    "hu": "{date} időpontban {name} <{email}> ezt írta:",
+    "it": "Il giorno {date} \"{name}\" <{email}> ha scritto:",
+    "nl": "Op {date} heeft {name} <{email}> geschreven:",
+    "nb": "{name} <{email}> skrev følgende den {date}:",
+    "pl": "Dnia {date} „{name}” <{email}> napisał:",
+    "pt": "Em {date}, \"{name}\" <{email}> escreveu:",
+    "ru": "{date} пользователь \"{name}\" <{email}> написал:",
+    "sk": "{date} používateľ {name} (<{email}>) napísal:",
+    "sv": "Den {date} skrev \"{name}\" <{email}> följande:",
+    "tr": "\"{name}\" <{email}>, {date} tarihinde şunu yazdı:",
+}

@@ -21,7 +21,7 @@ import sys
 from email.header import Header
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from forward_langs import GMAIL_FROM, L  # noqa: E402
+from forward_langs import GMAIL_FROM, L, OUTLOOK_2019  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 INBOX = "vouch@acme.example"
@@ -325,6 +325,12 @@ def lay_notes8(x):
                                      (None, x.subj)], "div")
 
 
+def lay_outlook_2019(x):
+    name, email = x.person
+    line = OUTLOOK_2019[x.code].format(date="17.11.2026 10:15", name=name, email=email)
+    return ([""], [(None, line)], "div")
+
+
 ALL = list(L)
 CLIENTS = {
     # client: (layout, languages, count)
@@ -333,6 +339,7 @@ CLIENTS = {
     "gmail-ios": (lambda x: lay_gmail(x, "ios"), ALL, 10),
     "outlook-desktop": (lay_outlook_desktop, ALL, 39),
     "outlook-2007": (lay_outlook_2007, ALL, 12),
+    "outlook-2019": (lay_outlook_2019, list(OUTLOOK_2019), 17),
     "new-outlook": (lay_new_outlook, ALL, 20),
     "outlook-web": (lay_outlook_web, ALL, 20),
     "outlook-mobile": (lay_outlook_mobile, ALL, 10),
@@ -455,7 +462,7 @@ def forward(rng, client, code, n, layout, dirname, person=None, note=None, inner
     x.code, x.w = code, w
     x.person = person or w["people"][n % 2]
     form = rng.choice(FORMS)
-    if client in ("yandex", "ibm-notes") and layout in (lay_yandex, lay_notes8):
+    if layout in (lay_yandex, lay_notes8, lay_outlook_2019):
         form = "angle"
     x.addr, name = address(x.person, form)
     x.form = form

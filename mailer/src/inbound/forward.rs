@@ -131,9 +131,21 @@ pub fn find(body: &str, subject: &str) -> Option<Found> {
             found.note = note_above(&lines[..start]);
             return Some(Found::Forward(found));
         }
-        if is_attribution(line) && !forward_subject {
-            // A reply: what follows is the quoted mail it answers.
-            return Some(Found::Reply(attribution_person(line)));
+        if is_attribution(line) {
+            if !forward_subject {
+                // A reply: what follows is the quoted mail it answers.
+                return Some(Found::Reply(attribution_person(line)));
+            }
+            // Outlook 2019 forwards under an attribution line; the subject says it is a forward.
+            if let Some(from) = attribution_person(line) {
+                let note = note_above(&lines[..i]);
+                return Some(Found::Forward(InlineForward {
+                    marker: "attribution line".into(),
+                    from: Some(from),
+                    note,
+                    ..InlineForward::default()
+                }));
+            }
         }
     }
     None
@@ -161,17 +173,52 @@ fn attribution_person(line: &str) -> Option<Person> {
     if let Some(open) = line.rfind('<') {
         let close = line[open..].find('>').map_or(line.len(), |c| open + c);
         let email = line[open + 1..close].trim_start_matches("mailto:");
-        let before = line[..open].trim_end();
+        let before = line[..open].trim_end().trim_end_matches('(').trim_end();
         let name = if let Some(inner) = before.strip_suffix(['"', '»', '”']) {
             let start = inner.rfind(['"', '«', '„', '“']).map_or(0, |s| s + inner[s..].chars().next().map_or(1, char::len_utf8));
             &inner[start..]
         } else {
-            before.rsplit(',').next().unwrap_or_default()
+            name_after_date(before)
         };
         return Person::new(name.trim(), email);
     }
     let word = line.split_whitespace().find(|w| w.contains('@'))?;
     Person::new("", word.trim_matches(|c: char| matches!(c, '(' | ')' | '"' | '\'' | ',' | ';' | ':')))
+}
+
+/// The name at the end of an attribution's text before the address:
+/// after the last comma, or after the date and time and the words that
+/// join them to the name ("… 10:15 AM Jane Doe", "… 10:15 heeft Sanne").
+fn name_after_date(before: &str) -> &str {
+    const JOINERS: &[&str] = &[
+        "am", "pm", "at", "um", "uhr", "à", "a", "las", "alle", "às", "om", "kl.", "klo", "o", "в", "г.,", "г.",
+        "heeft", "schrieb", "skrev", "escribió", "escreveu", "időpontban", "používateľ", "пользователь", "wrote",
+    ];
+    let piece = before.rsplit(',').next().unwrap_or_default().trim();
+    if !piece.chars().any(|c| c.is_ascii_digit()) {
+        return piece;
+    }
+    // Words with their byte offsets, to slice `before` from the first kept one.
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in before.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                tokens.push((s, &before[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        tokens.push((s, &before[s..]));
+    }
+    let Some(last_digit) = tokens.iter().rposition(|(_, t)| t.chars().any(|c| c.is_ascii_digit())) else {
+        return piece;
+    };
+    let kept = tokens[last_digit + 1..].iter().find(|(_, t)| !JOINERS.iter().any(|j| j.eq_ignore_ascii_case(t)));
+    kept.map_or("", |(at, _)| before[*at..].trim())
 }
 
 /// A header block: its fields, and how many labelled lines it had.
@@ -331,5 +378,14 @@ mod tests {
         assert!(is_attribution("On Tue, Nov 17, 2026 at 10:15 AM Jane Doe <jane@x.example> wrote:"));
         assert!(is_attribution("Am 17.11.2026 um 10:15 schrieb Klaus Müller <k@x.example>:"));
         assert!(!is_attribution("Hi Bob:"));
+        for (before, name) in [
+            ("On Tue, Nov 17, 2026 at 10:15 AM Jane Doe", "Jane Doe"),
+            ("Op 17.11.2026 10:15 heeft Sanne de Vries", "Sanne de Vries"),
+            ("Dne 17.11.2026 10:15, Jana Nováková", "Jana Nováková"),
+            ("Aino Virtanen", "Aino Virtanen"),
+            ("17.11.2026 10:15", ""),
+        ] {
+            assert_eq!(name_after_date(before), name, "{before}");
+        }
     }
 }
