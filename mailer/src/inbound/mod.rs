@@ -376,6 +376,9 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     if header_len > limits.max_header_bytes {
         return Err(InboundError::HeadersTooLarge { size: header_len, limit: limits.max_header_bytes });
     }
+    // mail-parser builds every part before we could count them: 10 MB of
+    // tiny parts would cost hundreds of MB. Count the boundaries first.
+    prescan_parts(raw, &limits)?;
     let message = PARSER.parse(raw).ok_or(InboundError::Unparseable)?;
     check_shape(&message, &limits)?;
 
@@ -536,6 +539,53 @@ fn header_section_len(raw: &[u8]) -> usize {
         from = nl + 1;
     }
     raw.len()
+}
+
+/// Refuses, before parsing, a message with more MIME parts than the limit:
+/// the `boundary=` parameters it declares (each one a multipart part) and
+/// the delimiter lines (`--boundary`) that open a part under one of them.
+/// Parts hidden in an encoded attached message are counted after parsing.
+fn prescan_parts(raw: &[u8], limits: &Limits) -> Result<(), InboundError> {
+    static BOUNDARY: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(["boundary="]).ok()
+    });
+    let Some(search) = BOUNDARY.as_ref() else { return Ok(()) };
+    let mut boundaries: Vec<&[u8]> = Vec::new();
+    for found in search.find_iter(raw) {
+        let rest = &raw[found.end()..];
+        let value = match rest.first() {
+            Some(b'"') => rest[1..].split(|&b| b == b'"' || b == b'\n').next().unwrap_or_default(),
+            _ => rest.split(|b| b.is_ascii_whitespace() || *b == b';').next().unwrap_or_default(),
+        };
+        if value.is_empty() || boundaries.contains(&value) {
+            continue;
+        }
+        boundaries.push(value);
+        if boundaries.len() > limits.max_parts {
+            return Err(InboundError::TooManyParts { count: boundaries.len(), limit: limits.max_parts });
+        }
+    }
+    if boundaries.is_empty() {
+        return Ok(());
+    }
+    let mut count = boundaries.len();
+    let mut line_start = 0;
+    while line_start < raw.len() {
+        let line_end = raw[line_start..].iter().position(|&b| b == b'\n').map_or(raw.len(), |e| line_start + e);
+        let line = &raw[line_start..line_end];
+        line_start = line_end + 1;
+        let Some(rest) = line.strip_prefix(b"--") else { continue };
+        let opens = boundaries.iter().any(|b| {
+            rest.strip_prefix(*b).is_some_and(|tail| !tail.starts_with(b"--") && tail.iter().all(|c| c.is_ascii_whitespace()))
+        });
+        if opens {
+            count += 1;
+            if count > limits.max_parts {
+                return Err(InboundError::TooManyParts { count, limit: limits.max_parts });
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Counts parts and nesting, nested messages included, without recursion.
