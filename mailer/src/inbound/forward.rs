@@ -49,9 +49,15 @@ fn search(automaton: &LazyLock<Option<AhoCorasick>>, words: &[&str], line: &str)
     }
 }
 
-/// Whether `line` is a separator above a forwarded message.
+/// Whether `line` is a separator above a forwarded message. Every client
+/// draws one with a rule ("-----", "=====") or ends it with a colon
+/// (Apple's "Begin forwarded message:"): other lines are not searched.
 fn has_marker(line: &str) -> bool {
-    (SHORTEST_MARKER..400).contains(&line.len()) && line.chars().count() < 120 && search(&MARKER_SEARCH, SEPARATORS, line)
+    let ruled = || line.contains("--") || line.contains("==") || line.ends_with([':', '：']);
+    (SHORTEST_MARKER..400).contains(&line.len())
+        && ruled()
+        && line.chars().count() < 120
+        && search(&MARKER_SEARCH, SEPARATORS, line)
 }
 
 /// A reply's attribution line: "On Tue, … Jane <jane@x> wrote:", "Am … schrieb …:",
@@ -285,8 +291,13 @@ fn field_of(line: &str) -> Option<(Field, &str)> {
     if key.is_empty() || key.len() > LONGEST_FIELD {
         return None;
     }
-    let field = if key.bytes().all(|b| b.is_ascii_lowercase() || b == b' ') {
-        *LABEL_MAP.get(key)?
+    let field = if key.is_ascii() {
+        // Lowercased on the stack: most lines with a colon are no header.
+        let mut buffer = [0u8; LONGEST_FIELD];
+        let lower = &mut buffer[..key.len()];
+        lower.copy_from_slice(key.as_bytes());
+        lower.make_ascii_lowercase();
+        *LABEL_MAP.get(std::str::from_utf8(lower).ok()?)?
     } else {
         *LABEL_MAP.get(key.to_lowercase().as_str())?
     };
@@ -356,6 +367,10 @@ mod tests {
 
     #[test]
     fn the_shortcut_bounds_hold_for_every_marker_and_field() {
+        for marker in SEPARATORS {
+            let line = format!("-- {marker} --");
+            assert!(line.contains("--"), "{marker}");
+        }
         assert!(SEPARATORS.iter().all(|m| m.len() >= SHORTEST_MARKER), "a marker shorter than SHORTEST_MARKER");
         assert!(LABELS.iter().all(|(f, _)| f.len() <= LONGEST_FIELD), "a field longer than LONGEST_FIELD");
         // Upper case where it folds back (Turkish ı does not: İ is listed on its own).

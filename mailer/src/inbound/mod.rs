@@ -896,9 +896,8 @@ fn dedup(people: Vec<Person>) -> Vec<Person> {
     out
 }
 
-/// The first text body; HTML-only mail is turned into text by html2text
-/// (a real HTML parser, so an Outlook or Gmail header block keeps its
-/// lines apart from the note).
+/// The first text body; HTML-only mail is turned into text by
+/// [`html_text`].
 fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, str> {
     match message.text_part(0).map(|p| &p.body) {
         Some(PartType::Text(text)) => std::borrow::Cow::Borrowed(text.as_ref()),
@@ -907,88 +906,78 @@ fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, 
     }
 }
 
-/// HTML to text. Forward headers sit near the top, so only the first
-/// [`MAX_HTML`] bytes are read; markup nested deeper than [`MAX_NESTING`]
-/// (html2text recurses on the tree) takes mail-parser's flat conversion.
+/// HTML to text with html5gum's tokenizer: text as the browser would lay
+/// it out in lines — a break at `<br>` and around block elements (table
+/// cells included, so Thunderbird's header table gives label and value
+/// lines), whitespace runs as one space, entities decoded, `<head>`,
+/// `<style>` and `<script>` dropped. Forward headers sit near the top, so
+/// only the first [`MAX_HTML`] bytes are read.
 fn html_text(html: &str) -> String {
-    const MAX_HTML: usize = 256 * 1024;
-    const MAX_NESTING: usize = 200;
+    const MAX_HTML: usize = 1024 * 1024;
+    const BLOCKS: &[&[u8]] = &[
+        b"div", b"p", b"tr", b"td", b"th", b"li", b"ul", b"ol", b"dl", b"dt", b"dd", b"blockquote", b"table",
+        b"tbody", b"thead", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"hr", b"pre", b"section", b"article",
+        b"header", b"footer", b"center", b"address", b"body",
+    ];
+    const HIDDEN: &[&[u8]] = &[b"head", b"style", b"script", b"title", b"template"];
     let mut end = html.len().min(MAX_HTML);
     while !html.is_char_boundary(end) {
         end -= 1;
     }
-    let html = &html[..end];
-    let flat = || mail_parser::decoders::html::html_to_text(&break_blocks(html));
-    if nesting(html) > MAX_NESTING {
-        return flat();
-    }
-    let converted = std::panic::catch_unwind(|| {
-        // No decoration: links stay their text (no "[…]" or footnotes),
-        // quotes lose their "> ", tables become one cell per line.
-        html2text::config::with_decorator(html2text::render::TrivialDecorator::new())
-            .no_table_borders()
-            .raw_mode(true)
-            .no_link_wrapping()
-            .allow_width_overflow()
-            .string_from_read(html.as_bytes(), 4000)
-    });
-    match converted {
-        Ok(Ok(text)) => text,
-        _ => flat(),
-    }
-}
-
-/// How deep `html`'s elements nest, roughly: opening tags minus closing
-/// ones, void elements and `/>` not counted.
-fn nesting(html: &str) -> usize {
-    const VOID: &[&str] = &["br", "hr", "img", "meta", "link", "input", "wbr", "col", "area", "base", "source"];
-    let bytes = html.as_bytes();
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
-        let at = i + offset + 1;
-        i = at;
-        match bytes.get(at) {
-            Some(b'/') => depth = depth.saturating_sub(1),
-            Some(b) if b.is_ascii_alphabetic() => {
-                let name_end = bytes[at..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |e| at + e);
-                let name = &html[at..name_end];
-                let close = bytes[at..].iter().position(|&b| b == b'>').map_or(bytes.len(), |e| at + e);
-                let self_closing = close > at && bytes[close - 1] == b'/';
-                if !self_closing && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
-                    depth += 1;
-                    deepest = deepest.max(depth);
+    let mut emitter = html5gum::DefaultEmitter::default();
+    // <script>, <style>, <title> hold raw text, not markup.
+    emitter.naively_switch_states(true);
+    let tokens = html5gum::Tokenizer::new_with_emitter(&html[..end], emitter);
+    let mut out = String::with_capacity(end / 2);
+    let (mut hidden, mut space) = (0usize, false);
+    let line_break = |out: &mut String, always: bool| {
+        out.truncate(out.trim_end_matches(' ').len());
+        if always || !(out.is_empty() || out.ends_with('\n')) {
+            out.push('\n');
+        }
+    };
+    for token in tokens.flatten() {
+        match token {
+            html5gum::Token::StartTag(tag) => {
+                let name = tag.name.as_slice();
+                if name.eq_ignore_ascii_case(b"body") {
+                    hidden = 0;
+                }
+                if HIDDEN.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                    hidden += usize::from(!tag.self_closing);
+                } else if name.eq_ignore_ascii_case(b"br") {
+                    line_break(&mut out, true);
+                    space = false;
+                } else if BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
+                    line_break(&mut out, false);
+                    space = false;
+                }
+            }
+            html5gum::Token::EndTag(tag) => {
+                let name = tag.name.as_slice();
+                if HIDDEN.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+                    hidden = hidden.saturating_sub(1);
+                } else if BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
+                    line_break(&mut out, false);
+                    space = false;
+                }
+            }
+            html5gum::Token::String(text) if hidden == 0 => {
+                for c in String::from_utf8_lossy(text.as_slice()).chars() {
+                    if c.is_ascii_whitespace() {
+                        space = true;
+                        continue;
+                    }
+                    if space && !(out.is_empty() || out.ends_with('\n')) {
+                        out.push(' ');
+                    }
+                    space = false;
+                    out.push(c);
                 }
             }
             _ => {}
         }
     }
-    deepest
-}
-
-/// For the flat fallback: a line break at block elements (mail-parser's
-/// own conversion breaks only at `<br>` and `</p>`).
-fn break_blocks(html: &str) -> String {
-    const BLOCKS: &[&str] = &["div", "p", "hr", "tr", "li", "blockquote", "table", "h1", "h2", "h3", "h4"];
-    // ASCII lowercasing keeps byte offsets, so indexes into `lower` fit `html`.
-    let lower = html.to_ascii_lowercase();
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut from = 0;
-    while let Some(offset) = lower[from..].find('<') {
-        let at = from + offset;
-        out.push_str(&html[from..at]);
-        let tag = lower[at + 1..].trim_start_matches('/');
-        let is_block = BLOCKS.iter().any(|b| {
-            tag.strip_prefix(b)
-                .is_some_and(|rest| rest.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()))
-        });
-        if is_block {
-            out.push_str("<br>");
-        }
-        out.push('<');
-        from = at + 1;
-    }
-    out.push_str(&html[from..]);
     out
 }
 
