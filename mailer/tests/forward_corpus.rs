@@ -67,3 +67,15 @@ fn the_forward_corpus_meets_its_targets_and_nothing_regresses() {
     let (language, l) = tally.worst_language().expect("languages");
     assert!(l >= 0.90, "worst language {language} at {l:.3}");
 }
+
+#[test]
+fn the_held_out_set_generalises() {
+    let (tally, misses) = score(&dir("heldout"));
+    println!("{}", tally.table("held-out set"));
+    for (name, detail) in &misses {
+        println!("  missed {name}: {detail}");
+    }
+    assert!(tally.total >= 50, "the held-out set has {} messages", tally.total);
+    assert_eq!(tally.false_introductions, 0, "a held-out negative was read as an introduction");
+    assert!(tally.overall() >= 0.90, "held-out accuracy {:.3}", tally.overall());
+}
