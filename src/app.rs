@@ -184,7 +184,7 @@ impl std::fmt::Display for OpenError {
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Request {
     Say { speaker: Speaker, line: String },
-    Ingest { plan: crate::ingest::Plan },
+    Ingest { plan: Box<crate::ingest::Plan> },
     Export,
     Doctor { repair: bool },
 }
@@ -237,7 +237,7 @@ impl Remote {
 
     /// Hands an email to the process that holds the data dir.
     pub fn ingest(&mut self, plan: &crate::ingest::Plan) -> anyhow::Result<Vec<String>> {
-        match self.call(&Request::Ingest { plan: plan.clone() })? {
+        match self.call(&Request::Ingest { plan: Box::new(plan.clone()) })? {
             Answer::Texts(t) => Ok(t),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),

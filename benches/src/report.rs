@@ -115,7 +115,12 @@ pub(crate) fn accuracy_targets(a: &Accuracy) -> Vec<Target> {
             a.ingest.msgs_per_s,
             0.5 * a.parse.msgs_per_s,
         ),
-        Target::at_least("target_forward_accuracy_met", "forward corpus accuracy >= 97%".into(), 100.0 * a.corpus.overall(), 97.0),
+        Target::at_least(
+            "target_forward_accuracy_met",
+            "forward corpus accuracy >= 97%".into(),
+            100.0 * a.corpus.overall(),
+            97.0,
+        ),
         Target::at_least("target_worst_client_met", format!("worst client ({client}) >= 90%"), 100.0 * c, 90.0),
         Target::at_least("target_worst_language_met", format!("worst language ({language}) >= 90%"), 100.0 * l, 90.0),
         Target::below(

@@ -142,7 +142,8 @@ fn list_and_bulk_mail_is_not_a_command() {
         "Precedence: bulk",
         "Precedence: list",
     ] {
-        let raw = message(&format!("{BASIC}\r\n{header}").replace("Subject: hi", "Subject: Report for Q3"), "report\r\n");
+        let raw =
+            message(&format!("{BASIC}\r\n{header}").replace("Subject: hi", "Subject: Report for Q3"), "report\r\n");
         let x = inbound::extract(&raw, &config()).expect("extracted");
         assert_eq!((x.kind, x.command.as_deref()), (Kind::Ignored, None), "{header}: {:?}", x.reasons);
     }
@@ -168,8 +169,10 @@ fn html_nested_too_deep_for_html2text_still_reads() {
     let deep = "<div>".repeat(40_000);
     let raw = message(
         &format!("{BASIC}\r\nContent-Type: text/html; charset=utf-8"),
-        &format!("{deep}---------- Forwarded message ---------<br>From: Jane Doe &lt;jane@northwind.example&gt;<br>\
-                  Subject: hi<br>To: bob@partner.example<br>"),
+        &format!(
+            "{deep}---------- Forwarded message ---------<br>From: Jane Doe &lt;jane@northwind.example&gt;<br>\
+                  Subject: hi<br>To: bob@partner.example<br>"
+        ),
     );
     let x = inbound::extract(&raw, &config()).expect("extracted");
     assert_eq!(x.kind, Kind::Introduction, "{:?}", x.reasons);

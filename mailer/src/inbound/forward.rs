@@ -181,7 +181,9 @@ fn attribution_person(line: &str) -> Option<Person> {
         let email = line[open + 1..close].trim_start_matches("mailto:");
         let before = line[..open].trim_end().trim_end_matches('(').trim_end();
         let name = if let Some(inner) = before.strip_suffix(['"', '»', '”']) {
-            let start = inner.rfind(['"', '«', '„', '“']).map_or(0, |s| s + inner[s..].chars().next().map_or(1, char::len_utf8));
+            let start = inner
+                .rfind(['"', '«', '„', '“'])
+                .map_or(0, |s| s + inner[s..].chars().next().map_or(1, char::len_utf8));
             &inner[start..]
         } else {
             name_after_date(before)
@@ -197,8 +199,32 @@ fn attribution_person(line: &str) -> Option<Person> {
 /// join them to the name ("… 10:15 AM Jane Doe", "… 10:15 heeft Sanne").
 fn name_after_date(before: &str) -> &str {
     const JOINERS: &[&str] = &[
-        "am", "pm", "at", "um", "uhr", "à", "a", "las", "alle", "às", "om", "kl.", "klo", "o", "в", "г.,", "г.",
-        "heeft", "schrieb", "skrev", "escribió", "escreveu", "időpontban", "používateľ", "пользователь", "wrote",
+        "am",
+        "pm",
+        "at",
+        "um",
+        "uhr",
+        "à",
+        "a",
+        "las",
+        "alle",
+        "às",
+        "om",
+        "kl.",
+        "klo",
+        "o",
+        "в",
+        "г.,",
+        "г.",
+        "heeft",
+        "schrieb",
+        "skrev",
+        "escribió",
+        "escreveu",
+        "időpontban",
+        "používateľ",
+        "пользователь",
+        "wrote",
     ];
     let piece = before.rsplit(',').next().unwrap_or_default().trim();
     if !piece.chars().any(|c| c.is_ascii_digit()) {
@@ -287,7 +313,8 @@ fn parse_block(lines: &[&str]) -> (InlineForward, usize) {
 fn field_of(line: &str) -> Option<(Field, &str)> {
     let colon = line.find([':', '：'])?;
     let (key, value) = (&line[..colon], &line[colon + line[colon..].chars().next().map_or(1, char::len_utf8)..]);
-    let key = key.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}' || c == '\u{200e}' || c == '\u{200f}');
+    let key = key
+        .trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}' || c == '\u{200e}' || c == '\u{200f}');
     if key.is_empty() || key.len() > LONGEST_FIELD {
         return None;
     }

@@ -546,9 +546,8 @@ fn header_section_len(raw: &[u8]) -> usize {
 /// the delimiter lines (`--boundary`) that open a part under one of them.
 /// Parts hidden in an encoded attached message are counted after parsing.
 fn prescan_parts(raw: &[u8], limits: &Limits) -> Result<(), InboundError> {
-    static BOUNDARY: LazyLock<Option<aho_corasick::AhoCorasick>> = LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(["boundary="]).ok()
-    });
+    static BOUNDARY: LazyLock<Option<aho_corasick::AhoCorasick>> =
+        LazyLock::new(|| aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(["boundary="]).ok());
     let Some(search) = BOUNDARY.as_ref() else { return Ok(()) };
     let mut boundaries: Vec<&[u8]> = Vec::new();
     for found in search.find_iter(raw) {
@@ -576,7 +575,8 @@ fn prescan_parts(raw: &[u8], limits: &Limits) -> Result<(), InboundError> {
         line_start = line_end + 1;
         let Some(rest) = line.strip_prefix(b"--") else { continue };
         let opens = boundaries.iter().any(|b| {
-            rest.strip_prefix(*b).is_some_and(|tail| !tail.starts_with(b"--") && tail.iter().all(|c| c.is_ascii_whitespace()))
+            rest.strip_prefix(*b)
+                .is_some_and(|tail| !tail.starts_with(b"--") && tail.iter().all(|c| c.is_ascii_whitespace()))
         });
         if opens {
             count += 1;
@@ -915,9 +915,36 @@ fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, 
 fn html_text(html: &str) -> String {
     const MAX_HTML: usize = 1024 * 1024;
     const BLOCKS: &[&[u8]] = &[
-        b"div", b"p", b"tr", b"td", b"th", b"li", b"ul", b"ol", b"dl", b"dt", b"dd", b"blockquote", b"table",
-        b"tbody", b"thead", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6", b"hr", b"pre", b"section", b"article",
-        b"header", b"footer", b"center", b"address", b"body",
+        b"div",
+        b"p",
+        b"tr",
+        b"td",
+        b"th",
+        b"li",
+        b"ul",
+        b"ol",
+        b"dl",
+        b"dt",
+        b"dd",
+        b"blockquote",
+        b"table",
+        b"tbody",
+        b"thead",
+        b"h1",
+        b"h2",
+        b"h3",
+        b"h4",
+        b"h5",
+        b"h6",
+        b"hr",
+        b"pre",
+        b"section",
+        b"article",
+        b"header",
+        b"footer",
+        b"center",
+        b"address",
+        b"body",
     ];
     const HIDDEN: &[&[u8]] = &[b"head", b"style", b"script", b"title", b"template"];
     let mut end = html.len().min(MAX_HTML);
