@@ -155,6 +155,20 @@ fn list_and_bulk_mail_is_not_a_command() {
 }
 
 #[test]
+fn a_reply_quoting_someone_else_is_no_command_but_quoting_vouch_may_be() {
+    let quoted = |who: &str| {
+        message(
+            &BASIC.replace("Subject: hi", "Subject: Re: Report for Q3"),
+            &format!("Thanks!\r\n\r\nOn Tue, Nov 17, 2026 at 10:15 AM {who} wrote:\r\n> numbers\r\n"),
+        )
+    };
+    let x = inbound::extract(&quoted("Jane <jane@northwind.example>"), &config()).expect("extracted");
+    assert_eq!(x.kind, Kind::Ignored, "{:?}", x.reasons);
+    let x = inbound::extract(&quoted("vouch <vouch@acme.example>"), &config()).expect("extracted");
+    assert_eq!(x.kind, Kind::Command, "{:?}", x.reasons);
+}
+
+#[test]
 fn mail_from_vouch_itself_is_ignored() {
     let raw = message(
         "From: vouch <vouch@acme.example>\r\nTo: vouch@acme.example\r\nSubject: code\r\nMIME-Version: 1.0",

@@ -508,9 +508,11 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
 
     // A reply to someone else's mail (vouch only copied or forwarded a
     // copy): its subject is that thread's, not a command.
-    if let Some(writer) = quoted_reply {
-        let whose = writer.map_or_else(|| "another message".to_string(), |p| p.email);
-        out.reasons.push(format!("a reply quoting {whose}, not a forward"));
+    // A reply quoting vouch's own mail (its threading headers lost) may still carry a command.
+    if let Some(Some(writer)) = quoted_reply
+        && config.inbox.as_ref().is_none_or(|inbox| inbox.as_str() != writer.email)
+    {
+        out.reasons.push(format!("a reply quoting mail from {}, not a forward", writer.email));
         return Ok(out);
     }
     if let Some((line, from)) = command_line(&subject, &body) {
