@@ -3,9 +3,12 @@
 //! and what it is about. No business rules: the engine decides what an
 //! introduction or a command does.
 
+mod automatic;
 mod forward;
+mod html;
 pub mod imip;
 mod labels;
+mod limits;
 
 use std::sync::LazyLock;
 
@@ -14,7 +17,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vouch_store::EmailAddress;
 
+use automatic::{automatic, list_mail};
 pub use forward::parse_person;
+use html::html_text;
+use limits::{check_shape, header_section_len, prescan_parts};
 
 /// Bounds on what one message may cost to look at.
 #[derive(Clone, Copy, Debug)]
@@ -273,71 +279,6 @@ const INTRO_WORDS: &[&str] = &[
     "ขอแนะนำ",
 ];
 
-/// Subject starts of automatic replies, lowercased (the clients' own
-/// words for "Automatic reply" / "Out of office" per language).
-const AUTO_SUBJECTS: &[&str] = &[
-    "out of office",
-    "automatic reply",
-    "auto:",
-    "autoreply",
-    "auto-reply",
-    "auto reply",
-    "vacation",
-    "abwesenheitsnotiz",
-    "automatische antwort",
-    "réponse automatique",
-    "absence",
-    "respuesta automática",
-    "fuera de la oficina",
-    "risposta automatica",
-    "fuori sede",
-    "resposta automática",
-    "ausência",
-    "automatisch antwoord",
-    "afwezig",
-    "automatisk svar",
-    "automatiskt svar",
-    "frånvaro",
-    "automaattinen vastaus",
-    "sjálfvirkt svar",
-    "odpowiedź automatyczna",
-    "automatyczna odpowiedź",
-    "automatická odpověď",
-    "automatická odpoveď",
-    "samodejni odgovor",
-    "automatikus válasz",
-    "automatski odgovor",
-    "аутоматски одговор",
-    "автоответ",
-    "автоматический ответ",
-    "răspuns automat",
-    "автоматичен отговор",
-    "автовідповідь",
-    "автоматична відповідь",
-    "αυτόματη απάντηση",
-    "otomatik yanıt",
-    "otomatik cevap",
-    "automaatvastus",
-    "automātiskā atbilde",
-    "automatinis atsakymas",
-    "رد تلقائي",
-    "תשובה אוטומטית",
-    "پاسخ خودکار",
-    "自動応答",
-    "自動返信",
-    "자동 회신",
-    "자동 응답",
-    "自动回复",
-    "自動回覆",
-    "trả lời tự động",
-    "balasan otomatis",
-    "ตอบกลับอัตโนมัติ",
-    "undeliverable",
-    "delivery status notification",
-    "mail delivery failed",
-    "returned mail",
-];
-
 /// mail-parser set up for what ingest reads: the MIME headers (bodies need
 /// them), addresses, ids and Subject are parsed; every other header is
 /// only located (its offsets kept, see [`raw_value`]). mail-parser's
@@ -523,149 +464,6 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     }
     out.reasons.push("no forward, CC introduction, command or vouch thread found".into());
     Ok(out)
-}
-
-/// Bytes before the first empty line (the header section), found in one
-/// pass that stops there (CRLF or bare LF line ends).
-fn header_section_len(raw: &[u8]) -> usize {
-    let mut from = 0;
-    while let Some(offset) = raw[from..].iter().position(|&b| b == b'\n') {
-        let nl = from + offset;
-        let rest = &raw[nl + 1..];
-        if rest.first() == Some(&b'\n') {
-            return nl;
-        }
-        if nl > 0 && raw[nl - 1] == b'\r' && rest.starts_with(b"\r\n") {
-            return nl - 1;
-        }
-        from = nl + 1;
-    }
-    raw.len()
-}
-
-/// Refuses, before parsing, a message with more MIME parts than the limit:
-/// the `boundary=` parameters it declares (each one a multipart part) and
-/// the delimiter lines (`--boundary`) that open a part under one of them.
-/// Parts hidden in an encoded attached message are counted after parsing.
-fn prescan_parts(raw: &[u8], limits: &Limits) -> Result<(), InboundError> {
-    static BOUNDARY: LazyLock<Option<aho_corasick::AhoCorasick>> =
-        LazyLock::new(|| aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(["boundary="]).ok());
-    let Some(search) = BOUNDARY.as_ref() else { return Ok(()) };
-    let mut boundaries: Vec<&[u8]> = Vec::new();
-    for found in search.find_iter(raw) {
-        let rest = &raw[found.end()..];
-        let value = match rest.first() {
-            Some(b'"') => rest[1..].split(|&b| b == b'"' || b == b'\n').next().unwrap_or_default(),
-            _ => rest.split(|b| b.is_ascii_whitespace() || *b == b';').next().unwrap_or_default(),
-        };
-        if value.is_empty() || boundaries.contains(&value) {
-            continue;
-        }
-        boundaries.push(value);
-        if boundaries.len() > limits.max_parts {
-            return Err(InboundError::TooManyParts { count: boundaries.len(), limit: limits.max_parts });
-        }
-    }
-    if boundaries.is_empty() {
-        return Ok(());
-    }
-    let mut count = boundaries.len();
-    let mut line_start = 0;
-    while line_start < raw.len() {
-        let line_end = raw[line_start..].iter().position(|&b| b == b'\n').map_or(raw.len(), |e| line_start + e);
-        let line = &raw[line_start..line_end];
-        line_start = line_end + 1;
-        let Some(rest) = line.strip_prefix(b"--") else { continue };
-        let opens = boundaries.iter().any(|b| {
-            rest.strip_prefix(*b)
-                .is_some_and(|tail| !tail.starts_with(b"--") && tail.iter().all(|c| c.is_ascii_whitespace()))
-        });
-        if opens {
-            count += 1;
-            if count > limits.max_parts {
-                return Err(InboundError::TooManyParts { count, limit: limits.max_parts });
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Counts parts and nesting, nested messages included, without recursion.
-fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<(), InboundError> {
-    let mut count = 0usize;
-    let mut stack: Vec<(&mail_parser::Message<'_>, usize, usize)> = vec![(message, 0, 1)];
-    while let Some((msg, part, depth)) = stack.pop() {
-        if depth > limits.max_depth {
-            return Err(InboundError::TooDeep { depth, limit: limits.max_depth });
-        }
-        count += 1;
-        if count > limits.max_parts {
-            return Err(InboundError::TooManyParts { count, limit: limits.max_parts });
-        }
-        match msg.parts.get(part).map(|p| &p.body) {
-            Some(PartType::Multipart(children)) => {
-                stack.extend(children.iter().map(|c| (msg, *c as usize, depth + 1)));
-            }
-            Some(PartType::Message(inner)) => stack.push((inner, 0, depth + 1)),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Why this message was sent by a machine, if it was.
-fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
-    const NAMES: &[&str] =
-        &["auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress", "precedence", "return-path"];
-    // Names first: only the few headers that can matter have their raw
-    // value looked at (headers_raw() would check every value's UTF-8).
-    for header in message.root_part().headers() {
-        let name = header.name.as_str();
-        if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
-            continue;
-        }
-        let Some(value) = raw_value(message, header) else { continue };
-        let value = value.trim().to_ascii_lowercase();
-        match name.to_ascii_lowercase().as_str() {
-            "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
-            "x-autoreply" | "x-autorespond" => return Some(format!("{name} header")),
-            // Exchange and bulk senders set it on mail no one typed.
-            "x-auto-response-suppress" if !value.is_empty() && value != "none" => {
-                return Some(format!("X-Auto-Response-Suppress: {value}"));
-            }
-            "precedence" if matches!(value.as_str(), "auto_reply" | "junk") => {
-                return Some(format!("Precedence: {value}"));
-            }
-            "return-path" if value.replace(' ', "") == "<>" => return Some("Return-Path <> (null sender)".into()),
-            _ => {}
-        }
-    }
-    if let Some(ct) = message.root_part().content_type()
-        && ct.ctype().eq_ignore_ascii_case("multipart")
-        && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
-    {
-        return Some("multipart/report (delivery status notification)".into());
-    }
-    let lower = subject.to_lowercase();
-    AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
-}
-
-/// Why this message is list or bulk mail (RFC 2369/2919 headers,
-/// `Precedence: bulk|list`), if it is.
-fn list_mail(message: &mail_parser::Message<'_>) -> Option<String> {
-    for header in message.root_part().headers() {
-        let name = header.name.as_str();
-        if ["list-id", "list-unsubscribe", "list-post"].iter().any(|n| name.eq_ignore_ascii_case(n)) {
-            return Some(format!("mailing-list mail ({name} header)"));
-        }
-        if name.eq_ignore_ascii_case("precedence")
-            && let Some(value) = raw_value(message, header)
-            && ["bulk", "list"].iter().any(|v| value.trim().eq_ignore_ascii_case(v))
-        {
-            return Some(format!("bulk mail (Precedence: {})", value.trim().to_ascii_lowercase()));
-        }
-    }
-    None
 }
 
 /// This message's own Message-ID and References, and `vouch_id`: the vouch
@@ -906,108 +704,6 @@ fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, 
         Some(PartType::Html(html)) => html_text(html).into(),
         _ => std::borrow::Cow::Borrowed(""),
     }
-}
-
-/// HTML to text with html5gum's tokenizer: text as the browser would lay
-/// it out in lines — a break at `<br>` and around block elements (table
-/// cells included, so Thunderbird's header table gives label and value
-/// lines), whitespace runs as one space, entities decoded, `<head>`,
-/// `<style>` and `<script>` dropped. Forward headers sit near the top, so
-/// only the first [`MAX_HTML`] bytes are read.
-fn html_text(html: &str) -> String {
-    const MAX_HTML: usize = 1024 * 1024;
-    const BLOCKS: &[&[u8]] = &[
-        b"div",
-        b"p",
-        b"tr",
-        b"td",
-        b"th",
-        b"li",
-        b"ul",
-        b"ol",
-        b"dl",
-        b"dt",
-        b"dd",
-        b"blockquote",
-        b"table",
-        b"tbody",
-        b"thead",
-        b"h1",
-        b"h2",
-        b"h3",
-        b"h4",
-        b"h5",
-        b"h6",
-        b"hr",
-        b"pre",
-        b"section",
-        b"article",
-        b"header",
-        b"footer",
-        b"center",
-        b"address",
-        b"body",
-    ];
-    const HIDDEN: &[&[u8]] = &[b"head", b"style", b"script", b"title", b"template"];
-    let mut end = html.len().min(MAX_HTML);
-    while !html.is_char_boundary(end) {
-        end -= 1;
-    }
-    let mut emitter = html5gum::DefaultEmitter::default();
-    // <script>, <style>, <title> hold raw text, not markup.
-    emitter.naively_switch_states(true);
-    let tokens = html5gum::Tokenizer::new_with_emitter(&html[..end], emitter);
-    let mut out = String::with_capacity(end / 2);
-    let (mut hidden, mut space) = (0usize, false);
-    let line_break = |out: &mut String, always: bool| {
-        out.truncate(out.trim_end_matches(' ').len());
-        if always || !(out.is_empty() || out.ends_with('\n')) {
-            out.push('\n');
-        }
-    };
-    for token in tokens.flatten() {
-        match token {
-            html5gum::Token::StartTag(tag) => {
-                let name = tag.name.as_slice();
-                if name.eq_ignore_ascii_case(b"body") {
-                    hidden = 0;
-                }
-                if HIDDEN.iter().any(|h| h.eq_ignore_ascii_case(name)) {
-                    hidden += usize::from(!tag.self_closing);
-                } else if name.eq_ignore_ascii_case(b"br") {
-                    line_break(&mut out, true);
-                    space = false;
-                } else if BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
-                    line_break(&mut out, false);
-                    space = false;
-                }
-            }
-            html5gum::Token::EndTag(tag) => {
-                let name = tag.name.as_slice();
-                if HIDDEN.iter().any(|h| h.eq_ignore_ascii_case(name)) {
-                    hidden = hidden.saturating_sub(1);
-                } else if BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
-                    line_break(&mut out, false);
-                    space = false;
-                }
-            }
-            html5gum::Token::String(text) if hidden == 0 => {
-                for c in String::from_utf8_lossy(text.as_slice()).chars() {
-                    if c.is_ascii_whitespace() {
-                        space = true;
-                        continue;
-                    }
-                    if space && !(out.is_empty() || out.ends_with('\n')) {
-                        out.push(' ');
-                    }
-                    space = false;
-                    out.push(c);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 fn hex(bytes: &[u8]) -> String {
