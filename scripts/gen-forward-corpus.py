@@ -89,10 +89,13 @@ def body_mime(plain, html_body, structure, charset, cte, boundary):
             f"--{boundary}\n{part(html_body, 'html', charset, cte)}\n--{boundary}--\n")
 
 
-def write(dirname, name, raw, truth):
+def write(dirname, name, raw, truth, lf=False):
     d = os.path.join(ROOT, "tests/fixtures/email", dirname)
     os.makedirs(d, exist_ok=True)
-    raw = raw.replace("\r\n", "\n").replace("\n", "\r\n")
+    raw = raw.replace("\r\n", "\n")
+    if not lf:
+        # Bare LF (some MTAs hand mail over so) only where asked.
+        raw = raw.replace("\n", "\r\n")
     with open(os.path.join(d, name + ".eml"), "wb") as f:
         f.write(raw.encode("latin-1"))
     with open(os.path.join(d, name + ".json"), "w", encoding="utf-8") as f:
@@ -118,11 +121,19 @@ def address(person, form):
         "bare": (email, local),
         "split": (f"{name}\n<{email}>", name),
         "glued": (f"{name}<{email}>", name),
+        # "Doe, Jane": the family name first, as Outlook in many companies shows it.
+        "comma": (f"\"{name.split(' ')[-1]}, {' '.join(name.split(' ')[:-1])}\" <{email}>",
+                  f"{name.split(' ')[-1]}, {' '.join(name.split(' ')[:-1])}"),
+        # A company in parentheses is split off the name.
+        "company": (f"{name} (Northwind) <{email}>", name),
+        # Outlook on the web's text rendering of a linked address.
+        "outlook-mailto": (f"{name} <{email}<mailto:{email}>>", name),
     }[form]
 
 
-def html_address(person, form):
+def html_address(person, form, display=None):
     name, email = person
+    name = display or name
     link = f"<a href=\"mailto:{email}\">{email}</a>"
     if form in ("bare", "addr-as-name"):
         return link
@@ -389,7 +400,7 @@ def html_body(x, markers, rows, flavour):
                 f"{attr}<br></div><br><br>{inner}</div></div>\n")
     if flavour == "gmail":
         attr = "<br>".join([esc(m) for m in marks] + html_rows(rows, x, bold=False)).replace(
-            x.addr_html, f"<strong class=\"gmail_sendername\" dir=\"auto\">{esc(x.person[0])}</strong> "
+            x.addr_html, f"<strong class=\"gmail_sendername\" dir=\"auto\">{esc(x.display)}</strong> "
             f"<span dir=\"auto\">&lt;<a href=\"mailto:{x.person[1]}\">{x.person[1]}</a>&gt;</span>", 1)
         return (f"<div dir=\"ltr\">{note}<br><div class=\"gmail_quote\"><div dir=\"ltr\" class=\"gmail_attr\">"
                 f"{attr}<br></div><br><br>{inner}</div></div>\n")
@@ -445,7 +456,8 @@ def plain_body(x, markers, rows):
             lines.append(value)
         else:
             lines.extend(f"{label}: {value}".split("\n"))
-    block = list(markers) + lines + [""] + x.inner_lines
+    inner = ["    " + line if line else "" for line in x.inner_lines] if getattr(x, "indent", False) else x.inner_lines
+    block = list(markers) + lines + [""] + inner
     if getattr(x, "trailer", None):
         block += ["", x.trailer]
     if x.quote:
@@ -456,12 +468,13 @@ def plain_body(x, markers, rows):
 FORMS = ["angle", "angle", "angle", "quoted", "mailto", "addr-as-name", "bare", "split", "glued"]
 
 
-def forward(rng, client, code, n, layout, dirname, person=None, note=None, inner_extra=None, attach=False):
+def forward(rng, client, code, n, layout, dirname, person=None, note=None, inner_extra=None, attach=False,
+            form=None, charset=None, lf=False, indent=False):
     w = L[code]
     x = Ctx()
     x.code, x.w = code, w
     x.person = person or w["people"][n % 2]
-    form = rng.choice(FORMS)
+    form = form or rng.choice(FORMS)
     if layout in (lay_yandex, lay_notes8, lay_outlook_2019):
         form = "angle"
     x.addr, name = address(x.person, form)
@@ -469,12 +482,15 @@ def forward(rng, client, code, n, layout, dirname, person=None, note=None, inner
     if attach:
         # The attached message's own From header carries the display name.
         name = x.person[0]
-    x.addr_html = html_address(x.person, form)
+    # The name as the sender's own header shows it ("Doe, Jane" for the comma form).
+    x.display = name if form in ("comma",) else x.person[0]
+    x.addr_html = html_address(x.person, form, x.display)
     x.subj = w["subj"]
     x.note_lines = (note or w["note"]).split("\n") + ["", "Bob"]
     x.inner_lines = [w["body"], "", x.person[0].split(" ")[0]] + (inner_extra or [])
     x.quote = rng.random() < 0.15
     x.trailer = None
+    x.indent = indent
     markers, rows, flavour = layout(x)
     structure = rng.choice(["alt", "alt", "plain", "html", "html"])
     if form == "split" and structure == "html":
@@ -482,7 +498,7 @@ def forward(rng, client, code, n, layout, dirname, person=None, note=None, inner
     plain = plain_body(x, markers, rows)
     html_text = html_body(x, markers, rows, flavour)
     legacy = [c for c in w["charsets"] if c != "utf-8" and encodable(plain + html_text + x.subj, c)]
-    charset = legacy[0] if legacy and rng.random() < 0.5 else "utf-8"
+    charset = charset or (legacy[0] if legacy and rng.random() < 0.5 else "utf-8")
     cte = rng.choice(["quoted-printable", "base64", "8bit"])
     if charset.startswith("iso-2022"):
         cte = "7bit" if rng.random() < 0.5 else "base64"
@@ -497,7 +513,7 @@ def forward(rng, client, code, n, layout, dirname, person=None, note=None, inner
     raw = message(BOB, subject, mid, mime)
     truth = {"client": client, "language": code, "layout": f"{structure}/{form}{'/quoted' if x.quote else ''}/{charset}/{cte}",
              "kind": "introduction", "prospects": [{"name": name, "email": x.person[1]}]}
-    write(dirname, f"{client}-{code}-{n:02}", raw, truth)
+    write(dirname, f"{client}-{code}-{n:02}", raw, truth, lf=lf)
 
 
 def attached(x, rng, _unused):
@@ -645,6 +661,26 @@ def main():
                 inner_extra=inner)
     cc_intros(rng, dirname)
     negatives(rng, dirname)
+    extras(rng, dirname)
+
+
+def extras(rng, dirname):
+    """Address forms, line ends, charsets and indentation beyond the random draws above."""
+    n = 100
+    for client, layout in [("outlook-desktop", lay_outlook_desktop), ("outlook-web", lay_outlook_web),
+                           ("gmail-web", lambda x: lay_gmail(x, "web")), ("apple-mail", lay_apple)]:
+        for form in ["comma", "company", "outlook-mailto"]:
+            for code in ["en", "de", "fr", "ru", "ja", "tr"][n % 3::2]:
+                forward(rng, client, code, n, layout, dirname, form=form)
+                n += 1
+    for code in ["en", "de", "fr", "es", "it", "nl"]:
+        forward(rng, "outlook-desktop", code, n, lay_outlook_desktop, dirname, charset="windows-1252")
+        n += 1
+        forward(rng, "thunderbird", code, n, lay_thunderbird, dirname, lf=True)
+        n += 1
+    for code in ["en", "de", "es", "pl", "ru", "sv"]:
+        forward(rng, "outlook-2019", code, n, lay_outlook_2019, dirname, indent=True)
+        n += 1
 
 
 if __name__ == "__main__":
