@@ -681,6 +681,13 @@ def extras(rng, dirname):
     for code in ["en", "de", "es", "pl", "ru", "sv"]:
         forward(rng, "outlook-2019", code, n, lay_outlook_2019, dirname, indent=True)
         n += 1
+    # Legacy charsets the random draws rarely reach.
+    for client, layout in [("outlook-desktop", lay_outlook_desktop), ("thunderbird", lay_thunderbird),
+                           ("gmail-web", lambda x: lay_gmail(x, "web"))]:
+        for code, charset in [("ja", "shift_jis"), ("ja", "euc-jp"), ("ru", "koi8-r"), ("zh-CN", "gbk"),
+                              ("zh-CN", "gb18030"), ("zh-TW", "big5"), ("ko", "euc-kr"), ("el", "iso-8859-7")]:
+            forward(rng, client, code, n, layout, dirname, charset=charset)
+            n += 1
 
 
 if __name__ == "__main__":
