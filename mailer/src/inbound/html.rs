@@ -101,3 +101,29 @@ pub(super) fn html_text(html: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::html_text;
+
+    #[test]
+    fn html_becomes_lines_as_a_reader_sees_them() {
+        let html = "<html><head><title>t</title><style>p {color: red}</style></head><body>\
+                    <div>Hi&nbsp;team,   see   below</div><br>\
+                    <div class=\"gmail_quote\">From: <strong>Jane</strong> &lt;<a href=\"mailto:j@x.example\">j@x.example</a>&gt;<br>\
+                    Subject: Hi</div><table><tr><th>To: </th><td>Bob</td></tr></table>\
+                    <script>alert(1)</script><blockquote type=\"cite\">quoted</blockquote></body></html>";
+        let text = html_text(html);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines,
+            ["Hi\u{a0}team, see below", "", "From: Jane <j@x.example>", "Subject: Hi", "To:", "Bob", "quoted"],
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_head_left_open_does_not_hide_the_body() {
+        assert_eq!(html_text("<head><meta charset=utf-8><body>hello").trim(), "hello");
+    }
+}
