@@ -71,8 +71,9 @@ fn is_attribution(line: &str) -> bool {
 }
 
 fn subject_starts(subject: &str, prefixes: &[&str]) -> bool {
-    let lower = subject.trim_start().to_lowercase();
-    prefixes.iter().any(|p| lower.starts_with(p))
+    // Prefixes are short: only the subject's first few characters are lowercased.
+    let head: String = subject.trim_start().chars().take(16).flat_map(char::to_lowercase).collect();
+    prefixes.iter().any(|p| head.starts_with(p))
 }
 
 /// A forward found in a body: the header block's fields and the text the

@@ -29,6 +29,16 @@ pub(super) fn header_section_len(raw: &[u8]) -> usize {
 /// the delimiter lines (`--boundary`) that open a part under one of them.
 /// Parts hidden in an encoded attached message are counted after parsing.
 pub(super) fn prescan_parts(raw: &[u8], limits: &Limits) -> Result<(), InboundError> {
+    // Only lines that start with "--" can open a part. Few of them (all
+    // but hostile mail): nothing to count.
+    static DELIMITER: LazyLock<Option<aho_corasick::AhoCorasick>> =
+        LazyLock::new(|| aho_corasick::AhoCorasick::new(["\n--"]).ok());
+    let Some(delimiters) = DELIMITER.as_ref() else { return Ok(()) };
+    let line_starts =
+        || raw.starts_with(b"--").then_some(0).into_iter().chain(delimiters.find_iter(raw).map(|m| m.start() + 1));
+    if line_starts().nth(limits.max_parts).is_none() {
+        return Ok(());
+    }
     static BOUNDARY: LazyLock<Option<aho_corasick::AhoCorasick>> =
         LazyLock::new(|| aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(["boundary="]).ok());
     let Some(search) = BOUNDARY.as_ref() else { return Ok(()) };
@@ -51,14 +61,11 @@ pub(super) fn prescan_parts(raw: &[u8], limits: &Limits) -> Result<(), InboundEr
         return Ok(());
     }
     let mut count = boundaries.len();
-    let mut line_start = 0;
-    while line_start < raw.len() {
-        let line_end = raw[line_start..].iter().position(|&b| b == b'\n').map_or(raw.len(), |e| line_start + e);
-        let line = &raw[line_start..line_end];
-        line_start = line_end + 1;
-        let Some(rest) = line.strip_prefix(b"--") else { continue };
+    for start in line_starts() {
+        let rest = &raw[start + 2..];
+        let line = &rest[..rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len())];
         let opens = boundaries.iter().any(|b| {
-            rest.strip_prefix(*b)
+            line.strip_prefix(*b)
                 .is_some_and(|tail| !tail.starts_with(b"--") && tail.iter().all(|c| c.is_ascii_whitespace()))
         });
         if opens {
