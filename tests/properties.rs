@@ -1,5 +1,6 @@
 //! Property tests: everything that turns outside text into values (the
-//! command grammar, the newtype parsers, import of an export) answers any
+//! command grammar, the newtype parsers, import of an export, inbound mail
+//! with forward layouts and damaged corpus messages) answers any
 //! input with a value or an error, never a panic. Case counts stay small so
 //! CI is fast; `PROPTEST_CASES=10000 cargo test --test properties` digs deeper.
 
@@ -230,5 +231,134 @@ proptest! {
         };
         let response = engine.respond(&caller, &line, None);
         prop_assert!(!response.replies.is_empty());
+    }
+}
+
+/// Pieces of forward layouts: separators, labels in several scripts,
+/// attribution lines, addresses half-written, HTML that opens and never closes.
+fn forward_fragment() -> impl Strategy<Value = String> {
+    let pieces = vec![
+        "---------- Forwarded message ---------\n",
+        "-----Original Message-----\n",
+        "Begin forwarded message:\n",
+        "-------- Пересылаемое сообщение --------\n",
+        "________________________________\n",
+        "----- Forwarded by Bob/Partner on 11/17/2026 -----\n",
+        "From: ",
+        "Von: ",
+        "差出人：",
+        "От кого: ",
+        "Kimden: ",
+        "من: ",
+        "Subject: ",
+        "Sent: ",
+        "To: ",
+        "Jane Doe <jane@northwind.example>",
+        "\"x@y\" <x@y>",
+        "[mailto:",
+        "<mailto:a@b",
+        "<",
+        "@",
+        "\"",
+        "«",
+        ":",
+        "：",
+        "> ",
+        "\n",
+        "\r\n",
+        "17.11.2026, 10:15, \"Иван\" <ivan@primer.example>:\n",
+        "On Tue, Nov 17, 2026 at 10:15 AM Jane <jane@x.example> wrote:\n",
+        "<div>",
+        "</div>",
+        "<blockquote type=\"cite\">",
+        "<table><tr><td>",
+        "&lt;",
+        "<br>",
+        "İ",
+    ];
+    let piece = prop_oneof![3 => prop::sample::select(pieces).prop_map(str::to_string), 1 => hostile_text()];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+/// A message around `body`: plain or HTML, one of the charsets and
+/// transfer encodings mail-parser decodes (bytes need not fit either).
+fn mail_with(body: &str, html: bool, charset: &str, cte: &str, subject: &str) -> Vec<u8> {
+    let subtype = if html { "html" } else { "plain" };
+    let mut raw = format!(
+        "From: Bob <bob@partner.example>\r\nTo: vouch@acme.example\r\nSubject: {subject}\r\nMIME-Version: 1.0\r\n\
+         Content-Type: text/{subtype}; charset=\"{charset}\"\r\nContent-Transfer-Encoding: {cte}\r\n\r\n"
+    )
+    .into_bytes();
+    raw.extend_from_slice(body.as_bytes());
+    raw
+}
+
+fn corpus() -> &'static [Vec<u8>] {
+    static CORPUS: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    CORPUS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/email/forwards");
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .expect("forward corpus")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        files.sort();
+        files.iter().map(|p| std::fs::read(p).expect("read eml")).collect()
+    })
+}
+
+fn check_extraction(raw: &[u8]) -> Result<(), TestCaseError> {
+    let config = vouch_mailer::inbound::InboundConfig {
+        inbox: EmailAddress::parse("vouch@acme.example").ok(),
+        ..Default::default()
+    };
+    // Refused or read; what is read is clean.
+    if let Ok(x) = vouch_mailer::inbound::extract(raw, &config) {
+        for p in x.prospects.iter().chain(x.forwarded.as_ref().map(|f| &f.from)) {
+            prop_assert!(EmailAddress::parse(&p.email).is_ok(), "{:?}", p.email);
+            prop_assert!(!p.name.contains(['<', '>', '"', '\r', '\n']), "{:?}", p.name);
+        }
+        prop_assert!(!x.note.contains('\r'));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    #[test]
+    fn intake_answers_any_forward_shaped_body(
+        body in forward_fragment(),
+        html in any::<bool>(),
+        charset in prop::sample::select(vec!["utf-8", "windows-1251", "koi8-r", "iso-8859-2", "iso-8859-9", "shift_jis", "gb2312", "big5", "x-unknown"]),
+        cte in prop::sample::select(vec!["8bit", "quoted-printable", "base64"]),
+        subject in prop::sample::select(vec!["Fwd: hi", "Re: hi", "WG: x", "report", "İLT: y", ""]),
+    ) {
+        check_extraction(&mail_with(&body, html, charset, cte, subject))?;
+    }
+
+    #[test]
+    fn intake_answers_damaged_corpus_mail(
+        pick in any::<prop::sample::Index>(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..12),
+    ) {
+        let mut raw = pick.get(corpus()).clone();
+        for (at, byte, op) in edits {
+            let i = at.index(raw.len().max(1));
+            match op {
+                0 if i < raw.len() => raw[i] = byte,
+                1 => raw.insert(i.min(raw.len()), byte),
+                _ if i < raw.len() => { raw.remove(i); }
+                _ => {}
+            }
+        }
+        check_extraction(&raw)?;
+    }
+
+    #[test]
+    fn person_parsing_answers_any_text(s in prop_oneof![forward_fragment(), hostile_text()]) {
+        if let Some(p) = vouch_mailer::inbound::parse_person(&s) {
+            prop_assert!(EmailAddress::parse(&p.email).is_ok());
+        }
     }
 }

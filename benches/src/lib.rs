@@ -102,9 +102,19 @@ pub fn run_ingest(seconds: f64) -> Result<IngestReport, String> {
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0) {
         return Err(format!("seconds must be between 0 and 3600, not {seconds}"));
     }
-    let mail = ingest::measure(Duration::from_secs_f64(seconds))?;
-    let target = report::ingest_target(&mail.parse, &mail.ingest);
-    Ok(IngestReport { seconds, email_fixtures: mail.fixtures, mail_parse: mail.parse, ingest: mail.ingest, target })
+    // Half the time on the golden fixtures, half on the forward corpus.
+    let mail = ingest::measure(Duration::from_secs_f64(seconds / 2.0))?;
+    let accuracy = ingest::accuracy(Duration::from_secs_f64(seconds / 2.0))?;
+    let mut targets = vec![report::ingest_target(&mail.parse, &mail.ingest)];
+    targets.extend(report::accuracy_targets(&accuracy));
+    Ok(IngestReport {
+        seconds,
+        email_fixtures: mail.fixtures,
+        mail_parse: mail.parse,
+        ingest: mail.ingest,
+        accuracy: report::AccuracyReport::from(&accuracy),
+        targets,
+    })
 }
 
 #[cfg(test)]

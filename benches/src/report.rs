@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::harness::Measurement;
-use crate::ingest::Rate;
+use crate::ingest::{Accuracy, Rate};
 
 /// Everything one `run` measured. JSON keys ending in `_64` describe the
 /// many-clients engine run, whose thread count is `clients` (64 by default).
@@ -100,6 +100,83 @@ pub(crate) fn ingest_target(parse: &Rate, ingest: &Rate) -> Target {
         ingest.msgs_per_s,
         0.5 * parse.msgs_per_s,
     )
+}
+
+/// Intake on the forward corpus: 97% overall, no client or language under
+/// 90%, no negative read as an introduction, and its speed there.
+pub(crate) fn accuracy_targets(a: &Accuracy) -> Vec<Target> {
+    let worst = |w: Option<(&str, f64)>| w.map_or(("-".to_string(), 1.0), |(k, v)| (k.to_string(), v));
+    let (client, c) = worst(a.corpus.worst_client());
+    let (language, l) = worst(a.corpus.worst_language());
+    vec![
+        Target::at_least(
+            "target_ingest_corpus_half_parse_met",
+            "ingest msgs/s on the forward corpus >= 50% of raw parse".into(),
+            a.ingest.msgs_per_s,
+            0.5 * a.parse.msgs_per_s,
+        ),
+        Target::at_least(
+            "target_forward_accuracy_met",
+            "forward corpus accuracy >= 97%".into(),
+            100.0 * a.corpus.overall(),
+            97.0,
+        ),
+        Target::at_least("target_worst_client_met", format!("worst client ({client}) >= 90%"), 100.0 * c, 90.0),
+        Target::at_least("target_worst_language_met", format!("worst language ({language}) >= 90%"), 100.0 * l, 90.0),
+        Target::below(
+            "target_no_false_introductions_met",
+            "negatives read as introductions < 1".into(),
+            f64::from(a.corpus.false_introductions),
+            1.0,
+        ),
+    ]
+}
+
+/// The accuracy figures of [`IngestReport`].
+#[derive(Clone, Debug, Serialize)]
+pub struct AccuracyReport {
+    pub corpus_messages: u32,
+    pub corpus_accuracy: f64,
+    pub worst_client: String,
+    pub worst_client_accuracy: f64,
+    pub worst_language: String,
+    pub worst_language_accuracy: f64,
+    pub false_introductions: u32,
+    pub heldout_messages: u32,
+    pub heldout_accuracy: f64,
+    pub heldout_false_introductions: u32,
+    pub corpus_parse: Rate,
+    pub corpus_ingest: Rate,
+    /// Per client and per language, for people.
+    #[serde(skip)]
+    pub tables: String,
+}
+
+impl From<&Accuracy> for AccuracyReport {
+    fn from(a: &Accuracy) -> Self {
+        let worst = |w: Option<(&str, f64)>| w.map_or(("-".to_string(), 1.0), |(k, v)| (k.to_string(), v));
+        let (worst_client, worst_client_accuracy) = worst(a.corpus.worst_client());
+        let (worst_language, worst_language_accuracy) = worst(a.corpus.worst_language());
+        Self {
+            corpus_messages: a.corpus.total,
+            corpus_accuracy: a.corpus.overall(),
+            worst_client,
+            worst_client_accuracy,
+            worst_language,
+            worst_language_accuracy,
+            false_introductions: a.corpus.false_introductions,
+            heldout_messages: a.heldout.total,
+            heldout_accuracy: a.heldout.overall(),
+            heldout_false_introductions: a.heldout.false_introductions,
+            corpus_parse: a.parse.clone(),
+            corpus_ingest: a.ingest.clone(),
+            tables: format!(
+                "{}\n{}",
+                a.corpus.table("forward corpus (tuned on)"),
+                a.heldout.table("held-out set (never tuned on)")
+            ),
+        }
+    }
 }
 
 fn ratio(numerator: f64, denominator: f64) -> f64 {
@@ -206,20 +283,22 @@ impl BenchReport {
     }
 }
 
-/// What `vouch bench --only ingest` measured: (d) alone.
+/// What `vouch bench --only ingest` measured: (d) alone, and intake's
+/// accuracy on the forward corpus.
 #[derive(Clone, Debug, Serialize)]
 pub struct IngestReport {
     pub seconds: f64,
     pub email_fixtures: usize,
     pub mail_parse: Rate,
     pub ingest: Rate,
-    pub target: Target,
+    pub accuracy: AccuracyReport,
+    pub targets: Vec<Target>,
 }
 
 impl IngestReport {
-    /// The same keys as [`BenchReport::to_json`] has for (d).
+    /// The same keys as [`BenchReport::to_json`] has for (d), then accuracy.
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut out = json!({
             "seconds": self.seconds,
             "email_fixtures": self.email_fixtures,
             "mail_parse_msgs_per_s": self.mail_parse.msgs_per_s,
@@ -227,9 +306,31 @@ impl IngestReport {
             "ingest_msgs_per_s": self.ingest.msgs_per_s,
             "ingest_mb_per_s": self.ingest.mb_per_s,
             "ingest_vs_parse_ratio": ratio(self.ingest.msgs_per_s, self.mail_parse.msgs_per_s),
-            self.target.key: self.target.met,
-            "targets_met": self.target.met,
-        })
+        });
+        let a = &self.accuracy;
+        if let Value::Object(map) = &mut out {
+            let mut put = |key: &str, value: Value| {
+                map.insert(key.to_string(), value);
+            };
+            put("corpus_messages", json!(a.corpus_messages));
+            put("corpus_accuracy", json!(a.corpus_accuracy));
+            put("worst_client", json!(a.worst_client));
+            put("worst_client_accuracy", json!(a.worst_client_accuracy));
+            put("worst_language", json!(a.worst_language));
+            put("worst_language_accuracy", json!(a.worst_language_accuracy));
+            put("false_introductions", json!(a.false_introductions));
+            put("heldout_messages", json!(a.heldout_messages));
+            put("heldout_accuracy", json!(a.heldout_accuracy));
+            put("heldout_false_introductions", json!(a.heldout_false_introductions));
+            put("corpus_mail_parse_msgs_per_s", json!(a.corpus_parse.msgs_per_s));
+            put("corpus_ingest_msgs_per_s", json!(a.corpus_ingest.msgs_per_s));
+            put("corpus_ingest_vs_parse_ratio", json!(ratio(a.corpus_ingest.msgs_per_s, a.corpus_parse.msgs_per_s)));
+            for t in &self.targets {
+                put(t.key, json!(t.met));
+            }
+            put("targets_met", json!(self.targets.iter().all(|t| t.met)));
+        }
+        out
     }
 
     pub fn table(&self) -> String {
@@ -237,8 +338,12 @@ impl IngestReport {
         let _ = writeln!(s, "vouch bench --only ingest: about {:.1} s", self.seconds);
         let _ = writeln!(s);
         ingest_rows(&mut s, self.email_fixtures, &self.mail_parse, &self.ingest);
+        let a = &self.accuracy;
+        ingest_rows(&mut s, a.corpus_messages as usize, &a.corpus_parse, &a.corpus_ingest);
         let _ = writeln!(s);
-        target_rows(&mut s, std::slice::from_ref(&self.target));
+        s.push_str(&a.tables);
+        let _ = writeln!(s);
+        target_rows(&mut s, &self.targets);
         s
     }
 }
@@ -247,7 +352,7 @@ fn ingest_rows(s: &mut String, fixtures: usize, parse: &Rate, ingest: &Rate) {
     let _ = writeln!(
         s,
         "{:<38} {:>7} {:>9} {:>10} {:>8}",
-        format!("inbound mail ({fixtures} fixtures)"),
+        format!("inbound mail ({fixtures} messages)"),
         "threads",
         "messages",
         "msgs/s",

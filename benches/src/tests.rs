@@ -69,6 +69,12 @@ fn the_ingest_run_alone_reports_both_rates_and_its_target() {
         assert!(json[key].as_f64().is_some_and(|v| v > 0.0), "{key} > 0 in {json}");
     }
     assert!(json["target_ingest_half_parse_met"].is_boolean(), "{json}");
-    assert!(report.table().contains("raw parse rate"));
+    for key in ["corpus_accuracy", "worst_client_accuracy", "worst_language_accuracy", "corpus_ingest_vs_parse_ratio"] {
+        assert!(json[key].as_f64().is_some_and(|v| v > 0.0), "{key} > 0 in {json}");
+    }
+    assert_eq!(json["false_introductions"], 0, "{json}");
+    let table = report.table();
+    assert!(table.contains("raw parse rate"));
+    assert!(table.contains("per client") && table.contains("per language") && table.contains("held-out"), "{table}");
     assert!(run_ingest(0.0).is_err());
 }

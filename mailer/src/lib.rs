@@ -3,6 +3,7 @@
 //! (mail-parser) for the email frontend.
 
 pub mod auth;
+pub mod corpus;
 pub mod imap;
 pub mod inbound;
 pub mod language;

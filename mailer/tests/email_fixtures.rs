@@ -104,6 +104,107 @@ fn too_many_parts_are_refused() {
 }
 
 #[test]
+fn a_million_tiny_parts_are_refused_before_they_are_parsed() {
+    let mut raw = String::from(
+        "From: Bob <bob@partner.example>\r\nTo: vouch@acme.example\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n",
+    );
+    while raw.len() < 10 * 1024 * 1024 - 16 {
+        raw.push_str("--b\r\n\r\nx\r\n");
+    }
+    raw.push_str("--b--\r\n");
+    let started = std::time::Instant::now();
+    let err = inbound::extract(raw.as_bytes(), &config()).expect_err("refused");
+    // The boundary count stops at the limit: one multipart plus 100 parts.
+    assert_eq!(err, InboundError::TooManyParts { count: 101, limit: 100 });
+    // Parsing the million parts first takes seconds (and ~220 MB); the scan is a few ms.
+    assert!(started.elapsed() < std::time::Duration::from_secs(3), "{:?}", started.elapsed());
+}
+
+#[test]
+fn many_declared_boundaries_are_refused_before_parsing() {
+    let mut body = String::new();
+    for i in 0..150 {
+        body += &format!("--o{i}\r\nContent-Type: multipart/mixed; boundary=\"n{i}\"\r\n\r\n");
+    }
+    let raw = format!(
+        "From: Bob <bob@partner.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n{body}"
+    );
+    let err = inbound::extract(raw.as_bytes(), &config()).expect_err("refused");
+    assert!(matches!(err, InboundError::TooManyParts { .. }), "{err}");
+}
+
+#[test]
+fn list_and_bulk_mail_is_not_a_command() {
+    for header in [
+        "List-Id: <members.lists.partner.example>",
+        "List-Unsubscribe: <mailto:unsub@news.example>",
+        "Precedence: bulk",
+        "Precedence: list",
+    ] {
+        let raw =
+            message(&format!("{BASIC}\r\n{header}").replace("Subject: hi", "Subject: Report for Q3"), "report\r\n");
+        let x = inbound::extract(&raw, &config()).expect("extracted");
+        assert_eq!((x.kind, x.command.as_deref()), (Kind::Ignored, None), "{header}: {:?}", x.reasons);
+    }
+    let raw = message(&format!("{BASIC}\r\nX-Auto-Response-Suppress: All"), "report\r\n");
+    assert_eq!(inbound::extract(&raw, &config()).expect("extracted").kind, Kind::Bounce);
+    // Without those headers the same mail is the command.
+    let raw = message(&BASIC.replace("Subject: hi", "Subject: Report for Q3"), "");
+    assert_eq!(inbound::extract(&raw, &config()).expect("extracted").kind, Kind::Command);
+}
+
+#[test]
+fn a_reply_quoting_someone_else_is_no_command_but_quoting_vouch_may_be() {
+    let quoted = |who: &str| {
+        message(
+            &BASIC.replace("Subject: hi", "Subject: Re: Report for Q3"),
+            &format!("Thanks!\r\n\r\nOn Tue, Nov 17, 2026 at 10:15 AM {who} wrote:\r\n> numbers\r\n"),
+        )
+    };
+    let x = inbound::extract(&quoted("Jane <jane@northwind.example>"), &config()).expect("extracted");
+    assert_eq!(x.kind, Kind::Ignored, "{:?}", x.reasons);
+    let x = inbound::extract(&quoted("vouch <vouch@acme.example>"), &config()).expect("extracted");
+    assert_eq!(x.kind, Kind::Command, "{:?}", x.reasons);
+}
+
+#[test]
+fn mail_from_vouch_itself_is_ignored() {
+    let raw = message(
+        "From: vouch <vouch@acme.example>\r\nTo: vouch@acme.example\r\nSubject: code\r\nMIME-Version: 1.0",
+        "code\r\n",
+    );
+    let x = inbound::extract(&raw, &config()).expect("extracted");
+    assert_eq!(x.kind, Kind::Ignored, "{:?}", x.reasons);
+}
+
+#[test]
+fn html_nested_too_deep_for_html2text_still_reads() {
+    let deep = "<div>".repeat(40_000);
+    let raw = message(
+        &format!("{BASIC}\r\nContent-Type: text/html; charset=utf-8"),
+        &format!(
+            "{deep}---------- Forwarded message ---------<br>From: Jane Doe &lt;jane@northwind.example&gt;<br>\
+                  Subject: hi<br>To: bob@partner.example<br>"
+        ),
+    );
+    let x = inbound::extract(&raw, &config()).expect("extracted");
+    assert_eq!(x.kind, Kind::Introduction, "{:?}", x.reasons);
+    // Just under the nesting bound html2text is given the tree: nested
+    // tables are its deepest recursion, and a test thread's stack is small.
+    for open in ["<table><tr><td>", "<div>", "<blockquote>", "<ul><li>"] {
+        let html = open.repeat(199 / open.matches('<').count());
+        let raw = message(&format!("{BASIC}\r\nContent-Type: text/html; charset=utf-8"), &format!("{html}hello"));
+        assert_eq!(inbound::extract(&raw, &config()).expect("extracted").kind, Kind::Ignored);
+    }
+    // 9 MB of HTML: only the start is read, and it ends.
+    let big = format!("<p>{}</p>", "word ".repeat(1_800_000));
+    let raw = message(&format!("{BASIC}\r\nContent-Type: text/html; charset=utf-8"), &big);
+    let x = inbound::extract(&raw, &config()).expect("extracted");
+    assert_eq!(x.kind, Kind::Ignored);
+}
+
+#[test]
 fn broken_encodings_do_not_panic() {
     let cases = [
         "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!not base64@@@==\r\n",

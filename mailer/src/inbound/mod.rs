@@ -3,8 +3,12 @@
 //! and what it is about. No business rules: the engine decides what an
 //! introduction or a command does.
 
+mod automatic;
 mod forward;
+mod html;
 pub mod imip;
+mod labels;
+mod limits;
 
 use std::sync::LazyLock;
 
@@ -13,7 +17,10 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use vouch_store::EmailAddress;
 
+use automatic::{automatic, list_mail};
 pub use forward::parse_person;
+use html::html_text;
+use limits::{check_shape, header_section_len, prescan_parts};
 
 /// Bounds on what one message may cost to look at.
 #[derive(Clone, Copy, Debug)]
@@ -55,7 +62,7 @@ pub enum InboundError {
     NoSender,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Introduction,
@@ -82,7 +89,8 @@ impl Person {
         let email = EmailAddress::parse(email).ok()?;
         let (name, company) = vouch_core::company::split_name(name);
         let mut name = clean(name, 64, "");
-        if name.is_empty() {
+        // `"jane@x" <jane@x>`: the address again is no name.
+        if name.is_empty() || name.eq_ignore_ascii_case(email.as_str()) {
             name = email.as_str().split('@').next().unwrap_or_default().to_string();
         }
         let company = match company {
@@ -236,29 +244,39 @@ const INTRO_WORDS: &[&str] = &[
     "îți prezint",
     "أقدم لك",
     "أعرفك",
-];
-
-/// Subject starts of automatic replies, lowercased.
-const AUTO_SUBJECTS: &[&str] = &[
-    "out of office",
-    "automatic reply",
-    "auto:",
-    "autoreply",
-    "auto-reply",
-    "vacation",
-    "abwesenheitsnotiz",
-    "automatische antwort",
-    "réponse automatique",
-    "absence",
-    "respuesta automática",
-    "fuera de la oficina",
-    "автоответ",
-    "răspuns automat",
-    "رد تلقائي",
-    "undeliverable",
-    "delivery status notification",
-    "mail delivery failed",
-    "returned mail",
+    "ti presento",
+    "vi presento",
+    "apresento",
+    "maak kennis met",
+    "voorstellen aan",
+    "przedstawiam",
+    "poznajcie",
+    "presentera",
+    "præsentere",
+    "presentere",
+    "esitellä",
+    "tanıştırmak",
+    "tanıştırayım",
+    "představil",
+    "představuji",
+    "seznámit",
+    "predstavujem",
+    "bemutatom",
+    "predstavljam",
+    "знайомтеся",
+    "познайомити",
+    "запознайте",
+    "σας συστήνω",
+    "להכיר לך",
+    "معرفی می",
+    "ご紹介",
+    "紹介します",
+    "소개합니다",
+    "介绍一下",
+    "介紹一下",
+    "giới thiệu",
+    "perkenalkan",
+    "ขอแนะนำ",
 ];
 
 /// mail-parser set up for what ingest reads: the MIME headers (bodies need
@@ -299,6 +317,9 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     if header_len > limits.max_header_bytes {
         return Err(InboundError::HeadersTooLarge { size: header_len, limit: limits.max_header_bytes });
     }
+    // mail-parser builds every part before we could count them: 10 MB of
+    // tiny parts would cost hundreds of MB. Count the boundaries first.
+    prescan_parts(raw, &limits)?;
     let message = PARSER.parse(raw).ok_or(InboundError::Unparseable)?;
     check_shape(&message, &limits)?;
 
@@ -343,6 +364,15 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.bounce = delivery_status(&message);
         return Ok(out);
     }
+    // List and bulk mail is nobody's command or introduction, whatever its subject says.
+    if let Some(why) = list_mail(&message) {
+        out.reasons.push(why);
+        return Ok(out);
+    }
+    if config.inbox.as_ref().is_some_and(|inbox| inbox.as_str() == out.introducer.email) {
+        out.reasons.push("sent from vouch's own address (a mail loop)".into());
+        return Ok(out);
+    }
     if let Some(id) = vouch_id {
         out.kind = Kind::Reply;
         out.reasons.push(format!("In-Reply-To/References names vouch message {id}"));
@@ -356,6 +386,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         PartType::Message(inner) => Some(inner),
         _ => None,
     });
+    let mut quoted_reply = None;
     let forward = if let Some(inner) = attached {
         inner.from().and_then(first_person).map(|from| {
             let to: Vec<Person> = inner.to().into_iter().chain(inner.cc()).flat_map(people).collect();
@@ -364,15 +395,21 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
             ("attached message/rfc822".to_string(), Forwarded { from, subject, date }, to, body.trim().to_string())
         })
     } else {
-        forward::find(&body).and_then(|f| {
-            let from = f.from?;
-            let fwd = Forwarded {
-                from,
-                subject: f.subject.map(|s| clean(&s, 200, "")),
-                date: f.date.map(|d| clean(&d, 100, "")),
-            };
-            Some((format!("inline forward block \"{}\"", clean(&f.marker, 60, "")), fwd, f.to, f.note))
-        })
+        match forward::find(&body, &subject) {
+            Some(forward::Found::Forward(f)) => f.from.map(|from| {
+                let fwd = Forwarded {
+                    from,
+                    subject: f.subject.map(|s| clean(&s, 200, "")),
+                    date: f.date.map(|d| clean(&d, 100, "")),
+                };
+                (format!("inline forward block \"{}\"", clean(&f.marker, 60, "")), fwd, f.to, f.note)
+            }),
+            Some(forward::Found::Reply(writer)) => {
+                quoted_reply = Some(writer);
+                None
+            }
+            None => None,
+        }
     };
     if let Some((how, fwd, fwd_to, note)) = forward {
         out.reasons.push(format!("forwarded message found: {how}"));
@@ -410,6 +447,15 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         out.reasons.push("vouch copied with others, but no introduction wording".into());
     }
 
+    // A reply to someone else's mail (vouch only copied or forwarded a
+    // copy): its subject is that thread's, not a command.
+    // A reply quoting vouch's own mail (its threading headers lost) may still carry a command.
+    if let Some(Some(writer)) = quoted_reply
+        && config.inbox.as_ref().is_none_or(|inbox| inbox.as_str() != writer.email)
+    {
+        out.reasons.push(format!("a reply quoting mail from {}, not a forward", writer.email));
+        return Ok(out);
+    }
     if let Some((line, from)) = command_line(&subject, &body) {
         out.kind = Kind::Command;
         out.reasons.push(format!("{from} starts with a catalog command"));
@@ -418,79 +464,6 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     }
     out.reasons.push("no forward, CC introduction, command or vouch thread found".into());
     Ok(out)
-}
-
-/// Bytes before the first empty line (the header section), found in one
-/// pass that stops there (CRLF or bare LF line ends).
-fn header_section_len(raw: &[u8]) -> usize {
-    let mut from = 0;
-    while let Some(offset) = raw[from..].iter().position(|&b| b == b'\n') {
-        let nl = from + offset;
-        let rest = &raw[nl + 1..];
-        if rest.first() == Some(&b'\n') {
-            return nl;
-        }
-        if nl > 0 && raw[nl - 1] == b'\r' && rest.starts_with(b"\r\n") {
-            return nl - 1;
-        }
-        from = nl + 1;
-    }
-    raw.len()
-}
-
-/// Counts parts and nesting, nested messages included, without recursion.
-fn check_shape(message: &mail_parser::Message<'_>, limits: &Limits) -> Result<(), InboundError> {
-    let mut count = 0usize;
-    let mut stack: Vec<(&mail_parser::Message<'_>, usize, usize)> = vec![(message, 0, 1)];
-    while let Some((msg, part, depth)) = stack.pop() {
-        if depth > limits.max_depth {
-            return Err(InboundError::TooDeep { depth, limit: limits.max_depth });
-        }
-        count += 1;
-        if count > limits.max_parts {
-            return Err(InboundError::TooManyParts { count, limit: limits.max_parts });
-        }
-        match msg.parts.get(part).map(|p| &p.body) {
-            Some(PartType::Multipart(children)) => {
-                stack.extend(children.iter().map(|c| (msg, *c as usize, depth + 1)));
-            }
-            Some(PartType::Message(inner)) => stack.push((inner, 0, depth + 1)),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Why this message was sent by a machine, if it was.
-fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Option<String> {
-    const NAMES: &[&str] = &["auto-submitted", "x-autoreply", "x-autorespond", "precedence", "return-path"];
-    // Names first: only the few headers that can matter have their raw
-    // value looked at (headers_raw() would check every value's UTF-8).
-    for header in message.root_part().headers() {
-        let name = header.name.as_str();
-        if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
-            continue;
-        }
-        let Some(value) = raw_value(message, header) else { continue };
-        let value = value.trim().to_ascii_lowercase();
-        match name.to_ascii_lowercase().as_str() {
-            "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
-            "x-autoreply" | "x-autorespond" => return Some(format!("{name} header")),
-            "precedence" if matches!(value.as_str(), "auto_reply" | "junk") => {
-                return Some(format!("Precedence: {value}"));
-            }
-            "return-path" if value.replace(' ', "") == "<>" => return Some("Return-Path <> (null sender)".into()),
-            _ => {}
-        }
-    }
-    if let Some(ct) = message.root_part().content_type()
-        && ct.ctype().eq_ignore_ascii_case("multipart")
-        && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
-    {
-        return Some("multipart/report (delivery status notification)".into());
-    }
-    let lower = subject.to_lowercase();
-    AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
 }
 
 /// This message's own Message-ID and References, and `vouch_id`: the vouch
@@ -649,11 +622,14 @@ fn strip_prefixes(subject: &str) -> &str {
     let mut s = subject.trim();
     loop {
         let lower = s.to_lowercase();
-        let Some(p) = ["re:", "fwd:", "fw:", "aw:", "wg:", "tr:", "rv:", "отв:"].iter().find(|p| lower.starts_with(*p))
-        else {
+        let known = labels::REPLY_PREFIXES.iter().chain(labels::FORWARD_PREFIXES);
+        let Some(p) = known.into_iter().find(|p| lower.starts_with(*p)) else {
             return s;
         };
-        s = s[p.len()..].trim_start();
+        // Every prefix ends in its colon; lowercasing may change lengths (İ),
+        // so cut after the colon in the original.
+        let Some(colon) = s.find([':', '：']).filter(|_| !p.is_empty()) else { return s };
+        s = s[colon + s[colon..].chars().next().map_or(1, char::len_utf8)..].trim_start();
     }
 }
 
@@ -720,39 +696,14 @@ fn dedup(people: Vec<Person>) -> Vec<Person> {
     out
 }
 
-/// The first text body; HTML-only mail is turned into text with line
-/// breaks at block elements (mail-parser's own conversion breaks only at
-/// `<br>` and `</p>`, which would glue an Outlook header block to the note).
+/// The first text body; HTML-only mail is turned into text by
+/// [`html_text`].
 fn body_text<'m>(message: &'m mail_parser::Message<'_>) -> std::borrow::Cow<'m, str> {
     match message.text_part(0).map(|p| &p.body) {
         Some(PartType::Text(text)) => std::borrow::Cow::Borrowed(text.as_ref()),
-        Some(PartType::Html(html)) => mail_parser::decoders::html::html_to_text(&break_blocks(html)).into(),
+        Some(PartType::Html(html)) => html_text(html).into(),
         _ => std::borrow::Cow::Borrowed(""),
     }
-}
-
-fn break_blocks(html: &str) -> String {
-    const BLOCKS: &[&str] = &["div", "p", "hr", "tr", "li", "blockquote", "table", "h1", "h2", "h3", "h4"];
-    // ASCII lowercasing keeps byte offsets, so indexes into `lower` fit `html`.
-    let lower = html.to_ascii_lowercase();
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut from = 0;
-    while let Some(offset) = lower[from..].find('<') {
-        let at = from + offset;
-        out.push_str(&html[from..at]);
-        let tag = lower[at + 1..].trim_start_matches('/');
-        let is_block = BLOCKS.iter().any(|b| {
-            tag.strip_prefix(b)
-                .is_some_and(|rest| rest.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()))
-        });
-        if is_block {
-            out.push_str("<br>");
-        }
-        out.push('<');
-        from = at + 1;
-    }
-    out.push_str(&html[from..]);
-    out
 }
 
 fn hex(bytes: &[u8]) -> String {
