@@ -43,27 +43,18 @@ pub trait Read {
         last: bool,
     ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError>;
 
-    fn scan_prefix_first_raw(
+    /// At most `limit` pairs under `prefix`: the first ones, or with `last`
+    /// the last ones (last first).
+    fn scan_prefix_limited(
         &self,
         tree: TreeName,
         prefix: &[u8],
         limit: usize,
+        last: bool,
     ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
         let end = prefix_end(prefix);
         let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-        self.scan_raw_limited(tree, prefix, end, limit, false)
-    }
-
-    /// The last `limit` pairs under `prefix`, last first.
-    fn scan_prefix_last_raw(
-        &self,
-        tree: TreeName,
-        prefix: &[u8],
-        limit: usize,
-    ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
-        let end = prefix_end(prefix);
-        let end = end.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
-        self.scan_raw_limited(tree, prefix, end, limit, true)
+        self.scan_raw_limited(tree, prefix, end, limit, last)
     }
 
     fn scan_prefix_raw(&self, tree: TreeName, prefix: &[u8]) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {

@@ -371,7 +371,7 @@ pub trait StatsRead: Read {
         prefix.extend_from_slice(bucket.key().as_bytes());
         prefix.push(b'|');
         let mut out = Vec::new();
-        for (k, _) in self.scan_prefix_first_raw(TreeName::Stats, &prefix, n)? {
+        for (k, _) in self.scan_prefix_limited(TreeName::Stats, &prefix, n, false)? {
             let rest = &k[prefix.len()..];
             let (Some(converted), Some(referred), Some(member)) =
                 (rest.get(..8), rest.get(8..16), rest.get(16..24).and_then(MemberId::from_key))
@@ -387,14 +387,16 @@ pub trait StatsRead: Read {
     /// The newest `n` referrals, of one state or all.
     fn latest_referrals(&self, state: Option<ReferralState>, n: usize) -> Result<Vec<Referral>, StoreError> {
         let ids: Vec<Vec<u8>> = match state {
-            None => {
-                self.scan_prefix_last_raw(TreeName::Referrals, b"", n)?.into_iter().map(|(k, _)| k.to_vec()).collect()
-            }
+            None => self
+                .scan_prefix_limited(TreeName::Referrals, b"", n, true)?
+                .into_iter()
+                .map(|(k, _)| k.to_vec())
+                .collect(),
             Some(s) => {
                 let mut prefix = vec![b's'];
                 prefix.extend_from_slice(s.as_str().as_bytes());
                 prefix.push(b'|');
-                self.scan_prefix_last_raw(TreeName::Stats, &prefix, n)?
+                self.scan_prefix_limited(TreeName::Stats, &prefix, n, true)?
                     .into_iter()
                     .map(|(k, _)| k[prefix.len()..].to_vec())
                     .collect()
