@@ -17,8 +17,9 @@
 //! - `l` bucket `|` referrer(8): per leaderboard period (`A` all time,
 //!   `Y2026`, `Q2026-4`, `M2026-12`, by the referral's creation), the
 //!   referrer's `[referred, converted, 0]`, rejected referrals left out;
-//! - `k` bucket `|` !converted(8) !referred(8) referrer(8): the same as a
-//!   ranking, best first in key order;
+//! - `k` `A|` !converted(8) !referred(8) referrer(8): the all-time counts
+//!   as a ranking, best first in key order (a period's few active referrers
+//!   are ranked when read);
 //! - `s` state `|` referral(8): referrals by state, for listing one state.
 
 use std::collections::BTreeMap;
@@ -193,10 +194,10 @@ impl WriteTx<'_> {
             let key = leader_key(*bucket, *member);
             let before = self.counts(&key)?;
             let after = add(before, *delta, sign);
-            if before != [0; 3] {
+            if *bucket == LeaderBucket::All && before != [0; 3] {
                 self.remove_raw(TreeName::Stats, &rank_key(*bucket, *member, before))?;
             }
-            if after != [0; 3] {
+            if *bucket == LeaderBucket::All && after != [0; 3] {
                 self.insert_raw(TreeName::Stats, &rank_key(*bucket, *member, after), b"")?;
             }
             self.set_counts(&key, after)?;
@@ -255,7 +256,9 @@ pub(crate) fn expected(referrals: &[Referral], rewards: &[RewardEntry]) -> BTree
     }
     for ((_, member), (bucket, counts)) in leaders.into_iter().filter(|(_, (_, c))| *c != [0; 3]) {
         out.insert(leader_key(bucket, member), encode_counts(counts));
-        out.insert(rank_key(bucket, member, counts), Vec::new());
+        if bucket == LeaderBucket::All {
+            out.insert(rank_key(bucket, member, counts), Vec::new());
+        }
     }
     out
 }
@@ -367,6 +370,25 @@ pub trait StatsRead: Read {
     /// The best `n` referrers of a period: converted, then referred, then
     /// the earlier member first.
     fn leaders(&self, bucket: LeaderBucket, n: usize) -> Result<Vec<Leader>, StoreError> {
+        if bucket != LeaderBucket::All {
+            // A period's referrers only (those active in it), ranked here:
+            // one ranking kept for all time costs fewer writes per referral
+            // than one per period.
+            let mut prefix = vec![b'l'];
+            prefix.extend_from_slice(bucket.key().as_bytes());
+            prefix.push(b'|');
+            let mut rows = Vec::new();
+            for (k, v) in self.scan_prefix_raw(TreeName::Stats, &prefix)? {
+                let Some(member) = k.get(prefix.len()..).and_then(MemberId::from_key) else {
+                    return Err(StoreError::Corrupt("stats: a malformed leaderboard entry".into()));
+                };
+                let c = decode_counts(&v)?;
+                rows.push(Leader { member, referred: unsigned(c[0]), converted: unsigned(c[1]) });
+            }
+            rows.sort_by(|a, b| (b.converted, b.referred, a.member).cmp(&(a.converted, a.referred, b.member)));
+            rows.truncate(n);
+            return Ok(rows);
+        }
         let mut prefix = vec![b'k'];
         prefix.extend_from_slice(bucket.key().as_bytes());
         prefix.push(b'|');
