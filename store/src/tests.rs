@@ -460,3 +460,35 @@ fn stats_follow_every_referral_and_reward_change() {
     let after: Vec<_> = store.scan_raw(TreeName::Stats, b"", std::ops::Bound::Unbounded).expect("stats");
     assert_eq!(after, before, "rebuilt from the entities");
 }
+
+/// A limited scan in a transaction is the full merged scan cut to size, from
+/// either end, whatever the transaction removed or added inside or past the
+/// part of sled it read.
+#[test]
+fn limited_scans_in_a_transaction_match_the_full_scan() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let (ann, bob) =
+        store.write(|tx| Ok::<_, StoreError>((member(tx, "ann")?.id, member(tx, "bob")?.id))).expect("members");
+    store
+        .write(|tx| (1..=8).try_for_each(|id| tx.put_referral(&referral(id, ann, bob, "redeemed", 10, None))))
+        .expect("referrals");
+    store
+        .write(|tx| {
+            tx.remove_raw(TreeName::Referrals, &ReferralId(1).to_key())?;
+            tx.remove_raw(TreeName::Referrals, &ReferralId(8).to_key())?;
+            tx.put_referral(&referral(12, ann, bob, "redeemed", 10, None))?;
+            tx.put_referral(&referral(4, ann, bob, "converted", 10, Some(1)))?;
+            let all: Vec<_> = tx.scan_raw(TreeName::Referrals, b"", std::ops::Bound::Unbounded)?;
+            for limit in 0..=all.len() + 1 {
+                let first = tx.scan_prefix_limited(TreeName::Referrals, b"", limit, false)?;
+                let want: Vec<_> = all.iter().take(limit).cloned().collect();
+                assert_eq!(first, want, "first {limit}");
+                let last = tx.scan_prefix_limited(TreeName::Referrals, b"", limit, true)?;
+                let want: Vec<_> = all.iter().rev().take(limit).cloned().collect();
+                assert_eq!(last, want, "last {limit}");
+            }
+            Ok::<_, StoreError>(())
+        })
+        .expect("scans");
+}

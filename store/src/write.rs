@@ -91,15 +91,22 @@ pub(crate) fn commit(store: &Store, pending: &mut Pending) -> Result<u64, StoreE
     }
 }
 
-/// Applies overlay entries of `tree` within `[start, end)` onto `base`.
-fn merge(base: &mut BTreeMap<Vec<u8>, sled::IVec>, overlay: &Overlay, tree: TreeName, start: &[u8], end: Bound<&[u8]>) {
+/// The overlay's keys of `tree` within `[start, end)`.
+type OverlayRange = (Bound<(usize, Vec<u8>)>, Bound<(usize, Vec<u8>)>);
+
+fn overlay_range(tree: TreeName, start: &[u8], end: Bound<&[u8]>) -> OverlayRange {
     let lo = Bound::Included((tree as usize, start.to_vec()));
     let hi = match end {
         Bound::Excluded(e) => Bound::Excluded((tree as usize, e.to_vec())),
         Bound::Included(e) => Bound::Included((tree as usize, e.to_vec())),
         Bound::Unbounded => Bound::Excluded((tree as usize + 1, Vec::new())),
     };
-    for ((_, key), value) in overlay.range((lo, hi)) {
+    (lo, hi)
+}
+
+/// Applies overlay entries of `tree` within `[start, end)` onto `base`.
+fn merge(base: &mut BTreeMap<Vec<u8>, sled::IVec>, overlay: &Overlay, tree: TreeName, start: &[u8], end: Bound<&[u8]>) {
+    for ((_, key), value) in overlay.range(overlay_range(tree, start, end)) {
         match value {
             Some(v) => base.insert(key.clone(), sled::IVec::from(v.as_slice())),
             None => base.remove(key),
@@ -145,33 +152,23 @@ impl Read for WriteTx<'_> {
     ) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
         // Enough of the committed range that the overlay's removals in it
         // cannot leave fewer than `limit`, then the overlay on top.
-        let in_range = |overlay: &Overlay| {
-            let lo = Bound::Included((tree as usize, start.to_vec()));
-            let hi = match end {
-                Bound::Excluded(e) => Bound::Excluded((tree as usize, e.to_vec())),
-                Bound::Included(e) => Bound::Included((tree as usize, e.to_vec())),
-                Bound::Unbounded => Bound::Excluded((tree as usize + 1, Vec::new())),
-            };
-            overlay.range((lo, hi)).count()
-        };
+        let in_range = |overlay: &Overlay| overlay.range(overlay_range(tree, start, end)).count();
         let extra = in_range(self.pending) + in_range(&self.writes.borrow());
-        let base = self.store.scan_raw_limited(tree, start, end, limit.saturating_add(extra), last)?;
+        let wanted = limit.saturating_add(extra);
+        let base = self.store.scan_raw_limited(tree, start, end, wanted, last)?;
         if extra == 0 {
             return Ok(base);
         }
+        // A full base covers only part of the range, up to the last key it
+        // read (forward) or from it (backward, read in reverse): overlay
+        // entries past that part would jump committed keys never read.
+        let (lo, hi) = match base.last() {
+            Some((edge, _)) if base.len() >= wanted && last => (edge.to_vec(), end.map(<[u8]>::to_vec)),
+            Some((edge, _)) if base.len() >= wanted => (start.to_vec(), Bound::Included(edge.to_vec())),
+            _ => (start.to_vec(), end.map(<[u8]>::to_vec)),
+        };
+        let hi = hi.as_ref().map(Vec::as_slice);
         let mut merged: BTreeMap<Vec<u8>, sled::IVec> = base.into_iter().map(|(k, v)| (k.to_vec(), v)).collect();
-        // Only the overlay entries within the part of the range the base covers.
-        let (lo, hi) = match (merged.keys().next().cloned(), merged.keys().next_back().cloned()) {
-            _ if merged.len() < limit.saturating_add(extra) => (start.to_vec(), end.map(|e| e.to_vec())),
-            (Some(first), Some(_)) if last => (first, end.map(|e| e.to_vec())),
-            (Some(_), Some(last_key)) => (start.to_vec(), Bound::Included(last_key)),
-            _ => (start.to_vec(), end.map(|e| e.to_vec())),
-        };
-        let hi = match &hi {
-            Bound::Excluded(e) => Bound::Excluded(e.as_slice()),
-            Bound::Included(e) => Bound::Included(e.as_slice()),
-            Bound::Unbounded => Bound::Unbounded,
-        };
         merge(&mut merged, self.pending, tree, &lo, hi);
         merge(&mut merged, &self.writes.borrow(), tree, &lo, hi);
         let pairs = merged.into_iter().map(|(k, v)| (sled::IVec::from(k), v));
