@@ -184,6 +184,42 @@ fn refusal_exit(refusal: vouch_core::Refusal) -> ExitCode {
     }
 }
 
+/// `vouch bench`: the measurements of benches/, in a binary built with
+/// `--features bench` (the production build carries neither them nor the
+/// bundled SQLite they compare with).
+#[cfg(feature = "bench")]
+fn bench(
+    json: bool,
+    seconds: f64,
+    clients: usize,
+    dir: Option<PathBuf>,
+    only: Option<BenchPart>,
+) -> anyhow::Result<ExitCode> {
+    let report = match only {
+        Some(BenchPart::Ingest) => {
+            let report = vouch_bench::run_ingest(seconds).map_err(|e| anyhow::anyhow!(e))?;
+            if json { report.to_json().to_string() } else { report.table() }
+        }
+        None => {
+            let opts = vouch_bench::BenchOptions { dir, seconds, clients };
+            let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
+            if json { report.to_json().to_string() } else { report.table() }
+        }
+    };
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "bench"))]
+fn bench(_: bool, _: f64, _: usize, _: Option<PathBuf>, _: Option<BenchPart>) -> anyhow::Result<ExitCode> {
+    eprintln!(
+        "vouch: this binary was built without the benchmarks; run them with\n  \
+         cargo run --release --locked --features bench -- bench"
+    );
+    // sysexits.h EX_UNAVAILABLE: the service is not in this build.
+    Ok(ExitCode::from(69))
+}
+
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = &cli.data_dir {
@@ -223,25 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
-        Cmd::Bench { json, seconds, only: Some(BenchPart::Ingest), .. } => {
-            let report = vouch_bench::run_ingest(*seconds).map_err(|e| anyhow::anyhow!(e))?;
-            if *json {
-                println!("{}", report.to_json());
-            } else {
-                println!("{}", report.table());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Bench { json, seconds, clients, dir, only: None } => {
-            let opts = vouch_bench::BenchOptions { dir: dir.clone(), seconds: *seconds, clients: *clients };
-            let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
-            if *json {
-                println!("{}", report.to_json());
-            } else {
-                println!("{}", report.table());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Cmd::Bench { json, seconds, clients, dir, only } => bench(*json, *seconds, *clients, dir.clone(), *only),
         Cmd::Engine(args) => {
             let line = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
             let mut session = Session::open(load_config(&cli)?)?;
