@@ -1139,3 +1139,31 @@ fn someone_granted_a_role_before_speaking_gets_their_name_when_they_do() {
     w.reply_as(&renamed, "help");
     assert_eq!(w.member("telegram:42").display_name, "Olga");
 }
+
+#[test]
+fn personal_invites_keep_their_owner_expire_and_travel_in_exports() {
+    let w = World::new();
+    let alice = caller("alice");
+    assert!(w.engine.record_invite("inv1", &alice, 7 * 24 * 3600).expect("record"));
+    // A second record of the same code (INVITE_CREATE after vouch made it) keeps the owner.
+    assert!(!w.engine.record_invite("inv1", &caller("bob"), 0).expect("again"));
+    assert_eq!(w.engine.invite_owner("inv1").expect("owner").map(|i| i.owner), Some(identity("alice")));
+    assert_eq!(w.engine.usable_invite(&identity("alice")).expect("usable").map(|i| i.code), Some("inv1".into()));
+    assert_eq!(w.engine.usable_invite(&identity("bob")).expect("none"), None);
+    // With less than an hour left it is not handed out again (but joins still count).
+    w.clock.advance(Duration::days(7) - Duration::minutes(30));
+    assert_eq!(w.engine.usable_invite(&identity("alice")).expect("expired"), None);
+    assert!(w.engine.invite_owner("inv1").expect("owner").is_some());
+    // An export carries them; an import into an empty store brings them back with the index.
+    let dump = w.store().export().expect("export");
+    assert_eq!(dump.invites.len(), 1);
+    let other = tempfile::tempdir().expect("tempdir");
+    let copy = Store::open(other.path()).expect("open");
+    copy.import(&dump).expect("import");
+    assert_eq!(copy.invites_of(&identity("alice")).expect("index").len(), 1);
+    assert!(copy.doctor(false).expect("doctor").problems.is_empty());
+    assert!(w.engine.forget_invite("inv1").expect("forget"));
+    assert!(!w.engine.forget_invite("inv1").expect("forget twice"));
+    assert_eq!(w.engine.invite_owner("inv1").expect("gone"), None);
+    assert!(w.store().invites_of(&identity("alice")).expect("index").is_empty());
+}
