@@ -9,7 +9,6 @@ mod demo;
 mod discord;
 mod doctor;
 mod http;
-mod imap;
 mod ingest;
 mod outbox;
 mod secure;
@@ -318,8 +317,7 @@ fn serve(
     let imap = match &app.config.imap_url {
         Some(url) => Some((
             vouch_mailer::imap::ImapConfig::parse(url.expose())?,
-            ingest::inbound_config(&app.config)?,
-            ingest::AuthCheck::from_config(&app.config, vouch_mailer::auth::Envelope::default())?,
+            app.config.intake(vouch_mailer::auth::Envelope::default())?,
         )),
         None => None,
     };
@@ -340,7 +338,7 @@ fn serve(
     if discord.is_some() {
         println!("vouch: discord bot running (gateway)");
     }
-    if let Some((imap, _, _)) = &imap {
+    if let Some((imap, _)) = &imap {
         let done = imap.done_folder.as_deref().unwrap_or("stays in place, flagged");
         println!("vouch: reading mail from {} (handled mail: {done})", imap.describe());
     }
@@ -398,8 +396,8 @@ fn serve(
                 }
             })
         });
-        let imap = imap.map(|(config, inbound, check)| {
-            tokio::spawn(imap::run(Arc::clone(&app), config, inbound, check, stopped.clone()))
+        let imap = imap.map(|(config, intake)| {
+            tokio::spawn(vouch_mailer::poller::run(Arc::clone(&app.engine), config, intake, stopped.clone()))
         });
         let http = http.map(|listener| {
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
@@ -505,10 +503,7 @@ async fn scheduler(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::wa
 fn warn_unauthenticated_organizers(app: &App) -> anyhow::Result<()> {
     use vouch_mailer::auth::Policy;
     use vouch_store::{Channel, Read as _, Role};
-    let policy: Policy = match &app.config.mail_auth {
-        Some(p) => p.parse().map_err(|e: String| anyhow::anyhow!(e))?,
-        None => Policy::default(),
-    };
+    let policy = app.config.intake(vouch_mailer::auth::Envelope::default())?.auth.policy;
     if policy == Policy::Require {
         return Ok(());
     }

@@ -6,7 +6,9 @@ pub mod auth;
 pub mod corpus;
 pub mod imap;
 pub mod inbound;
+pub mod intake;
 pub mod language;
 mod outbound;
+pub mod poller;
 
 pub use outbound::{MailConfig, Mailer, OutgoingMail, SendError};
