@@ -125,9 +125,11 @@ fn romanian_counts_with_cldr_plurals_and_writes_comma_below() {
     let n = |id: &str, count: i64| {
         renderer.message("ro", id, &[("count", serde_json::json!(count))]).expect("a Romanian message")
     };
-    // (101 should be few, "101 recomandări", by today's CLDR; the plural data
-    // fluent-bundle ships still says other, so 101 is left out here.)
-    let referrals: Vec<String> = [0, 1, 2, 5, 11, 19, 20, 21, 120].iter().map(|k| n("referrals", *k)).collect();
+    // CLDR: one for 1, few for 0, 2-19 and 101-119 (the last two digits
+    // 01-19 take no "de"), other for the rest. fluent-bundle's own tables
+    // say other for 101-119; vouch selects with ICU4X's (`i18n::PLURAL`).
+    let counts = [0, 1, 2, 5, 11, 19, 20, 21, 100, 101, 102, 119, 120, 1001];
+    let referrals: Vec<String> = counts.iter().map(|k| n("referrals", *k)).collect();
     assert_eq!(
         referrals,
         [
@@ -139,7 +141,12 @@ fn romanian_counts_with_cldr_plurals_and_writes_comma_below() {
             "19 recomandări",
             "20 de recomandări",
             "21 de recomandări",
+            "100 de recomandări",
+            "101 recomandări",
+            "102 recomandări",
+            "119 recomandări",
             "120 de recomandări",
+            "1001 recomandări",
         ]
     );
     assert_eq!(n("guests", 1), "1 invitat");
