@@ -96,6 +96,19 @@ fn every_message_the_code_uses_exists_and_every_message_is_used() {
     }
     for spec in CATALOG {
         assert!(en_ids.contains_key(&format!("command-{}", spec.name)), "no description for command {}", spec.name);
+        for arg in spec.args {
+            let id = arg.help_id(spec);
+            assert!(en_ids.contains_key(&id), "no help message {id} for `{}` of {}", arg.name, spec.name);
+        }
+    }
+    // Discord takes at most 100 characters for a command or option description.
+    for lang in renderer.languages() {
+        for (id, _) in
+            renderer.locales().ids(&lang).iter().filter(|(id, _)| id.starts_with("arg-") || id.starts_with("command-"))
+        {
+            let text = renderer.text(&lang, id).unwrap_or_default();
+            assert!(text.chars().count() <= 100, "{lang} {id} is longer than Discord allows: {text}");
+        }
     }
     // `format!("action.rsvp_{a}")`: every id starting with the literal part.
     let dynamic: Vec<String> = rust
@@ -111,6 +124,7 @@ fn every_message_the_code_uses_exists_and_every_message_is_used() {
         let used = template_ids.contains(id)
             || prefixes.iter().any(|p| id.starts_with(p.as_str()))
             || id.strip_prefix("command-").is_some_and(|name| CATALOG.iter().any(|c| c.name == name))
+            || CATALOG.iter().any(|c| c.args.iter().any(|a| a.help_id(c) == *id))
             || rust.contains(&format!("\"{id}\""))
             || rust.contains(&format!("\"{dotted}\""))
             || rust.contains(&format!("\"{dotted}|"))
