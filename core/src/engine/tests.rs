@@ -267,7 +267,7 @@ fn redeeming_your_own_code_is_a_self_referral() {
 fn redeeming_the_same_code_twice_says_already_redeemed() {
     let w = World::new();
     let code = w.alice_refers_bob();
-    let used = format!("You already used the code `{code}` on 2026-11-23");
+    let used = format!("You already used the code `{code}` on 23 Nov 2026");
     w.expect("bob", &format!("redeem {code}"), "error/already_redeemed", &[&used]);
     assert_eq!(w.referral_count(), 1);
 }
@@ -552,7 +552,7 @@ fn full_flow_from_code_to_paid_reward() {
     assert_eq!(w.outbox("notice/reward_granted"), ["console:alice", "console:bob"]);
     let parts = ["W1 $50.00 account credit — for referring bob (referral R1, customer)", "Earned: $50.00"];
     w.expect("alice", "why", "reply/why", &parts);
-    let parts = ["R1 bob — customer, rewarded (customer, 2026-11-23) · $1,200.00"];
+    let parts = ["R1 bob — customer, rewarded (customer, 23 Nov 2026) · $1,200.00"];
     w.expect("alice", "mine", "reply/mine", &parts);
     let parts = ["Marked W1 as paid: $50.00 account credit to alice."];
     w.expect("olga", "reward paid W1", "reply/reward_paid", &parts);
@@ -791,11 +791,11 @@ fn report_shows_conversion_revenue_roi_and_ltv_cac() {
     w.expect("olga", "convert R1 1200", "reply/converted", &[]);
     w.expect("olga", "approve R1", "reply/approved", &[]);
     let parts = [
-        "2026-11: 1 referral, 1 converted, $1,200.00",
+        "Nov 2026: 1 referral, 1 converted, $1,200.00",
         "Referrals: 1 (0 open, 1 converted, 0 rejected)",
         "Conversion rate: 100.0%",
         "Revenue from referrals: $1,200.00 · average referral value $1,200.00",
-        "ROI: 2300%",
+        "ROI: 2,300%",
         "Cost per referred customer: $50.00",
         "LTV $3,600.00 · CAC $800.00 · LTV:CAC 4.5 (healthy) · referral LTV:CAC 72.0",
     ];
