@@ -21,6 +21,7 @@ use serenity::all::{
 };
 use serenity::async_trait;
 use tokio::sync::watch;
+use vouch_core::delivery::{RetryPolicy, Worker};
 use vouch_core::{Engine, Renderer};
 use vouch_store::IdentityKey;
 
@@ -127,7 +128,10 @@ pub async fn run(
     }
     let shared = Arc::new(Shared { engine, renderer, config, invites, bot_id: OnceLock::new() });
     let mut client = ClientBuilder::new_with_http(http, intents).event_handler(Handler(Arc::clone(&shared))).await?;
-    let worker = tokio::spawn(delivery::run(Arc::clone(&client.http), Arc::clone(&shared), shutdown.clone()));
+    let dms = delivery::Discord { http: Arc::clone(&client.http), shared: Arc::clone(&shared) };
+    let every = shared.config.outbox_poll;
+    let worker = Worker::new(Arc::clone(&shared.engine), dms, RetryPolicy::CHAT);
+    let worker = tokio::spawn(worker.run(every, shutdown.clone()));
     let manager = Arc::clone(&client.shard_manager);
     // serenity reconnects and resumes the gateway by itself; `start` ends
     // only on a fatal error (bad token, disallowed intents) or shutdown.

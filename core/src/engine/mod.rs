@@ -424,9 +424,32 @@ impl EngineCore {
         self.store.write(|tx| programs::create_default(tx, now, &currency))
     }
 
-    /// Marks an outbox row delivered (or failed), durably.
-    pub fn outbox_update(&self, message: &OutboxMessage) -> Result<(), UserError> {
-        self.store.write(|tx| tx.put_outbox(message).map_err(UserError::from))
+    /// Pending outbox rows for `channel` due now and covered by a flush:
+    /// what a delivery worker may send (at most `limit`).
+    pub fn outbox_due(&self, channel: vouch_store::Channel, limit: usize) -> Result<Vec<OutboxMessage>, UserError> {
+        Ok(self.store.outbox_deliverable(channel, self.clock.now(), limit)?)
+    }
+
+    /// Settles an outbox row after one attempt (see
+    /// [`crate::delivery::settled`]) and, when the recipient is gone, marks
+    /// their identity unreachable: both in one transaction, durably.
+    /// Returns the row as written.
+    pub fn settle_delivery(
+        &self,
+        message: &OutboxMessage,
+        outcome: &crate::delivery::SendOutcome,
+        retry: &crate::delivery::RetryPolicy,
+    ) -> Result<OutboxMessage, UserError> {
+        use rand::Rng;
+        let row = crate::delivery::settled(message, outcome, self.clock.now(), retry, rand::rng().random());
+        self.store.write(|tx| {
+            if matches!(outcome, crate::delivery::SendOutcome::RecipientGone(_)) {
+                mark_unreachable_in(tx, &row.to)?;
+            }
+            tx.put_outbox(&row)?;
+            Ok::<_, UserError>(())
+        })?;
+        Ok(row)
     }
 
     /// Forgets inbound delivery keys older than `older_than` (at most
@@ -449,16 +472,18 @@ impl EngineCore {
     /// bounce). Notices go to the member's other identities until the person
     /// writes in again.
     pub fn mark_unreachable(&self, identity: &IdentityKey) -> Result<(), UserError> {
-        self.store.write(|tx| {
-            if let Some(mut found) = tx.identity(identity)?
-                && !found.unreachable
-            {
-                found.unreachable = true;
-                tx.put_identity(&found)?;
-            }
-            Ok(())
-        })
+        self.store.write(|tx| mark_unreachable_in(tx, identity))
     }
+}
+
+fn mark_unreachable_in(tx: &mut vouch_store::WriteTx<'_>, identity: &IdentityKey) -> Result<(), UserError> {
+    if let Some(mut found) = tx.identity(identity)?
+        && !found.unreachable
+    {
+        found.unreachable = true;
+        tx.put_identity(&found)?;
+    }
+    Ok(())
 }
 
 impl Engine {
