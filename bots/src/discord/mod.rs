@@ -155,6 +155,15 @@ pub async fn run(
 }
 
 /// `discord:<snowflake>`: the identity the core knows a Discord user by.
+/// The name people see in this server: nickname, then global name, then username.
+fn display_name(member: Option<&serenity::all::Member>, user: &serenity::all::User) -> String {
+    name_with_nick(member.and_then(|m| m.nick.as_deref()), user)
+}
+
+fn name_with_nick(nick: Option<&str>, user: &serenity::all::User) -> String {
+    nick.map(str::to_string).or_else(|| user.global_name.clone()).unwrap_or_else(|| user.name.clone())
+}
+
 fn identity(user: impl std::fmt::Display) -> Option<IdentityKey> {
     IdentityKey::parse(&format!("discord:{user}")).ok()
 }

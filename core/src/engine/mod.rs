@@ -29,6 +29,7 @@ use crate::catalog::CommandSpec;
 use crate::command::{self, Command};
 use crate::error::UserError;
 use crate::limit::Limiter;
+pub use crate::limit::Limits;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
@@ -75,34 +76,6 @@ impl Default for Settings {
             public_url: None,
             shoutout_to: None,
             languages: crate::Languages::default(),
-        }
-    }
-}
-
-/// Flood protection per identity.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Commands allowed in a burst.
-    pub burst: u32,
-    /// Sustained commands per minute after the burst.
-    pub per_minute: u32,
-    /// Wrong codes (redeem/link) allowed per hour: guessing stays hopeless.
-    pub failed_codes_per_hour: u32,
-    /// Consent requests one member may cause in 24 hours: vouch mails people
-    /// who never asked to hear from it, and must not become a spam relay.
-    pub introductions_per_member_per_day: u32,
-    /// Consent requests the whole community may send in a UTC day.
-    pub introductions_per_day: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            burst: 20,
-            per_minute: 30,
-            failed_codes_per_hour: 10,
-            introductions_per_member_per_day: 10,
-            introductions_per_day: 200,
         }
     }
 }
