@@ -62,7 +62,7 @@ impl App {
         let dir = config.data_dir();
         match crate::secure::tighten(&dir) {
             Ok(0) => {}
-            Ok(n) => eprintln!("vouch: {} was readable by others; made {n} entries private (0700/0600)", dir.display()),
+            Ok(n) => tracing::warn!("{} was readable by others; made {n} entries private (0700/0600)", dir.display()),
             Err(e) => {
                 return Err(OpenError::Other(
                     anyhow::Error::new(e).context(format!("cannot secure {}", dir.display())),
@@ -144,7 +144,7 @@ impl App {
                 let app = Arc::clone(&app);
                 let _ = std::thread::Builder::new().name("control-conn".into()).spawn(move || {
                     if let Err(e) = app.serve_connection(stream) {
-                        eprintln!("vouch: control connection: {e:#}");
+                        tracing::warn!("control connection: {e:#}");
                     }
                 });
             }

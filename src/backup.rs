@@ -69,11 +69,11 @@ pub async fn periodic(app: Arc<App>, every: Duration, keep: usize, stopped: toki
         match tokio::task::spawn_blocking(move || backup_if_due(&a.store, &a.config.data_dir(), every, keep)).await {
             Ok(Ok(wait)) => wait,
             Ok(Err(e)) => {
-                eprintln!("vouch: automatic backup: {e:#}");
+                tracing::warn!("automatic backup: {e:#}");
                 every.min(Duration::from_secs(3600))
             }
             Err(e) => {
-                eprintln!("vouch: automatic backup: {e}");
+                tracing::warn!("automatic backup: {e}");
                 every
             }
         }
@@ -100,7 +100,7 @@ pub fn backup_if_due(store: &Store, data_dir: &Path, every: Duration, keep: usiz
     for old in &autos[..autos.len().saturating_sub(keep.max(1))] {
         std::fs::remove_file(old).with_context(|| format!("cannot remove old backup {}", old.display()))?;
     }
-    eprintln!("vouch: automatic backup written to {}", path.display());
+    tracing::info!("automatic backup written to {}", path.display());
     Ok(every)
 }
 

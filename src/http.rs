@@ -91,11 +91,11 @@ async fn row(http: &Http, id: OutboxId) -> Result<Option<OutboxMessage>, Respons
     match tokio::task::spawn_blocking(move || engine.store().outbox(id)).await {
         Ok(Ok(row)) => Ok(row),
         Ok(Err(e)) => {
-            eprintln!("vouch: http: reading outbox row {id}: {e}");
+            tracing::warn!("http: reading outbox row {id}: {e}");
             Err(unavailable())
         }
         Err(e) => {
-            eprintln!("vouch: http: {e}");
+            tracing::warn!("http: {e}");
             Err(unavailable())
         }
     }
@@ -285,7 +285,7 @@ async fn act(
     })
     .await
     .map_err(|e| {
-        eprintln!("vouch: http: {e}");
+        tracing::warn!("http: {e}");
         unavailable()
     })?;
     // A refusal that may pass later (rate limit, store trouble) is not an answer.
@@ -317,11 +317,11 @@ async fn feed(State(http): State<Arc<Http>>, Path(file): Path<String>) -> Respon
         }
         Ok(Ok(None)) => not_found(),
         Ok(Err(e)) => {
-            eprintln!("vouch: http: calendar of {member}: {e}");
+            tracing::warn!("http: calendar of {member}: {e}");
             unavailable()
         }
         Err(e) => {
-            eprintln!("vouch: http: {e}");
+            tracing::warn!("http: {e}");
             unavailable()
         }
     }

@@ -10,6 +10,7 @@ mod discord;
 mod doctor;
 mod http;
 mod ingest;
+mod log;
 mod secure;
 mod telegram;
 
@@ -164,6 +165,7 @@ enum BenchPart {
 
 fn main() -> ExitCode {
     secure::private_by_default();
+    log::init();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -374,7 +376,7 @@ fn serve(
     {
         let poisoned = Arc::clone(&poisoned);
         app.store.on_poisoned(move |why| {
-            eprintln!("vouch: a write to disk failed ({why}); stopping so nothing unsaved is acknowledged or sent");
+            tracing::error!("a write to disk failed ({why}); stopping so nothing unsaved is acknowledged or sent");
             poisoned.notify_one();
         });
     }
@@ -385,7 +387,7 @@ fn serve(
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
             tokio::spawn(async move {
                 if let Err(e) = vouch_bots::telegram::run(engine, renderer, config, stopped).await {
-                    eprintln!("vouch: telegram: {e}; the Telegram frontend is stopped");
+                    tracing::error!("telegram: {e}; the Telegram frontend is stopped");
                 }
             })
         });
@@ -393,7 +395,7 @@ fn serve(
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
             tokio::spawn(async move {
                 if let Err(e) = vouch_bots::discord::run(config, engine, renderer, stopped).await {
-                    eprintln!("vouch: {e}; the Discord frontend is stopped");
+                    tracing::error!("{e}; the Discord frontend is stopped");
                 }
             })
         });
@@ -405,7 +407,7 @@ fn serve(
             let limits = http_limits.clone();
             tokio::spawn(async move {
                 if let Err(e) = http::run(engine, renderer, listener, limits, stopped).await {
-                    eprintln!("vouch: http: {e:#}; the HTTP server is stopped");
+                    tracing::error!("http: {e:#}; the HTTP server is stopped");
                 }
             })
         });
@@ -443,7 +445,7 @@ fn serve(
     });
     let _ = std::fs::remove_file(&socket);
     if failed {
-        eprintln!("vouch: stopped after a failed write to disk; fix the disk and start vouch again");
+        tracing::error!("stopped after a failed write to disk; fix the disk and start vouch again");
         return Ok(ExitCode::from(EX_IOERR));
     }
     app.store.sync().context("final flush")?;
@@ -458,9 +460,9 @@ async fn housekeeping(engine: Arc<vouch_core::Engine>, stopped: tokio::sync::wat
         let e = Arc::clone(&engine);
         match tokio::task::spawn_blocking(move || e.prune_inbound(chrono::Duration::days(30), 10_000)).await {
             Ok(Ok(0)) => {}
-            Ok(Ok(n)) => eprintln!("vouch: forgot {n} inbound delivery keys older than 30 days"),
-            Ok(Err(e)) => eprintln!("vouch: housekeeping: {e}"),
-            Err(e) => eprintln!("vouch: housekeeping: {e}"),
+            Ok(Ok(n)) => tracing::info!("forgot {n} inbound delivery keys older than 30 days"),
+            Ok(Err(e)) => tracing::warn!("housekeeping: {e}"),
+            Err(e) => tracing::warn!("housekeeping: {e}"),
         }
     })
     .await
@@ -482,11 +484,11 @@ async fn scheduler(engine: Arc<vouch_core::Engine>, stopped: tokio::sync::watch:
             Ok(Ok((_, Some(at)))) => (at - engine.now()).to_std().unwrap_or(Duration::ZERO).min(MAX_SLEEP),
             Ok(Ok((_, None))) => MAX_SLEEP,
             Ok(Err(e)) => {
-                eprintln!("vouch: scheduler: {e}");
+                tracing::warn!("scheduler: {e}");
                 MAX_SLEEP
             }
             Err(e) => {
-                eprintln!("vouch: scheduler: {e}");
+                tracing::warn!("scheduler: {e}");
                 MAX_SLEEP
             }
         };
@@ -522,8 +524,8 @@ fn warn_unauthenticated_organizers(app: &App) -> anyhow::Result<()> {
         } else {
             "their mail that fails DKIM/SPF/DMARC is refused their role, but nothing proves the rest"
         };
-        eprintln!(
-            "vouch: warning: VOUCH_MAIL_AUTH={} and organizers write from {}: {what}; set VOUCH_MAIL_AUTH=require",
+        tracing::warn!(
+            "VOUCH_MAIL_AUTH={} and organizers write from {}: {what}; set VOUCH_MAIL_AUTH=require",
             if policy == Policy::Off { "off" } else { "record" },
             addresses.join(", ")
         );

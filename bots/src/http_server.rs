@@ -144,8 +144,8 @@ pub async fn serve(
                 Err(_) => {
                     turn_away(&stream);
                     if quiet_for_a_minute(&mut last_full_log) {
-                        eprintln!(
-                            "vouch: {name}: {} connections open, the most allowed (VOUCH_HTTP_MAX_CONNECTIONS); \
+                        tracing::warn!(
+                            "{name}: {} connections open, the most allowed (VOUCH_HTTP_MAX_CONNECTIONS); \
                              turning new ones away with 503",
                             limits.max_connections
                         );
@@ -158,7 +158,7 @@ pub async fn serve(
             // close instead of spinning on a listener that stays ready.
             Err(e) => {
                 if quiet_for_a_minute(&mut last_error_log) {
-                    eprintln!("vouch: {name}: accepting a connection: {e}");
+                    tracing::warn!("{name}: accepting a connection: {e}");
                 }
                 tokio::select! {
                     () = tokio::time::sleep(Duration::from_millis(100)) => {}

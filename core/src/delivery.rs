@@ -219,8 +219,8 @@ impl<T: Transport> Worker<T> {
         crate::tasks::every(every, stop, || async move {
             match worker.pass().await {
                 Ok(p) if p == Pass::default() => {}
-                Ok(p) => eprintln!("vouch: {}: {} sent, {} to retry, {} failed", T::NAME, p.sent, p.retried, p.failed),
-                Err(e) => eprintln!("vouch: {}: {e}", T::NAME),
+                Ok(p) => tracing::info!("{}: {} sent, {} to retry, {} failed", T::NAME, p.sent, p.retried, p.failed),
+                Err(e) => tracing::warn!("{}: {e}", T::NAME),
             }
         })
         .await

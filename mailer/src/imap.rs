@@ -285,8 +285,8 @@ impl Inbox {
         let keywords = keeps_keywords(&mailbox.permanent_flags);
         if !keywords {
             let seen = mailbox.permanent_flags.contains(&Flag::Seen);
-            eprintln!(
-                "vouch: imap {}: the mailbox keeps no custom keywords; handled mail is marked \\Seen only{}",
+            tracing::warn!(
+                "imap {}: the mailbox keeps no custom keywords; handled mail is marked \\Seen only{}",
                 config.describe(),
                 if seen { "" } else { " (nor \\Seen: only the done/rejected folders keep mail from being read again)" }
             );

@@ -43,7 +43,7 @@ pub async fn run(engine: Arc<Engine>, config: ImapConfig, intake: Intake, mut st
         let wait = Duration::from_millis(250u64.saturating_mul(1 << failures.min(10))).min(MAX_RECONNECT_WAIT);
         if let Err(e) = result {
             // The error never holds the password (ImapConfig keeps it private).
-            eprintln!("vouch: imap {}: {e}; reconnecting in {wait:?}", config.describe());
+            tracing::warn!("imap {}: {e}; reconnecting in {wait:?}", config.describe());
         }
         if !vouch_core::tasks::wait_or_stop(&mut stop, wait).await {
             return;
@@ -97,17 +97,17 @@ async fn round(engine: &Arc<Engine>, inbox: &mut Inbox, intake: &Intake) -> Resu
         match outcome {
             Outcome::Accepted(lines) => {
                 for line in lines {
-                    eprintln!("vouch: imap: message {uid}: {line}");
+                    tracing::info!("imap: message {uid}: {line}");
                 }
                 inbox.mark(uid, Disposition::Done).await?;
                 marked += 1;
             }
             Outcome::Rejected(why) | Outcome::Unauthenticated(why) => {
-                eprintln!("vouch: imap: message {uid} rejected: {why}");
+                tracing::warn!("imap: message {uid} rejected: {why}");
                 inbox.mark(uid, Disposition::Rejected).await?;
                 marked += 1;
             }
-            Outcome::TryLater(e) => eprintln!("vouch: imap: message {uid}: {e}; will try again"),
+            Outcome::TryLater(e) => tracing::warn!("imap: message {uid}: {e}; will try again"),
         }
     }
     Ok(marked)

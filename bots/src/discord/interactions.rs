@@ -62,7 +62,7 @@ pub(super) async fn on_component(shared: &Arc<Shared>, ctx: &Context, press: &Co
     let Some(line) = chosen else {
         // Not ours; acknowledge so the client does not show a failure.
         if let Err(e) = press.create_response(&ctx.http, CreateInteractionResponse::Acknowledge).await {
-            eprintln!("vouch: discord: cannot acknowledge a button: {e}");
+            tracing::warn!("discord: cannot acknowledge a button: {e}");
         }
         return;
     };
@@ -103,7 +103,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
             let message = CreateInteractionResponseMessage::new().ephemeral(ask.private);
             let defer = CreateInteractionResponse::Defer(message);
             if let Err(e) = defer.execute(&ctx.http, (ask.id, ask.token)).await {
-                eprintln!("vouch: discord: cannot defer interaction: {e}");
+                tracing::warn!("discord: cannot defer interaction: {e}");
             }
             (job.await, true)
         }
@@ -111,7 +111,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     let response = match response {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("vouch: discord: command task failed: {e}");
+            tracing::warn!("discord: command task failed: {e}");
             return;
         }
     };
@@ -164,7 +164,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
         sent = followup.execute(&ctx.http, (None, ask.token)).await.map(|_| ());
     }
     if let Err(e) = sent {
-        eprintln!("vouch: discord: cannot answer `{}`: {e}", command_name(&ask.line).unwrap_or("?"));
+        tracing::warn!("discord: cannot answer `{}`: {e}", command_name(&ask.line).unwrap_or("?"));
     }
 }
 
@@ -191,11 +191,11 @@ pub(super) fn render(shared: &Shared, response: &Response) -> String {
 pub(super) async fn sync_organizer(engine: &Arc<Engine>, caller: &Caller, holds: bool) {
     let (engine, who) = (Arc::clone(engine), caller.clone());
     match tokio::task::spawn_blocking(move || engine.sync_platform_organizer(&who, holds)).await {
-        Ok(Ok(true)) if holds => eprintln!("vouch: discord: {} is an organizer (Discord role)", caller.identity),
-        Ok(Ok(true)) => eprintln!("vouch: discord: {} lost the Discord organizer role", caller.identity),
+        Ok(Ok(true)) if holds => tracing::info!("discord: {} is an organizer (Discord role)", caller.identity),
+        Ok(Ok(true)) => tracing::warn!("discord: {} lost the Discord organizer role", caller.identity),
         Ok(Ok(false)) => {}
-        Ok(Err(e)) => eprintln!("vouch: discord: could not sync {}'s organizer role: {e}", caller.identity),
-        Err(e) => eprintln!("vouch: discord: organizer role task failed: {e}"),
+        Ok(Err(e)) => tracing::warn!("discord: could not sync {}'s organizer role: {e}", caller.identity),
+        Err(e) => tracing::warn!("discord: organizer role task failed: {e}"),
     }
 }
 
@@ -207,7 +207,7 @@ pub(super) async fn personal_invite(shared: &Arc<Shared>, ctx: &Context, user: &
     match shared.invites.invite_for(&ctx.http, channel, user.id.get(), name, max_age).await {
         Ok(code) => Some(invites::invite_line(&shared.renderer, &code)),
         Err(e) => {
-            eprintln!("vouch: discord: cannot create an invite: {e}");
+            tracing::warn!("discord: cannot create an invite: {e}");
             None
         }
     }

@@ -54,7 +54,7 @@ impl Tracker {
                 let done = path.with_extension("json.imported");
                 std::fs::rename(&path, &done)
                     .map_err(|e| DiscordError::State(format!("cannot rename {}: {e}", path.display())))?;
-                eprintln!("vouch: discord: {added} invites moved from {} into the store", path.display());
+                tracing::info!("discord: {added} invites moved from {} into the store", path.display());
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => return Err(DiscordError::State(format!("cannot read {}: {e}", path.display()))),
@@ -66,7 +66,7 @@ impl Tracker {
     pub(super) async fn refresh(&self, http: &Http, guild: GuildId) {
         match guild.invites(http).await {
             Ok(invites) => *self.uses.lock().await = invites.into_iter().map(|i| (i.code, i.uses)).collect(),
-            Err(e) => eprintln!("vouch: discord: cannot list invites (needs Manage Server): {e}"),
+            Err(e) => tracing::warn!("discord: cannot list invites (needs Manage Server): {e}"),
         }
     }
 
@@ -124,7 +124,7 @@ impl Tracker {
         let invites = match guild.invites(http).await {
             Ok(i) => i,
             Err(e) => {
-                eprintln!("vouch: discord: cannot list invites for a join: {e}");
+                tracing::warn!("discord: cannot list invites for a join: {e}");
                 return None;
             }
         };
@@ -141,7 +141,7 @@ impl Tracker {
         match blocking(&self.engine, move |engine| engine.invite_owner(&one)).await {
             Ok(owner) => owner,
             Err(e) => {
-                eprintln!("vouch: discord: cannot look up an invite: {e}");
+                tracing::warn!("discord: cannot look up an invite: {e}");
                 None
             }
         }
@@ -200,8 +200,8 @@ pub(super) async fn on_join(shared: &Arc<Shared>, ctx: &Context, member: &Member
     let result =
         tokio::task::spawn_blocking(move || engine.record_invite_join(&inviter, &joined, created, hold, &key)).await;
     match result {
-        Ok(Ok(outcome)) => eprintln!("vouch: discord: join of {}: {outcome}", member.user.id),
-        Ok(Err(e)) => eprintln!("vouch: discord: cannot record join of {}: {e}", member.user.id),
-        Err(e) => eprintln!("vouch: discord: join task failed: {e}"),
+        Ok(Ok(outcome)) => tracing::info!("discord: join of {}: {outcome}", member.user.id),
+        Ok(Err(e)) => tracing::warn!("discord: cannot record join of {}: {e}", member.user.id),
+        Err(e) => tracing::warn!("discord: join task failed: {e}"),
     }
 }

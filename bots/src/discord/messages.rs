@@ -57,7 +57,7 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
     let (run_caller, run_line) = (caller.clone(), line.clone());
     let response = match tokio::task::spawn_blocking(move || engine.respond(&run_caller, &run_line, Some(&key))).await {
         Ok(response) => response,
-        Err(e) => return eprintln!("vouch: discord: message task failed: {e}"),
+        Err(e) => return tracing::warn!("discord: message task failed: {e}"),
     };
     if response.duplicate {
         return;
@@ -86,7 +86,7 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
     if !public.is_empty()
         && let Err(e) = send(shared, lang, http, msg.channel_id, Some(msg), &public).await
     {
-        eprintln!("vouch: discord: cannot answer in channel {}: {e}", msg.channel_id);
+        tracing::warn!("discord: cannot answer in channel {}: {e}", msg.channel_id);
     }
     if private.is_empty() {
         return;
@@ -100,13 +100,13 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
         Ok(()) => "chat/sent_dm",
         Err(e) if dms_closed(&e) => "chat/discord_dm_closed",
         Err(e) => {
-            eprintln!("vouch: discord: DM to {}: {e}", msg.author.id);
+            tracing::info!("discord: DM to {}: {e}", msg.author.id);
             "chat/dm_failed"
         }
     };
     let note = shared.renderer.render(&Reply::new(note, name).in_language(lang), Format::Markdown);
     if let Err(e) = send(shared, lang, http, msg.channel_id, Some(msg), &[(note, Vec::new())]).await {
-        eprintln!("vouch: discord: cannot leave a note in channel {}: {e}", msg.channel_id);
+        tracing::warn!("discord: cannot leave a note in channel {}: {e}", msg.channel_id);
     }
 }
 

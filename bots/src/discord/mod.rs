@@ -171,7 +171,7 @@ fn identity(user: impl std::fmt::Display) -> Option<IdentityKey> {
 #[async_trait]
 impl EventHandler for Handler {
     async fn ready(&self, ctx: Context, ready: Ready) {
-        eprintln!("vouch: discord: connected as {}", ready.user.name);
+        tracing::info!("discord: connected as {}", ready.user.name);
         let _ = self.0.bot_id.set(ready.user.id.get());
         let commands = slash::commands(&self.0.renderer);
         let result = match self.0.config.guild_id {
@@ -179,8 +179,8 @@ impl EventHandler for Handler {
             None => SlashCommand::set_global_commands(&ctx.http, commands).await.map(|c| c.len()),
         };
         match result {
-            Ok(n) => eprintln!("vouch: discord: {n} slash commands registered"),
-            Err(e) => eprintln!("vouch: discord: cannot register slash commands: {e}"),
+            Ok(n) => tracing::info!("discord: {n} slash commands registered"),
+            Err(e) => tracing::warn!("discord: cannot register slash commands: {e}"),
         }
     }
 
@@ -193,13 +193,13 @@ impl EventHandler for Handler {
     async fn invite_create(&self, _ctx: Context, data: InviteCreateEvent) {
         let bot_id = self.0.bot_id.get().copied();
         if let Err(e) = self.0.invites.created(&data, bot_id).await {
-            eprintln!("vouch: discord: invite {}: {e}", data.code);
+            tracing::warn!("discord: invite {}: {e}", data.code);
         }
     }
 
     async fn invite_delete(&self, _ctx: Context, data: InviteDeleteEvent) {
         if let Err(e) = self.0.invites.deleted(&data.code).await {
-            eprintln!("vouch: discord: invite {}: {e}", data.code);
+            tracing::warn!("discord: invite {}: {e}", data.code);
         }
     }
 

@@ -101,7 +101,7 @@ pub(crate) struct Ctx {
 
 /// Errors printed with the token blanked out, whatever the library put in them.
 pub(crate) fn log(ctx: &Ctx, message: &str) {
-    eprintln!("vouch: telegram: {}", redact(message, ctx.bot.token()));
+    tracing::warn!("telegram: {}", redact(message, ctx.bot.token()));
 }
 
 fn redact(message: &str, token: &str) -> String {
@@ -142,11 +142,11 @@ pub async fn run(
     let outbox = tokio::spawn(worker.run(config.outbox_every, stop.clone()));
     match listener {
         Some((listener, local, hook)) => {
-            eprintln!("vouch: telegram: @{} receives updates by webhook on {local}", ctx.username);
+            tracing::info!("telegram: @{} receives updates by webhook on {local}", ctx.username);
             webhook::serve(Arc::clone(&ctx), listener, hook.secret, hook.limits, stop).await;
         }
         None => {
-            eprintln!("vouch: telegram: @{} is polling for updates", ctx.username);
+            tracing::info!("telegram: @{} is polling for updates", ctx.username);
             poll::run(Arc::clone(&ctx), stop).await;
         }
     }
@@ -204,7 +204,7 @@ async fn start(
             }
             Err(e) => e,
         };
-        eprintln!("vouch: telegram: starting: {}", redact(&error.to_string(), bot.token()));
+        tracing::error!("telegram: starting: {}", redact(&error.to_string(), bot.token()));
         let wait = match error {
             RequestError::RetryAfter(seconds) => seconds.duration(),
             _ => send::backoff(failures),

@@ -858,7 +858,7 @@ pub(super) fn remember(
 /// The core has no logger dependency; internal errors go to stderr, which
 /// the binary's log setup captures. User-facing text never includes them.
 fn tracing_like_log(detail: &str) {
-    eprintln!("vouch: internal error: {detail}");
+    tracing::error!("internal error: {detail}");
 }
 
 pub(crate) fn create_member(
