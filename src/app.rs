@@ -162,7 +162,7 @@ impl App {
                     Ok(said) => Answer::Said(said),
                     Err(e) => Answer::Error(format!("{e:#}")),
                 },
-                Request::Ingest { plan } => match crate::ingest::apply(self, &plan) {
+                Request::Ingest { plan } => match vouch_mailer::intake::apply(&self.engine, &plan) {
                     Ok(texts) => Answer::Texts(texts),
                     Err(e) => Answer::Error(format!("{e:#}")),
                 },
@@ -245,7 +245,7 @@ enum Request {
     },
     // Boxed: a plan is far larger than the other requests (same JSON).
     Ingest {
-        plan: Box<crate::ingest::Plan>,
+        plan: Box<vouch_mailer::intake::Plan>,
     },
     Export,
     /// The export as it is read: a `Streaming` answer line, then the export
@@ -308,7 +308,7 @@ impl Remote {
     }
 
     /// Hands an email to the process that holds the data dir.
-    pub fn ingest(&mut self, plan: &crate::ingest::Plan) -> anyhow::Result<Vec<String>> {
+    pub fn ingest(&mut self, plan: &vouch_mailer::intake::Plan) -> anyhow::Result<Vec<String>> {
         match self.call(&Request::Ingest { plan: Box::new(plan.clone()) })? {
             Answer::Texts(t) => Ok(t),
             Answer::Error(e) => bail!(e),

@@ -102,6 +102,11 @@ pub struct Config {
     /// The store's page cache in MiB (default 64).
     #[serde(deserialize_with = "number_or_text")]
     pub store_cache_mb: Option<String>,
+    /// The largest inbound mail accepted, in bytes (default 10 MiB).
+    #[serde(deserialize_with = "number_or_text")]
+    pub email_max_bytes: Option<String>,
+    /// Mail from an address vouch does not know: `accept` (default) or `ignore`.
+    pub email_unknown: Option<String>,
 }
 
 /// A number in the TOML file (`http_max_connections = 100`) or text, as
@@ -182,6 +187,8 @@ impl Config {
         set!(http_idle_timeout_ms, get("VOUCH_HTTP_IDLE_TIMEOUT_MS"));
         set!(http_max_connections, get("VOUCH_HTTP_MAX_CONNECTIONS"));
         set!(store_cache_mb, get("VOUCH_STORE_CACHE_MB"));
+        set!(email_max_bytes, get("VOUCH_EMAIL_MAX_BYTES"));
+        set!(email_unknown, get("VOUCH_EMAIL_UNKNOWN"));
         if let Some(list) = get("VOUCH_ORGANIZERS") {
             self.organizers = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         }
@@ -285,6 +292,52 @@ impl Config {
         }
     }
 
+    /// Mail intake: the inbox address (`VOUCH_INBOX_ADDRESS`, else the From
+    /// address of outgoing mail), the size limit, sender authentication
+    /// (`VOUCH_MAIL_AUTH`, `VOUCH_MAIL_AUTH_DNS`) with the SMTP `envelope` an
+    /// MTA passed, and what to do with strangers (`VOUCH_EMAIL_UNKNOWN`).
+    pub fn intake(&self, envelope: vouch_mailer::auth::Envelope) -> anyhow::Result<vouch_mailer::intake::Intake> {
+        use vouch_mailer::inbound::{self, InboundConfig, Limits};
+        let inbox = match &self.inbox_address {
+            Some(a) => {
+                Some(vouch_store::EmailAddress::parse(a).map_err(|e| anyhow::anyhow!("VOUCH_INBOX_ADDRESS: {e}"))?)
+            }
+            None => {
+                inbound::parse_person(&self.mail_from()).and_then(|p| vouch_store::EmailAddress::parse(&p.email).ok())
+            }
+        };
+        let mut limits = Limits::default();
+        if let Some(max) = &self.email_max_bytes {
+            limits.max_bytes = match max.trim().parse() {
+                Ok(n) if n > 0 => n,
+                _ => bail!("VOUCH_EMAIL_MAX_BYTES must be a number of bytes above 0, not {max:?}"),
+            };
+        }
+        let ignore_unknown = match self.email_unknown.as_deref().map(str::trim) {
+            None | Some("accept") => false,
+            Some("ignore") => true,
+            Some(other) => bail!("VOUCH_EMAIL_UNKNOWN={other}: use accept or ignore"),
+        };
+        let policy: vouch_mailer::auth::Policy = match &self.mail_auth {
+            Some(p) => p.parse().map_err(|e: String| anyhow::anyhow!(e))?,
+            None => Default::default(),
+        };
+        let zone = match &self.mail_auth_dns {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("VOUCH_MAIL_AUTH_DNS: cannot read {}", path.display()))?,
+            ),
+            None => None,
+        };
+        let auth = vouch_mailer::intake::AuthCheck::new(policy, zone.as_deref(), envelope).map_err(|e| {
+            anyhow::anyhow!(
+                "VOUCH_MAIL_AUTH_DNS {}: {e}",
+                self.mail_auth_dns.as_deref().unwrap_or(Path::new("")).display()
+            )
+        })?;
+        Ok(vouch_mailer::intake::Intake { inbound: InboundConfig { inbox, limits }, auth, ignore_unknown })
+    }
+
     pub fn organizer_identities(&self) -> anyhow::Result<Vec<vouch_store::IdentityKey>> {
         self.organizers
             .iter()
@@ -343,6 +396,21 @@ mod tests {
         assert!(c.settings(vec!["en".into()]).is_err());
         let c = Config { http_listen: Some("localhost".into()), ..Config::default() };
         assert!(c.http_listen().is_err());
+        let envelope = vouch_mailer::auth::Envelope::default;
+        for (unknown, max) in [(Some("bogus"), None), (None, Some("0")), (None, Some("big"))] {
+            let c = Config {
+                email_unknown: unknown.map(Into::into),
+                email_max_bytes: max.map(Into::into),
+                ..Config::default()
+            };
+            let e = c.intake(envelope()).expect_err("refused").to_string();
+            assert!(e.contains("VOUCH_EMAIL_"), "{e}");
+        }
+        let c =
+            Config { email_unknown: Some("ignore".into()), email_max_bytes: Some("2048".into()), ..Config::default() };
+        let intake = c.intake(envelope()).expect("valid");
+        assert!(intake.ignore_unknown);
+        assert_eq!(intake.inbound.limits.max_bytes, 2048);
     }
 
     #[test]

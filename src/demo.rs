@@ -61,7 +61,11 @@ pub fn run(language: Option<&str>) -> anyhow::Result<ExitCode> {
         language: language.map(str::to_string),
         ..Config::default()
     };
-    let inbound = crate::ingest::inbound_config(&config)?;
+    // The demo trusts the From line; `VOUCH_MAIL_AUTH` checks it for real.
+    let intake = vouch_mailer::intake::Intake {
+        auth: vouch_mailer::intake::AuthCheck::off(),
+        ..config.intake(vouch_mailer::auth::Envelope::default())?
+    };
     let mailer = vouch_mailer::Mailer::new(&vouch_mailer::MailConfig {
         from: config.mail_from(),
         smtp_url: None,
@@ -193,16 +197,12 @@ pub fn run(language: Option<&str>) -> anyhow::Result<ExitCode> {
     show(&alice, "alice", &format!("agenda {event}"))?;
 
     step("Dana, a champion, forwards an introduction to referrals@acme.example");
-    // The demo trusts the From line; `VOUCH_MAIL_AUTH` checks it for real.
-    let no_auth = crate::ingest::AuthCheck {
-        policy: vouch_mailer::auth::Policy::Off,
-        dns: None,
-        envelope: vouch_mailer::auth::Envelope::default(),
-    };
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let deliver = |raw: &str, shown: &mut std::collections::HashSet<u64>| -> anyhow::Result<()> {
         println!("\n(mail in) {}", raw.lines().find(|l| l.starts_with("Subject:")).unwrap_or_default());
-        match crate::ingest::handle(raw.as_bytes(), &inbound, &no_auth, |plan| crate::ingest::apply(&app, plan)) {
-            crate::ingest::Outcome::Accepted(lines) => lines.iter().for_each(|l| println!("  vouch: {l}")),
+        let plan = runtime.block_on(intake.prepare(raw.as_bytes()));
+        match plan.map(|plan| vouch_mailer::intake::apply(&app.engine, &plan)) {
+            Ok(Ok(lines)) => lines.iter().for_each(|l| println!("  vouch: {l}")),
             other => anyhow::bail!("the demo mail was not accepted: {other:?}"),
         }
         print_new_mail(shown)

@@ -9,7 +9,6 @@ mod demo;
 mod discord;
 mod doctor;
 mod http;
-mod imap;
 mod ingest;
 mod secure;
 mod telegram;
@@ -185,6 +184,42 @@ fn refusal_exit(refusal: vouch_core::Refusal) -> ExitCode {
     }
 }
 
+/// `vouch bench`: the measurements of benches/, in a binary built with
+/// `--features bench` (the production build carries neither them nor the
+/// bundled SQLite they compare with).
+#[cfg(feature = "bench")]
+fn bench(
+    json: bool,
+    seconds: f64,
+    clients: usize,
+    dir: Option<PathBuf>,
+    only: Option<BenchPart>,
+) -> anyhow::Result<ExitCode> {
+    let report = match only {
+        Some(BenchPart::Ingest) => {
+            let report = vouch_bench::run_ingest(seconds).map_err(|e| anyhow::anyhow!(e))?;
+            if json { report.to_json().to_string() } else { report.table() }
+        }
+        None => {
+            let opts = vouch_bench::BenchOptions { dir, seconds, clients };
+            let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
+            if json { report.to_json().to_string() } else { report.table() }
+        }
+    };
+    println!("{report}");
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(not(feature = "bench"))]
+fn bench(_: bool, _: f64, _: usize, _: Option<PathBuf>, _: Option<BenchPart>) -> anyhow::Result<ExitCode> {
+    eprintln!(
+        "vouch: this binary was built without the benchmarks; run them with\n  \
+         cargo run --release --locked --features bench -- bench"
+    );
+    // sysexits.h EX_UNAVAILABLE: the service is not in this build.
+    Ok(ExitCode::from(69))
+}
+
 fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(dir) = &cli.data_dir {
@@ -224,25 +259,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
-        Cmd::Bench { json, seconds, only: Some(BenchPart::Ingest), .. } => {
-            let report = vouch_bench::run_ingest(*seconds).map_err(|e| anyhow::anyhow!(e))?;
-            if *json {
-                println!("{}", report.to_json());
-            } else {
-                println!("{}", report.table());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Bench { json, seconds, clients, dir, only: None } => {
-            let opts = vouch_bench::BenchOptions { dir: dir.clone(), seconds: *seconds, clients: *clients };
-            let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
-            if *json {
-                println!("{}", report.to_json());
-            } else {
-                println!("{}", report.table());
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Cmd::Bench { json, seconds, clients, dir, only } => bench(*json, *seconds, *clients, dir.clone(), *only),
         Cmd::Engine(args) => {
             let line = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
             let mut session = Session::open(load_config(&cli)?)?;
@@ -301,8 +318,7 @@ fn serve(
     let imap = match &app.config.imap_url {
         Some(url) => Some((
             vouch_mailer::imap::ImapConfig::parse(url.expose())?,
-            ingest::inbound_config(&app.config)?,
-            ingest::AuthCheck::from_config(&app.config, vouch_mailer::auth::Envelope::default())?,
+            app.config.intake(vouch_mailer::auth::Envelope::default())?,
         )),
         None => None,
     };
@@ -323,7 +339,7 @@ fn serve(
     if discord.is_some() {
         println!("vouch: discord bot running (gateway)");
     }
-    if let Some((imap, _, _)) = &imap {
+    if let Some((imap, _)) = &imap {
         let done = imap.done_folder.as_deref().unwrap_or("stays in place, flagged");
         println!("vouch: reading mail from {} (handled mail: {done})", imap.describe());
     }
@@ -381,8 +397,8 @@ fn serve(
                 }
             })
         });
-        let imap = imap.map(|(config, inbound, check)| {
-            tokio::spawn(imap::run(Arc::clone(&app), config, inbound, check, stopped.clone()))
+        let imap = imap.map(|(config, intake)| {
+            tokio::spawn(vouch_mailer::poller::run(Arc::clone(&app.engine), config, intake, stopped.clone()))
         });
         let http = http.map(|listener| {
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
@@ -485,10 +501,7 @@ async fn scheduler(engine: Arc<vouch_core::Engine>, stopped: tokio::sync::watch:
 fn warn_unauthenticated_organizers(app: &App) -> anyhow::Result<()> {
     use vouch_mailer::auth::Policy;
     use vouch_store::{Channel, Read as _, Role};
-    let policy: Policy = match &app.config.mail_auth {
-        Some(p) => p.parse().map_err(|e: String| anyhow::anyhow!(e))?,
-        None => Policy::default(),
-    };
+    let policy = app.config.intake(vouch_mailer::auth::Envelope::default())?.auth.policy;
     if policy == Policy::Require {
         return Ok(());
     }

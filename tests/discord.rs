@@ -380,18 +380,33 @@ async fn nth_dm(fake: &FakeDiscord, n: usize) -> String {
     fake.wait_for(&format!("DM {n}"), DEADLINE, |f| dms(&f.requests()).get(n - 1).cloned()).await
 }
 
-/// The invite ownership file, once `check` holds for its text.
+/// The invites in the store (from an export through the running serve),
+/// once `check` holds for their JSON.
 async fn ledger(fake: &FakeDiscord, dir: &Path, what: &str, check: impl Fn(&str) -> bool) {
-    let file = dir.join("data/discord-invites.json");
-    fake.wait_for(what, DEADLINE, |_| check(&std::fs::read_to_string(&file).unwrap_or_default()).then_some(())).await;
+    fake.wait_for(what, DEADLINE, |_| {
+        let export: Value = serde_json::from_str(&admin(dir, &["export"])).expect("export is JSON");
+        check(&export["invites"].to_string()).then_some(())
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn commands_in_messages_and_invites_made_by_hand() {
     let fake = FakeDiscord::start().await;
     let tmp = tempfile::tempdir().expect("tempdir");
+    // The invite ledger file of an earlier version moves into the store.
+    std::fs::create_dir_all(tmp.path().join("data")).expect("data dir");
+    let legacy = json!({ "invites": { "legacy1": {
+        "inviter": snowflake(22), "name": "Bob", "created_unix": 1_700_000_000, "max_age": 0 } } });
+    std::fs::write(tmp.path().join("data/discord-invites.json"), legacy.to_string()).expect("legacy ledger");
     let _serve = Serve::start(tmp.path(), &fake);
     connected(&fake).await;
+    ledger(&fake, tmp.path(), "legacy ledger imported", |t| {
+        t.contains("\"legacy1\"") && t.contains(&format!("discord:{}", snowflake(22)))
+    })
+    .await;
+    assert!(!tmp.path().join("data/discord-invites.json").exists(), "the old file is not read again");
+    assert!(tmp.path().join("data/discord-invites.json.imported").exists(), "it is kept, renamed");
     let alice = member(snowflake(21), "alice", Some("Alice"), &[]);
     let bob = member(snowflake(22), "bob", Some("Bob"), &[]);
     let carol = member(snowflake(23), "carol", Some("Carol"), &[]);

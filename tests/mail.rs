@@ -218,10 +218,15 @@ fn a_message_that_cannot_be_handled_yet_stays_in_the_inbox_for_the_next_round() 
     let dovecot = Dovecot::start();
     let mut imap = dovecot.client();
     imap.append("INBOX", &fixture("gmail-forward-en.eml"));
-    // A configuration the ingest path cannot act on: every message is "try later" (75).
+    // The sender's domain cannot be looked up (a DNS outage): no verdict,
+    // so with VOUCH_MAIL_AUTH=require every round is "try later".
+    let zone = dir.join("outage.txt");
+    std::fs::write(&zone, "partner.example !temperror\n_dmarc.partner.example !temperror\n").expect("zone");
+    let zone = zone.display().to_string();
     let url = dovecot.url("poll=0.1");
     let log = dir.join("serve.log");
-    let _serve = Serve::start_logged(dir, &[("VOUCH_IMAP_URL", &url), ("VOUCH_EMAIL_UNKNOWN", "bogus")], &log);
+    let env = [("VOUCH_IMAP_URL", url.as_str()), ("VOUCH_MAIL_AUTH", "require"), ("VOUCH_MAIL_AUTH_DNS", &zone)];
+    let _serve = Serve::start_logged(dir, &env, &log);
     wait_for("the message tried in three rounds", || {
         std::fs::read_to_string(&log).unwrap_or_default().matches("will try again").count() >= 3
     });

@@ -44,6 +44,14 @@ pub struct CommandSpec {
     pub private: bool,
 }
 
+impl ArgSpec {
+    /// The message with this argument's help in every language
+    /// (`arg-redeem-code`); `help` is its English source.
+    pub fn help_id(&self, command: &CommandSpec) -> String {
+        format!("arg-{}-{}", command.name, self.name.to_ascii_lowercase())
+    }
+}
+
 impl CommandSpec {
     /// Whether answers go privately (DM, ephemeral, never into a group or
     /// channel): personal answers, and everything organizers run — their
@@ -326,7 +334,7 @@ pub static CATALOG: &[CommandSpec] = &[
         args: &[
             arg("action", ArgKind::Choice(&["grant", "revoke"]), "grant or revoke"),
             arg("IDENTITY", ArgKind::Identity, "alice, telegram:ID, discord:ID or email:ADDRESS"),
-            arg("ROLE", ArgKind::Choice(&["champion", "organizer", "admin"]), "The role"),
+            arg("ROLE", ArgKind::Choice(&["champion", "organizer", "admin"]), "The role: champion, organizer or admin"),
         ],
         summary: "Give or take away a role",
         role: Role::Organizer,

@@ -142,7 +142,7 @@ impl UserError {
                 ("usage", json!({ "command": command, "usage": usage, "problem": problem }))
             }
             UserError::NotAllowed { command, needed } => {
-                ("not_allowed", json!({ "command": command, "role": needed.as_str() }))
+                ("not_allowed", json!({ "command": command, "role": crate::intl::role(*needed) }))
             }
             UserError::MalformedCode { problem } => ("malformed_code", json!({ "problem": problem })),
             UserError::UnknownCode { code } => ("unknown_code", json!({ "code": code })),

@@ -1,9 +1,12 @@
 //! Messages in the reader's language: one Fluent bundle per locale
 //! directory (`i18n/LANG/messages.ftl`). Fluent does the CLDR plural rules
 //! (Russian one/few/many, Arabic zero/one/two/few/many/other, Romanian
-//! one/few/other), so no template counts with `if n == 1`.
+//! one/few/other), so no template counts with `if n == 1`. The categories
+//! come from ICU4X's current CLDR data rather than the tables fluent-bundle
+//! ships (see [`PLURAL`]).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -16,6 +19,16 @@ use crate::render::RenderError;
 /// (a code, a URL, an address, a Latin name) inside right-to-left text.
 pub const FSI: char = '\u{2068}';
 pub const PDI: char = '\u{2069}';
+
+/// The Fluent function every numeric selector goes through: `{ $count ->
+/// [few] …}` is read as `{ PLURAL($count) -> [few] …}`, the category of
+/// `$count` by ICU4X's CLDR rules. fluent-bundle picks categories with its
+/// own older tables, which put Romanian 101-119 in `other` ("101 de
+/// recomandări" where Romanian writes "101 recomandări"). A text value
+/// passes through unchanged, so selectors on words keep working.
+pub const PLURAL: &str = "PLURAL";
+
+const PLURAL_KEYS: [&str; 6] = ["zero", "one", "two", "few", "many", "other"];
 
 struct Locale {
     bundle: FluentBundle<FluentResource>,
@@ -52,15 +65,26 @@ impl Locales {
             });
             bad(first.unwrap_or_default())
         })?;
+        drop(resource);
         let ids = message_variables(source);
-        let locale = self.locales.entry(lang.to_string()).or_insert_with(|| {
-            let rtl = id.character_direction() == CharacterDirection::RTL;
-            let mut bundle = FluentBundle::new_concurrent(vec![id]);
-            // Isolates only where the text runs right to left: in English or
-            // Russian they would be invisible noise in every message.
-            bundle.set_use_isolating(rtl);
-            Locale { bundle, rtl, ids: BTreeMap::new() }
-        });
+        let resource = FluentResource::try_new(with_cldr_plurals(source))
+            .map_err(|(_, errors)| bad(format!("after adding {PLURAL}: {errors:?}")))?;
+        let entry = self.locales.entry(lang.to_string());
+        let locale = match entry {
+            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => {
+                let rtl = id.character_direction() == CharacterDirection::RTL;
+                let rules = plural_rules(&id).map_err(|e| bad(format!("no plural rules for {lang}: {e}")))?;
+                let mut bundle = FluentBundle::new_concurrent(vec![id]);
+                // Isolates only where the text runs right to left: in English or
+                // Russian they would be invisible noise in every message.
+                bundle.set_use_isolating(rtl);
+                bundle
+                    .add_function(PLURAL, move |args, _| plural_category(&rules, args.first()))
+                    .map_err(|e| bad(format!("{PLURAL}: {e:?}")))?;
+                v.insert(Locale { bundle, rtl, ids: BTreeMap::new() })
+            }
+        };
         locale.bundle.add_resource_overriding(resource);
         locale.ids.extend(ids);
         Ok(())
@@ -119,6 +143,94 @@ pub fn isolate(text: &str) -> String {
         return text.to_string();
     }
     format!("{FSI}{text}{PDI}")
+}
+
+/// ICU4X's cardinal rules for `id` (the language's own, or the root's).
+fn plural_rules(id: &LanguageIdentifier) -> Result<Arc<icu_plurals::PluralRules>, String> {
+    let locale: icu_locale_core::Locale = id.to_string().parse().map_err(|e| format!("{e}"))?;
+    icu_plurals::PluralRules::try_new_cardinal((&locale).into()).map(Arc::new).map_err(|e| e.to_string())
+}
+
+/// `PLURAL($n)`: the CLDR category of a number as a word Fluent matches
+/// against variant keys; anything else as it is.
+fn plural_category<'a>(rules: &icu_plurals::PluralRules, value: Option<&FluentValue<'a>>) -> FluentValue<'a> {
+    use icu_plurals::PluralCategory as C;
+    let Some(value) = value else { return FluentValue::None };
+    let FluentValue::Number(n) = value else { return value.clone() };
+    let category = if n.value.fract() == 0.0 && n.options.minimum_fraction_digits.unwrap_or(0) == 0 {
+        rules.category_for(n.value as i64)
+    } else {
+        match n.as_string().parse::<fixed_decimal::Decimal>() {
+            Ok(d) => rules.category_for(&d),
+            Err(_) => C::Other,
+        }
+    };
+    FluentValue::from(match category {
+        C::Zero => "zero",
+        C::One => "one",
+        C::Two => "two",
+        C::Few => "few",
+        C::Many => "many",
+        C::Other => "other",
+    })
+}
+
+/// `source` with every select on a bare variable whose keys are plural
+/// categories (and no exact numbers, which only a number matches) turned
+/// into a select on `PLURAL($var)`.
+fn with_cldr_plurals(source: &str) -> String {
+    let mut resource = match fluent_syntax::parser::parse(source) {
+        Ok(r) => r,
+        Err((r, _)) => r,
+    };
+    let mut changed = false;
+    for entry in &mut resource.body {
+        let (value, attributes) = match entry {
+            ast::Entry::Message(m) => (m.value.as_mut(), &mut m.attributes),
+            ast::Entry::Term(t) => (Some(&mut t.value), &mut t.attributes),
+            _ => continue,
+        };
+        for p in value.into_iter().chain(attributes.iter_mut().map(|a| &mut a.value)) {
+            changed |= plural_selects(p);
+        }
+    }
+    if changed { fluent_syntax::serializer::serialize(&resource) } else { source.to_string() }
+}
+
+fn plural_selects(p: &mut ast::Pattern<&str>) -> bool {
+    let mut changed = false;
+    for e in &mut p.elements {
+        if let ast::PatternElement::Placeable { expression } = e {
+            changed |= plural_expression(expression);
+        }
+    }
+    changed
+}
+
+fn plural_expression(e: &mut ast::Expression<&str>) -> bool {
+    match e {
+        ast::Expression::Select { selector, variants } => {
+            let mut changed = false;
+            for v in variants.iter_mut() {
+                changed |= plural_selects(&mut v.value);
+            }
+            let plural_keys = variants
+                .iter()
+                .any(|v| matches!(v.key, ast::VariantKey::Identifier { name } if PLURAL_KEYS.contains(&name)));
+            let exact = variants.iter().any(|v| matches!(v.key, ast::VariantKey::NumberLiteral { .. }));
+            if plural_keys && !exact && matches!(selector, ast::InlineExpression::VariableReference { .. }) {
+                let variable = std::mem::replace(selector, ast::InlineExpression::StringLiteral { value: "" });
+                *selector = ast::InlineExpression::FunctionReference {
+                    id: ast::Identifier { name: PLURAL },
+                    arguments: ast::CallArguments { positional: vec![variable], named: Vec::new() },
+                };
+                changed = true;
+            }
+            changed
+        }
+        ast::Expression::Inline(ast::InlineExpression::Placeable { expression }) => plural_expression(expression),
+        ast::Expression::Inline(_) => false,
+    }
 }
 
 /// Message id -> variables used anywhere in its value or attributes.
@@ -208,6 +320,25 @@ mod tests {
         assert_eq!(n("en", 1).as_deref(), Some("1 guest"));
         assert_eq!(n("ro", 2).as_deref(), Some("2 guests"), "a missing locale falls back to English");
         assert_eq!(l.ids("ru").get("guests"), Some(&BTreeSet::from(["count".to_string()])));
+    }
+
+    #[test]
+    fn plural_categories_are_cldr_s_and_word_selectors_still_work() {
+        let mut l = Locales::new();
+        let ro = "n = { $count ->\n    [one] o zi\n    [few] { $count } zile\n   *[other] { $count } de zile\n}\n\
+                  w = { $day ->\n    [mon] luni\n   *[other] altă zi\n}\n\
+                  x = { $count ->\n    [0] niciuna\n   *[other] câteva\n}\n";
+        l.add("ro", ro, "ro").expect("ro");
+        let n = |id: &str, v: FluentValue<'static>| {
+            let name = if id == "w" { "day" } else { "count" };
+            l.message("ro", id, &[(name.into(), v)]).expect("ro")
+        };
+        let days: Vec<_> = [1, 2, 20, 101, 119, 120].iter().map(|k| n("n", FluentValue::from(*k))).collect();
+        assert_eq!(days, ["o zi", "2 zile", "20 de zile", "101 zile", "119 zile", "120 de zile"]);
+        assert_eq!(n("n", FluentValue::from(1.5)), "1.5 zile", "a fraction is few in Romanian");
+        assert_eq!(n("w", FluentValue::from("mon")), "luni");
+        assert_eq!(n("w", FluentValue::from("tue")), "altă zi");
+        assert_eq!(n("x", FluentValue::from(0)), "niciuna", "exact numbers still match");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use chrono::{Datelike, Timelike};
 use fixed_decimal::Decimal;
 use icu_calendar::{Date, Gregorian};
 use icu_datetime::FixedCalendarDateTimeFormatter;
-use icu_datetime::fieldsets::{self, YMDET};
+use icu_datetime::fieldsets::{self, MDE, YM, YMD, YMDET};
 use icu_decimal::DecimalFormatter;
 use icu_locale_core::Locale;
 use icu_time::{DateTime, Time};
@@ -66,6 +66,47 @@ pub fn soon(minutes: u32) -> String {
     format!("{OPEN}s{minutes}|{CLOSE}")
 }
 
+/// The day of `t` in `zone`: "23 Nov 2026", "23 noiembrie 2026", "23 ноября 2026 г.".
+pub fn day(t: Timestamp, zone: Timezone) -> String {
+    format!("{OPEN}d{}|{}{CLOSE}", t.timestamp(), zone.name())
+}
+
+/// A short day for a button: "Thu 3 Dec", "joi, 3 dec.", "чт, 3 дек.".
+pub fn short_day(t: Timestamp, zone: Timezone) -> String {
+    format!("{OPEN}w{}|{}{CLOSE}", t.timestamp(), zone.name())
+}
+
+/// A month of a report's table: "Nov 2026", "noiembrie 2026", "ноябрь 2026 г.".
+pub fn month(year: i32, month: u32) -> String {
+    format!("{OPEN}y{year}|{month}{CLOSE}")
+}
+
+/// How long something lasts: "1 hour 30 minutes", "1 oră și 30 de minute".
+pub fn duration(minutes: u32) -> String {
+    format!("{OPEN}u{minutes}|{CLOSE}")
+}
+
+/// A percentage with `decimals` digits after the separator: "12.5%",
+/// "12,5 %" (ro, ru).
+pub fn percent(value: f64, decimals: u8) -> String {
+    format!("{OPEN}p{}|{decimals}{CLOSE}", scaled(value, decimals))
+}
+
+/// A plain number with `decimals` digits: "4.2", "4,2", "1 200".
+pub fn number(value: f64, decimals: u8) -> String {
+    format!("{OPEN}n{}|{decimals}{CLOSE}", scaled(value, decimals))
+}
+
+fn scaled(value: f64, decimals: u8) -> i64 {
+    (value * 10f64.powi(i32::from(decimals))).round() as i64
+}
+
+/// A role as people read it ("organizer", "organizator"); the command word
+/// stays `Role::as_str`.
+pub fn role(role: vouch_store::Role) -> String {
+    text(&format!("role-{}", role.as_str()), &[])
+}
+
 /// Message `id` with `args`, written in the reader's language ("lunch",
 /// "prânz de recomandări"); English when that language lacks it.
 pub fn text(id: &str, args: &[(&str, Value)]) -> String {
@@ -81,6 +122,11 @@ pub struct Intl {
     locales: Arc<Locales>,
     /// `None` for English (its own short forms) or a language ICU4X lacks.
     datetime: Option<FixedCalendarDateTimeFormatter<Gregorian, YMDET>>,
+    date: Option<FixedCalendarDateTimeFormatter<Gregorian, YMD>>,
+    short_date: Option<FixedCalendarDateTimeFormatter<Gregorian, MDE>>,
+    year_month: Option<FixedCalendarDateTimeFormatter<Gregorian, YM>>,
+    /// `None` only for a language ICU4X lacks. English has one too (for
+    /// percentages); its money keeps `Money::display`.
     decimal: Option<DecimalFormatter>,
 }
 
@@ -92,14 +138,19 @@ impl std::fmt::Debug for Intl {
 
 impl Intl {
     pub fn new(lang: &str, locales: Arc<Locales>) -> Self {
-        let locale = (lang != "en").then(|| icu_locale(lang)).flatten();
-        let datetime = locale.as_ref().and_then(|l| {
+        let any = icu_locale(lang);
+        let locale = any.as_ref().filter(|_| lang != "en");
+        let datetime = locale.and_then(|l| {
             let fields = fieldsets::YMDE::long().with_time_hm();
             FixedCalendarDateTimeFormatter::try_new(l.clone().into(), fields).ok()
         });
-        let decimal =
-            locale.as_ref().and_then(|l| DecimalFormatter::try_new(l.clone().into(), Default::default()).ok());
-        Self { lang: lang.to_string(), locales, datetime, decimal }
+        let date = locale.and_then(|l| FixedCalendarDateTimeFormatter::try_new(l.clone().into(), YMD::long()).ok());
+        let short_date =
+            locale.and_then(|l| FixedCalendarDateTimeFormatter::try_new(l.clone().into(), MDE::medium()).ok());
+        let year_month =
+            locale.and_then(|l| FixedCalendarDateTimeFormatter::try_new(l.clone().into(), YM::long()).ok());
+        let decimal = any.as_ref().and_then(|l| DecimalFormatter::try_new(l.clone().into(), Default::default()).ok());
+        Self { lang: lang.to_string(), locales, datetime, date, short_date, year_month, decimal }
     }
 
     /// "joi, 3 decembrie 2026 la 18:00 EET"; English "Thu 3 Dec 2026, 18:00 EET".
@@ -119,10 +170,71 @@ impl Intl {
         }
     }
 
+    /// "23 noiembrie 2026" in the reader's calendar style; English "23 Nov 2026".
+    pub fn day(&self, t: Timestamp, zone: Timezone) -> String {
+        let local = t.with_timezone(&zone.tz());
+        match (&self.date, gregorian(local.year(), local.month(), local.day())) {
+            (Some(f), Some(date)) => f.format(&date).to_string(),
+            _ => local.format("%-d %b %Y").to_string(),
+        }
+    }
+
+    /// "joi, 3 dec."; English "Thu 3 Dec".
+    pub fn short_day(&self, t: Timestamp, zone: Timezone) -> String {
+        let local = t.with_timezone(&zone.tz());
+        match (&self.short_date, gregorian(local.year(), local.month(), local.day())) {
+            (Some(f), Some(date)) => f.format(&date).to_string(),
+            _ => local.format("%a %-d %b").to_string(),
+        }
+    }
+
+    /// "noiembrie 2026"; English "Nov 2026".
+    pub fn month(&self, year: i32, month: u32) -> String {
+        let Some(date) = gregorian(year, month, 1) else { return String::new() };
+        match &self.year_month {
+            Some(f) => f.format(&date).to_string(),
+            None => chrono::NaiveDate::from_ymd_opt(year, month, 1)
+                .map(|d| d.format("%b %Y").to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// `scaled` / 10^`decimals` with this language's separators: "1,200.5",
+    /// "1.200,5", "1 200,5".
+    pub fn number(&self, scaled: i64, decimals: u8) -> String {
+        let mut n = Decimal::from(scaled);
+        n.multiply_pow10(-i16::from(decimals));
+        n.absolute.pad_end(-i16::from(decimals));
+        match &self.decimal {
+            Some(f) => f.format(&n).to_string(),
+            None => n.to_string(),
+        }
+    }
+
+    /// "12.5%", "12,5 %" (the sign where and how the language writes it).
+    pub fn percent(&self, scaled: i64, decimals: u8) -> String {
+        let value = self.number(scaled, decimals);
+        let args = [("value".to_string(), FluentValue::from(value.clone()))];
+        self.locales.message(&self.lang, "percent", &args).unwrap_or_else(|| format!("{value}%"))
+    }
+
+    /// "1 hour 30 minutes", "1 час 30 минут", with each language's plurals.
+    pub fn duration(&self, minutes: u32) -> String {
+        let (hours, rest) = (minutes / 60, minutes % 60);
+        let (id, args) = match (hours, rest) {
+            (0, m) => ("duration-minutes", vec![("minutes", m)]),
+            (h, 0) => ("duration-hours", vec![("hours", h)]),
+            (h, m) => ("duration-hours-minutes", vec![("hours", h), ("minutes", m)]),
+        };
+        let args: Vec<(String, FluentValue<'_>)> =
+            args.into_iter().map(|(k, v)| (k.to_string(), FluentValue::from(v))).collect();
+        self.locales.message(&self.lang, id, &args).unwrap_or_else(|| format!("{minutes} min"))
+    }
+
     /// "1.200,00 lei" (ro), "1 200,00 $" (ru), "1,200.00 US$" (ar);
     /// English "$1,200.00".
     pub fn money(&self, m: Money, currency: &str) -> String {
-        let Some(formatter) = &self.decimal else {
+        let Some(formatter) = self.decimal.as_ref().filter(|_| self.lang != "en") else {
             return m.display(currency);
         };
         let mut amount = Decimal::from(m.cents());
@@ -188,6 +300,24 @@ impl Intl {
                     _ => String::new(),
                 }
             }
+            Some(("d" | "w", (secs, zone))) => {
+                let t = secs.parse().ok().and_then(|s| chrono::DateTime::from_timestamp(s, 0));
+                match (t, Timezone::parse(zone)) {
+                    (Some(t), Ok(zone)) if mark.starts_with('d') => self.day(t, zone),
+                    (Some(t), Ok(zone)) => self.short_day(t, zone),
+                    _ => String::new(),
+                }
+            }
+            Some(("y", (year, month))) => match (year.parse(), month.parse()) {
+                (Ok(y), Ok(m)) => self.month(y, m),
+                _ => String::new(),
+            },
+            Some(("u", (minutes, _))) => minutes.parse().map(|m| self.duration(m)).unwrap_or_default(),
+            Some(("p" | "n", (scaled, decimals))) => match (scaled.parse(), decimals.parse::<u8>()) {
+                (Ok(n), Ok(d)) if d <= 6 && mark.starts_with('p') => self.percent(n, d),
+                (Ok(n), Ok(d)) if d <= 6 => self.number(n, d),
+                _ => String::new(),
+            },
             Some(("m", (cents, currency))) => cents.parse().map(|c| self.money(Money(c), currency)).unwrap_or_default(),
             Some(("c", (max, period))) => match max.parse::<u32>() {
                 Ok(n) => {
@@ -223,6 +353,10 @@ impl Intl {
             _ => String::new(),
         }
     }
+}
+
+fn gregorian(year: i32, month: u32, day: u32) -> Option<Date<Gregorian>> {
+    Date::try_new_gregorian(year, u8::try_from(month).ok()?, u8::try_from(day).ok()?).ok()
 }
 
 /// ICU's locale for one of our language tags; Arabic with Latin digits.
@@ -304,6 +438,26 @@ mod tests {
         assert_eq!(intl("ru").datetime(t, zone), "четверг, 3 декабря 2026\u{202F}г. в 18:00 EET");
         let ar = intl("ar").datetime(t, zone);
         assert_eq!(ar, "الخميس، 3 ديسمبر 2026 في 6:00 م EET");
+    }
+
+    #[test]
+    fn durations_percentages_and_days_in_each_language() {
+        let w = |lang: &str, mark: String| intl(lang).localize(&Value::String(mark));
+        assert_eq!(w("en", duration(90)), "1 hour 30 minutes");
+        assert_eq!(w("en", duration(1)), "1 minute");
+        assert_eq!(w("ru", duration(90)), "1 час 30 минут");
+        assert_eq!(w("ru", duration(21 * 60 + 2)), "21 час 2 минуты");
+        assert_eq!(w("ro", duration(20 * 60)), "20 de ore");
+        assert_eq!(w("ro", duration(101 * 60 + 1)), "101 ore și 1 minut");
+        assert_eq!(w("ar", duration(120)), "ساعتان");
+        assert_eq!(w("en", percent(12.5, 1)), "12.5%");
+        assert_eq!(w("ro", percent(12.5, 1)), "12,5\u{A0}%");
+        assert_eq!(w("ru", percent(2300.0, 0)), "2\u{A0}300\u{A0}%");
+        assert_eq!(w("ro", number(4.25, 1)), "4,3");
+        let (t, zone) = thursday();
+        assert_eq!([w("en", day(t, zone)), w("ro", day(t, zone))], ["3 Dec 2026", "3 decembrie 2026"]);
+        assert_eq!([w("en", short_day(t, zone)), w("ru", short_day(t, zone))], ["Thu 3 Dec", "чт, 3 дек."]);
+        assert_eq!([w("en", month(2026, 6)), w("ro", month(2026, 6))], ["Jun 2026", "iunie 2026"]);
     }
 
     #[test]

@@ -162,15 +162,28 @@ impl Renderer {
     /// A button label: actions carry a message id (`action.get_code`) or,
     /// failing that, literal text, which is shown as it is. `key|value`
     /// passes the value as `$value` (`action.take_seat_date|Thu 3 Dec`).
+    ///
+    /// Dates in a label (`action.take_seat_date|` with a short day, an event
+    /// list's "Lunch — <when>") are the engine's marks, written here in `lang`.
     pub fn label(&self, lang: &str, label: &str) -> String {
         let lang = self.spoken(lang);
+        let localize = |text: &str| self.localize(lang, text);
         if let Some((key, value)) = label.split_once('|')
             && let Some(text) =
-                self.locales.message(lang, &message_id(key), &[("value".into(), value.to_string().into())])
+                self.locales.message(lang, &message_id(key), &[("value".into(), localize(value).into())])
         {
             return text;
         }
-        self.locales.message(lang, &message_id(label), &[]).unwrap_or_else(|| label.to_string())
+        self.locales.message(lang, &message_id(label), &[]).unwrap_or_else(|| localize(label))
+    }
+
+    /// `text` with the engine's marks (`intl::duration`, `intl::percent`…)
+    /// written in `lang`.
+    pub fn localize(&self, lang: &str, text: &str) -> String {
+        match self.intl.get(self.spoken(lang)).map(|i| i.localize(&Value::String(text.to_string()))) {
+            Some(Value::String(s)) => s,
+            _ => text.to_string(),
+        }
     }
 
     /// Message `id` in `lang` (English if that language lacks it), no arguments.

@@ -6,9 +6,13 @@
 //! alice gets a code, bob redeems it, alice introduces Jane from chat (Jane
 //! gets the consent mail), olga converts and approves, alice reads `mine`
 //! and `why`, olga schedules a lunch and invites alice, then reads the
-//! report. Replies and the notices each step queued are rendered in plain
-//! text, notices with their mail subject. Then the plural forms for 1, 2, 5,
-//! 11 and 21, in messages and in the templates that use them.
+//! report; olga schedules a monthly mastermind (its recurrence and length in
+//! words), the admin makes alice a champion (role names), alice asks `help
+//! role` (argument help) and picks her language. Replies and the notices each
+//! step queued are rendered in plain text, notices with their mail subject.
+//! Then the plural forms for 1, 2, 5, 11, 21, 101 and 119 (Romanian's 101
+//! and 119 are `few`), in messages and in the templates that use them, and
+//! durations, percentages, dates and the held-seat button.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -16,11 +20,11 @@ use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
 use serde_json::json;
-use vouch_core::{Caller, Engine, Format, Languages, ManualClock, Renderer, SeededIds, Settings};
-use vouch_store::{IdentityKey, Language, OutboxId, Read, Store};
+use vouch_core::{Caller, Engine, Format, Languages, ManualClock, Renderer, SeededIds, Settings, intl};
+use vouch_store::{IdentityKey, Language, OutboxId, Read, Role, Store, Timezone};
 
 const LANGUAGES: [&str; 4] = ["en", "ru", "ar", "ro"];
-const COUNTS: [i64; 5] = [1, 2, 5, 11, 21];
+const COUNTS: [i64; 7] = [1, 2, 5, 11, 21, 101, 119];
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/i18n")
@@ -97,6 +101,11 @@ impl Community {
         }
     }
 
+    /// The engine's marks in `text`, written in this community's language.
+    fn write(&self, text: &str) -> String {
+        self.renderer.localize(&self.lang, text)
+    }
+
     fn template(&mut self, name: &str, data: serde_json::Value) {
         let text = self.renderer.render_template(&self.lang, name, &data, Format::Plain).expect("renders");
         writeln!(self.out, "{text}").expect("write");
@@ -126,6 +135,12 @@ fn flows(lang: &str) -> String {
     c.say("olga", "event invite E1 alice");
     c.say("alice", "rsvp E1 yes +1");
     c.say("olga", "report");
+    c.say("olga", "event create kind=mastermind title=\"Monthly mastermind\" start=\"2026-12-01 18:30\" tz=Europe/Bucharest every=month-weekday duration=2h");
+    c.say("olga", "event create kind=webinar title=Demo start=\"2026-12-30 10:00\" tz=Europe/Bucharest every=month-weekday duration=45m");
+    c.say("admin", "role grant alice champion");
+    c.say("alice", "help role");
+    c.say("alice", "language");
+    c.say("alice", &format!("language {lang}"));
 
     c.out.push_str("## plurals\n");
     for id in ["referrals", "guests", "people-told", "answers", "days"] {
@@ -142,6 +157,23 @@ fn flows(lang: &str) -> String {
         c.template("reply/event_cancelled", json!({ "event": { "title": "Referral lunch", "id": "E1" }, "told": n }));
         c.template("error/too_many_guests", json!({ "title": "Referral lunch", "max": n }));
     }
+    c.out.push_str("## numbers and dates\n");
+    let durations: Vec<String> =
+        [1, 2, 5, 11, 21, 45, 60, 90, 120, 125, 300, 1320].iter().map(|m| c.write(&intl::duration(*m))).collect();
+    writeln!(c.out, "durations: {}", durations.join(" / ")).expect("write");
+    let percents: Vec<String> = [(12.5, 1), (0.0, 1), (100.0, 1), (1234.5, 1), (2300.0, 0)]
+        .iter()
+        .map(|(v, d)| c.write(&intl::percent(*v, *d)))
+        .collect();
+    writeln!(c.out, "percentages: {}", percents.join(" / ")).expect("write");
+    let t = Utc.with_ymd_and_hms(2026, 12, 3, 16, 0, 0).single().expect("a time");
+    let zone = Timezone::parse("Europe/Bucharest").expect("zone");
+    writeln!(c.out, "day: {} / month: {}", c.write(&intl::day(t, zone)), c.write(&intl::month(2026, 12)))
+        .expect("write");
+    let seat = format!("action.take_seat_date|{}", intl::short_day(t, zone));
+    writeln!(c.out, "held seat button: {}", c.renderer.label(lang, &seat)).expect("write");
+    let roles: Vec<String> = Role::ALL.iter().map(|r| c.write(&intl::role(*r))).collect();
+    writeln!(c.out, "roles: {}", roles.join(" / ")).expect("write");
     c.out
 }
 

@@ -96,6 +96,19 @@ fn every_message_the_code_uses_exists_and_every_message_is_used() {
     }
     for spec in CATALOG {
         assert!(en_ids.contains_key(&format!("command-{}", spec.name)), "no description for command {}", spec.name);
+        for arg in spec.args {
+            let id = arg.help_id(spec);
+            assert!(en_ids.contains_key(&id), "no help message {id} for `{}` of {}", arg.name, spec.name);
+        }
+    }
+    // Discord takes at most 100 characters for a command or option description.
+    for lang in renderer.languages() {
+        for (id, _) in
+            renderer.locales().ids(&lang).iter().filter(|(id, _)| id.starts_with("arg-") || id.starts_with("command-"))
+        {
+            let text = renderer.text(&lang, id).unwrap_or_default();
+            assert!(text.chars().count() <= 100, "{lang} {id} is longer than Discord allows: {text}");
+        }
     }
     // `format!("action.rsvp_{a}")`: every id starting with the literal part.
     let dynamic: Vec<String> = rust
@@ -111,6 +124,7 @@ fn every_message_the_code_uses_exists_and_every_message_is_used() {
         let used = template_ids.contains(id)
             || prefixes.iter().any(|p| id.starts_with(p.as_str()))
             || id.strip_prefix("command-").is_some_and(|name| CATALOG.iter().any(|c| c.name == name))
+            || CATALOG.iter().any(|c| c.args.iter().any(|a| a.help_id(c) == *id))
             || rust.contains(&format!("\"{id}\""))
             || rust.contains(&format!("\"{dotted}\""))
             || rust.contains(&format!("\"{dotted}|"))
@@ -125,9 +139,11 @@ fn romanian_counts_with_cldr_plurals_and_writes_comma_below() {
     let n = |id: &str, count: i64| {
         renderer.message("ro", id, &[("count", serde_json::json!(count))]).expect("a Romanian message")
     };
-    // (101 should be few, "101 recomandări", by today's CLDR; the plural data
-    // fluent-bundle ships still says other, so 101 is left out here.)
-    let referrals: Vec<String> = [0, 1, 2, 5, 11, 19, 20, 21, 120].iter().map(|k| n("referrals", *k)).collect();
+    // CLDR: one for 1, few for 0, 2-19 and 101-119 (the last two digits
+    // 01-19 take no "de"), other for the rest. fluent-bundle's own tables
+    // say other for 101-119; vouch selects with ICU4X's (`i18n::PLURAL`).
+    let counts = [0, 1, 2, 5, 11, 19, 20, 21, 100, 101, 102, 119, 120, 1001];
+    let referrals: Vec<String> = counts.iter().map(|k| n("referrals", *k)).collect();
     assert_eq!(
         referrals,
         [
@@ -139,7 +155,12 @@ fn romanian_counts_with_cldr_plurals_and_writes_comma_below() {
             "19 recomandări",
             "20 de recomandări",
             "21 de recomandări",
+            "100 de recomandări",
+            "101 recomandări",
+            "102 recomandări",
+            "119 recomandări",
             "120 de recomandări",
+            "1001 recomandări",
         ]
     );
     assert_eq!(n("guests", 1), "1 invitat");

@@ -7,8 +7,10 @@ pub mod auth;
 pub mod corpus;
 pub mod imap;
 pub mod inbound;
+pub mod intake;
 pub mod language;
 mod outbound;
+pub mod poller;
 mod outbox;
 
 pub use outbound::{MailConfig, MailError, Mailer, OutgoingMail};

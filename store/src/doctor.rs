@@ -171,6 +171,7 @@ impl Store {
             let outbox = c.entities::<OutboxMessage>(tx, TreeName::Outbox, |m| m.id.to_key().to_vec())?;
             c.entities::<InboundRecord>(tx, TreeName::Inbound, |r| r.key.as_bytes().to_vec())?;
             c.entities::<LinkCode>(tx, TreeName::LinkCodes, |l| l.code.as_str().as_bytes().to_vec())?;
+            let invites = c.entities::<InviteRecord>(tx, TreeName::Invites, |i| i.code.as_bytes().to_vec())?;
             if let Err(e) = tx.link_secret() {
                 // Not derived data: a restore brings the backup's key back.
                 c.problem(TreeName::Meta, ProblemKind::Undecodable, format!("link secret: {e}"));
@@ -282,6 +283,9 @@ impl Store {
             for (key, value) in crate::stats::expected(&referrals, &rewards) {
                 put(TreeName::Stats, key, value);
             }
+            for i in &invites {
+                put(TreeName::InvitesByOwner, crate::write::invite_owner_key(&i.owner, &i.code), Vec::new());
+            }
             for m in outbox.iter().filter(|m| m.state == OutboxState::Pending) {
                 put(TreeName::OutboxDue, due_key(m), Vec::new());
                 put(TreeName::OutboxPendingByRecipient, recipient_key(&m.to, m.id), Vec::new());
@@ -296,6 +300,7 @@ impl Store {
                 TreeName::OutboxDue,
                 TreeName::OutboxPendingByRecipient,
                 TreeName::Stats,
+                TreeName::InvitesByOwner,
             ];
             let mut fixes: Vec<(TreeName, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
             for index in indexes {

@@ -45,6 +45,10 @@ pub struct Dump {
     /// still work after a restore. Absent in exports from before it existed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_secret: Option<LinkSecret>,
+    /// Personal chat invites and their owners. Absent in exports from
+    /// before they were kept in the store.
+    #[serde(default)]
+    pub invites: Vec<InviteRecord>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -92,6 +96,7 @@ struct Streamed<'a> {
     due: TreeSeq<'a, Due>,
     #[serde(skip_serializing_if = "Option::is_none")]
     link_secret: Option<LinkSecret>,
+    invites: TreeSeq<'a, InviteRecord>,
 }
 
 /// Every value of one tree, decoded and serialized one at a time.
@@ -144,6 +149,7 @@ impl Store {
             wishes: TreeSeq::new(self, TreeName::Wishes),
             due: TreeSeq::new(self, TreeName::EventDue),
             link_secret: self.link_secret()?,
+            invites: TreeSeq::new(self, TreeName::Invites),
         };
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
         let written = match style {
@@ -179,6 +185,7 @@ impl Store {
             wishes: self.wishes()?,
             due: self.due_all()?,
             link_secret: self.link_secret()?,
+            invites: self.invites()?,
         })
     }
 
@@ -217,6 +224,7 @@ impl Store {
         load(self, &dump.rsvps, |tx, r| tx.put_rsvp(r))?;
         load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
+        load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was
         // signed with it that matters, while the backup's links are in mail.
@@ -331,6 +339,7 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "rsvps" => drop(self.list(&mut map, |tx, r| tx.put_rsvp(r))?),
                 "wishes" => drop(self.list(&mut map, |tx, w: &crate::Wish| tx.put_wish(w))?),
                 "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
+                "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
                 "link_secret" => {
                     if let Err(e) = self.check_header() {
                         return Err(self.fail(e));

@@ -682,6 +682,29 @@ pub struct LinkCode {
     pub expires_at: Timestamp,
 }
 
+/// A personal invite into a chat server (a Discord server invite) and whose
+/// it is: a join through it is attributed to the owner. The platform names
+/// the bot as the inviter of invites vouch creates, so vouch keeps the owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRecord {
+    /// The platform's invite code (`discord.gg/<code>`).
+    pub code: String,
+    pub owner: IdentityKey,
+    /// The owner's display name when the invite was made.
+    pub owner_name: String,
+    pub created_at: Timestamp,
+    /// Lifetime in seconds; 0 never expires.
+    pub max_age_secs: u32,
+}
+
+impl InviteRecord {
+    /// Whether it can still be handed out at `now` with at least `margin` left.
+    pub fn usable(&self, now: Timestamp, margin: chrono::Duration) -> bool {
+        self.max_age_secs == 0
+            || self.created_at + chrono::Duration::seconds(i64::from(self.max_age_secs)) > now + margin
+    }
+}
+
 /// The HMAC key that signs vouch's web links (one-click actions in mail,
 /// unsubscribe, calendar feeds). Generated once and kept in the store, so
 /// backups and export/import keep every link that was mailed valid.

@@ -159,6 +159,23 @@ pub trait Read {
         self.get(TreeName::LinkCodes, code.as_str().as_bytes())
     }
 
+    fn invite(&self, code: &str) -> Result<Option<InviteRecord>, StoreError> {
+        self.get(TreeName::Invites, code.as_bytes())
+    }
+
+    /// The invites `owner` holds, oldest code first.
+    fn invites_of(&self, owner: &IdentityKey) -> Result<Vec<InviteRecord>, StoreError> {
+        let mut prefix = owner.to_string().into_bytes();
+        prefix.push(0);
+        let mut found = Vec::new();
+        for (key, _) in self.scan_prefix_raw(TreeName::InvitesByOwner, &prefix)? {
+            let code = std::str::from_utf8(&key[prefix.len()..])
+                .map_err(|_| StoreError::Corrupt("invites_by_owner".into()))?;
+            found.extend(self.invite(code)?);
+        }
+        Ok(found)
+    }
+
     fn inbound(&self, key: &str) -> Result<Option<InboundRecord>, StoreError> {
         self.get(TreeName::Inbound, key.as_bytes())
     }
@@ -314,6 +331,10 @@ pub trait Read {
 
     fn due_all(&self) -> Result<Vec<Due>, StoreError> {
         self.scan_values(TreeName::EventDue, b"")
+    }
+
+    fn invites(&self) -> Result<Vec<InviteRecord>, StoreError> {
+        self.scan_values(TreeName::Invites, b"")
     }
 
     fn link_codes(&self) -> Result<Vec<LinkCode>, StoreError> {

@@ -52,10 +52,14 @@ pub enum TreeName {
     Wishes,
     /// Aggregates of referrals and rewards, kept with them (see `stats.rs`).
     Stats,
+    /// invite code -> InviteRecord (personal chat invites, e.g. Discord's)
+    Invites,
+    /// owner identity ++ 0 ++ invite code
+    InvitesByOwner,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 25] = [
+    pub const ALL: [TreeName; 27] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -81,6 +85,8 @@ impl TreeName {
         TreeName::EventDue,
         TreeName::Wishes,
         TreeName::Stats,
+        TreeName::Invites,
+        TreeName::InvitesByOwner,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -110,6 +116,8 @@ impl TreeName {
             TreeName::EventDue => "event_due",
             TreeName::Wishes => "wishes",
             TreeName::Stats => "stats",
+            TreeName::Invites => "invites",
+            TreeName::InvitesByOwner => "invites_by_owner",
         }
     }
 }

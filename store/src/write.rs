@@ -327,6 +327,28 @@ impl WriteTx<'_> {
     pub fn remove_link_code(&self, code: &ReferralCode) -> Result<(), StoreError> {
         self.remove_raw(TreeName::LinkCodes, code.as_str().as_bytes())
     }
+
+    /// Records an invite; an invite's owner never changes.
+    pub fn put_invite(&self, invite: &InviteRecord) -> Result<(), StoreError> {
+        self.insert_raw(TreeName::InvitesByOwner, &invite_owner_key(&invite.owner, &invite.code), b"")?;
+        self.put(TreeName::Invites, invite.code.as_bytes(), invite)
+    }
+
+    /// Forgets an invite; returns whether there was one.
+    pub fn remove_invite(&self, code: &str) -> Result<bool, StoreError> {
+        let Some(old) = self.invite(code)? else { return Ok(false) };
+        self.remove_raw(TreeName::InvitesByOwner, &invite_owner_key(&old.owner, code))?;
+        self.remove_raw(TreeName::Invites, code.as_bytes())?;
+        Ok(true)
+    }
+}
+
+/// Owner, a separator no identity contains, then the invite code.
+pub(crate) fn invite_owner_key(owner: &IdentityKey, code: &str) -> Vec<u8> {
+    let mut key = owner.to_string().into_bytes();
+    key.push(0);
+    key.extend_from_slice(code.as_bytes());
+    key
 }
 
 /// Recipient, a separator no identity contains, then id.

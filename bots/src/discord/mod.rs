@@ -105,7 +105,7 @@ pub async fn run(
     renderer: Arc<Renderer>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), DiscordError> {
-    let invites = invites::Tracker::load(&config.state_dir)?;
+    let invites = invites::Tracker::load(&config.state_dir, Arc::clone(&engine)).await?;
     let mut http = HttpBuilder::new(&config.token).default_allowed_mentions(CreateAllowedMentions::new());
     if let Some(url) = &config.api_url {
         // serenity's ratelimiter ignores the proxy (it always calls

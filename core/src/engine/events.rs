@@ -83,13 +83,13 @@ pub(super) fn event_json(event: &Event, zone: Timezone, now: Timestamp) -> Value
         "first": when(event.start, zone),
         "zone": zone.name(),
         "event_zone": event.timezone.name(),
-        "duration": duration_text(event.duration_minutes),
+        "duration": crate::intl::duration(event.duration_minutes),
         "every": match event.recurrence {
             Recurrence::None => Value::Null,
-            Recurrence::Weekly => json!("every week"),
-            Recurrence::MonthlyByDay => json!("every month"),
+            Recurrence::Weekly => json!(crate::intl::text("every-week", &[])),
+            Recurrence::MonthlyByDay => json!(crate::intl::text("every-month", &[])),
             Recurrence::MonthlyByWeekday => json!(nth_weekday_text(event)),
-            Recurrence::Quarterly => json!("every quarter"),
+            Recurrence::Quarterly => json!(crate::intl::text("every-quarter", &[])),
         },
         "capacity": event.capacity,
         "plus_ones": event.plus_ones,
@@ -106,31 +106,34 @@ fn audience_text(audience: &Audience) -> String {
     match audience {
         Audience::Everyone => crate::intl::text("audience-everyone", &[]),
         Audience::Champions(n) => crate::intl::text("audience-champions", &[("count", json!(n))]),
-        Audience::Role(r) => crate::intl::text("audience-role", &[("role", json!(r.to_string()))]),
+        Audience::Role(r) => crate::intl::text("audience-role", &[("role", json!(crate::intl::role(*r)))]),
         Audience::List => crate::intl::text("audience-list", &[]),
     }
 }
 
-/// "every month on the 2nd Thursday", "every month on the last Friday".
+/// "every month on the second Thursday", "every month on the last Friday",
+/// in the reader's language (`every-month-weekday`).
 fn nth_weekday_text(event: &Event) -> String {
+    use chrono::{Datelike as _, Weekday};
     let local = event.timezone.local(event.start).date();
     let (n, _) = vouch_store::weekday_position(local);
     let nth = match n {
-        1 => "1st",
-        2 => "2nd",
-        3 => "3rd",
-        4 => "4th",
+        1 => "first",
+        2 => "second",
+        3 => "third",
+        4 => "fourth",
         _ => "last",
     };
-    format!("every month on the {nth} {}", local.format("%A"))
-}
-
-fn duration_text(minutes: u32) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
+    let weekday = match local.weekday() {
+        Weekday::Mon => "mon",
+        Weekday::Tue => "tue",
+        Weekday::Wed => "wed",
+        Weekday::Thu => "thu",
+        Weekday::Fri => "fri",
+        Weekday::Sat => "sat",
+        Weekday::Sun => "sun",
+    };
+    crate::intl::text("every-month-weekday", &[("nth", json!(nth)), ("weekday", json!(weekday))])
 }
 
 /// Labels are locale keys (`action.rsvp_yes`), translated by the adapters.

@@ -4,7 +4,10 @@
 //! accounts (likely alts) are marked for an organizer's review.
 
 use serde_json::json;
-use vouch_store::{InboundRecord, Read, Referral, ReferralId, ReferralSource, ReferralState, StateChange, Timestamp};
+use vouch_store::{
+    IdentityKey, InboundRecord, InviteRecord, Read, Referral, ReferralId, ReferralSource, ReferralState, StateChange,
+    Timestamp,
+};
 
 use super::{Caller, Cx, EngineCore, referrals};
 use crate::error::UserError;
@@ -39,7 +42,57 @@ impl std::fmt::Display for InviteJoin {
     }
 }
 
+/// An invite is handed out again only with at least this long left on it.
+const INVITE_MARGIN: chrono::Duration = chrono::Duration::hours(1);
+
 impl EngineCore {
+    /// The owner's invite that can still be handed out, if any.
+    pub fn usable_invite(&self, owner: &IdentityKey) -> Result<Option<InviteRecord>, UserError> {
+        let now = self.clock.now();
+        Ok(self.store.invites_of(owner)?.into_iter().find(|i| i.usable(now, INVITE_MARGIN)))
+    }
+
+    /// Records that `owner` holds invite `code` (made for them by vouch, or by
+    /// hand in the client), made now with a lifetime of `max_age_secs`
+    /// (0: never expires). An invite already known keeps its owner; returns
+    /// whether this one is new.
+    pub fn record_invite(&self, code: &str, owner: &Caller, max_age_secs: u32) -> Result<bool, UserError> {
+        let invite = InviteRecord {
+            code: code.to_string(),
+            owner: owner.identity.clone(),
+            owner_name: owner.display_name.clone(),
+            created_at: self.clock.now(),
+            max_age_secs,
+        };
+        self.import_invites(std::slice::from_ref(&invite)).map(|added| added == 1)
+    }
+
+    /// Records invites made elsewhere (the ledger file of earlier versions);
+    /// ones already known are kept as they are. Returns how many were new.
+    pub fn import_invites(&self, invites: &[InviteRecord]) -> Result<usize, UserError> {
+        self.store.write(|tx| {
+            let mut added = 0;
+            for invite in invites {
+                if tx.invite(&invite.code)?.is_none() {
+                    tx.put_invite(invite)?;
+                    added += 1;
+                }
+            }
+            Ok(added)
+        })
+    }
+
+    /// Forgets invite `code` (deleted, expired or used up): it is never
+    /// handed out again. Returns whether it was known.
+    pub fn forget_invite(&self, code: &str) -> Result<bool, UserError> {
+        Ok(self.store.write(|tx| tx.remove_invite(code))?)
+    }
+
+    /// Whose invite `code` is.
+    pub fn invite_owner(&self, code: &str) -> Result<Option<InviteRecord>, UserError> {
+        Ok(self.store.invite(code)?)
+    }
+
     /// Records that `joined` arrived through `inviter`'s personal invite.
     /// Accounts created less than `hold_younger_than` ago are held for
     /// review. `dedupe_key` identifies the join event: a replay changes

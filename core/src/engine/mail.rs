@@ -12,7 +12,7 @@ use crate::error::UserError;
 use crate::reply::{Outcome, Reply, Response};
 
 /// What the engine keeps of one inbound mail besides its sender.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MailIn {
     /// `email:<Message-ID>` or a content hash: a redelivery has one effect.
     pub dedupe_key: String,
@@ -120,6 +120,11 @@ impl Engine {
     /// the replies, refusals included, are queued as mail to the caller.
     /// `Err` only when nothing was stored and the sender should retry later
     /// (rate limit, store trouble).
+    /// Whether `identity` is known here (`VOUCH_EMAIL_UNKNOWN=ignore`).
+    pub fn is_known(&self, identity: &IdentityKey) -> Result<bool, UserError> {
+        Ok(self.store.identity(identity)?.is_some())
+    }
+
     pub fn respond_by_mail(&self, caller: &Caller, line: &str, mail: &MailIn) -> Result<Response, UserError> {
         self.check_mail_limit(caller)?;
         match command::parse(line) {

@@ -20,10 +20,12 @@ fn spec_json(c: &CommandSpec) -> Value {
     json!({
         "name": c.name,
         "usage": c.usage(),
-        "summary": c.summary,
+        // The catalog's English line is the source of `command-NAME`.
+        "summary": crate::intl::text(&format!("command-{}", c.name), &[]),
         "aliases": c.aliases.join(", "),
         "role": c.role.as_str(),
-        "args": c.args.iter().map(|a| json!({ "name": a.name, "help": a.help, "required": a.required })).collect::<Vec<_>>(),
+        "role_label": crate::intl::role(c.role),
+        "args": c.args.iter().map(|a| json!({ "name": a.name, "help": crate::intl::text(&a.help_id(c), &[]), "required": a.required })).collect::<Vec<_>>(),
     })
 }
 
@@ -313,8 +315,8 @@ pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, rol
             "changed": changed,
             "identity": identity.to_string(),
             "name": target.display_name,
-            "role": role.as_str(),
-            "roles": target.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", "),
+            "role": crate::intl::role(role),
+            "roles": target.roles.iter().map(|r| crate::intl::role(*r)).collect::<Vec<_>>(),
         }),
     ))
 }

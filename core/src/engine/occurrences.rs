@@ -197,7 +197,7 @@ fn offer_date(cx: &mut Cx<'_, '_>, event: &Event, occurrence: Occurrence, freed_
         "guests": first.plus_ones,
         "command": command,
     });
-    let short = occurrence.start.with_timezone(&zone.tz()).format("%a %-d %b").to_string();
+    let short = crate::intl::short_day(occurrence.start, zone);
     let actions = vec![Action::new(format!("action.take_seat_date|{short}"), command)];
     cx.notify_with(&member, "notice/event_date_offered", data, Extras { actions, attachments: Vec::new() })
 }

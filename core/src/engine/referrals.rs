@@ -14,8 +14,9 @@ use crate::abuse;
 use crate::error::UserError;
 use crate::reply::Outcome;
 
+/// The day of `t` (UTC) in the reader's language ("23 Nov 2026").
 pub(crate) fn date(t: Timestamp) -> String {
-    t.format("%Y-%m-%d").to_string()
+    crate::intl::day(t, vouch_store::Timezone::parse("UTC").unwrap_or_else(|_| unreachable!("UTC is a zone")))
 }
 
 /// The program a bare `code` or `redeem` means: `customer` if active, else

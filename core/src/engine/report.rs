@@ -15,12 +15,18 @@ use crate::reply::Outcome;
 /// Months shown in the per-month table.
 const MONTHS: usize = 6;
 
+/// "12.5%", "12,5 %": written in the reader's language by the renderer.
 fn pct(n: usize, d: usize) -> Option<String> {
-    (d > 0).then(|| format!("{:.1}%", n as f64 * 100.0 / d as f64))
+    (d > 0).then(|| crate::intl::percent(n as f64 * 100.0 / d as f64, 1))
 }
 
-fn ratio(n: f64, d: f64) -> Option<String> {
-    (d > 0.0).then(|| format!("{:.1}", n / d))
+fn ratio(n: f64, d: f64) -> Option<f64> {
+    (d > 0.0).then(|| n / d)
+}
+
+/// "4.2", "4,2".
+fn ratio_text(r: Option<f64>) -> Option<String> {
+    r.map(|r| crate::intl::number(r, 1))
 }
 
 pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Outcome, UserError> {
@@ -50,7 +56,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
             let created: u64 = counts.iter().filter(|c| month_of(c.month) == *m).map(|c| c.count).sum();
             let won = conversions.iter().filter(|c| month_of(c.month) == *m);
             let (won, value) = won.fold((0u64, Money(0)), |(n, v), c| (n + c.count, v + c.value));
-            json!({ "month": m.to_string(), "referrals": created, "converted": won, "value": crate::intl::money(value, &currency) })
+            json!({ "month": crate::intl::month(m.year, m.month), "referrals": created, "converted": won, "value": crate::intl::money(value, &currency) })
         })
         .collect();
 
@@ -70,7 +76,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     let pending_cost: Money =
         scoped_costs.iter().filter(|c| c.status == vouch_store::RewardStatus::Pending).map(|c| c.cost).sum();
     let roi = (cost.cents() > 0)
-        .then(|| format!("{:.0}%", (revenue.cents() - cost.cents()) as f64 * 100.0 / cost.cents() as f64));
+        .then(|| crate::intl::percent((revenue.cents() - cost.cents()) as f64 * 100.0 / cost.cents() as f64, 0));
     let referral_cac = (converted > 0).then(|| Money(cost.cents() / converted as i64));
 
     let program_rows: Vec<Value> = programs
@@ -102,9 +108,10 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
                 "conversion": pct(won, mine),
                 "ltv": ltv.map(|l| crate::intl::money(l, &p.currency)),
                 "cac": p.cac.map(|c| crate::intl::money(c, &p.currency)),
-                "ltv_cac": ltv_cac,
-                "ltv_cac_healthy": ltv_cac.as_deref().and_then(|v| v.parse::<f64>().ok()).map(|v| v >= 4.0),
-                "referral_ltv_cac": referral_ltv_cac,
+                "ltv_cac": ratio_text(ltv_cac),
+                // Rounded as shown, so "4.0" is healthy however it was reached.
+                "ltv_cac_healthy": ltv_cac.map(|v| (v * 10.0).round() >= 40.0),
+                "referral_ltv_cac": ratio_text(referral_ltv_cac),
             })
         })
         .collect();
@@ -136,7 +143,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     Ok(cx.reply(
         "reply/report",
         json!({
-            "scope": month.map(|m| m.to_string()),
+            "scope": month.map(|m| crate::intl::month(m.year, m.month)),
             "months": per_month,
             "total": total,
             "open": open,

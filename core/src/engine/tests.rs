@@ -267,7 +267,7 @@ fn redeeming_your_own_code_is_a_self_referral() {
 fn redeeming_the_same_code_twice_says_already_redeemed() {
     let w = World::new();
     let code = w.alice_refers_bob();
-    let used = format!("You already used the code `{code}` on 2026-11-23");
+    let used = format!("You already used the code `{code}` on 23 Nov 2026");
     w.expect("bob", &format!("redeem {code}"), "error/already_redeemed", &[&used]);
     assert_eq!(w.referral_count(), 1);
 }
@@ -552,7 +552,7 @@ fn full_flow_from_code_to_paid_reward() {
     assert_eq!(w.outbox("notice/reward_granted"), ["console:alice", "console:bob"]);
     let parts = ["W1 $50.00 account credit — for referring bob (referral R1, customer)", "Earned: $50.00"];
     w.expect("alice", "why", "reply/why", &parts);
-    let parts = ["R1 bob — customer, rewarded (customer, 2026-11-23) · $1,200.00"];
+    let parts = ["R1 bob — customer, rewarded (customer, 23 Nov 2026) · $1,200.00"];
     w.expect("alice", "mine", "reply/mine", &parts);
     let parts = ["Marked W1 as paid: $50.00 account credit to alice."];
     w.expect("olga", "reward paid W1", "reply/reward_paid", &parts);
@@ -791,11 +791,11 @@ fn report_shows_conversion_revenue_roi_and_ltv_cac() {
     w.expect("olga", "convert R1 1200", "reply/converted", &[]);
     w.expect("olga", "approve R1", "reply/approved", &[]);
     let parts = [
-        "2026-11: 1 referral, 1 converted, $1,200.00",
+        "Nov 2026: 1 referral, 1 converted, $1,200.00",
         "Referrals: 1 (0 open, 1 converted, 0 rejected)",
         "Conversion rate: 100.0%",
         "Revenue from referrals: $1,200.00 · average referral value $1,200.00",
-        "ROI: 2300%",
+        "ROI: 2,300%",
         "Cost per referred customer: $50.00",
         "LTV $3,600.00 · CAC $800.00 · LTV:CAC 4.5 (healthy) · referral LTV:CAC 72.0",
     ];
@@ -1138,4 +1138,32 @@ fn someone_granted_a_role_before_speaking_gets_their_name_when_they_do() {
     let renamed = Caller::new(identity("telegram:42"), "Olga P.");
     w.reply_as(&renamed, "help");
     assert_eq!(w.member("telegram:42").display_name, "Olga");
+}
+
+#[test]
+fn personal_invites_keep_their_owner_expire_and_travel_in_exports() {
+    let w = World::new();
+    let alice = caller("alice");
+    assert!(w.engine.record_invite("inv1", &alice, 7 * 24 * 3600).expect("record"));
+    // A second record of the same code (INVITE_CREATE after vouch made it) keeps the owner.
+    assert!(!w.engine.record_invite("inv1", &caller("bob"), 0).expect("again"));
+    assert_eq!(w.engine.invite_owner("inv1").expect("owner").map(|i| i.owner), Some(identity("alice")));
+    assert_eq!(w.engine.usable_invite(&identity("alice")).expect("usable").map(|i| i.code), Some("inv1".into()));
+    assert_eq!(w.engine.usable_invite(&identity("bob")).expect("none"), None);
+    // With less than an hour left it is not handed out again (but joins still count).
+    w.clock.advance(Duration::days(7) - Duration::minutes(30));
+    assert_eq!(w.engine.usable_invite(&identity("alice")).expect("expired"), None);
+    assert!(w.engine.invite_owner("inv1").expect("owner").is_some());
+    // An export carries them; an import into an empty store brings them back with the index.
+    let dump = w.store().export().expect("export");
+    assert_eq!(dump.invites.len(), 1);
+    let other = tempfile::tempdir().expect("tempdir");
+    let copy = Store::open(other.path()).expect("open");
+    copy.import(&dump).expect("import");
+    assert_eq!(copy.invites_of(&identity("alice")).expect("index").len(), 1);
+    assert!(copy.doctor(false).expect("doctor").problems.is_empty());
+    assert!(w.engine.forget_invite("inv1").expect("forget"));
+    assert!(!w.engine.forget_invite("inv1").expect("forget twice"));
+    assert_eq!(w.engine.invite_owner("inv1").expect("gone"), None);
+    assert!(w.store().invites_of(&identity("alice")).expect("index").is_empty());
 }

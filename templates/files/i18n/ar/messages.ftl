@@ -188,3 +188,108 @@ unverified-unsubscribe = تغيير إشعاراتك
 unverified-link = ربط هذا العنوان بحساب آخر
 unverified-role = تغيير دور أي شخص
 unverified-other = تنفيذ ذلك لحسابك
+
+duration-minutes = { $minutes ->
+    [zero] { $minutes } دقيقة
+    [one] دقيقة واحدة
+    [two] دقيقتان
+    [few] { $minutes } دقائق
+   *[other] { $minutes } دقيقة
+}
+duration-hours = { $hours ->
+    [zero] { $hours } ساعة
+    [one] ساعة واحدة
+    [two] ساعتان
+    [few] { $hours } ساعات
+   *[other] { $hours } ساعة
+}
+duration-hours-minutes = { $hours ->
+    [zero] { $hours } ساعة
+    [one] ساعة
+    [two] ساعتان
+    [few] { $hours } ساعات
+   *[other] { $hours } ساعة
+} و{ $minutes ->
+    [zero] { $minutes } دقيقة
+    [one] دقيقة
+    [two] دقيقتان
+    [few] { $minutes } دقائق
+   *[other] { $minutes } دقيقة
+}
+percent = { $value }%
+every-week = كل أسبوع
+every-month = كل شهر
+every-quarter = كل ثلاثة أشهر
+every-month-weekday = في { $nth ->
+    [first] أول
+    [second] ثاني
+    [third] ثالث
+    [fourth] رابع
+   *[last] آخر
+} { $weekday ->
+    [mon] اثنين
+    [tue] ثلاثاء
+    [wed] أربعاء
+    [thu] خميس
+    [fri] جمعة
+    [sat] سبت
+   *[sun] أحد
+} من كل شهر
+role-member = عضو
+role-champion = سفير
+role-organizer = منظّم
+role-admin = مشرف
+language-in = بالعربية
+
+arg-help-command = الأمر الذي تريد شرحه
+arg-code-program = أي برنامج إحالة (الافتراضي: البرنامج الرئيسي)
+arg-redeem-code = الرمز الذي أعطاك إياه أحدهم، مثل 7K3M-9QXP
+arg-refer-name = اسم الشخص
+arg-refer-email = عنوان بريده الإلكتروني
+arg-refer-note = لماذا سيكون مناسبًا
+arg-partner-email = عنوان البريد الإلكتروني للشريك
+arg-partner-name = اسم الشريك
+arg-consent-referral = رقم التعريف، من الرسالة التي وصلتك
+arg-consent-answer = yes لقبول التعريف، وno للرفض
+arg-shoutout-answer = on: اشكروني باسمي علنًا؛ off: لا
+arg-wish-action = add نص، أو drop رقم
+arg-wish-text = من (شركة أو منصب؛ نطاق مثل northwind.com يطابق التعريفات)، أو رقم الأمنية لحذفها
+arg-leaderboard-period = month أو quarter أو year أو all (الافتراضي)
+arg-nps-score = من 0 إلى 10: ما مدى احتمال أن توصي بنا
+arg-nps-comment = أي شيء تودّ إضافته
+arg-heard-source = من أو ما الذي عرّفك بنا
+arg-link-code = الرمز المؤقت من حسابك الآخر
+arg-program-action = ما المطلوب
+arg-program-name = الاسم المختصر للبرنامج
+arg-program-settings = إعدادات مفتاح=قيمة (راجع help program)
+arg-referrals-state = الإحالات في هذه الحالة فقط
+arg-convert-referral = رقم الإحالة من `referrals`
+arg-convert-value = قيمة العميل الجديد، مثل 1200
+arg-approve-referral = رقم الإحالة من `referrals`
+arg-thank-referral = رقم الإحالة من `referrals`
+arg-thank-message = رسالتك، بكلماتك
+arg-reject-referral = رقم الإحالة من `referrals`
+arg-reject-reason = سيُبلَّغ به صاحب الإحالة
+arg-reward-action = paid رقم، أو list [الحالة]
+arg-reward-id = رقم المكافأة (مع paid) أو الحالة (مع list)
+arg-role-action = grant للمنح، أو revoke للسحب
+arg-role-identity = alice أو telegram:ID أو discord:ID أو email:العنوان
+arg-role-role = الدور: champion (سفير) أو organizer (منظّم) أو admin (مشرف)
+arg-report-month = YYYY-MM (الافتراضي: منذ البداية)
+arg-events-which = upcoming (الافتراضي) أو mine
+arg-event-action = ما المطلوب
+arg-event-event = رقم الفعالية، مثل E3 (ليس مع create)
+arg-event-settings = مفتاح=قيمة: kind title start tz every capacity duration agenda expert location audience
+arg-rsvp-event = رقم الفعالية، مثل E3
+arg-rsvp-answer = yes أو no أو maybe
+arg-rsvp-date = موعد واحد من السلسلة (YYYY-MM-DD أو next)؛ الافتراضي: السلسلة كلها
+arg-rsvp-guests = الضيوف الذين ستحضرهم، مثل +1
+arg-rsvp-identity = للمنظّمين: الرد نيابةً عن هذا الشخص
+arg-agenda-event = رقم الفعالية، مثل E3
+arg-attendees-event = رقم الفعالية، مثل E3
+arg-attendees-date = أي موعد من السلسلة (YYYY-MM-DD أو next)؛ الافتراضي: الموعد التالي
+arg-ics-event = رقم الفعالية (الافتراضي: تقويمك الخاص)
+arg-ics-member = للمنظّمين: --member المعرّف لتقويم شخص آخر
+arg-feed-reset = reset: إلغاء الرابط السابق وإنشاء رابط جديد
+arg-timezone-zone = منطقة زمنية من IANA، مثل Asia/Riyadh
+arg-language-code = رمز لغة مثل ru أو ar أو ro؛ وauto لاتباع لغة تطبيقك من جديد

@@ -163,3 +163,103 @@ unverified-unsubscribe = change your notices
 unverified-link = link this address to another account
 unverified-role = change anyone's role
 unverified-other = act on it for your account
+
+# How long an event lasts.
+duration-minutes = { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}
+duration-hours = { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+}
+duration-hours-minutes = { $hours ->
+    [one] { $hours } hour
+   *[other] { $hours } hours
+} { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}
+# A percentage; $value is already written with the language's separators.
+percent = { $value }%
+# How often a series meets, after the date: "…, 1 hour, every month on the first Tuesday".
+every-week = every week
+every-month = every month
+every-quarter = every quarter
+every-month-weekday = every month on the { $nth ->
+    [first] first
+    [second] second
+    [third] third
+    [fourth] fourth
+   *[last] last
+} { $weekday ->
+    [mon] Monday
+    [tue] Tuesday
+    [wed] Wednesday
+    [thu] Thursday
+    [fri] Friday
+    [sat] Saturday
+   *[sun] Sunday
+}
+# Roles as people read them; the command words (`role grant X organizer`) stay English.
+role-member = member
+role-champion = champion
+role-organizer = organizer
+role-admin = admin
+# This language named mid-sentence: "I'll answer you in English."
+language-in = in English
+
+# Argument help: `help COMMAND` and Discord's option descriptions (100
+# characters at most). Argument names and choice words stay as typed.
+arg-help-command = A command to explain
+arg-code-program = Which referral program (default: the main one)
+arg-redeem-code = The code someone gave you, like 7K3M-9QXP
+arg-refer-name = Their name
+arg-refer-email = Their email address
+arg-refer-note = Why they'd be a good fit
+arg-partner-email = The partner's email address
+arg-partner-name = The partner's name
+arg-consent-referral = The introduction's id, from the mail you received
+arg-consent-answer = yes to be introduced, no to decline
+arg-shoutout-answer = on: thank me by name in public; off: don't
+arg-wish-action = add TEXT, or drop ID
+arg-wish-text = Who (a company, a role; a domain like northwind.com matches introductions), or the id to drop
+arg-leaderboard-period = month, quarter, year or all (default)
+arg-nps-score = 0 to 10: how likely you are to recommend us
+arg-nps-comment = Anything you'd like to add
+arg-heard-source = Who or what told you about us
+arg-link-code = The one-time code from your other account
+arg-program-action = What to do
+arg-program-name = The program's short name
+arg-program-settings = key=value settings (see help program)
+arg-referrals-state = Only referrals in this state
+arg-convert-referral = Referral id from `referrals`
+arg-convert-value = What the new customer is worth, e.g. 1200
+arg-approve-referral = Referral id from `referrals`
+arg-thank-referral = Referral id from `referrals`
+arg-thank-message = Your note, in your words
+arg-reject-referral = Referral id from `referrals`
+arg-reject-reason = Told to the referrer
+arg-reward-action = paid ID, or list [status]
+arg-reward-id = Reward id (for paid) or status (for list)
+arg-role-action = grant or revoke
+arg-role-identity = alice, telegram:ID, discord:ID or email:ADDRESS
+arg-role-role = The role: champion, organizer or admin
+arg-report-month = YYYY-MM (default: everything)
+arg-events-which = upcoming (default) or mine
+arg-event-action = What to do
+arg-event-event = Event id, like E3 (not for create)
+arg-event-settings = key=value: kind title start tz every capacity duration agenda expert location audience
+arg-rsvp-event = Event id, like E3
+arg-rsvp-answer = yes, no or maybe
+arg-rsvp-date = One date of a series (YYYY-MM-DD or next); default: the whole series
+arg-rsvp-guests = Guests you bring, like +1
+arg-rsvp-identity = Organizers: answer for this person
+arg-agenda-event = Event id, like E3
+arg-attendees-event = Event id, like E3
+arg-attendees-date = Which date of a series (YYYY-MM-DD or next); default: the next
+arg-ics-event = Event id (default: your own calendar feed)
+arg-ics-member = Organizers: --member IDENTITY for someone's feed
+arg-feed-reset = reset: revoke the link given before and make a new one
+arg-timezone-zone = An IANA zone like Europe/Bucharest
+arg-language-code = A language code like ru, ar or ro; auto follows your app again

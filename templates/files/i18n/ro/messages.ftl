@@ -172,3 +172,100 @@ unverified-unsubscribe = să schimbăm notificările tale
 unverified-link = să legăm această adresă de alt cont
 unverified-role = să schimbăm rolul cuiva
 unverified-other = să facem asta pentru contul tău
+
+duration-minutes = { $minutes ->
+    [one] { $minutes } minut
+    [few] { $minutes } minute
+   *[other] { $minutes } de minute
+}
+duration-hours = { $hours ->
+    [one] { $hours } oră
+    [few] { $hours } ore
+   *[other] { $hours } de ore
+}
+duration-hours-minutes = { $hours ->
+    [one] { $hours } oră
+    [few] { $hours } ore
+   *[other] { $hours } de ore
+} și { $minutes ->
+    [one] { $minutes } minut
+    [few] { $minutes } minute
+   *[other] { $minutes } de minute
+}
+percent = { $value } %
+every-week = în fiecare săptămână
+every-month = în fiecare lună
+every-quarter = în fiecare trimestru
+every-month-weekday = în { $nth ->
+    [first] prima
+    [second] a doua
+    [third] a treia
+    [fourth] a patra
+   *[last] ultima
+} { $weekday ->
+    [mon] zi de luni
+    [tue] marți
+    [wed] miercuri
+    [thu] joi
+    [fri] vineri
+    [sat] sâmbătă
+   *[sun] duminică
+} a fiecărei luni
+role-member = membru
+role-champion = ambasador
+role-organizer = organizator
+role-admin = administrator
+language-in = în limba română
+
+arg-help-command = Comanda despre care vrei detalii
+arg-code-program = Ce program de recomandare (implicit: cel principal)
+arg-redeem-code = Codul primit de la cineva, de exemplu 7K3M-9QXP
+arg-refer-name = Numele persoanei
+arg-refer-email = Adresa de e-mail a persoanei
+arg-refer-note = De ce s-ar potrivi
+arg-partner-email = Adresa de e-mail a partenerului
+arg-partner-name = Numele partenerului
+arg-consent-referral = Numărul punerii în legătură, din e-mailul primit
+arg-consent-answer = yes ca să fii pus în legătură, no ca să refuzi
+arg-shoutout-answer = on: mulțumiți-mi public, pe nume; off: nu
+arg-wish-action = add TEXT sau drop NUMĂR
+arg-wish-text = Cine (o companie, un rol; un domeniu ca northwind.com îi cuprinde pe toți de acolo) sau numărul
+arg-leaderboard-period = month, quarter, year sau all (implicit)
+arg-nps-score = De la 0 la 10: cât de probabil e să ne recomanzi
+arg-nps-comment = Orice vrei să adaugi
+arg-heard-source = Cine sau ce ți-a spus despre noi
+arg-link-code = Codul de unică folosință din celălalt cont al tău
+arg-program-action = Ce să facem
+arg-program-name = Numele scurt al programului
+arg-program-settings = Setări cheie=valoare (vezi help program)
+arg-referrals-state = Doar recomandările în această stare
+arg-convert-referral = Numărul recomandării, din `referrals`
+arg-convert-value = Cât valorează clientul nou, de exemplu 1200
+arg-approve-referral = Numărul recomandării, din `referrals`
+arg-thank-referral = Numărul recomandării, din `referrals`
+arg-thank-message = Nota ta, cu vorbele tale
+arg-reject-referral = Numărul recomandării, din `referrals`
+arg-reject-reason = Motivul îl va afla cel care a recomandat
+arg-reward-action = paid NUMĂR sau list [stare]
+arg-reward-id = Numărul recompensei (pentru paid) sau starea (pentru list)
+arg-role-action = grant ca să dai, revoke ca să retragi
+arg-role-identity = alice, telegram:ID, discord:ID sau email:ADRESĂ
+arg-role-role = Rolul: champion (ambasador), organizer (organizator) sau admin (administrator)
+arg-report-month = AAAA-LL (implicit: de la început)
+arg-events-which = upcoming (implicit) sau mine
+arg-event-action = Ce să facem
+arg-event-event = Numărul evenimentului, de exemplu E3 (nu pentru create)
+arg-event-settings = cheie=valoare: kind title start tz every capacity duration agenda expert location audience
+arg-rsvp-event = Numărul evenimentului, de exemplu E3
+arg-rsvp-answer = yes, no sau maybe
+arg-rsvp-date = O singură dată din serie (AAAA-LL-ZZ sau next); implicit: toată seria
+arg-rsvp-guests = Invitații pe care îi aduci, de exemplu +1
+arg-rsvp-identity = Pentru organizatori: răspunde în numele acestei persoane
+arg-agenda-event = Numărul evenimentului, de exemplu E3
+arg-attendees-event = Numărul evenimentului, de exemplu E3
+arg-attendees-date = Ce dată din serie (AAAA-LL-ZZ sau next); implicit: următoarea
+arg-ics-event = Numărul evenimentului (implicit: calendarul tău)
+arg-ics-member = Pentru organizatori: --member IDENTITATE pentru calendarul altcuiva
+arg-feed-reset = reset: anulează linkul dat înainte și fă unul nou
+arg-timezone-zone = Un fus orar IANA, de exemplu Europe/Bucharest
+arg-language-code = Un cod de limbă, de exemplu ru, ar sau ro; auto urmează din nou aplicația

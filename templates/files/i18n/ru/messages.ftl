@@ -166,3 +166,136 @@ unverified-unsubscribe = изменить ваши уведомления
 unverified-link = привязать этот адрес к другому аккаунту
 unverified-role = менять чью-либо роль
 unverified-other = выполнить это для вашего аккаунта
+
+duration-minutes = { $minutes ->
+    [one] { $minutes } минута
+    [few] { $minutes } минуты
+   *[many] { $minutes } минут
+}
+duration-hours = { $hours ->
+    [one] { $hours } час
+    [few] { $hours } часа
+   *[many] { $hours } часов
+}
+duration-hours-minutes = { $hours ->
+    [one] { $hours } час
+    [few] { $hours } часа
+   *[many] { $hours } часов
+} { $minutes ->
+    [one] { $minutes } минута
+    [few] { $minutes } минуты
+   *[many] { $minutes } минут
+}
+percent = { $value } %
+every-week = каждую неделю
+every-month = каждый месяц
+every-quarter = раз в квартал
+every-month-weekday = { $weekday ->
+    [mon] каждый { $nth ->
+        [first] первый
+        [second] второй
+        [third] третий
+        [fourth] четвёртый
+       *[last] последний
+    } понедельник
+    [tue] каждый { $nth ->
+        [first] первый
+        [second] второй
+        [third] третий
+        [fourth] четвёртый
+       *[last] последний
+    } вторник
+    [wed] каждую { $nth ->
+        [first] первую
+        [second] вторую
+        [third] третью
+        [fourth] четвёртую
+       *[last] последнюю
+    } среду
+    [thu] каждый { $nth ->
+        [first] первый
+        [second] второй
+        [third] третий
+        [fourth] четвёртый
+       *[last] последний
+    } четверг
+    [fri] каждую { $nth ->
+        [first] первую
+        [second] вторую
+        [third] третью
+        [fourth] четвёртую
+       *[last] последнюю
+    } пятницу
+    [sat] каждую { $nth ->
+        [first] первую
+        [second] вторую
+        [third] третью
+        [fourth] четвёртую
+       *[last] последнюю
+    } субботу
+   *[sun] каждое { $nth ->
+        [first] первое
+        [second] второе
+        [third] третье
+        [fourth] четвёртое
+       *[last] последнее
+    } воскресенье
+} месяца
+role-member = участник
+role-champion = амбассадор
+role-organizer = организатор
+role-admin = администратор
+language-in = по-русски
+
+arg-help-command = Команда, о которой рассказать
+arg-code-program = Какая реферальная программа (по умолчанию основная)
+arg-redeem-code = Код, который вам дали, например 7K3M-9QXP
+arg-refer-name = Имя человека
+arg-refer-email = Адрес эл. почты человека
+arg-refer-note = Почему этот человек нам подходит
+arg-partner-email = Адрес эл. почты партнёра
+arg-partner-name = Имя партнёра
+arg-consent-referral = Номер знакомства из письма, которое вы получили
+arg-consent-answer = yes — познакомиться, no — отказаться
+arg-shoutout-answer = on — благодарить меня публично по имени; off — не надо
+arg-wish-action = add ТЕКСТ или drop НОМЕР
+arg-wish-text = Кто (компания, должность; домен вроде northwind.com засчитывает знакомства) или номер, чтобы убрать
+arg-leaderboard-period = month, quarter, year или all (по умолчанию)
+arg-nps-score = От 0 до 10: насколько вероятно, что вы нас порекомендуете
+arg-nps-comment = Что хотите добавить
+arg-heard-source = Кто или что рассказал вам о нас
+arg-link-code = Одноразовый код из другого вашего аккаунта
+arg-program-action = Что сделать
+arg-program-name = Короткое имя программы
+arg-program-settings = Настройки ключ=значение (см. help program)
+arg-referrals-state = Только рекомендации в этом статусе
+arg-convert-referral = Номер рекомендации из `referrals`
+arg-convert-value = Ценность нового клиента, например 1200
+arg-approve-referral = Номер рекомендации из `referrals`
+arg-thank-referral = Номер рекомендации из `referrals`
+arg-thank-message = Ваша записка, своими словами
+arg-reject-referral = Номер рекомендации из `referrals`
+arg-reject-reason = Эту причину увидит тот, кто рекомендовал
+arg-reward-action = paid НОМЕР или list [статус]
+arg-reward-id = Номер награды (для paid) или статус (для list)
+arg-role-action = grant — выдать, revoke — забрать
+arg-role-identity = alice, telegram:ID, discord:ID или email:АДРЕС
+arg-role-role = Роль: champion (амбассадор), organizer (организатор) или admin (администратор)
+arg-report-month = ГГГГ-ММ (по умолчанию всё время)
+arg-events-which = upcoming (по умолчанию) или mine
+arg-event-action = Что сделать
+arg-event-event = Номер встречи, например E3 (не для create)
+arg-event-settings = ключ=значение: kind title start tz every capacity duration agenda expert location audience
+arg-rsvp-event = Номер встречи, например E3
+arg-rsvp-answer = yes, no или maybe
+arg-rsvp-date = Одна дата серии (ГГГГ-ММ-ДД или next); по умолчанию — вся серия
+arg-rsvp-guests = Гости, которых вы приведёте, например +1
+arg-rsvp-identity = Для организаторов: ответить за этого человека
+arg-agenda-event = Номер встречи, например E3
+arg-attendees-event = Номер встречи, например E3
+arg-attendees-date = Какая дата серии (ГГГГ-ММ-ДД или next); по умолчанию — ближайшая
+arg-ics-event = Номер встречи (по умолчанию — ваш собственный календарь)
+arg-ics-member = Для организаторов: --member ИДЕНТИФИКАТОР — календарь другого человека
+arg-feed-reset = reset — отозвать прежнюю ссылку и создать новую
+arg-timezone-zone = Часовой пояс IANA, например Europe/Moscow
+arg-language-code = Код языка, например ru, ar или ro; auto — снова как в приложении

@@ -1,5 +1,6 @@
 //! The IMAP poller in `vouch serve`: each new message in the mailbox goes
-//! through the same path as `vouch ingest` ([`ingest::handle`]), and is
+//! through the same path as `vouch ingest` ([`Intake::prepare`], then
+//! [`apply`]), and is
 //! marked on the server only after its result is committed:
 //!
 //! - accepted (committed, a repeat, or nothing to do) → done (flag + move);
@@ -16,11 +17,10 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 use tokio::time::timeout;
-use vouch_mailer::imap::{Disposition, ImapConfig, ImapError, Inbox};
-use vouch_mailer::inbound::InboundConfig;
+use vouch_core::Engine;
 
-use crate::app::App;
-use crate::ingest::{self, AuthCheck, Outcome};
+use crate::imap::{Disposition, ImapConfig, ImapError, Inbox};
+use crate::intake::{Intake, Outcome, apply};
 
 /// Messages handled per round before the mailbox is looked at again.
 const BATCH: usize = 50;
@@ -31,18 +31,12 @@ const MAX_RECONNECT_WAIT: Duration = Duration::from_secs(60);
 const STALL: Duration = Duration::from_secs(300);
 
 /// Runs until `stop` changes, reconnecting with backoff after failures.
-pub async fn run(
-    app: Arc<App>,
-    config: ImapConfig,
-    inbound: InboundConfig,
-    check: AuthCheck,
-    mut stop: watch::Receiver<bool>,
-) {
+pub async fn run(engine: Arc<Engine>, config: ImapConfig, intake: Intake, mut stop: watch::Receiver<bool>) {
     let config = Arc::new(config);
     let mut failures = 0u32;
     loop {
         let result = tokio::select! {
-            r = session(&app, &config, &inbound, &check, &mut failures) => r,
+            r = session(&engine, &config, &intake, &mut failures) => r,
             _ = stop.changed() => return,
         };
         failures = failures.saturating_add(1);
@@ -59,10 +53,9 @@ pub async fn run(
 
 /// One connection: handle what is pending, wait for more, repeat.
 async fn session(
-    app: &Arc<App>,
+    engine: &Arc<Engine>,
     config: &Arc<ImapConfig>,
-    inbound: &InboundConfig,
-    check: &AuthCheck,
+    intake: &Intake,
     failures: &mut u32,
 ) -> Result<(), ImapError> {
     let mut inbox = Inbox::connect(Arc::clone(config)).await?;
@@ -71,36 +64,34 @@ async fn session(
     let stalled = |what: &str| ImapError::Protocol(format!("no answer to {what} within {STALL:?}"));
     loop {
         // A full batch that all reached a result means more may be waiting.
-        while timeout(STALL, round(app, &mut inbox, inbound, check)).await.map_err(|_| stalled("a round"))?? == BATCH {}
+        while timeout(STALL, round(engine, &mut inbox, intake)).await.map_err(|_| stalled("a round"))?? == BATCH {}
         inbox = timeout(config.poll + STALL, inbox.wait()).await.map_err(|_| stalled("IDLE"))??;
     }
 }
 
 /// Handles up to [`BATCH`] pending messages; returns how many were marked.
-async fn round(
-    app: &Arc<App>,
-    inbox: &mut Inbox,
-    inbound: &InboundConfig,
-    check: &AuthCheck,
-) -> Result<usize, ImapError> {
+async fn round(engine: &Arc<Engine>, inbox: &mut Inbox, intake: &Intake) -> Result<usize, ImapError> {
     let pending = inbox.pending(BATCH).await?;
     let mut marked = 0;
     for message in &pending {
-        let outcome = if message.size as usize > inbound.limits.max_bytes {
+        let outcome = if message.size as usize > intake.inbound.limits.max_bytes {
             Outcome::Rejected(format!(
                 "the message is {} bytes; the limit is {} (VOUCH_EMAIL_MAX_BYTES)",
-                message.size, inbound.limits.max_bytes
+                message.size, intake.inbound.limits.max_bytes
             ))
         } else {
             let Some(raw) = inbox.fetch(message.uid).await? else { continue };
-            let (app, inbound, check) = (Arc::clone(app), inbound.clone(), check.clone());
-            // The engine blocks until the change is durable; sender
-            // authentication runs its DNS lookups on a runtime of its own.
-            tokio::task::spawn_blocking(move || {
-                ingest::handle(&raw, &inbound, &check, |plan| ingest::apply(&app, plan))
-            })
-            .await
-            .unwrap_or_else(|e| Outcome::TryLater(anyhow::anyhow!("ingest task: {e}")))
+            match intake.prepare(&raw).await {
+                Ok(plan) => {
+                    // The engine blocks until the change is durable.
+                    let engine = Arc::clone(engine);
+                    match tokio::task::spawn_blocking(move || apply(&engine, &plan)).await {
+                        Ok(result) => Outcome::of_run(result),
+                        Err(e) => Outcome::TryLater(format!("ingest task: {e}")),
+                    }
+                }
+                Err(outcome) => outcome,
+            }
         };
         let uid = message.uid;
         match outcome {
@@ -116,7 +107,7 @@ async fn round(
                 inbox.mark(uid, Disposition::Rejected).await?;
                 marked += 1;
             }
-            Outcome::TryLater(e) => eprintln!("vouch: imap: message {uid}: {e:#}; will try again"),
+            Outcome::TryLater(e) => eprintln!("vouch: imap: message {uid}: {e}; will try again"),
         }
     }
     Ok(marked)
