@@ -10,8 +10,8 @@ pub mod inbound;
 pub mod intake;
 pub mod language;
 mod outbound;
-pub mod poller;
 mod outbox;
+pub mod poller;
 
 pub use outbound::{MailConfig, MailError, Mailer, OutgoingMail};
 pub use outbox::{MailTransport, render_mail};
