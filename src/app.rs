@@ -5,13 +5,14 @@
 use std::io::{BufRead, BufReader, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use vouch_store::Read;
 
 use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
+use vouch_core::delivery::{RetryPolicy, SendOutcome, Transport, Worker};
 use vouch_core::{Caller, Engine, Format, IdGen, RandomIds, Renderer, SystemClock};
-use vouch_store::{Channel, IdentityKey, OutboxState, Store, StoreError};
+use vouch_store::{Channel, IdentityKey, OutboxMessage, Store, StoreError};
 
 use crate::config::Config;
 
@@ -103,26 +104,27 @@ impl App {
     }
 
     /// Console identities have no platform to push to: their notices wait
-    /// in the outbox until that person next uses the console.
+    /// in the outbox until that person next uses the console, and are then
+    /// delivered through the [`Console`] transport.
     pub fn take_console_notices(&self, identity: &IdentityKey) -> anyhow::Result<Vec<String>> {
         if identity.channel() != Channel::Console {
             return Ok(Vec::new());
         }
         let now = self.engine.now();
-        let mut out = Vec::new();
         let pending = self.store.outbox_pending_for(identity)?;
         // Shown only once saved: another command's row may still be flushing.
         self.store.settle_reads()?;
-        for mut message in pending.into_iter().filter(|m| m.next_attempt_at <= now) {
-            let lang = self.engine.notice_language(&message);
-            let text = self.renderer.render_template(&lang, &message.template, &message.data, Format::Plain)?;
-            message.state = OutboxState::Sent;
-            message.sent_at = Some(now);
-            message.attempts += 1;
-            self.engine.outbox_update(&message).map_err(|e| anyhow::anyhow!("{e}"))?;
-            out.push(format!("📬 {text}"));
+        let due: Vec<_> = pending.into_iter().filter(|m| m.next_attempt_at <= now).collect();
+        if due.is_empty() {
+            return Ok(Vec::new());
         }
-        Ok(out)
+        let console = Console { renderer: Arc::clone(&self.renderer), shown: Mutex::new(Vec::new()) };
+        let worker = Worker::new(Arc::clone(&self.engine), console, RetryPolicy::CHAT);
+        // Called from plain threads (the CLI, control connections); the
+        // worker settles rows off its async thread, so it needs a runtime.
+        let runtime = tokio::runtime::Builder::new_current_thread().build()?;
+        runtime.block_on(worker.deliver(due)).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(std::mem::take(&mut *worker.transport().shown.lock().unwrap_or_else(|p| p.into_inner())))
     }
 
     /// Serves the control socket on a background thread, so `vouch chat`
@@ -185,6 +187,28 @@ impl App {
             writer.flush()?;
         }
         Ok(())
+    }
+}
+
+/// The console channel: a notice is "sent" by showing it to the person at
+/// the console, so it is rendered as plain text and kept for the answer.
+pub struct Console {
+    renderer: Arc<Renderer>,
+    shown: Mutex<Vec<String>>,
+}
+
+impl Transport for Console {
+    const CHANNEL: Channel = Channel::Console;
+    const NAME: &'static str = "console";
+    type Rendered = String;
+
+    fn render(&self, message: &OutboxMessage, lang: &str) -> Result<String, String> {
+        self.renderer.render_template(lang, &message.template, &message.data, Format::Plain).map_err(|e| e.to_string())
+    }
+
+    async fn send(&self, _message: &OutboxMessage, text: &String) -> SendOutcome {
+        self.shown.lock().unwrap_or_else(|p| p.into_inner()).push(format!("📬 {text}"));
+        SendOutcome::Sent
     }
 }
 

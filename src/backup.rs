@@ -63,12 +63,10 @@ const AUTO_PREFIX: &str = "auto-";
 /// Automatic backups while `serve` runs: one whenever the newest automatic
 /// backup is older than `every` (so also at start-up after a long stop), and
 /// only the newest `keep` are kept.
-pub async fn periodic(app: Arc<App>, every: Duration, keep: usize, mut stopped: tokio::sync::watch::Receiver<bool>) {
-    loop {
+pub async fn periodic(app: Arc<App>, every: Duration, keep: usize, stopped: tokio::sync::watch::Receiver<bool>) {
+    vouch_core::tasks::repeat(stopped, || async {
         let a = Arc::clone(&app);
-        let wait = match tokio::task::spawn_blocking(move || backup_if_due(&a.store, &a.config.data_dir(), every, keep))
-            .await
-        {
+        match tokio::task::spawn_blocking(move || backup_if_due(&a.store, &a.config.data_dir(), every, keep)).await {
             Ok(Ok(wait)) => wait,
             Ok(Err(e)) => {
                 eprintln!("vouch: automatic backup: {e:#}");
@@ -78,12 +76,9 @@ pub async fn periodic(app: Arc<App>, every: Duration, keep: usize, mut stopped: 
                 eprintln!("vouch: automatic backup: {e}");
                 every
             }
-        };
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = stopped.changed() => return,
         }
-    }
+    })
+    .await
 }
 
 /// Writes an automatic backup if the newest is older than `every`, prunes to

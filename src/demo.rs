@@ -112,7 +112,7 @@ pub fn run(language: Option<&str>) -> anyhow::Result<ExitCode> {
             if row.to.email().is_none() || !shown.insert(row.id.0) {
                 continue;
             }
-            let mail = crate::outbox::render_mail(
+            let mail = vouch_mailer::render_mail(
                 &app.renderer,
                 &app.engine.notice_language(&row),
                 &row,

@@ -10,7 +10,6 @@ mod discord;
 mod doctor;
 mod http;
 mod ingest;
-mod outbox;
 mod secure;
 mod telegram;
 
@@ -22,6 +21,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
+use vouch_core::delivery::{RetryPolicy, Worker};
+use vouch_core::tasks;
 
 use crate::app::{App, OpenError, Session, Speaker};
 use crate::config::Config;
@@ -243,7 +244,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             load_config(&cli)?,
             Duration::from_millis((*poll_ms).max(10)),
             (*backup_hours > 0).then(|| (Duration::from_secs(backup_hours.saturating_mul(3600)), *backup_keep)),
-            outbox::RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..Default::default() },
+            RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..RetryPolicy::MAIL },
         ),
         Cmd::Demo { language } => demo::run(language.as_deref()),
         Cmd::Export { out, csv } => export(load_config(&cli)?, out.as_deref(), *csv),
@@ -294,7 +295,7 @@ fn serve(
     config: Config,
     poll: Duration,
     backups: Option<(Duration, usize)>,
-    retry: outbox::RetryPolicy,
+    retry: RetryPolicy,
 ) -> anyhow::Result<ExitCode> {
     let frontends = config.frontends();
     let mail = vouch_mailer::MailConfig {
@@ -412,7 +413,9 @@ fn serve(
         let scheduler = tokio::spawn(scheduler(Arc::clone(&app.engine), stopped.clone()));
         let backups =
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
-        let worker = tokio::spawn(outbox::Worker::new(Arc::clone(&app), mailer, retry).run(poll, stopped));
+        let mail =
+            vouch_mailer::MailTransport::new(mailer, Arc::clone(&app.renderer), app.engine.public_links().cloned());
+        let worker = tokio::spawn(Worker::new(Arc::clone(&app.engine), mail, retry).run(poll, stopped));
         let failed = tokio::select! {
             () = shutdown_signal() => false,
             () = poisoned.notified() => true,
@@ -450,8 +453,8 @@ fn serve(
 
 /// Hourly upkeep: forget inbound dedupe keys older than 30 days (platforms
 /// redeliver within days; Telegram may reuse update ids after a quiet week).
-async fn housekeeping(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::watch::Receiver<bool>) {
-    loop {
+async fn housekeeping(engine: Arc<vouch_core::Engine>, stopped: tokio::sync::watch::Receiver<bool>) {
+    tasks::every(Duration::from_secs(3600), stopped, || async {
         let e = Arc::clone(&engine);
         match tokio::task::spawn_blocking(move || e.prune_inbound(chrono::Duration::days(30), 10_000)).await {
             Ok(Ok(0)) => {}
@@ -459,19 +462,16 @@ async fn housekeeping(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync:
             Ok(Err(e)) => eprintln!("vouch: housekeeping: {e}"),
             Err(e) => eprintln!("vouch: housekeeping: {e}"),
         }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
-            _ = stopped.changed() => return,
-        }
-    }
+    })
+    .await
 }
 
 /// The event scheduler: runs due reminders and held-seat deadlines, then
 /// sleeps until the next one or for at most a few seconds (an edit made over
 /// the control socket may have scheduled something sooner).
-async fn scheduler(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::watch::Receiver<bool>) {
+async fn scheduler(engine: Arc<vouch_core::Engine>, stopped: tokio::sync::watch::Receiver<bool>) {
     const MAX_SLEEP: Duration = Duration::from_secs(5);
-    loop {
+    tasks::repeat(stopped, || async {
         let e = Arc::clone(&engine);
         let next = tokio::task::spawn_blocking(move || {
             let ran = e.run_due(e.now())?;
@@ -490,11 +490,9 @@ async fn scheduler(engine: Arc<vouch_core::Engine>, mut stopped: tokio::sync::wa
                 MAX_SLEEP
             }
         };
-        tokio::select! {
-            _ = tokio::time::sleep(sleep.max(Duration::from_millis(50))) => {}
-            _ = stopped.changed() => return,
-        }
-    }
+        sleep.max(Duration::from_millis(50))
+    })
+    .await
 }
 
 /// With `VOUCH_MAIL_AUTH=record` or `off`, mail from an organizer's address

@@ -1,11 +1,12 @@
 //! vouch-core: the command catalog and grammar, the engine with its
-//! permissions and rules, and rendering. No network IO; time and randomness
-//! come through ports.
+//! permissions and rules, rendering, and the delivery worker over channel
+//! transports. No network IO; time and randomness come through ports.
 
 pub mod abuse;
 pub mod catalog;
 pub mod command;
 pub mod company;
+pub mod delivery;
 pub mod engine;
 pub mod error;
 pub mod i18n;
@@ -17,6 +18,7 @@ pub mod links;
 pub mod ports;
 pub mod render;
 pub mod reply;
+pub mod tasks;
 
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};

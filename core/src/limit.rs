@@ -7,8 +7,35 @@ use std::sync::Mutex;
 
 use vouch_store::{IdentityKey, Timestamp};
 
-use crate::engine::Limits;
 use crate::error::UserError;
+
+/// Flood protection per identity.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Commands allowed in a burst.
+    pub burst: u32,
+    /// Sustained commands per minute after the burst.
+    pub per_minute: u32,
+    /// Wrong codes (redeem/link) allowed per hour: guessing stays hopeless.
+    pub failed_codes_per_hour: u32,
+    /// Consent requests one member may cause in 24 hours: vouch mails people
+    /// who never asked to hear from it, and must not become a spam relay.
+    pub introductions_per_member_per_day: u32,
+    /// Consent requests the whole community may send in a UTC day.
+    pub introductions_per_day: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            burst: 20,
+            per_minute: 30,
+            failed_codes_per_hour: 10,
+            introductions_per_member_per_day: 10,
+            introductions_per_day: 200,
+        }
+    }
+}
 
 const MAX_TRACKED: usize = 100_000;
 

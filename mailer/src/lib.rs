@@ -1,6 +1,7 @@
-//! vouch-mailer: outbound mail (lettre) — SMTP when configured, otherwise a
-//! maildir under the data dir — and inbound parsing and classification
-//! (mail-parser) for the email frontend.
+//! vouch-mailer: outbound mail (lettre) — outbox rows rendered into mail and
+//! sent over SMTP when configured, otherwise into a maildir under the data
+//! dir — and inbound parsing and classification (mail-parser) for the email
+//! frontend.
 
 pub mod auth;
 pub mod corpus;
@@ -9,6 +10,8 @@ pub mod inbound;
 pub mod intake;
 pub mod language;
 mod outbound;
+mod outbox;
 pub mod poller;
 
-pub use outbound::{MailConfig, Mailer, OutgoingMail, SendError};
+pub use outbound::{MailConfig, MailError, Mailer, OutgoingMail};
+pub use outbox::{MailTransport, render_mail};

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use vouch_core::delivery::SendOutcome;
 
 #[derive(Clone)]
 pub struct MailConfig {
@@ -73,19 +74,11 @@ pub struct OutgoingMail {
     pub list_unsubscribe_url: Option<String>,
 }
 
+/// A mail setup or message that cannot work (a bad address, an unusable
+/// SMTP URL, a maildir that cannot be created): no retry helps.
 #[derive(Debug, thiserror::Error)]
-pub enum SendError {
-    /// Try again later (4xx, connection refused, timeout).
-    #[error("temporary failure: {0}")]
-    Transient(String),
-    /// Will never work (5xx, invalid address).
-    #[error("permanent failure: {0}")]
-    Permanent(String),
-    /// The server could not be reached at all (refused, timed out, TLS
-    /// failed): try again later, and skip the rest of this round.
-    #[error("server unreachable: {0}")]
-    Unreachable(String),
-}
+#[error("{0}")]
+pub struct MailError(pub String);
 
 /// How long one SMTP conversation may stall before it counts as failed.
 const SMTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
@@ -113,18 +106,18 @@ impl std::fmt::Debug for Mailer {
 }
 
 impl Mailer {
-    pub fn new(config: &MailConfig) -> Result<Self, SendError> {
+    pub fn new(config: &MailConfig) -> Result<Self, MailError> {
         let from: Mailbox = config
             .from
             .parse()
-            .map_err(|e| SendError::Permanent(format!("VOUCH_MAIL_FROM {:?} is not an address: {e}", config.from)))?;
+            .map_err(|e| MailError(format!("VOUCH_MAIL_FROM {:?} is not an address: {e}", config.from)))?;
         let domain = from.email.domain().to_string();
         let transport = match &config.smtp_url {
             Some(url) => Transport::Smtp(Box::new(smtp_transport(url)?)),
             None => {
                 for sub in ["tmp", "new", "cur"] {
                     std::fs::create_dir_all(config.maildir.join(sub))
-                        .map_err(|e| SendError::Permanent(format!("cannot create maildir: {e}")))?;
+                        .map_err(|e| MailError(format!("cannot create maildir: {e}")))?;
                 }
                 Transport::Maildir(config.maildir.clone())
             }
@@ -149,9 +142,8 @@ impl Mailer {
         }
     }
 
-    pub fn build(&self, mail: &OutgoingMail) -> Result<Message, SendError> {
-        let to: Mailbox =
-            mail.to.parse().map_err(|e| SendError::Permanent(format!("bad recipient {:?}: {e}", mail.to)))?;
+    pub fn build(&self, mail: &OutgoingMail) -> Result<Message, MailError> {
+        let to: Mailbox = mail.to.parse().map_err(|e| MailError(format!("bad recipient {:?}: {e}", mail.to)))?;
         let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
@@ -165,7 +157,7 @@ impl Mailer {
                 MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()),
                 &mail.attachments,
             ))
-            .map_err(|e| SendError::Permanent(format!("cannot build message: {e}")))
+            .map_err(|e| MailError(format!("cannot build message: {e}")))
     }
 
     /// Auto-Submitted, In-Reply-To, References and List-Unsubscribe, with
@@ -215,11 +207,17 @@ impl Mailer {
         headers
     }
 
-    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), SendError> {
-        let message = self.build(mail)?;
+    /// Sends `mail`: sent, retried (4xx, a maildir write that failed),
+    /// failed for good (5xx, a bad recipient), or the server is down.
+    pub async fn send(&self, mail: &OutgoingMail) -> SendOutcome {
+        let message = match self.build(mail) {
+            Ok(message) => message,
+            Err(MailError(e)) => return SendOutcome::FailedForGood(e),
+        };
         match &self.transport {
-            Transport::Maildir(dir) => write_maildir(dir, mail.key, &message.formatted()),
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(classify),
+            Transport::Maildir(dir) => write_maildir(dir, mail.key, &message.formatted())
+                .map_or_else(|e| SendOutcome::retry(format!("maildir: {e}")), |()| SendOutcome::Sent),
+            Transport::Smtp(smtp) => smtp.send(message).await.map_or_else(classify, |_| SendOutcome::Sent),
         }
     }
 }
@@ -229,10 +227,10 @@ impl Mailer {
 /// `smtps://[user:pass@]host[:port]`); `tls=starttls` means `required`, and
 /// `ca=FILE` adds the certificates of a PEM file (a private CA) to the
 /// trusted roots. Credentials are used with AUTH PLAIN/LOGIN.
-pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, SendError> {
+pub fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, MailError> {
     use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
     // Never echo the URL: it may hold a password.
-    let unusable = |e: &dyn std::fmt::Display| SendError::Permanent(format!("VOUCH_SMTP_URL is not usable: {e}"));
+    let unusable = |e: &dyn std::fmt::Display| MailError(format!("VOUCH_SMTP_URL is not usable: {e}"));
     let parsed = url::Url::parse(url).map_err(|e| unusable(&e))?;
     let param = |key: &str| parsed.query_pairs().find(|(k, _)| k == key).map(|(_, v)| v.into_owned());
     let tls_mode = param("tls").map(|t| if t == "starttls" { "required".to_string() } else { t });
@@ -291,14 +289,14 @@ fn is_loopback(host: Option<url::Host<&str>>) -> bool {
 }
 
 /// A reply code decides: 5xx is final, 4xx is retried; no reply at all
-/// (connection refused, timeout, TLS) means the server is unreachable.
-fn classify(e: lettre::transport::smtp::Error) -> SendError {
+/// (connection refused, timeout, TLS) means the server is down.
+fn classify(e: lettre::transport::smtp::Error) -> SendOutcome {
     if e.is_permanent() {
-        SendError::Permanent(e.to_string())
+        SendOutcome::FailedForGood(e.to_string())
     } else if e.is_transient() {
-        SendError::Transient(e.to_string())
+        SendOutcome::retry(e.to_string())
     } else {
-        SendError::Unreachable(e.to_string())
+        SendOutcome::TransportDown(e.to_string())
     }
 }
 
@@ -327,17 +325,15 @@ fn with_attachments(body: MultiPart, attachments: &[vouch_store::Attachment]) ->
     files.into_iter().fold(MultiPart::mixed().multipart(body), |mixed, file| mixed.singlepart(file))
 }
 
-fn write_maildir(dir: &std::path::Path, key: u64, bytes: &[u8]) -> Result<(), SendError> {
+fn write_maildir(dir: &std::path::Path, key: u64, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
-    let io = |e: std::io::Error| SendError::Transient(format!("maildir: {e}"));
     let name = format!("vouch-outbox-{key:012}.eml");
     let tmp = dir.join("tmp").join(&name);
-    let mut f = std::fs::File::create(&tmp).map_err(io)?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, dir.join("new").join(&name)).map_err(io)?;
-    std::fs::File::open(dir.join("new")).and_then(|d| d.sync_all()).map_err(io)?;
-    Ok(())
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, dir.join("new").join(&name))?;
+    std::fs::File::open(dir.join("new")).and_then(|d| d.sync_all())
 }
 
 #[cfg(test)]
@@ -467,8 +463,8 @@ mod tests {
             maildir: dir.path().join("mail"),
         })
         .expect("mailer");
-        mailer.send(&mail(7)).await.expect("send");
-        mailer.send(&mail(7)).await.expect("send again");
+        assert_eq!(mailer.send(&mail(7)).await, SendOutcome::Sent);
+        assert_eq!(mailer.send(&mail(7)).await, SendOutcome::Sent, "send again");
         let files: Vec<_> = std::fs::read_dir(dir.path().join("mail/new")).expect("read").collect();
         assert_eq!(files.len(), 1, "a resend of the same row overwrites");
         let text = std::fs::read_to_string(dir.path().join("mail/new/vouch-outbox-000000000007.eml")).expect("read");
@@ -490,7 +486,7 @@ mod tests {
             "smtp://user:pw@127.0.0.1.example.org:25",
         ];
         for url in refused {
-            let Err(SendError::Permanent(e)) = smtp_transport(url) else { panic!("{url} was accepted") };
+            let Err(MailError(e)) = smtp_transport(url) else { panic!("{url} was accepted") };
             assert!(e.contains("VOUCH_SMTP_URL") && e.contains("tls=required") && e.contains("without TLS"), "{e}");
             assert!(!e.contains("pw"), "the password is not echoed: {e}");
         }
@@ -519,7 +515,7 @@ mod tests {
                 .expect("mailer");
         let mut m = mail(1);
         m.to = "not an address".into();
-        assert!(matches!(mailer.build(&m), Err(SendError::Permanent(_))));
+        assert!(matches!(mailer.build(&m), Err(MailError(e)) if e.contains("bad recipient")));
     }
 
     #[test]

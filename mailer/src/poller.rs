@@ -45,9 +45,8 @@ pub async fn run(engine: Arc<Engine>, config: ImapConfig, intake: Intake, mut st
             // The error never holds the password (ImapConfig keeps it private).
             eprintln!("vouch: imap {}: {e}; reconnecting in {wait:?}", config.describe());
         }
-        tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
-            _ = stop.changed() => return,
+        if !vouch_core::tasks::wait_or_stop(&mut stop, wait).await {
+            return;
         }
     }
 }

@@ -13,8 +13,7 @@ use chrono::{Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone
 use serde::{Deserialize, Serialize};
 
 use crate::ParseError;
-use crate::model::Timestamp;
-use crate::types::{EventId, MemberId, Role};
+use crate::types::{EventId, MemberId, Role, Timestamp};
 
 /// An IANA time zone name, parsed once (`Europe/Bucharest`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]

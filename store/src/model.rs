@@ -5,16 +5,13 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::ParseError;
 use crate::types::{
     EmailAddress, IdentityKey, MemberId, Money, OutboxId, ProgramId, ReferralCode, ReferralId, RewardId, Role, Slug,
-    SurveyId,
+    SurveyId, Timestamp,
 };
-
-pub type Timestamp = DateTime<Utc>;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Member {

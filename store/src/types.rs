@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::ParseError;
 
+/// A moment, in UTC (stored as RFC 3339).
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
         $(#[$doc])*

@@ -1,62 +1,50 @@
-//! Outbox rows addressed to `discord:<id>` go out as direct messages. A row
-//! is marked sent only after Discord accepted the message; the message nonce
-//! (derived from the row id, enforced) lets Discord collapse a resend after a
-//! crash between "sent" and "marked".
+//! Discord as one [`Transport`] of the delivery worker: outbox rows
+//! addressed to `discord:<id>` go out as direct messages (`discord:#id`: to
+//! that server channel). The message nonce (derived from the row id,
+//! enforced) lets Discord collapse a resend after a crash between "sent"
+//! and "marked".
 
 use std::sync::Arc;
 
 use serenity::all::{ChannelId, CreateAllowedMentions, CreateMessage, Http, HttpError, Nonce, UserId};
-use tokio::sync::watch;
+use vouch_core::delivery::{SendOutcome, Transport};
 use vouch_core::{Format, Renderer};
-use vouch_store::{Channel, OutboxMessage, OutboxState};
+use vouch_store::{Channel, OutboxMessage};
 
 use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons};
 
-/// Attempts before a transiently failing message is given up (as for mail).
-const MAX_ATTEMPTS: u32 = 12;
-
-enum Failure {
-    /// Worth retrying: network, 5xx, rate limited.
-    Transient(String),
-    /// Will not work later either: DMs closed, unknown user, bad row.
-    Permanent(String),
+pub(super) struct Discord {
+    pub(super) http: Arc<Http>,
+    pub(super) shared: Arc<Shared>,
 }
 
-pub(super) async fn run(http: Arc<Http>, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
-    loop {
-        match pass(&http, &shared).await {
-            Ok(0) => {}
-            Ok(n) => eprintln!("vouch: discord: {n} direct messages handled"),
-            Err(e) => eprintln!("vouch: discord: outbox: {e}"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(shared.config.outbox_poll) => {}
-            _ = shutdown.changed() => return,
-        }
-    }
+/// A row as Discord messages: the Markdown text and the language of its buttons.
+pub(super) struct Notice {
+    text: String,
+    lang: String,
 }
 
-/// Delivers every due Discord row once; returns how many were handled.
-async fn pass(http: &Http, shared: &Arc<Shared>) -> Result<usize, String> {
-    let engine = &shared.engine;
-    let due = engine.store().outbox_deliverable(Channel::Discord, engine.now(), 200).map_err(|e| e.to_string())?;
-    let mut handled = 0;
-    for message in due {
-        let lang = engine.notice_language(&message);
-        let result = match shared.renderer.render_template(&lang, &message.template, &message.data, Format::Markdown) {
-            Ok(text) => send(http, &shared.renderer, &lang, &message, &text).await,
-            Err(e) => Err(Failure::Permanent(e.to_string())),
-        };
-        let updated = settle(message, result, engine.now());
-        let engine = Arc::clone(engine);
-        tokio::task::spawn_blocking(move || engine.outbox_update(&updated))
-            .await
-            .map_err(|e| e.to_string())?
+impl Transport for Discord {
+    const CHANNEL: Channel = Channel::Discord;
+    const NAME: &'static str = "discord: outbox";
+    type Rendered = Notice;
+
+    fn render(&self, message: &OutboxMessage, lang: &str) -> Result<Notice, String> {
+        let text = self
+            .shared
+            .renderer
+            .render_template(lang, &message.template, &message.data, Format::Markdown)
             .map_err(|e| e.to_string())?;
-        handled += 1;
+        Ok(Notice { text, lang: lang.to_string() })
     }
-    Ok(handled)
+
+    async fn send(&self, message: &OutboxMessage, notice: &Notice) -> SendOutcome {
+        match send(&self.http, &self.shared.renderer, &notice.lang, message, &notice.text).await {
+            Ok(()) => SendOutcome::Sent,
+            Err(outcome) => outcome,
+        }
+    }
 }
 
 async fn send(
@@ -65,13 +53,16 @@ async fn send(
     lang: &str,
     message: &OutboxMessage,
     text: &str,
-) -> Result<(), Failure> {
+) -> Result<(), SendOutcome> {
     let channel = match message.to.discord_channel() {
         // A server channel (`discord:#id`, e.g. public thanks): posted there.
         Some(id) => ChannelId::new(id.max(1)),
         None => {
-            let user: u64 =
-                message.to.external().parse().map_err(|_| Failure::Permanent("not a Discord user id".into()))?;
+            let user: u64 = message
+                .to
+                .external()
+                .parse()
+                .map_err(|_| SendOutcome::FailedForGood("not a Discord user id".into()))?;
             UserId::new(user.max(1)).create_dm_channel(http).await.map_err(classify)?.id
         }
     };
@@ -93,36 +84,16 @@ async fn send(
     Ok(())
 }
 
-fn classify(e: serenity::Error) -> Failure {
+/// A 4xx other than 429 will not work later either (DMs closed, unknown
+/// user); anything else (network, 5xx, a 429 that got past serenity's
+/// ratelimiter, which waits them out in place) is retried with backoff.
+fn classify(e: serenity::Error) -> SendOutcome {
     match &e {
         serenity::Error::Http(HttpError::UnsuccessfulRequest(r))
             if r.status_code.is_client_error() && r.status_code.as_u16() != 429 =>
         {
-            Failure::Permanent(e.to_string())
+            SendOutcome::FailedForGood(e.to_string())
         }
-        _ => Failure::Transient(e.to_string()),
+        _ => SendOutcome::retry(e.to_string()),
     }
-}
-
-/// The row after one attempt: sent, due again later with backoff, or failed.
-fn settle(message: OutboxMessage, result: Result<(), Failure>, now: vouch_store::Timestamp) -> OutboxMessage {
-    let mut updated = message;
-    updated.attempts += 1;
-    match result {
-        Ok(()) => {
-            updated.state = OutboxState::Sent;
-            updated.sent_at = Some(now);
-            updated.last_error = None;
-        }
-        Err(Failure::Transient(e)) if updated.attempts < MAX_ATTEMPTS => {
-            let backoff = 30i64.saturating_mul(1 << updated.attempts.min(7)).min(3600);
-            updated.next_attempt_at = now + chrono::Duration::seconds(backoff);
-            updated.last_error = Some(e);
-        }
-        Err(Failure::Transient(e) | Failure::Permanent(e)) => {
-            updated.state = OutboxState::Failed;
-            updated.last_error = Some(e);
-        }
-    }
-    updated
 }

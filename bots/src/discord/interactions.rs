@@ -16,7 +16,7 @@ use vouch_core::{Caller, Engine, Format, Reply, Response};
 use serenity::builder::Builder as _;
 
 use super::split::{MAX_MESSAGE, split_markdown};
-use super::{Shared, buttons, identity, invites, slash};
+use super::{Shared, buttons, display_name, identity, invites, slash};
 
 /// One interaction to answer: who, what line, and how to reach Discord.
 struct Ask<'a> {
@@ -182,15 +182,6 @@ pub(super) fn render(shared: &Shared, response: &Response) -> String {
     let texts: Vec<String> =
         response.replies.iter().map(|r: &Reply| shared.renderer.render(r, Format::Markdown)).collect();
     texts.join("\n\n")
-}
-
-/// The name people see in this server: nickname, then global name, then username.
-pub(super) fn display_name(member: Option<&Member>, user: &User) -> String {
-    name_with_nick(member.and_then(|m| m.nick.as_deref()), user)
-}
-
-pub(super) fn name_with_nick(nick: Option<&str>, user: &User) -> String {
-    nick.map(str::to_string).or_else(|| user.global_name.clone()).unwrap_or_else(|| user.name.clone())
 }
 
 /// Someone holding the configured Discord organizer role is an organizer in

@@ -15,8 +15,7 @@ use tokio::sync::Mutex;
 use vouch_core::{Caller, Engine};
 use vouch_store::InviteRecord;
 
-use super::interactions::{display_name, name_with_nick};
-use super::{DiscordError, Shared, identity};
+use super::{DiscordError, Shared, display_name, identity, name_with_nick};
 
 /// Where versions before 0.1 kept the ledger; read once into the store.
 const LEGACY_FILE: &str = "discord-invites.json";

@@ -21,6 +21,7 @@ use serenity::all::{
 };
 use serenity::async_trait;
 use tokio::sync::watch;
+use vouch_core::delivery::{RetryPolicy, Worker};
 use vouch_core::{Engine, Renderer};
 use vouch_store::IdentityKey;
 
@@ -127,7 +128,10 @@ pub async fn run(
     }
     let shared = Arc::new(Shared { engine, renderer, config, invites, bot_id: OnceLock::new() });
     let mut client = ClientBuilder::new_with_http(http, intents).event_handler(Handler(Arc::clone(&shared))).await?;
-    let worker = tokio::spawn(delivery::run(Arc::clone(&client.http), Arc::clone(&shared), shutdown.clone()));
+    let dms = delivery::Discord { http: Arc::clone(&client.http), shared: Arc::clone(&shared) };
+    let every = shared.config.outbox_poll;
+    let worker = Worker::new(Arc::clone(&shared.engine), dms, RetryPolicy::CHAT);
+    let worker = tokio::spawn(worker.run(every, shutdown.clone()));
     let manager = Arc::clone(&client.shard_manager);
     // serenity reconnects and resumes the gateway by itself; `start` ends
     // only on a fatal error (bad token, disallowed intents) or shutdown.
@@ -151,6 +155,15 @@ pub async fn run(
 }
 
 /// `discord:<snowflake>`: the identity the core knows a Discord user by.
+/// The name people see in this server: nickname, then global name, then username.
+fn display_name(member: Option<&serenity::all::Member>, user: &serenity::all::User) -> String {
+    name_with_nick(member.and_then(|m| m.nick.as_deref()), user)
+}
+
+fn name_with_nick(nick: Option<&str>, user: &serenity::all::User) -> String {
+    nick.map(str::to_string).or_else(|| user.global_name.clone()).unwrap_or_else(|| user.name.clone())
+}
+
 fn identity(user: impl std::fmt::Display) -> Option<IdentityKey> {
     IdentityKey::parse(&format!("discord:{user}")).ok()
 }

@@ -12,8 +12,9 @@ use vouch_store::IdentityKey;
 
 use super::buttons::{keyboard, toast};
 use super::input::{deep_link, engine_line};
-use super::send::{SendError, send_html};
+use super::send::send_html;
 use super::{Ctx, log};
+use vouch_core::delivery::SendOutcome;
 
 /// The key under which the store remembers an update's answer. Update ids
 /// are per bot, so the bot's id keeps a new bot on the same data dir from
@@ -202,8 +203,9 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
         let keyboard = keyboard(&ctx.renderer, reply_language(reply), &reply.actions);
         if place.private_chat || !reply.private {
             let reply_to = place.reply_to.filter(|_| !place.private_chat);
-            if let Err(e) = send_html(&ctx.bot, place.chat, &text, reply_to, keyboard.as_ref()).await {
-                log(ctx, &format!("reply to chat {}: {e}", place.chat.0));
+            let outcome = send_html(&ctx.bot, place.chat, &text, reply_to, keyboard.as_ref()).await;
+            if !outcome.is_sent() {
+                log(ctx, &format!("reply to chat {}: {outcome}", place.chat.0));
             }
         } else {
             for_dm.push((text, keyboard));
@@ -213,28 +215,29 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
         return;
     }
     let dm = ChatId(i64::try_from(place.user.id.0).unwrap_or(i64::MAX));
-    let mut result = Ok(());
+    let mut result = SendOutcome::Sent;
     for (text, keyboard) in &for_dm {
         result = send_html(&ctx.bot, dm, text, None, keyboard.as_ref()).await;
-        if result.is_err() {
+        if !result.is_sent() {
             break;
         }
     }
     let name = place.user.first_name.as_str();
     let lang = replies.first().map_or("en", reply_language);
     let note = match result {
-        Ok(()) => chat_text(ctx, lang, "chat/sent_dm", json!({ "name": name })),
-        Err(SendError::Unreachable(_)) => {
+        SendOutcome::Sent => chat_text(ctx, lang, "chat/sent_dm", json!({ "name": name })),
+        SendOutcome::RecipientGone(_) => {
             let url = deep_link(&ctx.username, "help").unwrap_or_else(|| format!("https://t.me/{}", ctx.username));
             chat_text(ctx, lang, "chat/dm_blocked", json!({ "name": name, "url": url }))
         }
-        Err(e) => {
+        e => {
             log(ctx, &format!("DM to {}: {e}", place.user.id.0));
             chat_text(ctx, lang, "chat/dm_failed", json!({ "name": name }))
         }
     };
-    if let Err(e) = send_html(&ctx.bot, place.chat, &note, place.reply_to, None).await {
-        log(ctx, &format!("note in chat {}: {e}", place.chat.0));
+    let outcome = send_html(&ctx.bot, place.chat, &note, place.reply_to, None).await;
+    if !outcome.is_sent() {
+        log(ctx, &format!("note in chat {}: {outcome}", place.chat.0));
     }
 }
 

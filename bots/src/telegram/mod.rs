@@ -20,10 +20,10 @@ use teloxide::prelude::Requester;
 use teloxide::types::{AllowedUpdate, BotCommand};
 use teloxide::{ApiError, Bot, RequestError};
 use tokio::sync::watch;
+use vouch_core::delivery::{RetryPolicy, Worker};
 use vouch_core::{CATALOG, Engine, Renderer};
 use vouch_store::Role;
 
-pub use send::SendError;
 pub use webhook::valid_secret;
 
 /// What the frontend needs from the configuration.
@@ -108,16 +108,7 @@ fn redact(message: &str, token: &str) -> String {
     if token.is_empty() { message.to_string() } else { message.replace(token, "***") }
 }
 
-/// Waits `wait`, or less if `stop` is raised; false means stop.
-pub(crate) async fn wait_or_stop(stop: &mut watch::Receiver<bool>, wait: Duration) -> bool {
-    if *stop.borrow() {
-        return false;
-    }
-    tokio::select! {
-        _ = tokio::time::sleep(wait) => !*stop.borrow(),
-        _ = stop.changed() => false,
-    }
-}
+pub(crate) use vouch_core::tasks::wait_or_stop;
 
 /// Runs the bot until `stop` is raised: start-up calls, long polling (or
 /// the webhook server) and the outbox worker. Returns early only if the
@@ -147,7 +138,8 @@ pub async fn run(
     let menus = menus(&renderer);
     let Some((username, bot_id)) = start(&bot, hook, &menus, &mut stop).await? else { return Ok(()) };
     let ctx = Arc::new(Ctx { bot, engine, renderer, username, bot_id, failures: Default::default() });
-    let outbox = tokio::spawn(outbox::run(Arc::clone(&ctx), config.outbox_every, stop.clone()));
+    let worker = Worker::new(Arc::clone(&ctx.engine), outbox::Telegram(Arc::clone(&ctx)), RetryPolicy::CHAT);
+    let outbox = tokio::spawn(worker.run(config.outbox_every, stop.clone()));
     match listener {
         Some((listener, local, hook)) => {
             eprintln!("vouch: telegram: @{} receives updates by webhook on {local}", ctx.username);

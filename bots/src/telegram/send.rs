@@ -1,5 +1,6 @@
 //! Sending messages: HTML parse mode, split to Telegram's limit, 429s and
-//! network failures retried, refusals sorted into what the caller can act on.
+//! network failures retried in place, the answer sorted into a
+//! [`SendOutcome`] (a 403 means the recipient is gone).
 
 use std::time::Duration;
 
@@ -7,6 +8,7 @@ use teloxide::payloads::SendMessageSetters;
 use teloxide::prelude::Requester;
 use teloxide::types::{ChatId, InlineKeyboardMarkup, MessageId, ParseMode, ReplyParameters};
 use teloxide::{ApiError, Bot, RequestError};
+use vouch_core::delivery::{RetryPolicy, SendOutcome};
 
 use super::split::{MAX_MESSAGE, split_html};
 
@@ -18,30 +20,13 @@ const RATE_LIMIT_ATTEMPTS: u32 = 5;
 /// outbox retries later; a live reply is better dropped than hours late).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendError {
-    /// The user blocked the bot, never started it, or is gone: retrying
-    /// cannot help until they act.
-    Unreachable(String),
-    /// Telegram refused this message for good (bad chat, unparsable text).
-    Permanent(String),
-    /// Network trouble or rate limits that outlasted our retries.
-    Transient(String),
-}
+/// In-place retries of network failures: 250 ms doubling, capped at 8 s, jittered.
+const NETWORK_RETRY: RetryPolicy =
+    RetryPolicy { base: Duration::from_millis(250), max: Duration::from_secs(8), max_attempts: NETWORK_ATTEMPTS };
 
-impl std::fmt::Display for SendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SendError::Unreachable(e) => write!(f, "unreachable: {e}"),
-            SendError::Permanent(e) => write!(f, "refused: {e}"),
-            SendError::Transient(e) => write!(f, "failed for now: {e}"),
-        }
-    }
-}
-
-/// Exponential backoff for attempt `n` (0-based): 250 ms doubling, capped at 8 s.
+/// The wait before retrying after failure `n` (0-based), in place.
 pub fn backoff(n: u32) -> Duration {
-    Duration::from_millis(250u64.saturating_mul(1 << n.min(5))).min(Duration::from_secs(8))
+    NETWORK_RETRY.backoff(n.saturating_add(1))
 }
 
 /// Sends `html` to `chat`, as several messages if it is long. With
@@ -53,14 +38,17 @@ pub async fn send_html(
     html: &str,
     reply_to: Option<MessageId>,
     keyboard: Option<&InlineKeyboardMarkup>,
-) -> Result<(), SendError> {
+) -> SendOutcome {
     let parts = split_html(html, MAX_MESSAGE);
     let last = parts.len().saturating_sub(1);
     for (i, part) in parts.iter().enumerate() {
         let reply_to = reply_to.filter(|_| i == 0);
-        send_part(bot, chat, part, reply_to, keyboard.filter(|_| i == last)).await?;
+        let outcome = send_part(bot, chat, part, reply_to, keyboard.filter(|_| i == last)).await;
+        if !outcome.is_sent() {
+            return outcome;
+        }
     }
-    Ok(())
+    SendOutcome::Sent
 }
 
 async fn send_part(
@@ -69,7 +57,7 @@ async fn send_part(
     text: &str,
     reply_to: Option<MessageId>,
     keyboard: Option<&InlineKeyboardMarkup>,
-) -> Result<(), SendError> {
+) -> SendOutcome {
     let mut network_failures = 0;
     let mut rate_limited = 0;
     loop {
@@ -81,31 +69,33 @@ async fn send_part(
             request = request.reply_markup(keyboard.clone());
         }
         match request.await {
-            Ok(_) => return Ok(()),
+            Ok(_) => return SendOutcome::Sent,
             Err(RequestError::RetryAfter(seconds)) => {
                 let wait = seconds.duration();
                 rate_limited += 1;
                 if rate_limited > RATE_LIMIT_ATTEMPTS || wait > MAX_RETRY_AFTER {
-                    return Err(SendError::Transient(format!("rate limited (retry after {}s)", wait.as_secs())));
+                    // The outbox tries again when Telegram said it may.
+                    let reason = format!("rate limited (retry after {}s)", wait.as_secs());
+                    return SendOutcome::RetryAfter { wait: Some(wait), reason };
                 }
                 tokio::time::sleep(wait).await;
             }
             Err(e @ (RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. })) => {
                 if network_failures + 1 >= NETWORK_ATTEMPTS {
-                    return Err(SendError::Transient(e.to_string()));
+                    return SendOutcome::retry(e.to_string());
                 }
                 tokio::time::sleep(backoff(network_failures)).await;
                 network_failures += 1;
             }
-            Err(RequestError::Api(e)) => return Err(classify(e)),
-            Err(e @ RequestError::MigrateToChatId(_)) => return Err(SendError::Permanent(e.to_string())),
+            Err(RequestError::Api(e)) => return classify(e),
+            Err(e @ RequestError::MigrateToChatId(_)) => return SendOutcome::FailedForGood(e.to_string()),
         }
     }
 }
 
 /// Telegram's 403s mean "this person can't be reached"; teloxide knows some
 /// by their exact wording, the rest arrive as `Unknown("Forbidden: …")`.
-fn classify(e: ApiError) -> SendError {
+fn classify(e: ApiError) -> SendOutcome {
     let text = e.to_string();
     match e {
         ApiError::BotBlocked
@@ -113,9 +103,9 @@ fn classify(e: ApiError) -> SendError {
         | ApiError::UserDeactivated
         | ApiError::BotKicked
         | ApiError::BotKickedFromSupergroup
-        | ApiError::BotKickedFromChannel => SendError::Unreachable(text),
-        ApiError::Unknown(raw) if raw.starts_with("Forbidden") => SendError::Unreachable(raw),
-        _ => SendError::Permanent(text),
+        | ApiError::BotKickedFromChannel => SendOutcome::RecipientGone(text),
+        ApiError::Unknown(raw) if raw.starts_with("Forbidden") => SendOutcome::RecipientGone(raw),
+        _ => SendOutcome::FailedForGood(text),
     }
 }
 
@@ -124,17 +114,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_doubles_and_is_capped() {
-        assert_eq!(backoff(0), Duration::from_millis(250));
-        assert_eq!(backoff(2), Duration::from_secs(1));
-        assert_eq!(backoff(30), Duration::from_secs(8));
+    fn backoff_doubles_is_capped_and_jittered() {
+        for (n, full) in [(0, 250), (2, 1000), (30, 8000)] {
+            let (wait, full) = (backoff(n), Duration::from_millis(full));
+            assert!(wait >= full / 2 && wait <= full, "{n}: {wait:?} outside [{full:?}/2, {full:?}]");
+        }
     }
 
     #[test]
     fn forbidden_means_unreachable() {
-        assert!(matches!(classify(ApiError::BotBlocked), SendError::Unreachable(_)));
+        assert!(matches!(classify(ApiError::BotBlocked), SendOutcome::RecipientGone(_)));
         let raw = "Forbidden: bot can't initiate conversation with a user".to_string();
-        assert!(matches!(classify(ApiError::Unknown(raw)), SendError::Unreachable(_)));
-        assert!(matches!(classify(ApiError::ChatNotFound), SendError::Permanent(_)));
+        assert!(matches!(classify(ApiError::Unknown(raw)), SendOutcome::RecipientGone(_)));
+        assert!(matches!(classify(ApiError::ChatNotFound), SendOutcome::FailedForGood(_)));
     }
 }

@@ -29,6 +29,7 @@ use crate::catalog::CommandSpec;
 use crate::command::{self, Command};
 use crate::error::UserError;
 use crate::limit::Limiter;
+pub use crate::limit::Limits;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
@@ -75,34 +76,6 @@ impl Default for Settings {
             public_url: None,
             shoutout_to: None,
             languages: crate::Languages::default(),
-        }
-    }
-}
-
-/// Flood protection per identity.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits {
-    /// Commands allowed in a burst.
-    pub burst: u32,
-    /// Sustained commands per minute after the burst.
-    pub per_minute: u32,
-    /// Wrong codes (redeem/link) allowed per hour: guessing stays hopeless.
-    pub failed_codes_per_hour: u32,
-    /// Consent requests one member may cause in 24 hours: vouch mails people
-    /// who never asked to hear from it, and must not become a spam relay.
-    pub introductions_per_member_per_day: u32,
-    /// Consent requests the whole community may send in a UTC day.
-    pub introductions_per_day: u32,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Self {
-            burst: 20,
-            per_minute: 30,
-            failed_codes_per_hour: 10,
-            introductions_per_member_per_day: 10,
-            introductions_per_day: 200,
         }
     }
 }
@@ -424,9 +397,32 @@ impl EngineCore {
         self.store.write(|tx| programs::create_default(tx, now, &currency))
     }
 
-    /// Marks an outbox row delivered (or failed), durably.
-    pub fn outbox_update(&self, message: &OutboxMessage) -> Result<(), UserError> {
-        self.store.write(|tx| tx.put_outbox(message).map_err(UserError::from))
+    /// Pending outbox rows for `channel` due now and covered by a flush:
+    /// what a delivery worker may send (at most `limit`).
+    pub fn outbox_due(&self, channel: vouch_store::Channel, limit: usize) -> Result<Vec<OutboxMessage>, UserError> {
+        Ok(self.store.outbox_deliverable(channel, self.clock.now(), limit)?)
+    }
+
+    /// Settles an outbox row after one attempt (see
+    /// [`crate::delivery::settled`]) and, when the recipient is gone, marks
+    /// their identity unreachable: both in one transaction, durably.
+    /// Returns the row as written.
+    pub fn settle_delivery(
+        &self,
+        message: &OutboxMessage,
+        outcome: &crate::delivery::SendOutcome,
+        retry: &crate::delivery::RetryPolicy,
+    ) -> Result<OutboxMessage, UserError> {
+        use rand::Rng;
+        let row = crate::delivery::settled(message, outcome, self.clock.now(), retry, rand::rng().random());
+        self.store.write(|tx| {
+            if matches!(outcome, crate::delivery::SendOutcome::RecipientGone(_)) {
+                mark_unreachable_in(tx, &row.to)?;
+            }
+            tx.put_outbox(&row)?;
+            Ok::<_, UserError>(())
+        })?;
+        Ok(row)
     }
 
     /// Forgets inbound delivery keys older than `older_than` (at most
@@ -449,16 +445,18 @@ impl EngineCore {
     /// bounce). Notices go to the member's other identities until the person
     /// writes in again.
     pub fn mark_unreachable(&self, identity: &IdentityKey) -> Result<(), UserError> {
-        self.store.write(|tx| {
-            if let Some(mut found) = tx.identity(identity)?
-                && !found.unreachable
-            {
-                found.unreachable = true;
-                tx.put_identity(&found)?;
-            }
-            Ok(())
-        })
+        self.store.write(|tx| mark_unreachable_in(tx, identity))
     }
+}
+
+fn mark_unreachable_in(tx: &mut vouch_store::WriteTx<'_>, identity: &IdentityKey) -> Result<(), UserError> {
+    if let Some(mut found) = tx.identity(identity)?
+        && !found.unreachable
+    {
+        found.unreachable = true;
+        tx.put_identity(&found)?;
+    }
+    Ok(())
 }
 
 impl Engine {
