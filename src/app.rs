@@ -97,7 +97,7 @@ impl App {
     /// console identity.
     pub fn say(&self, speaker: &Speaker, line: &str) -> anyhow::Result<Said> {
         let caller = speaker.caller()?;
-        let response = self.engine.respond(&caller, line, None);
+        let response = self.engine.handle(&caller, vouch_core::Input::Line(line), None);
         let mut texts: Vec<String> = response.replies.iter().map(|r| self.renderer.render(r, Format::Plain)).collect();
         texts.extend(self.take_console_notices(&caller.identity)?);
         Ok(Said { texts, refusal: response.refusal() })

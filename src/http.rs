@@ -281,7 +281,7 @@ async fn act(
         };
         let mut caller = Caller::new(to, &name);
         caller.language = hint;
-        engine.respond(&caller, &command, Some(&key))
+        engine.handle(&caller, vouch_core::Input::Line(&command), Some(&key))
     })
     .await
     .map_err(|e| {
@@ -289,12 +289,12 @@ async fn act(
         unavailable()
     })?;
     // A refusal that may pass later (rate limit, store trouble) is not an answer.
-    if response.replies.iter().any(|r| matches!(r.template.as_str(), "error/rate_limited" | "error/internal")) {
+    if response.refusal() == Some(vouch_core::Refusal::TryLater) {
         return Err(unavailable());
     }
     Ok(Answer {
         texts: response.replies.iter().map(|r| http.renderer.render(r, Format::Plain)).collect(),
-        refused: response.replies.iter().any(|r| r.is_error),
+        refused: response.refused(),
     })
 }
 

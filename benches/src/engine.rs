@@ -147,7 +147,7 @@ fn check(response: &Response, line: &str) -> Result<(), String> {
     if response.replies.is_empty() {
         return Err(format!("`{line}` got no reply"));
     }
-    match response.replies.iter().find(|r| r.is_error) {
+    match response.replies.iter().find(|r| r.is_error()) {
         Some(r) => Err(format!("`{line}` was refused with {} {}", r.template, r.data)),
         None => Ok(()),
     }

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 use vouch_store::{Role, StoreError};
 
-use crate::reply::Reply;
+use crate::reply::{Failure, Reply};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -212,13 +212,12 @@ impl UserError {
             UserError::Internal(_) => ("internal", json!({})),
             UserError::Unavailable(_) => ("internal", json!({ "unavailable": true })),
         };
-        Reply {
-            template: format!("error/{name}"),
-            data,
-            private: false,
-            is_error: true,
-            actions: Vec::new(),
-            language: None,
-        }
+        let failure = match self {
+            UserError::RateLimited { .. } => Failure::RateLimited,
+            UserError::Internal(_) => Failure::Internal,
+            UserError::Unavailable(_) => Failure::Unavailable,
+            _ => Failure::Refused,
+        };
+        Reply { failure: Some(failure), ..Reply::new(&format!("error/{name}"), data) }
     }
 }

@@ -23,12 +23,12 @@ pub mod tasks;
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};
 pub use engine::{
-    BounceOutcome, Caller, Engine, Extras, LINK_ANSWER_KEY, Limits, MailIn, MailRef, Settings, ThreadReply, ThreadText,
-    consent_word, introduction_stage,
+    BounceOutcome, Caller, Engine, Extras, Input, LINK_ANSWER_KEY, Limits, MailIn, MailRef, Settings, ThreadReply,
+    ThreadText, consent_word, introduction_stage,
 };
 pub use error::UserError;
 pub use lang::Languages;
 pub use links::{ACTION_LINK_DAYS, Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
 pub use render::{Format, Renderer};
-pub use reply::{Effect, Outcome, Refusal, Reply, Response};
+pub use reply::{Effect, Failure, Outcome, Refusal, Reply, Response};

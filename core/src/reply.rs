@@ -11,7 +11,13 @@ pub struct Reply {
     pub data: Value,
     /// Contains personal data: send by DM / ephemeral, never in a group.
     pub private: bool,
-    pub is_error: bool,
+    /// Set on a refusal: why, typed, so no adapter reads template names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<Failure>,
+    /// A referral code this reply hands out: adapters add their own share
+    /// link for it (a Telegram deep link, a Discord invite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<vouch_store::ReferralCode>,
     /// Choices shown as buttons where the channel has them (each runs its
     /// command as the person who presses it); plain channels show the
     /// commands as text from the template.
@@ -29,7 +35,8 @@ impl Reply {
             template: template.to_string(),
             data,
             private: false,
-            is_error: false,
+            failure: None,
+            share: None,
             actions: Vec::new(),
             language: None,
         }
@@ -49,6 +56,35 @@ impl Reply {
     pub fn private(mut self) -> Self {
         self.private = true;
         self
+    }
+
+    /// A refusal (bad input, not allowed, try later), not an answer.
+    pub fn is_error(&self) -> bool {
+        self.failure.is_some()
+    }
+}
+
+/// Why a command was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    /// Against a rule, bad input, not allowed: the same command fails again.
+    Refused,
+    /// Too many commands or wrong codes: wait and try again.
+    RateLimited,
+    /// The store cannot commit (a failed flush): nothing is saved until
+    /// vouch restarts on a healthy disk; redeliveries should wait.
+    Unavailable,
+    /// A bug or a store error; nothing was committed.
+    Internal,
+}
+
+impl Failure {
+    pub fn refusal(self) -> Refusal {
+        match self {
+            Failure::Refused => Refusal::Refused,
+            Failure::RateLimited | Failure::Unavailable | Failure::Internal => Refusal::TryLater,
+        }
     }
 }
 
@@ -106,13 +142,30 @@ impl Response {
     /// winning when the replies mix both.
     pub fn refusal(&self) -> Option<Refusal> {
         let mut refusal = None;
-        for reply in self.replies.iter().filter(|r| r.is_error) {
-            if matches!(reply.template.as_str(), "error/internal" | "error/rate_limited") {
+        for failure in self.replies.iter().filter_map(|r| r.failure) {
+            if failure.refusal() == Refusal::TryLater {
                 return Some(Refusal::TryLater);
             }
             refusal = Some(Refusal::Refused);
         }
         refusal
+    }
+
+    /// The gravest failure among the replies: store trouble first, then
+    /// internal errors, rate limits, plain refusals.
+    pub fn failure(&self) -> Option<Failure> {
+        let rank = |f: &Failure| match f {
+            Failure::Unavailable => 0,
+            Failure::Internal => 1,
+            Failure::RateLimited => 2,
+            Failure::Refused => 3,
+        };
+        self.replies.iter().filter_map(|r| r.failure).min_by_key(rank)
+    }
+
+    /// Whether any reply is a refusal.
+    pub fn refused(&self) -> bool {
+        self.replies.iter().any(Reply::is_error)
     }
 }
 
@@ -134,6 +187,15 @@ mod refusal_tests {
         let limited = UserError::RateLimited { seconds: 3 }.to_reply();
         assert_eq!(response(vec![unknown, limited]).refusal(), Some(Refusal::TryLater));
         let down = UserError::Unavailable("disk".into()).to_reply();
-        assert_eq!(response(vec![down]).refusal(), Some(Refusal::TryLater));
+        assert_eq!(response(vec![down.clone()]).refusal(), Some(Refusal::TryLater));
+        // Typed, whatever the template is called: the gravest one wins.
+        let refused = UserError::SelfReferral.to_reply();
+        let limited = UserError::RateLimited { seconds: 3 }.to_reply();
+        let internal = UserError::Internal("bug".into()).to_reply();
+        assert_eq!(response(vec![ok.clone()]).failure(), None);
+        assert!(!response(vec![ok.clone()]).refused());
+        assert_eq!(response(vec![refused.clone(), limited.clone()]).failure(), Some(Failure::RateLimited));
+        assert_eq!(response(vec![limited, internal.clone()]).failure(), Some(Failure::Internal));
+        assert_eq!(response(vec![internal, down, refused]).failure(), Some(Failure::Unavailable));
     }
 }

@@ -68,7 +68,7 @@ impl Community {
         let response = self.engine.respond(&caller(who), line, None);
         let mut answer = String::new();
         for reply in &response.replies {
-            assert!(!reply.is_error, "`{line}` by {who} was refused: {}", self.renderer.render(reply, Format::Plain));
+            assert!(!reply.is_error(), "`{line}` by {who} was refused: {}", self.renderer.render(reply, Format::Plain));
             assert_eq!(reply.language.as_ref().map(|l| l.as_str()), Some(self.lang.as_str()), "{line}");
             let text = self.renderer.render(reply, Format::Plain);
             writeln!(self.out, "## {who}: {line}\n{text}\n").expect("write");

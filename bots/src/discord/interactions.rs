@@ -11,7 +11,7 @@ use serenity::all::{
     CreateInteractionResponse, CreateInteractionResponseFollowup, CreateInteractionResponseMessage,
     EditInteractionResponse, InteractionId, Member, User,
 };
-use vouch_core::{Caller, Engine, Format, Reply, Response};
+use vouch_core::{Caller, Engine, Format, Input, Reply, Response};
 
 use serenity::builder::Builder as _;
 
@@ -92,7 +92,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     let engine = Arc::clone(&shared.engine);
     let run_caller = caller.clone();
     let line = ask.line.clone();
-    let mut job = tokio::task::spawn_blocking(move || engine.respond(&run_caller, &line, Some(&key)));
+    let mut job = tokio::task::spawn_blocking(move || engine.handle(&run_caller, Input::Line(&line), Some(&key)));
     // Zero defers every answer (useful on a slow link); otherwise only one
     // not ready in time.
     let wait = shared.config.defer_after;
@@ -131,7 +131,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     }
     let parts = split_markdown(&text, MAX_MESSAGE);
     let actions: Vec<vouch_store::Action> = response.replies.iter().flat_map(|r| r.actions.clone()).collect();
-    let ephemeral = ask.always_ephemeral || response.replies.iter().any(|r| r.private || r.is_error);
+    let ephemeral = ask.always_ephemeral || response.replies.iter().any(|r| r.private || r.is_error());
     // A long answer is the response plus follow-ups; buttons go last.
     let last = parts.len().saturating_sub(1);
     let lang = response.replies.first().and_then(|r| r.language.as_ref()).map_or("en", |l| l.as_str());
@@ -175,7 +175,7 @@ pub(super) fn command_name(line: &str) -> Option<&'static str> {
 }
 
 pub(super) fn succeeded(response: &Response) -> bool {
-    !response.replies.is_empty() && response.replies.iter().all(|r| !r.is_error)
+    !response.replies.is_empty() && !response.refused()
 }
 
 pub(super) fn render(shared: &Shared, response: &Response) -> String {

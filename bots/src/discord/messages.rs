@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 use serenity::all::{ChannelId, Context, CreateAllowedMentions, CreateMessage, HttpError, Message, MessageReference};
-use vouch_core::{Caller, Format, Reply};
+use vouch_core::{Caller, Format, Input, Reply};
 
 use super::interactions::{command_name, personal_invite, succeeded, sync_organizer};
 use super::name_with_nick;
@@ -55,10 +55,12 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
     let key = format!("discord:message:{}", msg.id);
     let engine = Arc::clone(&shared.engine);
     let (run_caller, run_line) = (caller.clone(), line.clone());
-    let response = match tokio::task::spawn_blocking(move || engine.respond(&run_caller, &run_line, Some(&key))).await {
-        Ok(response) => response,
-        Err(e) => return tracing::warn!("discord: message task failed: {e}"),
-    };
+    let response =
+        match tokio::task::spawn_blocking(move || engine.handle(&run_caller, Input::Line(&run_line), Some(&key))).await
+        {
+            Ok(response) => response,
+            Err(e) => return tracing::warn!("discord: message task failed: {e}"),
+        };
     if response.duplicate {
         return;
     }
@@ -73,7 +75,7 @@ pub(super) async fn on_message(shared: &Arc<Shared>, ctx: &Context, msg: &Messag
     let (mut public, mut private) = (Vec::new(), Vec::new());
     for reply in &response.replies {
         let mut text = shared.renderer.render(reply, Format::Markdown);
-        if reply.template == "reply/code"
+        if reply.share.is_some()
             && let Some(invite) = &invite
         {
             text.push_str("\n\n");

@@ -7,7 +7,7 @@ use serde_json::json;
 use teloxide::payloads::AnswerCallbackQuerySetters;
 use teloxide::prelude::Requester;
 use teloxide::types::{CallbackQuery, ChatId, Message, Update, UpdateKind, User};
-use vouch_core::{Caller, Format, Reply, Response};
+use vouch_core::{Caller, Failure, Format, Input, Reply, Response};
 use vouch_store::IdentityKey;
 
 use super::buttons::{keyboard, toast};
@@ -169,18 +169,18 @@ async fn run(ctx: &Arc<Ctx>, user: &User, line: String, key: String) -> Result<R
     };
     let caller = Caller::new(identity, &user.full_name()).with_language(user.language_code.as_deref());
     let engine = Arc::clone(&ctx.engine);
-    match tokio::task::spawn_blocking(move || engine.respond(&caller, &line, Some(&key))).await {
+    match tokio::task::spawn_blocking(move || engine.handle(&caller, Input::Line(&line), Some(&key))).await {
         // A store failure answers with an apology and commits nothing.
-        Ok(response) => match response.replies.iter().find(|r| r.template == "error/internal") {
-            None => Ok(response),
-            Some(r) if r.data.get("unavailable").is_some_and(|v| v == true) => {
+        Ok(response) => match response.failure() {
+            Some(Failure::Unavailable) => {
                 log(ctx, "the store is unavailable (a failed flush); the update will come again");
                 Err(Attempt::Unavailable)
             }
-            Some(_) => {
+            Some(Failure::Internal) => {
                 log(ctx, "the engine could not commit an update");
                 Err(Attempt::Failed)
             }
+            _ => Ok(response),
         },
         Err(e) => {
             log(ctx, &format!("engine task: {e}"));
@@ -245,9 +245,8 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
 /// adapter can build (the core does not know the bot's username).
 fn render(ctx: &Ctx, reply: &Reply) -> String {
     let mut text = ctx.renderer.render(reply, Format::Html);
-    if reply.template == "reply/code"
-        && let Some(code) = reply.data.get("code").and_then(|c| c.as_str())
-        && let Some(link) = deep_link(&ctx.username, code)
+    if let Some(code) = &reply.share
+        && let Some(link) = deep_link(&ctx.username, &code.to_string())
     {
         text.push('\n');
         text.push_str(&chat_text(ctx, reply_language(reply), "chat/telegram_link", json!({ "url": link })));

@@ -136,6 +136,16 @@ pub fn clean_name(name: &str, fallback: &str) -> String {
     if cleaned.is_empty() { fallback.to_string() } else { cleaned }
 }
 
+/// What a person sent, as an adapter received it.
+#[derive(Clone, Debug)]
+pub enum Input<'a> {
+    /// Text as typed: a chat message, a console line, a button's command.
+    Line(&'a str),
+    /// A command the adapter built from typed arguments (Discord slash
+    /// options): never re-parsed from text.
+    Command(Command),
+}
+
 /// The engine a frontend holds. Commands are executed by one writer thread
 /// (see [`executor`]): callers queue a job and sleep until their answer is
 /// durable, so nothing contends for the store and each caller wakes once.
@@ -466,14 +476,26 @@ impl Engine {
         for identity in identities {
             let has = self.store.member_by_identity(identity)?.is_some_and(|m| m.has_role(Role::Organizer));
             if !has {
-                let line = format!("role grant {identity} organizer");
-                let response = self.respond(&Caller::admin(), &line, None);
-                if let Some(r) = response.replies.iter().find(|r| r.is_error) {
+                let grant = Command::Role { grant: true, identity: identity.clone(), role: Role::Organizer };
+                let response = self.respond_command(&Caller::admin(), grant, None);
+                if let Some(r) = response.replies.iter().find(|r| r.is_error()) {
                     return Err(UserError::Internal(format!("seeding organizer {identity}: {}", r.template)));
                 }
             }
         }
         Ok(())
+    }
+
+    /// The entry point of every chat adapter (Telegram, Discord, the console,
+    /// the web): runs what `caller` sent, with rate limits, role checks and
+    /// dedupe (`dedupe_key`: the platform's delivery id, so a redelivery
+    /// returns the first answer and changes nothing). Refusals are replies
+    /// with a typed [`crate::Failure`]; a code to share is [`Reply::share`].
+    pub fn handle(&self, caller: &Caller, input: Input, dedupe_key: Option<&str>) -> Response {
+        match input {
+            Input::Line(line) => self.respond(caller, line, dedupe_key),
+            Input::Command(cmd) => self.respond_command(caller, cmd, dedupe_key),
+        }
     }
 
     /// Parses and runs one line from a person. Errors become polite replies.

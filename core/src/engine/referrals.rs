@@ -90,7 +90,11 @@ pub(super) fn code(cx: &mut Cx<'_, '_>, program: Option<Slug>) -> Result<Outcome
     }
     let record = code_for(cx, &program)?;
     let data = share_data(cx, &program, &record.code);
-    Ok(cx.reply("reply/code", data))
+    let mut outcome = cx.reply("reply/code", data);
+    for reply in &mut outcome.replies {
+        reply.share = Some(record.code.clone());
+    }
+    Ok(outcome)
 }
 
 fn period_start(now: Timestamp, period: Period) -> Timestamp {

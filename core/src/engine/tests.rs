@@ -94,7 +94,7 @@ impl World {
         assert!(!response.duplicate, "`{line}` without a key can't be a duplicate");
         assert_eq!(response.replies.len(), 1, "`{line}`: {:?}", response.replies);
         let reply = response.replies.into_iter().next().expect("one reply");
-        assert_eq!(reply.is_error, reply.template.starts_with("error/"), "{}", reply.template);
+        assert_eq!(reply.is_error(), reply.template.starts_with("error/"), "{}", reply.template);
         reply
     }
 
@@ -1166,4 +1166,16 @@ fn personal_invites_keep_their_owner_expire_and_travel_in_exports() {
     assert!(!w.engine.forget_invite("inv1").expect("forget twice"));
     assert_eq!(w.engine.invite_owner("inv1").expect("gone"), None);
     assert!(w.store().invites_of(&identity("alice")).expect("index").is_empty());
+}
+
+#[test]
+fn a_code_reply_names_the_code_to_share_and_nothing_else_does() {
+    let w = World::new();
+    let response = w.engine.handle(&caller("alice"), super::Input::Line("code"), None);
+    let share = response.replies[0].share.clone().expect("the code to share");
+    assert!(response.replies[0].data["code"].as_str().is_some_and(|c| c == share.to_string()));
+    let mine = w.engine.handle(&caller("alice"), super::Input::Line("mine"), None);
+    assert!(mine.replies.iter().all(|r| r.share.is_none()), "{mine:?}");
+    let bad = w.engine.handle(&caller("alice"), super::Input::Line("redeem NOPE"), None);
+    assert_eq!(bad.failure(), Some(crate::Failure::Refused));
 }
