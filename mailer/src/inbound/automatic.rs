@@ -4,7 +4,7 @@
 
 use mail_parser::MimeHeaders;
 
-use super::raw_value;
+use super::{lowercase_on_stack, raw_value};
 
 /// Subject starts of automatic replies, lowercased (the clients' own
 /// words for "Automatic reply" / "Out of office" per language).
@@ -76,25 +76,27 @@ pub(super) fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Op
     const NAMES: &[&str] =
         &["auto-submitted", "x-autoreply", "x-autorespond", "x-auto-response-suppress", "precedence", "return-path"];
     // Names first: only the few headers that can matter have their raw
-    // value looked at (headers_raw() would check every value's UTF-8).
+    // value looked at (headers_raw() would check every value's UTF-8), and
+    // nothing is lowercased into a new string unless it is the answer.
     for header in message.root_part().headers() {
         let name = header.name.as_str();
-        if !NAMES.iter().any(|n| name.eq_ignore_ascii_case(n)) {
-            continue;
-        }
+        let Some(which) = NAMES.iter().position(|n| name.eq_ignore_ascii_case(n)) else { continue };
         let Some(value) = raw_value(message, header) else { continue };
-        let value = value.trim().to_ascii_lowercase();
-        match name.to_ascii_lowercase().as_str() {
-            "auto-submitted" if value != "no" => return Some(format!("Auto-Submitted: {value}")),
+        let value = value.trim();
+        let is = |word: &str| value.eq_ignore_ascii_case(word);
+        match NAMES[which] {
+            "auto-submitted" if !is("no") => return Some(format!("Auto-Submitted: {}", value.to_ascii_lowercase())),
             "x-autoreply" | "x-autorespond" => return Some(format!("{name} header")),
             // Exchange and bulk senders set it on mail no one typed.
-            "x-auto-response-suppress" if !value.is_empty() && value != "none" => {
-                return Some(format!("X-Auto-Response-Suppress: {value}"));
+            "x-auto-response-suppress" if !value.is_empty() && !is("none") => {
+                return Some(format!("X-Auto-Response-Suppress: {}", value.to_ascii_lowercase()));
             }
-            "precedence" if matches!(value.as_str(), "auto_reply" | "junk") => {
-                return Some(format!("Precedence: {value}"));
+            "precedence" if is("auto_reply") || is("junk") => {
+                return Some(format!("Precedence: {}", value.to_ascii_lowercase()));
             }
-            "return-path" if value.replace(' ', "") == "<>" => return Some("Return-Path <> (null sender)".into()),
+            "return-path" if value.bytes().filter(|&b| b != b' ').eq(*b"<>") => {
+                return Some("Return-Path <> (null sender)".into());
+            }
             _ => {}
         }
     }
@@ -104,9 +106,20 @@ pub(super) fn automatic(message: &mail_parser::Message<'_>, subject: &str) -> Op
     {
         return Some("multipart/report (delivery status notification)".into());
     }
-    let lower = subject.to_lowercase();
+    // Only the subject's start can match: its first characters lowercased
+    // on the stack (more than any entry has).
+    let head = subject.char_indices().nth(SUBJECT_HEAD).map_or(subject, |(i, _)| &subject[..i]);
+    let mut buffer = [0u8; 4 * 3 * SUBJECT_HEAD];
+    let lower = match lowercase_on_stack(head, &mut buffer) {
+        Some(lower) => std::borrow::Cow::Borrowed(lower),
+        None => subject.to_lowercase().into(),
+    };
     AUTO_SUBJECTS.iter().find(|s| lower.starts_with(*s)).map(|s| format!("subject starts with \"{s}\""))
 }
+
+/// Characters of a subject compared with [`AUTO_SUBJECTS`]: more than the
+/// longest has.
+const SUBJECT_HEAD: usize = 40;
 
 /// Why this message is list or bulk mail (RFC 2369/2919 headers,
 /// `Precedence: bulk|list`), if it is.
@@ -124,4 +137,17 @@ pub(super) fn list_mail(message: &mail_parser::Message<'_>) -> Option<String> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AUTO_SUBJECTS, SUBJECT_HEAD};
+
+    #[test]
+    fn the_subject_head_is_longer_than_every_entry() {
+        for s in AUTO_SUBJECTS {
+            assert!(s.chars().count() < SUBJECT_HEAD, "{s}");
+            assert_eq!(s.to_lowercase(), *s, "entries are lowercase");
+        }
+    }
 }

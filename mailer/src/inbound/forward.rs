@@ -6,12 +6,13 @@
 //! A reply's "On … wrote:" line above any of them makes the mail a reply.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::Person;
 use super::labels::{FORWARD_PREFIXES, Field, LABELS, REPLY_PREFIXES, SEPARATORS, WROTE};
+use super::{Person, lowercase_on_stack};
 
 /// Bytes in the shortest separator: shorter lines are not searched.
 const SHORTEST_MARKER: usize = 8;
@@ -24,15 +25,36 @@ static MARKER_SEARCH: LazyLock<Option<AhoCorasick>> =
 static WROTE_SEARCH: LazyLock<Option<AhoCorasick>> =
     LazyLock::new(|| AhoCorasick::builder().ascii_case_insensitive(true).build(WROTE).ok());
 
-/// Labels by their lowercase text.
-static LABEL_MAP: LazyLock<HashMap<&'static str, Field>> = LazyLock::new(|| LABELS.iter().copied().collect());
+/// Labels by their lowercase text. Keyed by FNV-1a: every line with a
+/// colon is looked up, and SipHash (the default) was most of that cost.
+static LABEL_MAP: LazyLock<HashMap<&'static str, Field, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| LABELS.iter().copied().collect());
+
+/// FNV-1a: short keys, no untrusted-collision concern (a fixed table of
+/// labels; a line can only miss it or hit it).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
 
 /// Bytes in the longest label of [`LABELS`] (a bound, not exact).
 const LONGEST_FIELD: usize = 32;
 
 /// `line` lowercased when lowercasing changes a non-ASCII character (a
 /// capital Д or É); the searches fold ASCII case themselves.
-fn folded(line: &str) -> std::borrow::Cow<'_, str> {
+pub(super) fn folded(line: &str) -> std::borrow::Cow<'_, str> {
     let folds = |c: char| {
         let mut lower = c.to_lowercase();
         lower.next() != Some(c) || lower.next().is_some()
@@ -53,11 +75,24 @@ fn search(automaton: &LazyLock<Option<AhoCorasick>>, words: &[&str], line: &str)
 /// draws one with a rule ("-----", "=====") or ends it with a colon
 /// (Apple's "Begin forwarded message:"): other lines are not searched.
 fn has_marker(line: &str) -> bool {
-    let ruled = || line.contains("--") || line.contains("==") || line.ends_with([':', '：']);
+    let ruled = || has_rule(line) || line.ends_with([':', '：']);
     (SHORTEST_MARKER..400).contains(&line.len())
         && ruled()
         && line.chars().count() < 120
         && search(&MARKER_SEARCH, SEPARATORS, line)
+}
+
+/// Whether `line` holds "--" or "==" (one pass over the bytes).
+fn has_rule(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    memchr::memchr2_iter(b'-', b'=', bytes).any(|i| bytes.get(i + 1) == Some(&bytes[i]))
+}
+
+/// The byte offset of the first colon, ASCII or full-width (U+FF1A).
+fn find_colon(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    // 0xEF starts the full-width colon's UTF-8 (EF BC 9A) and other characters.
+    memchr::memchr2_iter(b':', 0xEF, bytes).find(|&i| bytes[i] == b':' || bytes[i..].starts_with("：".as_bytes()))
 }
 
 /// A reply's attribution line: "On Tue, … Jane <jane@x> wrote:", "Am … schrieb …:",
@@ -70,28 +105,47 @@ fn is_attribution(line: &str) -> bool {
     search(&WROTE_SEARCH, WROTE, rest) || (rest.contains('@') && rest.trim_end().ends_with('>'))
 }
 
-fn subject_starts(subject: &str, prefixes: &[&str]) -> bool {
-    // Prefixes are short: only the subject's first few characters are lowercased.
-    let head: String = subject.trim_start().chars().take(16).flat_map(char::to_lowercase).collect();
-    prefixes.iter().any(|p| head.starts_with(p))
+/// Whether `subject` starts with a forward prefix, and whether with a reply prefix.
+fn subject_starts(subject: &str) -> (bool, bool) {
+    // Prefixes are short: only the subject's first few characters are
+    // lowercased, on the stack (16 characters of 4 bytes, each lowercasing
+    // to at most 3 characters).
+    let mut buffer = [0u8; 16 * 3 * 4];
+    let mut len = 0;
+    for c in subject.trim_start().chars().take(16).flat_map(char::to_lowercase) {
+        len += c.encode_utf8(&mut buffer[len..]).len();
+    }
+    let head = std::str::from_utf8(&buffer[..len]).unwrap_or_default();
+    let starts = |prefixes: &[&str]| prefixes.iter().any(|p| head.starts_with(p));
+    (starts(FORWARD_PREFIXES), starts(REPLY_PREFIXES))
 }
 
 /// A forward found in a body: the header block's fields and the text the
-/// introducer wrote above it.
+/// introducer wrote above it, borrowed from the body.
 #[derive(Debug, Default)]
-pub struct InlineForward {
-    pub marker: String,
+pub struct InlineForward<'a> {
+    pub marker: &'a str,
     pub from: Option<Person>,
-    pub to: Vec<Person>,
-    pub subject: Option<String>,
-    pub date: Option<String>,
+    /// The To and Cc values as written (each a list): parsed by
+    /// [`InlineForward::recipients`] only when they are needed, when the
+    /// forwarded mail is the introducer's own.
+    pub to: Vec<&'a str>,
+    pub subject: Option<&'a str>,
+    pub date: Option<&'a str>,
     pub note: String,
+}
+
+impl InlineForward<'_> {
+    /// The forwarded message's To and Cc recipients, in order.
+    pub fn recipients(&self) -> Vec<Person> {
+        self.to.iter().flat_map(|list| list.split([',', ';']).filter_map(parse_person)).collect()
+    }
 }
 
 /// What a body holds above everything else it quotes.
 #[derive(Debug)]
-pub enum Found {
-    Forward(InlineForward),
+pub enum Found<'a> {
+    Forward(InlineForward<'a>),
     /// A reply quoting the mail it answers; the writer of that mail when
     /// the attribution line or header block names one.
     Reply(Option<Person>),
@@ -100,11 +154,11 @@ pub enum Found {
 /// Looks for the outermost forward in `body`; `subject` is the outer
 /// message's, which tells a quoted reply from a forward where the body
 /// alone cannot.
-pub fn find(body: &str, subject: &str) -> Option<Found> {
-    let forward_subject = subject_starts(subject, FORWARD_PREFIXES);
-    let reply_subject = !forward_subject && subject_starts(subject, REPLY_PREFIXES);
+pub fn find<'a>(body: &'a str, subject: &str) -> Option<Found<'a>> {
+    let (forward_subject, reply_prefix) = subject_starts(subject);
+    let reply_subject = !forward_subject && reply_prefix;
     // Sized up front: growing it line by line showed in the profile.
-    let mut lines: Vec<&str> = Vec::with_capacity(body.bytes().filter(|&b| b == b'\n').count() + 1);
+    let mut lines: Vec<&str> = Vec::with_capacity(memchr::memchr_iter(b'\n', body.as_bytes()).count() + 1);
     lines.extend(body.lines());
     for (i, raw) in lines.iter().enumerate() {
         let line = unquote(raw);
@@ -116,7 +170,7 @@ pub fn find(body: &str, subject: &str) -> Option<Found> {
             if found.from.is_none() {
                 continue;
             }
-            found.marker = trim_rule(line).to_string();
+            found.marker = trim_rule(line);
             found.note = note_above(&lines[..i]);
             return Some(Found::Forward(found));
         }
@@ -134,7 +188,7 @@ pub fn find(body: &str, subject: &str) -> Option<Found> {
                 // An Outlook reply quotes the mail it answers under the same block.
                 return Some(Found::Reply(found.from));
             }
-            found.marker = "header block".to_string();
+            found.marker = "header block";
             found.note = note_above(&lines[..start]);
             return Some(Found::Forward(found));
         }
@@ -147,7 +201,7 @@ pub fn find(body: &str, subject: &str) -> Option<Found> {
             if let Some(from) = attribution_person(line) {
                 let note = note_above(&lines[..i]);
                 return Some(Found::Forward(InlineForward {
-                    marker: "attribution line".into(),
+                    marker: "attribution line",
                     from: Some(from),
                     note,
                     ..InlineForward::default()
@@ -161,7 +215,7 @@ pub fn find(body: &str, subject: &str) -> Option<Found> {
 /// After a separator: a header block, or an attribution line naming the
 /// sender (Yandex: `17.11.2026, 10:15, "Иван Петров" <ivan@x>:`), or the
 /// sender's line alone (IBM Notes).
-fn parse_after_marker(lines: &[&str]) -> InlineForward {
+fn parse_after_marker<'a>(lines: &[&'a str]) -> InlineForward<'a> {
     let Some((at, first)) = lines.iter().map(|l| unquote(l)).enumerate().take(6).find(|(_, l)| !l.is_empty()) else {
         return InlineForward::default();
     };
@@ -255,7 +309,7 @@ fn name_after_date(before: &str) -> &str {
 }
 
 /// A header block: its fields, and how many labelled lines it had.
-fn parse_block(lines: &[&str]) -> (InlineForward, usize) {
+fn parse_block<'a>(lines: &[&'a str]) -> (InlineForward<'a>, usize) {
     let mut found = InlineForward::default();
     let mut fields = 0;
     let mut last = None;
@@ -274,7 +328,7 @@ fn parse_block(lines: &[&str]) -> (InlineForward, usize) {
         let Some((field, value)) = field_of(line) else {
             // A long To/Cc list wraps onto the next lines.
             if fields > 0 && matches!(last, Some(Field::To | Field::Cc)) && line.contains('@') {
-                found.to.extend(line.split([',', ';']).filter_map(parse_person));
+                found.to.push(line);
                 continue;
             }
             break;
@@ -284,7 +338,7 @@ fn parse_block(lines: &[&str]) -> (InlineForward, usize) {
         // The value on the next line: a label alone, or a name whose
         // address wrapped ("From: Jane Doe" / "<jane@x>").
         let next = lines.get(i).map(|l| unquote(l)).filter(|l| !l.is_empty() && field_of(l).is_none());
-        let joined;
+        let mut wrapped = None;
         let value = match next {
             Some(next) if value.is_empty() => {
                 i += 1;
@@ -292,16 +346,21 @@ fn parse_block(lines: &[&str]) -> (InlineForward, usize) {
             }
             Some(next) if field == Field::From && !value.contains('@') && next.contains('@') => {
                 i += 1;
-                joined = format!("{value} {next}");
-                joined.as_str()
+                wrapped = Some(next);
+                value
             }
             _ => value,
         };
         match field {
-            Field::From if found.from.is_none() => found.from = parse_person(value),
-            Field::To | Field::Cc => found.to.extend(value.split([',', ';']).filter_map(parse_person)),
-            Field::Subject if found.subject.is_none() => found.subject = Some(value.to_string()),
-            Field::Date if found.date.is_none() => found.date = Some(value.to_string()),
+            Field::From if found.from.is_none() => {
+                found.from = match wrapped {
+                    Some(next) => parse_person(&format!("{value} {next}")),
+                    None => parse_person(value),
+                }
+            }
+            Field::To | Field::Cc => found.to.push(value),
+            Field::Subject if found.subject.is_none() => found.subject = Some(value),
+            Field::Date if found.date.is_none() => found.date = Some(value),
             _ => {}
         }
     }
@@ -312,7 +371,7 @@ fn parse_block(lines: &[&str]) -> (InlineForward, usize) {
 /// before the colon ("De :", "From :"), a full-width colon (差出人：), bold
 /// from HTML ("*From:*") and no-break spaces.
 fn field_of(line: &str) -> Option<(Field, &str)> {
-    let colon = line.find([':', '：'])?;
+    let colon = find_colon(line)?;
     let (key, value) = (&line[..colon], &line[colon + line[colon..].chars().next().map_or(1, char::len_utf8)..]);
     let key = key
         .trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}' || c == '\u{200e}' || c == '\u{200f}');
@@ -327,7 +386,11 @@ fn field_of(line: &str) -> Option<(Field, &str)> {
         lower.make_ascii_lowercase();
         *LABEL_MAP.get(std::str::from_utf8(lower).ok()?)?
     } else {
-        *LABEL_MAP.get(key.to_lowercase().as_str())?
+        let mut buffer = [0u8; 4 * LONGEST_FIELD];
+        match lowercase_on_stack(key, &mut buffer) {
+            Some(lower) => *LABEL_MAP.get(lower)?,
+            None => *LABEL_MAP.get(key.to_lowercase().as_str())?,
+        }
     };
     let value = value.trim_matches(|c: char| c.is_whitespace() || c == '*' || c == '\u{a0}');
     Some((field, value))
@@ -410,6 +473,29 @@ mod tests {
             assert_eq!(field_of(&format!("{}: x", upper(label))).map(|f| f.0), Some(*field), "{label}");
         }
         assert!(!has_marker("Hi Bob, see the message below"));
+    }
+
+    #[test]
+    fn rules_and_colons_are_found_as_the_str_searches_find_them() {
+        for line in [
+            "",
+            "a",
+            "-",
+            "-=",
+            "a--b",
+            "x==",
+            "=-=-",
+            "—–",
+            "De：x",
+            "ｈｅｌｌｏ：",
+            "ａ:b：",
+            "no colon here",
+            "：",
+            "::",
+        ] {
+            assert_eq!(has_rule(line), line.contains("--") || line.contains("=="), "{line:?}");
+            assert_eq!(find_colon(line), line.find([':', '：']), "{line:?}");
+        }
     }
 
     #[test]

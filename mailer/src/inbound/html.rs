@@ -1,5 +1,9 @@
 //! HTML-only mail as text, for the forward and command readers.
 
+use std::convert::Infallible;
+
+use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+
 /// HTML to text with html5gum's tokenizer: text as the browser would lay
 /// it out in lines — a break at `<br>` and around block elements (table
 /// cells included, so Thunderbird's header table gives label and value
@@ -45,10 +49,6 @@ pub(super) fn html_text(html: &str) -> String {
     while !html.is_char_boundary(end) {
         end -= 1;
     }
-    let mut emitter = html5gum::DefaultEmitter::default();
-    // <script>, <style>, <title> hold raw text, not markup.
-    emitter.naively_switch_states(true);
-    let tokens = html5gum::Tokenizer::new_with_emitter(&html[..end], emitter);
     let mut out = String::with_capacity(end / 2);
     let (mut hidden, mut space) = (0usize, false);
     let line_break = |out: &mut String, always: bool| {
@@ -57,15 +57,24 @@ pub(super) fn html_text(html: &str) -> String {
             out.push('\n');
         }
     };
-    for token in tokens.flatten() {
-        match token {
-            html5gum::Token::StartTag(tag) => {
-                let name = tag.name.as_slice();
+    // html5gum's callback emitter: events borrow the tokenizer's buffers,
+    // where its default emitter copied every string, tag and attribute
+    // into a token of its own (most of the cost on HTML-only mail). A start
+    // tag is acted on when it closes, as the default emitter's token was.
+    let mut tag: Vec<u8> = Vec::new();
+    let callback = |event: CallbackEvent<'_>, _: html5gum::Span<()>| -> Option<Infallible> {
+        match event {
+            CallbackEvent::OpenStartTag { name } => {
+                tag.clear();
+                tag.extend_from_slice(name);
+            }
+            CallbackEvent::CloseStartTag { self_closing } => {
+                let name = tag.as_slice();
                 if name.eq_ignore_ascii_case(b"body") {
                     hidden = 0;
                 }
                 if HIDDEN.iter().any(|h| h.eq_ignore_ascii_case(name)) {
-                    hidden += usize::from(!tag.self_closing);
+                    hidden += usize::from(!self_closing);
                 } else if name.eq_ignore_ascii_case(b"br") {
                     line_break(&mut out, true);
                     space = false;
@@ -74,8 +83,7 @@ pub(super) fn html_text(html: &str) -> String {
                     space = false;
                 }
             }
-            html5gum::Token::EndTag(tag) => {
-                let name = tag.name.as_slice();
+            CallbackEvent::EndTag { name } => {
                 if HIDDEN.iter().any(|h| h.eq_ignore_ascii_case(name)) {
                     hidden = hidden.saturating_sub(1);
                 } else if BLOCKS.iter().any(|b| b.eq_ignore_ascii_case(name)) {
@@ -83,8 +91,8 @@ pub(super) fn html_text(html: &str) -> String {
                     space = false;
                 }
             }
-            html5gum::Token::String(text) if hidden == 0 => {
-                for c in String::from_utf8_lossy(text.as_slice()).chars() {
+            CallbackEvent::String { value } if hidden == 0 => {
+                for c in String::from_utf8_lossy(value).chars() {
                     if c.is_ascii_whitespace() {
                         space = true;
                         continue;
@@ -98,7 +106,17 @@ pub(super) fn html_text(html: &str) -> String {
             }
             _ => {}
         }
-    }
+        None
+    };
+    let mut emitter = CallbackEmitter::new(callback);
+    // <script>, <style>, <title> hold raw text, not markup.
+    emitter.naively_switch_states(true);
+    // The callback keeps no tokens and a string reader has no errors:
+    // pulling on the tokenizer runs it to the end of the input.
+    html5gum::Tokenizer::new_with_emitter(&html[..end], emitter).for_each(|token| {
+        let Ok(never) = token;
+        match never {}
+    });
     out
 }
 

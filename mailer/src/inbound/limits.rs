@@ -9,9 +9,7 @@ use super::{InboundError, Limits};
 /// Bytes before the first empty line (the header section), found in one
 /// pass that stops there (CRLF or bare LF line ends).
 pub(super) fn header_section_len(raw: &[u8]) -> usize {
-    let mut from = 0;
-    while let Some(offset) = raw[from..].iter().position(|&b| b == b'\n') {
-        let nl = from + offset;
+    for nl in memchr::memchr_iter(b'\n', raw) {
         let rest = &raw[nl + 1..];
         if rest.first() == Some(&b'\n') {
             return nl;
@@ -19,7 +17,6 @@ pub(super) fn header_section_len(raw: &[u8]) -> usize {
         if nl > 0 && raw[nl - 1] == b'\r' && rest.starts_with(b"\r\n") {
             return nl - 1;
         }
-        from = nl + 1;
     }
     raw.len()
 }

@@ -97,7 +97,8 @@ impl Person {
             Some(c) => Some(clean(c, 80, "")).filter(|c| !c.is_empty()),
             None => vouch_core::company::from_domain(&email),
         };
-        Some(Self { name, email: email.as_str().to_string(), company })
+        // The parsed address is already the lowercased string: moved, not copied.
+        Some(Self { name, email: email.into(), company })
     }
 }
 
@@ -221,6 +222,25 @@ fn clean_into(out: &mut String, text: &str, max_chars: usize) {
     out.push_str(&trimmed[..end]);
 }
 
+/// `text` lowercased into `buffer`, as `str::to_lowercase` would, or None
+/// when it does not fit or holds a capital sigma (whose lowercase depends
+/// on the letters around it, which only `str::to_lowercase` looks at).
+fn lowercase_on_stack<'b>(text: &str, buffer: &'b mut [u8]) -> Option<&'b str> {
+    let mut len = 0;
+    for c in text.chars() {
+        if c == '\u{3a3}' {
+            return None;
+        }
+        for lower in c.to_lowercase() {
+            if len + lower.len_utf8() > buffer.len() {
+                return None;
+            }
+            len += lower.encode_utf8(&mut buffer[len..]).len();
+        }
+    }
+    std::str::from_utf8(&buffer[..len]).ok()
+}
+
 /// Words that mark a CC introduction, lowercased.
 const INTRO_WORDS: &[&str] = &[
     "meet ",
@@ -278,6 +298,24 @@ const INTRO_WORDS: &[&str] = &[
     "perkenalkan",
     "ขอแนะนำ",
 ];
+
+/// All [`INTRO_WORDS`] at once, ASCII letters in any case.
+static INTRO_SEARCH: LazyLock<Option<aho_corasick::AhoCorasick>> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::builder().ascii_case_insensitive(true).build(INTRO_WORDS).ok());
+
+/// The first of [`INTRO_WORDS`] (in their order) that the subject or the
+/// body holds, in any case: one pass over each instead of a lowercased
+/// copy of both searched once per word.
+fn intro_word(subject: &str, body: &str) -> Option<&'static str> {
+    let Some(search) = INTRO_SEARCH.as_ref() else {
+        let text = format!("{subject}\n{body}").to_lowercase();
+        return INTRO_WORDS.iter().find(|w| text.contains(*w)).copied();
+    };
+    // No word holds a line break, so the two are searched apart.
+    let first_in = |text: &str| search.find_overlapping_iter(forward::folded(text).as_ref()).map(|m| m.pattern()).min();
+    let first = [first_in(subject), first_in(body)].into_iter().flatten().min()?;
+    INTRO_WORDS.get(first.as_usize()).copied()
+}
 
 /// mail-parser set up for what ingest reads: the MIME headers (bodies need
 /// them), addresses, ids and Subject are parsed; every other header is
@@ -389,20 +427,22 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     let mut quoted_reply = None;
     let forward = if let Some(inner) = attached {
         inner.from().and_then(first_person).map(|from| {
-            let to: Vec<Person> = inner.to().into_iter().chain(inner.cc()).flat_map(people).collect();
             let subject = inner.subject().map(|s| clean(s, 200, ""));
             let date = date_of(inner).map(|d| d.to_rfc3339());
-            ("attached message/rfc822".to_string(), Forwarded { from, subject, date }, to, body.trim().to_string())
+            let how = "attached message/rfc822".to_string();
+            (how, Forwarded { from, subject, date }, Recipients::Attached(inner), body.trim().to_string())
         })
     } else {
         match forward::find(&body, &subject) {
-            Some(forward::Found::Forward(f)) => f.from.map(|from| {
+            Some(forward::Found::Forward(mut f)) => f.from.take().map(|from| {
                 let fwd = Forwarded {
                     from,
-                    subject: f.subject.map(|s| clean(&s, 200, "")),
-                    date: f.date.map(|d| clean(&d, 100, "")),
+                    subject: f.subject.map(|s| clean(s, 200, "")),
+                    date: f.date.map(|d| clean(d, 100, "")),
                 };
-                (format!("inline forward block \"{}\"", clean(&f.marker, 60, "")), fwd, f.to, f.note)
+                let how = format!("inline forward block \"{}\"", clean(f.marker, 60, ""));
+                let note = std::mem::take(&mut f.note);
+                (how, fwd, Recipients::Inline(f), note)
             }),
             Some(forward::Found::Reply(writer)) => {
                 quoted_reply = Some(writer);
@@ -416,7 +456,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
         // Forwarding one's own mail to the prospect: the prospect is its recipient.
         let candidates = if fwd.from.email == out.introducer.email {
             out.reasons.push("the forwarded message is the introducer's own; prospects are its recipients".into());
-            fwd_to
+            fwd_to.people()
         } else {
             vec![fwd.from.clone()]
         };
@@ -435,8 +475,7 @@ pub fn extract(raw: &[u8], config: &InboundConfig) -> Result<Extraction, Inbound
     let vouch_copied = config.inbox.as_ref().is_some_and(|inbox| recipients.iter().any(|p| p.email == inbox.as_str()));
     let others: Vec<Person> = dedup(recipients.into_iter().filter(|p| not_us(p, &out.introducer)).collect());
     if vouch_copied && !others.is_empty() {
-        let text = format!("{subject}\n{body}").to_lowercase();
-        if let Some(word) = INTRO_WORDS.iter().find(|w| text.contains(*w)) {
+        if let Some(word) = intro_word(&subject, &body) {
             out.kind = Kind::Introduction;
             out.reasons.push("vouch's inbox is a recipient alongside the prospect".into());
             out.reasons.push(format!("introduction wording: \"{}\"", word.trim()));
@@ -678,8 +717,25 @@ fn clean_note(text: &str) -> String {
     trimmed[..end].to_string()
 }
 
+/// A forwarded message's recipients, read only when the forward is the
+/// introducer's own mail (they are the prospects then).
+enum Recipients<'m, 'x> {
+    Attached(&'m mail_parser::Message<'x>),
+    Inline(forward::InlineForward<'m>),
+}
+
+impl Recipients<'_, '_> {
+    fn people(&self) -> Vec<Person> {
+        match self {
+            Self::Attached(inner) => inner.to().into_iter().chain(inner.cc()).flat_map(people).collect(),
+            Self::Inline(found) => found.recipients(),
+        }
+    }
+}
+
 fn first_person(address: &Address<'_>) -> Option<Person> {
-    people(address).into_iter().next()
+    // The first usable address only: the others are not looked at.
+    address.iter().find_map(|a| Person::new(a.name().unwrap_or_default(), a.address()?))
 }
 
 fn people(address: &Address<'_>) -> Vec<Person> {
@@ -712,7 +768,7 @@ fn hex(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{InboundConfig, Kind, clean, extract, header_section_len};
+    use super::{INTRO_WORDS, InboundConfig, Kind, clean, extract, header_section_len, intro_word, lowercase_on_stack};
 
     fn reply_to(id: &str) -> Vec<u8> {
         format!(
@@ -775,6 +831,38 @@ mod tests {
                 assert_eq!(clean(text, max, "?"), clean_reference(text, max, "?"), "{text:?} max {max}");
             }
         }
+    }
+
+    #[test]
+    fn intro_words_are_found_as_a_lowercased_search_finds_them() {
+        let reference = |subject: &str, body: &str| {
+            let text = format!("{subject}\n{body}").to_lowercase();
+            INTRO_WORDS.iter().find(|w| text.contains(*w)).copied()
+        };
+        for (subject, body) in [
+            ("Intro: Jane", "Hi both"),
+            ("hello", "I'd like you to MEET Jane; she wants to connect you"),
+            ("ПОЗНАКОМЬТЕСЬ", ""),
+            ("", "Je vous présente Jean, pour vous présenter"),
+            ("Meet", "\nnothing"),
+            ("", "ΣΑΣ ΣΥΣΤΉΝΩ"),
+            ("", "σας συστήνω τον Γιάννη"),
+            ("\u{212a}", "no words here"),
+            ("", ""),
+        ] {
+            assert_eq!(intro_word(subject, body), reference(subject, body), "{subject:?} {body:?}");
+        }
+    }
+
+    #[test]
+    fn lowercasing_on_the_stack_matches_str_to_lowercase() {
+        let mut buffer = [0u8; 64];
+        for text in ["", "ABC", "Från", "ПОЗНАКОМЬТЕСЬ", "İSTANBUL", "\u{212a}elvin", "ǅ"] {
+            assert_eq!(lowercase_on_stack(text, &mut buffer).map(str::to_string), Some(text.to_lowercase()), "{text}");
+        }
+        // A capital sigma and a text too long for the buffer are left to str::to_lowercase.
+        assert_eq!(lowercase_on_stack("ΘΈΜΑΣ", &mut buffer), None);
+        assert_eq!(lowercase_on_stack(&"A".repeat(65), &mut buffer), None);
     }
 
     #[test]
