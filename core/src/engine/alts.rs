@@ -10,9 +10,12 @@ use std::collections::BTreeSet;
 use vouch_store::{EmailAddress, Identity, Member, MemberId, Read, Referral, ReferralSource, TreeName};
 
 use super::Cx;
-use super::invites::HELD_FOR_REVIEW;
 use crate::abuse::{is_disposable, mailbox_key};
 use crate::error::UserError;
+
+/// Marks a join by a young account in the referral's note; a conversion of
+/// such a referral waits for an organizer (see [`hold_reason`]).
+pub(super) const HELD_FOR_REVIEW: &str = "held for review";
 
 /// Every address a member is known by: email identities and the one on file.
 pub(super) fn emails_of(cx: &Cx<'_, '_>, member: &Member) -> Result<Vec<EmailAddress>, UserError> {

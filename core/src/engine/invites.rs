@@ -9,12 +9,10 @@ use vouch_store::{
     Timestamp,
 };
 
+use super::alts::HELD_FOR_REVIEW;
 use super::{Caller, Cx, EngineCore, referrals};
 use crate::error::UserError;
 
-/// Marks a join by a young account in the referral's note; a conversion of
-/// such a referral waits for an organizer (see `alts::hold_reason`).
-pub(super) const HELD_FOR_REVIEW: &str = "held for review";
 
 /// What a join amounted to.
 #[derive(Clone, Debug, PartialEq, Eq)]
