@@ -299,3 +299,9 @@ arg-ics-member = Для организаторов: --member ИДЕНТИФИК�
 arg-feed-reset = reset — отозвать прежнюю ссылку и создать новую
 arg-timezone-zone = Часовой пояс IANA, например Europe/Moscow
 arg-language-code = Код языка, например ru, ar или ro; auto — снова как в приложении
+
+rsvp-invited = ещё нет
+rsvp-yes = иду
+rsvp-no = не иду
+rsvp-maybe = может быть
+rsvp-waitlisted = в листе ожидания
