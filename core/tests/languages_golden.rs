@@ -173,6 +173,7 @@ fn flows(lang: &str) -> String {
         .expect("write");
     let seat = format!("action.take_seat_date|{}", intl::short_day(t, zone));
     writeln!(c.out, "held seat button: {}", c.renderer.label(lang, &seat)).expect("write");
+    c.template("error/role_refused", json!({ "reason": intl::text("role-refused-member", &[]) }));
     let roles: Vec<String> = Role::ALL.iter().map(|r| c.write(&intl::role(*r))).collect();
     writeln!(c.out, "roles: {}", roles.join(" / ")).expect("write");
     c.out

@@ -299,3 +299,7 @@ rsvp-yes = سأحضر
 rsvp-no = لن أحضر
 rsvp-maybe = ربما
 rsvp-waitlisted = على قائمة الانتظار
+
+role-refused-member = الجميع أعضاء أصلًا؛ يمكنك منح champion أو organizer أو admin
+role-refused-admin = وحده المشرف يستطيع منح admin أو سحبه
+role-refused-stranger = لم يراسلني { $identity } من قبل، لذلك ليس لديه أي دور

@@ -270,3 +270,8 @@ rsvp-yes = coming
 rsvp-no = not coming
 rsvp-maybe = maybe
 rsvp-waitlisted = on the waitlist
+
+# Why a role change is refused: "I can't change that role: …."
+role-refused-member = everyone is a member; grant champion, organizer or admin
+role-refused-admin = only an admin can grant or revoke admin
+role-refused-stranger = { $identity } has never talked to me, so has no roles

@@ -275,3 +275,7 @@ rsvp-yes = vin
 rsvp-no = nu vin
 rsvp-maybe = poate
 rsvp-waitlisted = pe lista de așteptare
+
+role-refused-member = toată lumea e membru; poți da champion, organizer sau admin
+role-refused-admin = doar un administrator poate da sau retrage admin
+role-refused-stranger = { $identity } nu mi-a scris niciodată, deci nu are niciun rol

@@ -305,3 +305,7 @@ rsvp-yes = иду
 rsvp-no = не иду
 rsvp-maybe = может быть
 rsvp-waitlisted = в листе ожидания
+
+role-refused-member = участник — это каждый; выдать можно champion, organizer или admin
+role-refused-admin = выдать или забрать admin может только администратор
+role-refused-stranger = { $identity } ещё ни разу мне не писал, так что ролей у него нет
