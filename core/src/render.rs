@@ -431,6 +431,19 @@ mod tests {
     }
 
     #[test]
+    fn labels_write_their_dates_in_the_readers_language() {
+        use chrono::TimeZone as _;
+        let r = Renderer::builtin().expect("templates compile");
+        let t = chrono::Utc.with_ymd_and_hms(2026, 12, 3, 16, 0, 0).single().expect("a time");
+        let zone = vouch_store::Timezone::parse("Europe/Bucharest").expect("zone");
+        let seat = format!("action.take_seat_date|{}", crate::intl::short_day(t, zone));
+        assert_eq!(r.label("ro", &seat), "Iau locul pe joi, 3 dec.");
+        assert_eq!(r.label("en", &seat), "Take the seat for Thu 3 Dec");
+        let listed = format!("Lunch — {}", crate::intl::moment(t, zone));
+        assert_eq!(r.label("ro", &listed), "Lunch — joi, 3 decembrie 2026 la 18:00 EET");
+    }
+
+    #[test]
     fn user_text_is_escaped_per_format() {
         let name = "<b>Eve</b> *@everyone* [x](http://evil)";
         assert_eq!(escape_html(name), "&lt;b&gt;Eve&lt;/b&gt; *@everyone* [x](http://evil)");

@@ -134,6 +134,7 @@ fn flows(lang: &str) -> String {
     c.say("olga", "event create kind=lunch title=\"Referral lunch\" start=\"2026-12-03 18:00\" tz=Europe/Bucharest capacity=8 plus-ones=2");
     c.say("olga", "event invite E1 alice");
     c.say("alice", "rsvp E1 yes +1");
+    c.say("alice", "events mine");
     c.say("olga", "report");
     c.say("olga", "event create kind=mastermind title=\"Monthly mastermind\" start=\"2026-12-01 18:30\" tz=Europe/Bucharest every=month-weekday duration=2h");
     c.say("olga", "event create kind=webinar title=Demo start=\"2026-12-30 10:00\" tz=Europe/Bucharest every=month-weekday duration=45m");
@@ -172,6 +173,7 @@ fn flows(lang: &str) -> String {
         .expect("write");
     let seat = format!("action.take_seat_date|{}", intl::short_day(t, zone));
     writeln!(c.out, "held seat button: {}", c.renderer.label(lang, &seat)).expect("write");
+    c.template("error/role_refused", json!({ "reason": intl::text("role-refused-member", &[]) }));
     let roles: Vec<String> = Role::ALL.iter().map(|r| c.write(&intl::role(*r))).collect();
     writeln!(c.out, "roles: {}", roles.join(" / ")).expect("write");
     c.out

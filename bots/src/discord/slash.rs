@@ -43,15 +43,22 @@ fn command(renderer: &Renderer, spec: &CommandSpec) -> CreateCommand {
             c = c.description_localized(locale, describe(&text));
         }
     }
-    spec.args.iter().fold(c, |c, arg| c.add_option(option(arg)))
+    spec.args.iter().fold(c, |c, arg| c.add_option(option(renderer, spec, arg)))
 }
 
-fn option(arg: &ArgSpec) -> CreateCommandOption {
+fn option(renderer: &Renderer, spec: &CommandSpec, arg: &ArgSpec) -> CreateCommandOption {
     let kind = match arg.kind {
         ArgKind::Integer => CommandOptionType::Integer,
         _ => CommandOptionType::String,
     };
-    let option = CreateCommandOption::new(kind, option_name(arg), describe(arg.help)).required(arg.required);
+    let mut option = CreateCommandOption::new(kind, option_name(arg), describe(arg.help)).required(arg.required);
+    for lang in renderer.languages().iter().filter(|l| *l != "en") {
+        if let Some(locale) = discord_locale(lang)
+            && let Some(text) = renderer.text(lang, &arg.help_id(spec))
+        {
+            option = option.description_localized(locale, describe(&text));
+        }
+    }
     match arg.kind {
         ArgKind::Choice(choices) => choices.iter().fold(option, |o, c| o.add_string_choice(*c, *c)),
         _ => option,
@@ -144,6 +151,13 @@ mod tests {
             for o in options {
                 let n = o["name"].as_str().expect("option name");
                 assert_eq!(n, n.to_ascii_lowercase(), "{name}");
+                // Option help in Romanian and Russian too, not English.
+                let localized = o["description_localizations"].as_object().expect("option localizations");
+                for locale in ["ro", "ru"] {
+                    let text = localized.get(locale).and_then(|d| d.as_str()).unwrap_or("");
+                    assert!((1..=DESCRIPTION_MAX).contains(&text.chars().count()), "{name} {n} {locale}");
+                    assert_ne!(text, o["description"].as_str().unwrap_or(""), "{name} {n} {locale} is English");
+                }
             }
         }
     }

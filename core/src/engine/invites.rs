@@ -147,7 +147,8 @@ fn try_record(
     }
     let held = cx.now - account_created < hold_younger_than;
     let note = if held {
-        format!("joined via Discord invite; {HELD_FOR_REVIEW}: account created {}", referrals::date(account_created))
+        // A stored note, exported as it is: a plain ISO date, not a mark.
+        format!("joined via Discord invite; {HELD_FOR_REVIEW}: account created {}", account_created.format("%Y-%m-%d"))
     } else {
         "joined via Discord invite".to_string()
     };

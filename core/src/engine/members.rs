@@ -283,19 +283,17 @@ pub(super) fn link(cx: &mut Cx<'_, '_>, typed: Option<&str>) -> Result<Outcome, 
 
 pub(super) fn role(cx: &mut Cx<'_, '_>, grant: bool, identity: &IdentityKey, role: Role) -> Result<Outcome, UserError> {
     if role == Role::Member {
-        return Err(UserError::RoleRefused {
-            reason: "everyone is a member; grant champion, organizer or admin".into(),
-        });
+        return Err(UserError::RoleRefused { reason: crate::intl::text("role-refused-member", &[]) });
     }
     if role == Role::Admin && !(cx.caller.admin || cx.me.has_role(Role::Admin)) {
-        return Err(UserError::RoleRefused { reason: "only an admin can grant or revoke admin".into() });
+        return Err(UserError::RoleRefused { reason: crate::intl::text("role-refused-admin", &[]) });
     }
     let mut target = match cx.tx.member_by_identity(identity)? {
         Some(m) => m,
         None if grant => create_member(cx.tx, identity, identity.external(), [Role::Member].into(), false, cx.now)?,
         None => {
             return Err(UserError::RoleRefused {
-                reason: format!("{identity} has never talked to me, so has no roles"),
+                reason: crate::intl::text("role-refused-stranger", &[("identity", json!(identity.to_string()))]),
             });
         }
     };

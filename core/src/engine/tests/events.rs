@@ -87,7 +87,7 @@ fn invitations_carry_rsvp_buttons_and_a_calendar_request() {
     // Pressing a button runs the command as the presser.
     w.expect("bob", &format!("rsvp {id} yes"), "reply/rsvp", &["You're in for Referral lunch"]);
     assert_eq!(w.status(id, "bob"), RsvpStatus::Yes);
-    w.expect("bob", "events mine", "reply/events", &["Referral lunch", "you: yes"]);
+    w.expect("bob", "events mine", "reply/events", &["Referral lunch", "you: coming"]);
 }
 
 #[test]

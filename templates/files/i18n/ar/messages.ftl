@@ -293,3 +293,13 @@ arg-ics-member = للمنظّمين: --member المعرّف لتقويم شخص
 arg-feed-reset = reset: إلغاء الرابط السابق وإنشاء رابط جديد
 arg-timezone-zone = منطقة زمنية من IANA، مثل Asia/Riyadh
 arg-language-code = رمز لغة مثل ru أو ar أو ro؛ وauto لاتباع لغة تطبيقك من جديد
+
+rsvp-invited = لم تردّ بعد
+rsvp-yes = سأحضر
+rsvp-no = لن أحضر
+rsvp-maybe = ربما
+rsvp-waitlisted = على قائمة الانتظار
+
+role-refused-member = الجميع أعضاء أصلًا؛ يمكنك منح champion أو organizer أو admin
+role-refused-admin = وحده المشرف يستطيع منح admin أو سحبه
+role-refused-stranger = لم يراسلني { $identity } من قبل، لذلك ليس لديه أي دور

@@ -263,3 +263,15 @@ arg-ics-member = Organizers: --member IDENTITY for someone's feed
 arg-feed-reset = reset: revoke the link given before and make a new one
 arg-timezone-zone = An IANA zone like Europe/Bucharest
 arg-language-code = A language code like ru, ar or ro; auto follows your app again
+
+# Your answer to an event, in the events list ("· you: coming").
+rsvp-invited = not answered yet
+rsvp-yes = coming
+rsvp-no = not coming
+rsvp-maybe = maybe
+rsvp-waitlisted = on the waitlist
+
+# Why a role change is refused: "I can't change that role: …."
+role-refused-member = everyone is a member; grant champion, organizer or admin
+role-refused-admin = only an admin can grant or revoke admin
+role-refused-stranger = { $identity } has never talked to me, so has no roles

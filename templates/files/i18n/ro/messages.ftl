@@ -269,3 +269,13 @@ arg-ics-member = Pentru organizatori: --member IDENTITATE pentru calendarul altc
 arg-feed-reset = reset: anulează linkul dat înainte și fă unul nou
 arg-timezone-zone = Un fus orar IANA, de exemplu Europe/Bucharest
 arg-language-code = Un cod de limbă, de exemplu ru, ar sau ro; auto urmează din nou aplicația
+
+rsvp-invited = încă n-ai răspuns
+rsvp-yes = vin
+rsvp-no = nu vin
+rsvp-maybe = poate
+rsvp-waitlisted = pe lista de așteptare
+
+role-refused-member = toată lumea e membru; poți da champion, organizer sau admin
+role-refused-admin = doar un administrator poate da sau retrage admin
+role-refused-stranger = { $identity } nu mi-a scris niciodată, deci nu are niciun rol

@@ -299,3 +299,13 @@ arg-ics-member = Для организаторов: --member ИДЕНТИФИК�
 arg-feed-reset = reset — отозвать прежнюю ссылку и создать новую
 arg-timezone-zone = Часовой пояс IANA, например Europe/Moscow
 arg-language-code = Код языка, например ru, ar или ro; auto — снова как в приложении
+
+rsvp-invited = ещё нет
+rsvp-yes = иду
+rsvp-no = не иду
+rsvp-maybe = может быть
+rsvp-waitlisted = в листе ожидания
+
+role-refused-member = участник — это каждый; выдать можно champion, organizer или admin
+role-refused-admin = выдать или забрать admin может только администратор
+role-refused-stranger = { $identity } ещё ни разу мне не писал, так что ролей у него нет
