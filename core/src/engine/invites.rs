@@ -13,7 +13,6 @@ use super::alts::HELD_FOR_REVIEW;
 use super::{Caller, Cx, EngineCore, referrals};
 use crate::error::UserError;
 
-
 /// What a join amounted to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InviteJoin {
