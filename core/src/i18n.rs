@@ -13,7 +13,29 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use fluent_syntax::ast;
 use unic_langid::{CharacterDirection, LanguageIdentifier};
 
-use crate::render::RenderError;
+use serde_json::Value;
+
+/// A template or message catalog that does not load.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {name}: {message}")]
+    Template { name: String, message: String },
+    #[error("cannot read templates from {dir}: {message}")]
+    Dir { dir: String, message: String },
+}
+
+/// A JSON value as a Fluent argument.
+pub(crate) fn fluent_value(v: &Value) -> FluentValue<'static> {
+    match v {
+        Value::Number(n) => {
+            n.as_i64().map(FluentValue::from).unwrap_or_else(|| FluentValue::from(n.as_f64().unwrap_or(0.0)))
+        }
+        Value::String(s) => FluentValue::from(s.clone()),
+        Value::Bool(b) => FluentValue::from(if *b { "true" } else { "false" }),
+        Value::Null => FluentValue::from(""),
+        other => FluentValue::from(other.to_string()),
+    }
+}
 
 /// First Strong Isolate / Pop Directional Isolate: a left-to-right run
 /// (a code, a URL, an address, a Latin name) inside right-to-left text.

@@ -342,7 +342,7 @@ impl Intl {
             Some(("f", (id, args))) => {
                 let args: serde_json::Map<String, Value> = serde_json::from_str(args).unwrap_or_default();
                 let args: Vec<(String, FluentValue<'_>)> =
-                    args.iter().map(|(k, v)| (k.clone(), crate::render::fluent_value(v))).collect();
+                    args.iter().map(|(k, v)| (k.clone(), crate::i18n::fluent_value(v))).collect();
                 self.locales.message(&self.lang, id, &args).unwrap_or_default()
             }
             // The spec may hold `|` itself; the currency never does.

@@ -10,7 +10,8 @@ use fluent_bundle::FluentValue;
 use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde_json::Value;
 
-use crate::i18n::{Locales, isolate};
+pub use crate::i18n::RenderError;
+use crate::i18n::{Locales, fluent_value, isolate};
 use crate::intl::Intl;
 use crate::reply::Reply;
 
@@ -73,14 +74,6 @@ pub fn escape_markdown(s: &str) -> String {
         }
     }
     out
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error("template {name}: {message}")]
-    Template { name: String, message: String },
-    #[error("cannot read templates from {dir}: {message}")]
-    Dir { dir: String, message: String },
 }
 
 /// All templates, compiled once per language and format. A language's
@@ -244,18 +237,6 @@ impl Renderer {
 /// Fluent ids cannot hold dots: `state.redeemed` is `state-redeemed`.
 fn message_id(key: &str) -> String {
     key.replace('.', "-")
-}
-
-pub(crate) fn fluent_value(v: &Value) -> FluentValue<'static> {
-    match v {
-        Value::Number(n) => {
-            n.as_i64().map(FluentValue::from).unwrap_or_else(|| FluentValue::from(n.as_f64().unwrap_or(0.0)))
-        }
-        Value::String(s) => FluentValue::from(s.clone()),
-        Value::Bool(b) => FluentValue::from(if *b { "true" } else { "false" }),
-        Value::Null => FluentValue::from(""),
-        other => FluentValue::from(other.to_string()),
-    }
 }
 
 /// Templates are written for readability; drop trailing spaces and runs of
