@@ -179,7 +179,8 @@ impl Intake {
         let sender_auth =
             (policy != Policy::Off).then(|| SenderAuth { passed: verdict.passed(), summary: verdict.summary() });
         match plan(&extraction, sender_auth, self.ignore_unknown) {
-            Err(e) => Err(Outcome::TryLater(e)),
+            // An address that does not parse never will: the MTA should not retry.
+            Err(e) => Err(Outcome::Rejected(e)),
             Ok(None) => Err(Outcome::Accepted(vec![format!("{}; nothing to do", summary(&extraction))])),
             Ok(Some(mut plan)) => {
                 plan.language = crate::language::of_message(raw);
