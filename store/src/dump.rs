@@ -49,6 +49,9 @@ pub struct Dump {
     /// before they were kept in the store.
     #[serde(default)]
     pub invites: Vec<InviteRecord>,
+    /// Counted visits of share links. Absent in exports from before them.
+    #[serde(default)]
+    pub clicks: Vec<crate::Click>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -97,6 +100,7 @@ struct Streamed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     link_secret: Option<LinkSecret>,
     invites: TreeSeq<'a, InviteRecord>,
+    clicks: TreeSeq<'a, crate::Click>,
 }
 
 /// Every value of one tree, decoded and serialized one at a time.
@@ -150,6 +154,7 @@ impl Store {
             due: TreeSeq::new(self, TreeName::EventDue),
             link_secret: self.link_secret()?,
             invites: TreeSeq::new(self, TreeName::Invites),
+            clicks: TreeSeq::new(self, TreeName::Clicks),
         };
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
         let written = match style {
@@ -186,6 +191,7 @@ impl Store {
             due: self.due_all()?,
             link_secret: self.link_secret()?,
             invites: self.invites()?,
+            clicks: crate::ClickRead::clicks(self)?,
         })
     }
 
@@ -225,6 +231,7 @@ impl Store {
         load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
+        load(self, &dump.clicks, |tx, c| tx.put_click(c).map(drop))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was
         // signed with it that matters, while the backup's links are in mail.
@@ -340,6 +347,7 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "wishes" => drop(self.list(&mut map, |tx, w: &crate::Wish| tx.put_wish(w))?),
                 "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
                 "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
+                "clicks" => drop(self.list(&mut map, |tx, c: &crate::Click| tx.put_click(c).map(drop))?),
                 "link_secret" => {
                     if let Err(e) = self.check_header() {
                         return Err(self.fail(e));

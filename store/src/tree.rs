@@ -56,10 +56,16 @@ pub enum TreeName {
     Invites,
     /// owner identity ++ 0 ++ invite code
     InvitesByOwner,
+    /// click id -> Click (counted visits of share links, see `click.rs`)
+    Clicks,
+    /// code ++ time (ms, big endian) ++ click id
+    ClicksByCode,
+    /// Aggregates of clicks, kept with them (see `click.rs`).
+    ClickStats,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 27] = [
+    pub const ALL: [TreeName; 30] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -87,6 +93,9 @@ impl TreeName {
         TreeName::Stats,
         TreeName::Invites,
         TreeName::InvitesByOwner,
+        TreeName::Clicks,
+        TreeName::ClicksByCode,
+        TreeName::ClickStats,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +127,9 @@ impl TreeName {
             TreeName::Stats => "stats",
             TreeName::Invites => "invites",
             TreeName::InvitesByOwner => "invites_by_owner",
+            TreeName::Clicks => "clicks",
+            TreeName::ClicksByCode => "clicks_by_code",
+            TreeName::ClickStats => "click_stats",
         }
     }
 }
