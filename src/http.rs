@@ -12,6 +12,7 @@
 //! confirmation page, because only a mail client's deliberate button sends it.
 
 mod page;
+mod share;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -67,6 +68,7 @@ fn router(http: Arc<Http>) -> Router {
         .route("/a/{token}", get(action_page).post(action_run))
         .route("/u/{token}", get(unsubscribe_page).post(unsubscribe_run))
         .route("/ics/{file}", get(feed))
+        .route("/r/{code}", get(share::open))
         .fallback(|| async { not_found() })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(http)
