@@ -10,6 +10,8 @@
 //! the choice with a button; the button POSTs. RFC 8058 unsubscribe is the
 //! exception the RFC makes on purpose: its POST acts at once, without a
 //! confirmation page, because only a mail client's deliberate button sends it.
+//! Share links (`/r/CODE`, `http/share.rs`) only count: a GET records a
+//! click, never a choice.
 
 mod page;
 mod share;
