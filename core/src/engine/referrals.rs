@@ -11,7 +11,7 @@ use vouch_store::{
 
 use super::{Cx, Extras, alts, create_member};
 use crate::abuse;
-use crate::error::UserError;
+use crate::error::{UserError, parse_problem, problem};
 use crate::reply::Outcome;
 
 /// The day of `t` (UTC) in the reader's language ("23 Nov 2026").
@@ -157,7 +157,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
     // No "did you mean": a hint found by looking up stored codes near the
     // typed one would reveal live codes to anyone guessing. The refusal
     // says which characters codes never contain (0/O, 1/I/L) instead.
-    let code = ReferralCode::parse(typed).map_err(|e| UserError::MalformedCode { problem: e.to_string() })?;
+    let code = ReferralCode::parse(typed).map_err(|e| UserError::MalformedCode { problem: parse_problem(&e) })?;
     let Some(record) = cx.tx.code(&code)? else {
         return Err(UserError::UnknownCode { code: code.to_string() });
     };
@@ -584,7 +584,7 @@ pub(super) fn thank(cx: &mut Cx<'_, '_>, id: ReferralId, message: &str) -> Resul
     let referred = cx.member(r.referred)?;
     let me = cx.me.clone();
     if referrer.id == me.id {
-        return Err(UserError::InvalidSetting { key: "thank".into(), problem: "that's your own referral".into() });
+        return Err(UserError::InvalidSetting { key: "thank".into(), problem: problem("own-referral", &[]) });
     }
     let message = message.trim();
     let note = if message.is_empty() { "thanked".to_string() } else { format!("thanked: {message}") };
