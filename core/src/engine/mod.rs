@@ -141,9 +141,13 @@ pub fn clean_name(name: &str, fallback: &str) -> String {
 pub enum Input<'a> {
     /// Text as typed: a chat message, a console line, a button's command.
     Line(&'a str),
-    /// A command the adapter built from typed arguments (Discord slash
-    /// options): never re-parsed from text.
+    /// A command the adapter built itself (a role granted at start, a
+    /// button's typed action).
     Command(Command),
+    /// A command by name with named values (Discord's slash options): each
+    /// value is one argument as given, never re-parsed from a line (see
+    /// [`command::from_options`]).
+    Options { name: &'a str, options: &'a [(&'a str, &'a str)] },
 }
 
 /// The engine a frontend holds. Commands are executed by one writer thread
@@ -495,6 +499,12 @@ impl Engine {
         match input {
             Input::Line(line) => self.respond(caller, line, dedupe_key),
             Input::Command(cmd) => self.respond_command(caller, cmd, dedupe_key),
+            Input::Options { name, options } => {
+                let response = self
+                    .try_parsed(caller, || command::from_options(name, options), dedupe_key)
+                    .unwrap_or_else(|e| self.refusal(e));
+                self.in_language(caller, response)
+            }
         }
     }
 
@@ -536,11 +546,20 @@ impl Engine {
     }
 
     fn try_respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Result<Response, UserError> {
+        self.try_parsed(caller, || command::parse(line), dedupe_key)
+    }
+
+    fn try_parsed(
+        &self,
+        caller: &Caller,
+        parse: impl FnOnce() -> Result<(&'static CommandSpec, Command), UserError>,
+        dedupe_key: Option<&str>,
+    ) -> Result<Response, UserError> {
         // Limit before parsing: a flood of garbage costs as much as commands.
         if !caller.admin {
             self.limiter.check(&caller.identity, self.clock.now())?;
         }
-        let (spec, cmd) = command::parse(line)?;
+        let (spec, cmd) = parse()?;
         self.execute(caller, spec, cmd, dedupe_key)
     }
 
