@@ -83,7 +83,8 @@ impl App {
             }
         };
         let renderer = Renderer::load(config.templates_dir.as_deref()).map_err(|e| OpenError::Other(e.into()))?;
-        let settings = config.settings(renderer.languages()).map_err(OpenError::Other)?;
+        let mut settings = config.settings(renderer.languages()).map_err(OpenError::Other)?;
+        settings.languages = settings.languages.with_calendar_words(|lang, id| renderer.text(lang, id));
         let engine = Engine::new(Arc::clone(&store), Arc::new(SystemClock), ids, settings)
             .map_err(|e| OpenError::Other(anyhow::anyhow!("cannot start the engine: {e}")))?;
         let organizers = config.organizer_identities().map_err(OpenError::Other)?;

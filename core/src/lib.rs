@@ -28,7 +28,7 @@ pub use engine::{
     ThreadText, consent_word, introduction_stage,
 };
 pub use error::UserError;
-pub use lang::Languages;
+pub use lang::{CalendarWords, Languages};
 pub use links::{ACTION_LINK_DAYS, Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
 pub use render::{Format, Renderer};
