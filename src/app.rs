@@ -178,6 +178,7 @@ impl App {
                     Ok(dump) => Answer::Export(Box::new(dump)),
                     Err(e) => Answer::Error(e.to_string()),
                 },
+                Request::Webhook { cmd } => Answer::Webhook(crate::webhook::apply(&self.engine, &cmd)),
                 Request::Doctor { repair } => match self.store.doctor(repair) {
                     Ok(report) => Answer::Doctor(Box::new(report)),
                     Err(e) => Answer::Error(e.to_string()),
@@ -257,6 +258,9 @@ enum Request {
     Doctor {
         repair: bool,
     },
+    Webhook {
+        cmd: crate::webhook::WebhookCmd,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -268,6 +272,8 @@ enum Answer {
     Texts(Vec<String>),
     Export(Box<vouch_store::Dump>),
     Doctor(Box<vouch_store::DoctorReport>),
+    /// A webhook command's lines, or why it was refused.
+    Webhook(Result<Vec<String>, String>),
     Error(String),
 }
 
@@ -312,6 +318,15 @@ impl Remote {
     pub fn ingest(&mut self, plan: &vouch_mailer::intake::Plan) -> anyhow::Result<Vec<String>> {
         match self.call(&Request::Ingest { plan: Box::new(plan.clone()) })? {
             Answer::Texts(t) => Ok(t),
+            Answer::Error(e) => bail!(e),
+            _ => bail!("unexpected answer"),
+        }
+    }
+
+    /// Runs a `vouch webhook` command in the running process.
+    pub fn webhook(&mut self, cmd: &crate::webhook::WebhookCmd) -> anyhow::Result<Result<Vec<String>, String>> {
+        match self.call(&Request::Webhook { cmd: cmd.clone() })? {
+            Answer::Webhook(answer) => Ok(answer),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),
         }

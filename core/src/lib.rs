@@ -19,6 +19,7 @@ pub mod ports;
 pub mod render;
 pub mod reply;
 pub mod tasks;
+pub mod webhook;
 
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};

@@ -49,6 +49,11 @@ pub struct Dump {
     /// before they were kept in the store.
     #[serde(default)]
     pub invites: Vec<InviteRecord>,
+    /// Webhook endpoints, signing secrets included (an export is a 0600
+    /// file, and a restore must keep signing as before); their pending
+    /// deliveries are in `outbox`. Absent in exports from before them.
+    #[serde(default)]
+    pub webhooks: Vec<crate::WebhookEndpoint>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -97,6 +102,7 @@ struct Streamed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     link_secret: Option<LinkSecret>,
     invites: TreeSeq<'a, InviteRecord>,
+    webhooks: TreeSeq<'a, crate::WebhookEndpoint>,
 }
 
 /// Every value of one tree, decoded and serialized one at a time.
@@ -150,6 +156,7 @@ impl Store {
             due: TreeSeq::new(self, TreeName::EventDue),
             link_secret: self.link_secret()?,
             invites: TreeSeq::new(self, TreeName::Invites),
+            webhooks: TreeSeq::new(self, TreeName::Webhooks),
         };
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
         let written = match style {
@@ -186,6 +193,7 @@ impl Store {
             due: self.due_all()?,
             link_secret: self.link_secret()?,
             invites: self.invites()?,
+            webhooks: self.webhooks()?,
         })
     }
 
@@ -225,6 +233,7 @@ impl Store {
         load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
+        load(self, &dump.webhooks, |tx, w| tx.put_webhook(w))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was
         // signed with it that matters, while the backup's links are in mail.
@@ -340,6 +349,7 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "wishes" => drop(self.list(&mut map, |tx, w: &crate::Wish| tx.put_wish(w))?),
                 "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
                 "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
+                "webhooks" => drop(self.list(&mut map, |tx, w: &crate::WebhookEndpoint| tx.put_webhook(w))?),
                 "link_secret" => {
                     if let Err(e) = self.check_header() {
                         return Err(self.fail(e));

@@ -56,10 +56,12 @@ pub enum TreeName {
     Invites,
     /// owner identity ++ 0 ++ invite code
     InvitesByOwner,
+    /// webhook id -> WebhookEndpoint (see `webhook.rs`); its deliveries are outbox rows.
+    Webhooks,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 27] = [
+    pub const ALL: [TreeName; 28] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -87,6 +89,7 @@ impl TreeName {
         TreeName::Stats,
         TreeName::Invites,
         TreeName::InvitesByOwner,
+        TreeName::Webhooks,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +121,7 @@ impl TreeName {
             TreeName::Stats => "stats",
             TreeName::Invites => "invites",
             TreeName::InvitesByOwner => "invites_by_owner",
+            TreeName::Webhooks => "webhooks",
         }
     }
 }

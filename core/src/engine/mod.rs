@@ -15,6 +15,7 @@ mod programs;
 mod referrals;
 mod report;
 mod schedule;
+mod webhooks;
 mod wishes;
 
 use std::sync::Arc;
@@ -36,6 +37,7 @@ use crate::reply::{Effect, Outcome, Reply, Response};
 pub use consent::stage as introduction_stage;
 pub use mail::{BounceOutcome, MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
+pub use webhooks::{EndpointView, EventType};
 
 /// Deployment-wide settings the engine needs (from config).
 #[derive(Clone, Debug)]
@@ -428,10 +430,14 @@ impl EngineCore {
         retry: &crate::delivery::RetryPolicy,
     ) -> Result<OutboxMessage, UserError> {
         use rand::Rng;
-        let row = crate::delivery::settled(message, outcome, self.clock.now(), retry, rand::rng().random());
+        let now = self.clock.now();
+        let mut row = crate::delivery::settled(message, outcome, now, retry, rand::rng().random());
         self.store.write(|tx| {
             if matches!(outcome, crate::delivery::SendOutcome::RecipientGone(_)) {
                 mark_unreachable_in(tx, &row.to)?;
+            }
+            if row.to.channel() == vouch_store::Channel::Webhook {
+                self.webhook_attempted(tx, &mut row, outcome, now)?;
             }
             tx.put_outbox(&row)?;
             Ok::<_, UserError>(())

@@ -153,6 +153,7 @@ pub(super) fn answer(
     };
     r.tidy_exceptions(event.date_of(cx.now));
     cx.tx.put_rsvp(&r)?;
+    super::webhooks::rsvp(cx, event, &r)?;
     if r.seats_on(occurrence.date) < before {
         offer_date(cx, event, occurrence, member.id)?;
     }

@@ -220,6 +220,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralCreated, &referral)?;
     // The referrer's natural next step: see where their referrals stand.
     let see_referrals = Extras { actions: vec![Action::new("action.see_referrals", "mine")], ..Extras::default() };
     cx.notify_with(
@@ -279,6 +280,7 @@ pub(super) fn refer(
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralCreated, &referral)?;
     super::wishes::meet(cx, &referral, &me, &referred, email)?;
     Ok(cx.reply(
         "reply/referred",
@@ -526,6 +528,10 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
         )?;
     }
     cx.tx.put_referral(&r)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralConverted, &r)?;
+    for e in entries.iter().filter(|e| e.status == RewardStatus::Approved) {
+        super::webhooks::reward(cx, super::webhooks::EventType::RewardApproved, e)?;
+    }
     let referrer = cx.member(r.referrer)?;
     super::members::thank_in_public(cx, &referrer, "someone they referred just became a customer.")?;
     let mut data = referral_json(cx, &r)?;
@@ -557,6 +563,7 @@ pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, Us
                         note: String::new(),
                     });
                     cx.tx.put_reward(&e)?;
+                    super::webhooks::reward(cx, super::webhooks::EventType::RewardApproved, &e)?;
                     approved.push(e);
                 }
             }
@@ -629,6 +636,7 @@ pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Resul
     r.reject_reason = (!reason.is_empty()).then(|| reason.to_string());
     transition(&mut r, ReferralState::Rejected, cx, reason);
     cx.tx.put_referral(&r)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralRejected, &r)?;
     let referrer = cx.member(r.referrer)?;
     let referred = cx.member(r.referred)?;
     cx.notify(
@@ -685,6 +693,7 @@ pub(super) fn reward_paid(cx: &mut Cx<'_, '_>, id: RewardId) -> Result<Outcome, 
     e.status = RewardStatus::Paid;
     e.history.push(RewardChange { at: cx.now, status: RewardStatus::Paid, by: Some(cx.me.id), note: String::new() });
     cx.tx.put_reward(&e)?;
+    super::webhooks::reward(cx, super::webhooks::EventType::RewardPaid, &e)?;
     let member = cx.member(e.member)?;
     cx.notify(
         &member,
