@@ -119,7 +119,7 @@ pub enum UserError {
     /// A date that is not an answerable occurrence of the event; `upcoming`
     /// lists the next dates (YYYY-MM-DD, the event's zone) to pick from.
     #[error("not an occurrence")]
-    NotAnOccurrence { event: String, title: String, date: String, reason: &'static str, upcoming: Vec<String> },
+    NotAnOccurrence { event: String, title: String, date: String, reason: String, upcoming: Vec<String> },
     /// No seat left on one date of a series (there is no per-date waitlist).
     #[error("date full")]
     DateFull { event: String, title: String, date: String },

@@ -20,6 +20,7 @@ pub mod render;
 pub mod reply;
 pub mod share;
 pub mod tasks;
+pub mod webhook;
 
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};
@@ -29,7 +30,7 @@ pub use engine::{
 };
 pub use engine::{Counted, ShareLink, Visit};
 pub use error::UserError;
-pub use lang::Languages;
+pub use lang::{CalendarWords, Languages};
 pub use links::{ACTION_LINK_DAYS, Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
 pub use render::{Format, Renderer};

@@ -168,6 +168,7 @@ impl Store {
             let rewards = c.entities::<RewardEntry>(tx, TreeName::Ledger, |w| w.id.to_key().to_vec())?;
             let surveys = c.entities::<SurveyRecord>(tx, TreeName::Surveys, |s| s.id.to_key().to_vec())?;
             let wishes = c.entities::<crate::Wish>(tx, TreeName::Wishes, |w| w.id.to_key().to_vec())?;
+            let webhooks = c.entities::<crate::WebhookEndpoint>(tx, TreeName::Webhooks, |w| w.id.to_key().to_vec())?;
             let outbox = c.entities::<OutboxMessage>(tx, TreeName::Outbox, |m| m.id.to_key().to_vec())?;
             c.entities::<InboundRecord>(tx, TreeName::Inbound, |r| r.key.as_bytes().to_vec())?;
             c.entities::<LinkCode>(tx, TreeName::LinkCodes, |l| l.code.as_str().as_bytes().to_vec())?;
@@ -347,6 +348,7 @@ impl Store {
                 ("reward", max(rewards.iter().map(|w| w.id.0).collect())),
                 ("survey", max(surveys.iter().map(|s| s.id.0).collect())),
                 ("wish", max(wishes.iter().map(|w| w.id.0).collect())),
+                ("webhook", max(webhooks.iter().map(|w| w.id.0).collect())),
                 ("outbox", max(outbox.iter().map(|m| m.id.0).collect())),
                 ("click", max(clicks.iter().map(|k| k.id.0).collect())),
             ];

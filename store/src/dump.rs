@@ -49,6 +49,11 @@ pub struct Dump {
     /// before they were kept in the store.
     #[serde(default)]
     pub invites: Vec<InviteRecord>,
+    /// Webhook endpoints, signing secrets included (an export is a 0600
+    /// file, and a restore must keep signing as before); their pending
+    /// deliveries are in `outbox`. Absent in exports from before them.
+    #[serde(default)]
+    pub webhooks: Vec<crate::WebhookEndpoint>,
     /// Counted visits of share links. Absent in exports from before them.
     #[serde(default)]
     pub clicks: Vec<crate::Click>,
@@ -100,6 +105,7 @@ struct Streamed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     link_secret: Option<LinkSecret>,
     invites: TreeSeq<'a, InviteRecord>,
+    webhooks: TreeSeq<'a, crate::WebhookEndpoint>,
     clicks: TreeSeq<'a, crate::Click>,
 }
 
@@ -154,6 +160,7 @@ impl Store {
             due: TreeSeq::new(self, TreeName::EventDue),
             link_secret: self.link_secret()?,
             invites: TreeSeq::new(self, TreeName::Invites),
+            webhooks: TreeSeq::new(self, TreeName::Webhooks),
             clicks: TreeSeq::new(self, TreeName::Clicks),
         };
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
@@ -191,6 +198,7 @@ impl Store {
             due: self.due_all()?,
             link_secret: self.link_secret()?,
             invites: self.invites()?,
+            webhooks: self.webhooks()?,
             clicks: crate::ClickRead::clicks(self)?,
         })
     }
@@ -231,6 +239,7 @@ impl Store {
         load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
+        load(self, &dump.webhooks, |tx, w| tx.put_webhook(w))?;
         load(self, &dump.clicks, |tx, c| tx.put_click(c).map(drop))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was
@@ -347,6 +356,7 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "wishes" => drop(self.list(&mut map, |tx, w: &crate::Wish| tx.put_wish(w))?),
                 "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
                 "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
+                "webhooks" => drop(self.list(&mut map, |tx, w: &crate::WebhookEndpoint| tx.put_webhook(w))?),
                 "clicks" => drop(self.list(&mut map, |tx, c: &crate::Click| tx.put_click(c).map(drop))?),
                 "link_secret" => {
                     if let Err(e) = self.check_header() {

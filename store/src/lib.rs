@@ -21,6 +21,7 @@ mod read;
 mod stats;
 mod tree;
 pub mod types;
+pub mod webhook;
 pub mod wish;
 mod write;
 
@@ -37,6 +38,7 @@ pub use read::Read;
 pub use stats::{ConversionCount, CostCount, Leader, LeaderBucket, StateCount, StatsRead};
 pub use tree::TreeName;
 pub use types::*;
+pub use webhook::*;
 pub use wish::*;
 pub use write::WriteTx;
 

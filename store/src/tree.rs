@@ -56,6 +56,8 @@ pub enum TreeName {
     Invites,
     /// owner identity ++ 0 ++ invite code
     InvitesByOwner,
+    /// webhook id -> WebhookEndpoint (see `webhook.rs`); its deliveries are outbox rows.
+    Webhooks,
     /// click id -> Click (counted visits of share links, see `click.rs`)
     Clicks,
     /// code ++ time (ms, big endian) ++ click id
@@ -65,7 +67,7 @@ pub enum TreeName {
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 30] = [
+    pub const ALL: [TreeName; 31] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -93,6 +95,7 @@ impl TreeName {
         TreeName::Stats,
         TreeName::Invites,
         TreeName::InvitesByOwner,
+        TreeName::Webhooks,
         TreeName::Clicks,
         TreeName::ClicksByCode,
         TreeName::ClickStats,
@@ -127,6 +130,7 @@ impl TreeName {
             TreeName::Stats => "stats",
             TreeName::Invites => "invites",
             TreeName::InvitesByOwner => "invites_by_owner",
+            TreeName::Webhooks => "webhooks",
             TreeName::Clicks => "clicks",
             TreeName::ClicksByCode => "clicks_by_code",
             TreeName::ClickStats => "click_stats",

@@ -16,6 +16,7 @@ mod programs;
 mod referrals;
 mod report;
 mod schedule;
+mod webhooks;
 mod wishes;
 
 use std::sync::Arc;
@@ -38,6 +39,7 @@ pub use clicks::{Counted, ShareLink, Visit};
 pub use consent::stage as introduction_stage;
 pub use mail::{BounceOutcome, MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
+pub use webhooks::{EndpointView, EventType};
 
 /// Deployment-wide settings the engine needs (from config).
 #[derive(Clone, Debug)]
@@ -143,9 +145,13 @@ pub fn clean_name(name: &str, fallback: &str) -> String {
 pub enum Input<'a> {
     /// Text as typed: a chat message, a console line, a button's command.
     Line(&'a str),
-    /// A command the adapter built from typed arguments (Discord slash
-    /// options): never re-parsed from text.
+    /// A command the adapter built itself (a role granted at start, a
+    /// button's typed action).
     Command(Command),
+    /// A command by name with named values (Discord's slash options): each
+    /// value is one argument as given, never re-parsed from a line (see
+    /// [`command::from_options`]).
+    Options { name: &'a str, options: &'a [(&'a str, &'a str)] },
 }
 
 /// The engine a frontend holds. Commands are executed by one writer thread
@@ -430,10 +436,14 @@ impl EngineCore {
         retry: &crate::delivery::RetryPolicy,
     ) -> Result<OutboxMessage, UserError> {
         use rand::Rng;
-        let row = crate::delivery::settled(message, outcome, self.clock.now(), retry, rand::rng().random());
+        let now = self.clock.now();
+        let mut row = crate::delivery::settled(message, outcome, now, retry, rand::rng().random());
         self.store.write(|tx| {
             if matches!(outcome, crate::delivery::SendOutcome::RecipientGone(_)) {
                 mark_unreachable_in(tx, &row.to)?;
+            }
+            if row.to.channel() == vouch_store::Channel::Webhook {
+                self.webhook_attempted(tx, &mut row, outcome, now)?;
             }
             tx.put_outbox(&row)?;
             Ok::<_, UserError>(())
@@ -501,6 +511,12 @@ impl Engine {
         match input {
             Input::Line(line) => self.respond(caller, line, dedupe_key),
             Input::Command(cmd) => self.respond_command(caller, cmd, dedupe_key),
+            Input::Options { name, options } => {
+                let response = self
+                    .try_parsed(caller, || command::from_options(name, options), dedupe_key)
+                    .unwrap_or_else(|e| self.refusal(e));
+                self.in_language(caller, response)
+            }
         }
     }
 
@@ -542,11 +558,20 @@ impl Engine {
     }
 
     fn try_respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Result<Response, UserError> {
+        self.try_parsed(caller, || command::parse(line), dedupe_key)
+    }
+
+    fn try_parsed(
+        &self,
+        caller: &Caller,
+        parse: impl FnOnce() -> Result<(&'static CommandSpec, Command), UserError>,
+        dedupe_key: Option<&str>,
+    ) -> Result<Response, UserError> {
         // Limit before parsing: a flood of garbage costs as much as commands.
         if !caller.admin {
             self.limiter.check(&caller.identity, self.clock.now())?;
         }
-        let (spec, cmd) = command::parse(line)?;
+        let (spec, cmd) = parse()?;
         self.execute(caller, spec, cmd, dedupe_key)
     }
 

@@ -390,3 +390,23 @@ problem-value = «{ $value }» ليست قيمة صالحة لـ { $key }
 problem-invalid = هذه القيمة غير صالحة
 approval-auto = تلقائية
 approval-manual = يراجعها منظِّم
+
+# لماذا لا يمكن للإحالة أو المكافأة أن تنتقل إلى هذه الخطوة.
+hint-waiting-approve = إنها تنتظر `approve`
+hint-rewards-granted = مُنحت مكافآتها بالفعل
+hint-stays-rejected = الإحالات المرفوضة تبقى مرفوضة
+hint-already-qualified = إنها مؤهَّلة بالفعل؛ نفِّذ `convert` حين يصبح الشخص عميلًا
+hint-rewards-approved = اعتُمدت مكافآتها بالفعل
+hint-already-rejected = إنها مرفوضة بالفعل
+hint-reward-paid-out = دُفعت مكافأة عنها بالفعل
+hint-approve-first = اعتمد إحالتها أولًا
+hint-already-paid = دُفعت بالفعل
+hint-referral-rejected = رُفضت إحالتها
+# لماذا لا يُقبل رد على موعد من السلسلة («عذرًا، الغداء السبب في 2026-12-11»).
+occurrence-no-meeting = لا تنعقد
+occurrence-skipped = أُلغيت
+occurrence-started = بدأت بالفعل
+
+# تسميات وصف الفعالية في التقويمات التي يكتبها vouch.
+ics-expert = الخبير الضيف
+ics-agenda = جدول الأعمال

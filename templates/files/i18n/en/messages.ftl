@@ -363,3 +363,23 @@ problem-value = '{ $value }' isn't a valid { $key }
 problem-invalid = that value isn't valid
 approval-auto = automatic
 approval-manual = reviewed by an organizer
+
+# Why a referral or reward cannot take that step ("Can't convert R1: it is converted — HINT.").
+hint-waiting-approve = it is waiting for `approve`
+hint-rewards-granted = its rewards were already granted
+hint-stays-rejected = rejected referrals stay rejected
+hint-already-qualified = it is already qualified; `convert` it when they become a customer
+hint-rewards-approved = its rewards were already approved
+hint-already-rejected = it is already rejected
+hint-reward-paid-out = a reward for it was already paid out
+hint-approve-first = approve its referral first
+hint-already-paid = it was already paid
+hint-referral-rejected = its referral was rejected
+# Why a date of a series takes no answer ("Sorry, Lunch REASON on 2026-12-11").
+occurrence-no-meeting = doesn't meet
+occurrence-skipped = is skipped
+occurrence-started = already started
+
+# The labels of an event's description in the calendars vouch writes.
+ics-expert = Guest expert
+ics-agenda = Agenda

@@ -366,3 +366,23 @@ problem-value = „{ $value }” nu e o valoare validă pentru { $key }
 problem-invalid = valoarea nu e validă
 approval-auto = automată
 approval-manual = verificată de un organizator
+
+# De ce o recomandare sau o recompensă nu poate face pasul acesta.
+hint-waiting-approve = așteaptă `approve`
+hint-rewards-granted = recompensele ei au fost deja acordate
+hint-stays-rejected = recomandările respinse rămân respinse
+hint-already-qualified = e deja calificată; dă `convert` când persoana devine client
+hint-rewards-approved = recompensele ei au fost deja aprobate
+hint-already-rejected = e deja respinsă
+hint-reward-paid-out = o recompensă pentru ea a fost deja plătită
+hint-approve-first = aprobă întâi recomandarea ei
+hint-already-paid = a fost deja plătită
+hint-referral-rejected = recomandarea ei a fost respinsă
+# De ce o dată din serie nu primește răspuns („Ne pare rău, Prânz MOTIV pe 2026-12-11”).
+occurrence-no-meeting = nu are întâlnire
+occurrence-skipped = nu are loc
+occurrence-started = a început deja
+
+# Etichetele din descrierea evenimentului în calendarele scrise de vouch.
+ics-expert = Expert invitat
+ics-agenda = Program

@@ -396,3 +396,23 @@ problem-value = «{ $value }» — недопустимое значение д�
 problem-invalid = это значение недопустимо
 approval-auto = автоматически
 approval-manual = проверяет организатор
+
+# Почему рекомендация или награда не может перейти дальше.
+hint-waiting-approve = она ждёт `approve`
+hint-rewards-granted = награды за неё уже начислены
+hint-stays-rejected = отклонённые рекомендации остаются отклонёнными
+hint-already-qualified = она уже подтверждена; сделайте `convert`, когда человек станет клиентом
+hint-rewards-approved = награды за неё уже одобрены
+hint-already-rejected = она уже отклонена
+hint-reward-paid-out = награда за неё уже выплачена
+hint-approve-first = сначала одобрите её рекомендацию
+hint-already-paid = она уже выплачена
+hint-referral-rejected = её рекомендация отклонена
+# Почему на дату серии нельзя ответить («Извините, Обед ПРИЧИНА 2026-12-11»).
+occurrence-no-meeting = не проходит
+occurrence-skipped = пропускается
+occurrence-started = уже началась
+
+# Подписи в описании встречи в календарях, которые пишет vouch.
+ics-expert = Приглашённый эксперт
+ics-agenda = Программа
