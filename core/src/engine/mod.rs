@@ -3,6 +3,7 @@
 
 mod alts;
 mod calendar;
+mod clicks;
 mod consent;
 mod event_settings;
 mod events;
@@ -34,6 +35,7 @@ pub use crate::limit::Limits;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
+pub use clicks::{Counted, ShareLink, Visit};
 pub use consent::stage as introduction_stage;
 pub use mail::{BounceOutcome, MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
@@ -171,6 +173,8 @@ pub struct EngineCore {
     signer: crate::Signer,
     /// Builds links (mail, `feed`); `None` without a public URL.
     links: Option<crate::PublicLinks>,
+    /// Share-link clicks: the visitor key and flood limits.
+    clicks: clicks::Clicks,
 }
 
 impl std::ops::Deref for Engine {
@@ -356,9 +360,11 @@ impl Engine {
         settings: Settings,
     ) -> Result<Self, UserError> {
         let limiter = Limiter::new(settings.limits);
-        let signer = crate::Signer::new(&link_secret(&store, ids.as_ref())?);
+        let secret = link_secret(&store, ids.as_ref())?;
+        let signer = crate::Signer::new(&secret);
+        let clicks = clicks::Clicks::new(&secret);
         let links = settings.public_url.clone().map(|base| crate::PublicLinks::new(base, signer.clone()));
-        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter, signer, links });
+        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter, signer, links, clicks });
         core.ensure_default_program()?;
         let writer = executor::Writer::start(Arc::clone(&core))?;
         Ok(Self { core, writer })
