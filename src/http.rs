@@ -10,8 +10,11 @@
 //! the choice with a button; the button POSTs. RFC 8058 unsubscribe is the
 //! exception the RFC makes on purpose: its POST acts at once, without a
 //! confirmation page, because only a mail client's deliberate button sends it.
+//! Share links (`/r/CODE`, `http/share.rs`) only count: a GET records a
+//! click, never a choice.
 
 mod page;
+mod share;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -67,6 +70,7 @@ fn router(http: Arc<Http>) -> Router {
         .route("/a/{token}", get(action_page).post(action_run))
         .route("/u/{token}", get(unsubscribe_page).post(unsubscribe_run))
         .route("/ics/{file}", get(feed))
+        .route("/r/{code}", get(share::open))
         .fallback(|| async { not_found() })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(http)

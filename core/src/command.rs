@@ -322,6 +322,38 @@ pub fn parse(line: &str) -> Result<(&'static CommandSpec, Command), UserError> {
     Ok((spec, cmd))
 }
 
+/// Builds a command from named values (Discord's slash options), each value
+/// one argument exactly as given: never written into a line and split
+/// again, so a value with spaces or quotes stays one argument and cannot
+/// smuggle in another. A `Rest` or `Settings` argument takes its value's
+/// words, as typed. Missing optional values are left out, as in a line.
+pub fn from_options(name: &str, options: &[(&str, &str)]) -> Result<(&'static CommandSpec, Command), UserError> {
+    let size = name.len() + options.iter().map(|(_, v)| v.len() + 1).sum::<usize>();
+    if size > MAX_LINE {
+        return Err(UserError::TooLong { max: MAX_LINE });
+    }
+    let spec = catalog::find(name).ok_or_else(|| UserError::UnknownCommand {
+        input: name.chars().take(40).collect(),
+        suggestion: catalog::closest(name).map(|c| c.name),
+    })?;
+    let (mut words, mut given) = (Vec::new(), Vec::new());
+    for arg in spec.args {
+        let Some((_, value)) = options.iter().find(|(n, _)| n.eq_ignore_ascii_case(arg.name)) else { continue };
+        let value = clean(value);
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match arg.kind {
+            ArgKind::Rest | ArgKind::Settings => words.extend(tokenize(value)),
+            _ => words.push(value.to_string()),
+        }
+        given.push(value.to_string());
+    }
+    let args = Args { spec, words: &words, rest: given.join(" ") };
+    Ok((spec, build(spec, &args)?))
+}
+
 /// Drops control characters (keeps newlines as spaces) so nothing odd is stored.
 fn clean(line: &str) -> String {
     line.chars()
@@ -423,9 +455,11 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             Command::Redeem { code }
         }
         "refer" => {
-            // NAME may be several words: everything before the email address.
-            let at =
-                a.words.iter().position(|w| w.contains('@')).ok_or_else(|| a.usage(problem("refer-email", &[])))?;
+            // NAME may be several words: everything before the email address
+            // (the first word that is one; a typed name may hold an `@`).
+            let at = (a.words.iter().position(|w| EmailAddress::parse(w).is_ok()))
+                .or_else(|| a.words.iter().position(|w| w.contains('@')))
+                .ok_or_else(|| a.usage(problem("refer-email", &[])))?;
             if at == 0 {
                 return Err(a.usage(problem("refer-name-first", &[])));
             }

@@ -18,6 +18,7 @@ pub mod links;
 pub mod ports;
 pub mod render;
 pub mod reply;
+pub mod share;
 pub mod tasks;
 pub mod webhook;
 
@@ -27,6 +28,7 @@ pub use engine::{
     BounceOutcome, Caller, Engine, Extras, Input, LINK_ANSWER_KEY, Limits, MailIn, MailRef, Settings, ThreadReply,
     ThreadText, consent_word, introduction_stage,
 };
+pub use engine::{Counted, ShareLink, Visit};
 pub use error::UserError;
 pub use lang::{CalendarWords, Languages};
 pub use links::{ACTION_LINK_DAYS, Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};

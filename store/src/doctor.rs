@@ -173,6 +173,7 @@ impl Store {
             c.entities::<InboundRecord>(tx, TreeName::Inbound, |r| r.key.as_bytes().to_vec())?;
             c.entities::<LinkCode>(tx, TreeName::LinkCodes, |l| l.code.as_str().as_bytes().to_vec())?;
             let invites = c.entities::<InviteRecord>(tx, TreeName::Invites, |i| i.code.as_bytes().to_vec())?;
+            let clicks = c.entities::<crate::Click>(tx, TreeName::Clicks, |k| k.id.to_key().to_vec())?;
             if let Err(e) = tx.link_secret() {
                 // Not derived data: a restore brings the backup's key back.
                 c.problem(TreeName::Meta, ProblemKind::Undecodable, format!("link secret: {e}"));
@@ -287,6 +288,12 @@ impl Store {
             for i in &invites {
                 put(TreeName::InvitesByOwner, crate::write::invite_owner_key(&i.owner, &i.code), Vec::new());
             }
+            for k in &clicks {
+                put(TreeName::ClicksByCode, crate::click::by_code_key(k), Vec::new());
+            }
+            for (key, value) in crate::click::expected(&clicks) {
+                put(TreeName::ClickStats, key, value);
+            }
             for m in outbox.iter().filter(|m| m.state == OutboxState::Pending) {
                 put(TreeName::OutboxDue, due_key(m), Vec::new());
                 put(TreeName::OutboxPendingByRecipient, recipient_key(&m.to, m.id), Vec::new());
@@ -302,6 +309,8 @@ impl Store {
                 TreeName::OutboxPendingByRecipient,
                 TreeName::Stats,
                 TreeName::InvitesByOwner,
+                TreeName::ClicksByCode,
+                TreeName::ClickStats,
             ];
             let mut fixes: Vec<(TreeName, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
             for index in indexes {
@@ -341,6 +350,7 @@ impl Store {
                 ("wish", max(wishes.iter().map(|w| w.id.0).collect())),
                 ("webhook", max(webhooks.iter().map(|w| w.id.0).collect())),
                 ("outbox", max(outbox.iter().map(|m| m.id.0).collect())),
+                ("click", max(clicks.iter().map(|k| k.id.0).collect())),
             ];
             let mut raise = Vec::new();
             for (name, highest) in in_use {

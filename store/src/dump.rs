@@ -54,6 +54,9 @@ pub struct Dump {
     /// deliveries are in `outbox`. Absent in exports from before them.
     #[serde(default)]
     pub webhooks: Vec<crate::WebhookEndpoint>,
+    /// Counted visits of share links. Absent in exports from before them.
+    #[serde(default)]
+    pub clicks: Vec<crate::Click>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -103,6 +106,7 @@ struct Streamed<'a> {
     link_secret: Option<LinkSecret>,
     invites: TreeSeq<'a, InviteRecord>,
     webhooks: TreeSeq<'a, crate::WebhookEndpoint>,
+    clicks: TreeSeq<'a, crate::Click>,
 }
 
 /// Every value of one tree, decoded and serialized one at a time.
@@ -157,6 +161,7 @@ impl Store {
             link_secret: self.link_secret()?,
             invites: TreeSeq::new(self, TreeName::Invites),
             webhooks: TreeSeq::new(self, TreeName::Webhooks),
+            clicks: TreeSeq::new(self, TreeName::Clicks),
         };
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
         let written = match style {
@@ -194,6 +199,7 @@ impl Store {
             link_secret: self.link_secret()?,
             invites: self.invites()?,
             webhooks: self.webhooks()?,
+            clicks: crate::ClickRead::clicks(self)?,
         })
     }
 
@@ -234,6 +240,7 @@ impl Store {
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
         load(self, &dump.webhooks, |tx, w| tx.put_webhook(w))?;
+        load(self, &dump.clicks, |tx, c| tx.put_click(c).map(drop))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was
         // signed with it that matters, while the backup's links are in mail.
@@ -350,6 +357,7 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
                 "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
                 "webhooks" => drop(self.list(&mut map, |tx, w: &crate::WebhookEndpoint| tx.put_webhook(w))?),
+                "clicks" => drop(self.list(&mut map, |tx, c: &crate::Click| tx.put_click(c).map(drop))?),
                 "link_secret" => {
                     if let Err(e) = self.check_header() {
                         return Err(self.fail(e));

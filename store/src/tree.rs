@@ -58,10 +58,16 @@ pub enum TreeName {
     InvitesByOwner,
     /// webhook id -> WebhookEndpoint (see `webhook.rs`); its deliveries are outbox rows.
     Webhooks,
+    /// click id -> Click (counted visits of share links, see `click.rs`)
+    Clicks,
+    /// code ++ time (ms, big endian) ++ click id
+    ClicksByCode,
+    /// Aggregates of clicks, kept with them (see `click.rs`).
+    ClickStats,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 28] = [
+    pub const ALL: [TreeName; 31] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -90,6 +96,9 @@ impl TreeName {
         TreeName::Invites,
         TreeName::InvitesByOwner,
         TreeName::Webhooks,
+        TreeName::Clicks,
+        TreeName::ClicksByCode,
+        TreeName::ClickStats,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -122,6 +131,9 @@ impl TreeName {
             TreeName::Invites => "invites",
             TreeName::InvitesByOwner => "invites_by_owner",
             TreeName::Webhooks => "webhooks",
+            TreeName::Clicks => "clicks",
+            TreeName::ClicksByCode => "clicks_by_code",
+            TreeName::ClickStats => "click_stats",
         }
     }
 }

@@ -79,6 +79,11 @@ id_type!(
     /// A webhook endpoint, as typed after `webhook remove`.
     WebhookId, "H"
 );
+id_type!(
+    /// A counted visit of a share link (`/r/CODE`), passed on to the
+    /// destination as `vouch_click`.
+    ClickId, "C"
+);
 
 /// The alphabet of referral and link codes: no 0/O, 1/I/L, so a code read
 /// aloud or copied by hand survives.

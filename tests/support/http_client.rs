@@ -37,6 +37,11 @@ pub fn post(url: &str, body: &[u8]) -> std::io::Result<Reply> {
 
 /// `url` is `http://HOST:PORT/path`.
 pub fn request(method: &str, url: &str, body: &[u8]) -> std::io::Result<Reply> {
+    request_with(method, url, &[], body)
+}
+
+/// [`request`] with extra headers (`User-Agent`, `Accept-Language`…).
+pub fn request_with(method: &str, url: &str, extra: &[(&str, &str)], body: &[u8]) -> std::io::Result<Reply> {
     let rest = url.strip_prefix("http://").unwrap_or_else(|| panic!("not an http:// URL: {url}"));
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
     let mut stream = TcpStream::connect(host)?;
@@ -46,6 +51,10 @@ pub fn request(method: &str, url: &str, body: &[u8]) -> std::io::Result<Reply> {
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );
+    let head = head.trim_end_matches("\r\n").to_string()
+        + "\r\n"
+        + &extra.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect::<String>()
+        + "\r\n";
     stream.write_all(head.as_bytes())?;
     stream.write_all(body)?;
     let mut raw = Vec::new();

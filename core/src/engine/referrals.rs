@@ -68,7 +68,7 @@ pub(super) fn code_for(cx: &mut Cx<'_, '_>, program: &Program) -> Result<CodeRec
 }
 
 pub(super) fn share_data(cx: &Cx<'_, '_>, program: &Program, code: &ReferralCode) -> Value {
-    let link = cx.settings().share_url.as_ref().map(|u| u.replace("{code}", &code.to_string()));
+    let link = super::clicks::share_link(cx.settings(), code);
     json!({
         "code": code.to_string(),
         "program": program.slug.as_str(),

@@ -998,6 +998,7 @@ fn a_join_by_a_new_account_is_converted_only_with_an_organizers_approval() {
     has(&text, &["approve R1"]);
     assert_eq!(w.statuses("alice"), vec![Pending]);
 }
+mod clicks;
 mod events;
 mod webhooks;
 #[test]

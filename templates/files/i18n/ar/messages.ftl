@@ -179,6 +179,11 @@ page-unsubscribed = تمّ إلغاء اشتراكك
 page-unsubscribed-text = لن يراسل { $community } العنوان { $address } مرة أخرى.
 page-expired = انتهت صلاحية هذا الرابط
 page-expired-text = تعمل الروابط في رسائل { $community } لمدة 30 يومًا. لم يتغيّر شيء؛ يمكنك الرد على الرسالة أو استخدام الدردشة بدلًا من ذلك.
+page-share-unknown = هذا الرابط لا يعمل
+page-share-unknown-text = الرمز الموجود فيه غير معروف أو لم يعد فعّالًا. اطلب من الشخص الذي شاركه رابطًا جديدًا.
+page-share-title = دعوتك للانضمام إلى { $community }
+page-share-code = رمز الإحالة الخاص بك: { $code }
+page-share-how = استخدمه عند انضمامك إلى { $community }. هل أنت معنا بالفعل؟ أرسل «redeem { $code }» إلى بوت { $community } على Telegram أو Discord، أو عبر البريد الإلكتروني.
 
 unverified-refer = تسجيل هذا التعريف
 unverified-consent = قبول هذا الرد على التعريف

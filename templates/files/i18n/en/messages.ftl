@@ -154,6 +154,11 @@ page-unsubscribed = You are unsubscribed
 page-unsubscribed-text = { $community } will not mail { $address } again.
 page-expired = This link has expired
 page-expired-text = Links in { $community }'s mail work for 30 days. Nothing was changed; reply to the mail or use the chat instead.
+page-share-unknown = This link does not work
+page-share-unknown-text = The code in it is unknown or no longer active. Ask the person who shared it for a fresh link.
+page-share-title = Your invitation to { $community }
+page-share-code = Your referral code: { $code }
+page-share-how = Use it when you join { $community }. Already with us? Send “redeem { $code }” to the { $community } bot in Telegram or Discord, or by email.
 
 unverified-refer = record this introduction
 unverified-consent = take this answer to the introduction

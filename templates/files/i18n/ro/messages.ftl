@@ -163,6 +163,11 @@ page-unsubscribed = Te-ai dezabonat
 page-unsubscribed-text = { $community } nu va mai scrie la { $address }.
 page-expired = Acest link a expirat
 page-expired-text = Linkurile din e-mailurile { $community } funcționează 30 de zile. Nu s-a schimbat nimic; răspunde la e-mail sau scrie-ne pe chat.
+page-share-unknown = Acest link nu funcționează
+page-share-unknown-text = Codul din el este necunoscut sau nu mai este activ. Cere-i persoanei care l-a trimis un link nou.
+page-share-title = Invitația ta în { $community }
+page-share-code = Codul tău de recomandare: { $code }
+page-share-how = Folosește-l când te alături { $community }. Ești deja cu noi? Trimite „redeem { $code }” botului { $community } pe Telegram sau Discord ori prin e-mail.
 
 unverified-refer = să înregistrăm această punere în legătură
 unverified-consent = să luăm în seamă acest răspuns la punerea în legătură

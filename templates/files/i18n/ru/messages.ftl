@@ -157,6 +157,11 @@ page-unsubscribed = Вы отписаны
 page-unsubscribed-text = { $community } больше не будет писать на { $address }.
 page-expired = Срок действия ссылки истёк
 page-expired-text = Ссылки в письмах { $community } действуют 30 дней. Ничего не изменилось — ответьте на письмо или напишите нам в чате.
+page-share-unknown = Эта ссылка не работает
+page-share-unknown-text = Код в ней неизвестен или больше не действует. Попросите того, кто поделился ссылкой, прислать новую.
+page-share-title = Приглашение в { $community }
+page-share-code = Ваш код рекомендации: { $code }
+page-share-how = Укажите его, когда будете присоединяться к { $community }. Вы уже с нами? Отправьте «redeem { $code }» боту { $community } в Telegram или Discord либо по электронной почте.
 
 unverified-refer = записать это знакомство
 unverified-consent = принять этот ответ на знакомство
