@@ -63,6 +63,10 @@ impl Transport for WebhookTransport {
 
     fn render(&self, message: &OutboxMessage, _lang: &str) -> Result<Outgoing, String> {
         let id = message.to.webhook_id().ok_or_else(|| format!("{} is not a webhook endpoint", message.to))?;
+        // Only event rows (written by the engine's webhook helpers) leave this way.
+        if message.data.get("type").and_then(|t| t.as_str()) != Some(message.template.as_str()) {
+            return Err(format!("outbox row {} is not a webhook event", message.id));
+        }
         let endpoint = match self.engine.webhook_endpoint(id).map_err(|e| e.to_string())? {
             Some(e) if e.enabled => e,
             Some(_) => return Err(format!("webhook {id} is disabled")),
