@@ -42,6 +42,9 @@ impl Speaker {
             None => Ok(Caller::admin()),
             Some(id) => {
                 let key = IdentityKey::parse(id).map_err(|e| anyhow::anyhow!("{e}"))?;
+                if key.channel() == Channel::Webhook {
+                    bail!("{key} is a webhook endpoint, not a person");
+                }
                 let name = self.name.clone().unwrap_or_else(|| key.external().to_string());
                 Ok(Caller::new(key, &name))
             }

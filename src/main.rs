@@ -410,7 +410,7 @@ fn serve(
             poisoned.notify_one();
         });
     }
-    let webhook_transport = vouch_bots::webhook::WebhookTransport::new(Arc::clone(&app.engine), webhooks.timeout)?;
+    let webhook_client = vouch_bots::webhook::client(webhooks.timeout)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let failed = runtime.block_on(async {
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -448,6 +448,8 @@ fn serve(
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
         let mail =
             vouch_mailer::MailTransport::new(mailer, Arc::clone(&app.renderer), app.engine.public_links().cloned());
+        let webhook_transport =
+            vouch_bots::webhook::WebhookTransport::new(Arc::clone(&app.engine), webhook_client, stopped.clone());
         let webhook_worker = tokio::spawn(
             Worker::new(Arc::clone(&app.engine), webhook_transport, webhooks.retry).run(poll, stopped.clone()),
         );

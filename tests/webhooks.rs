@@ -142,6 +142,7 @@ fn signed_events_arrive_once_each_across_retries_and_a_crash_mid_delivery() {
     // Added before serve runs (the local store), and while it runs (its control socket).
     let (h1, secret1) = add(dir, &hook);
     let release = dir.join("release");
+    std::fs::create_dir(&release).expect("release dir");
     let mut server = Killed(serve(dir));
     let (h2, secret2) = add(dir, &gone);
     assert_ne!(secret1, secret2);
@@ -154,6 +155,8 @@ fn signed_events_arrive_once_each_across_retries_and_a_crash_mid_delivery() {
             "/hook:referral.created",
             "--hold-first",
             "/hook:referral.converted",
+            "--hold-first",
+            "/hook:webhook.test",
             "--release",
             release.to_str().expect("utf-8 path"),
         ],
@@ -196,8 +199,8 @@ fn signed_events_arrive_once_each_across_retries_and_a_crash_mid_delivery() {
     );
     server.0.kill().expect("kill vouch");
     server.0.wait().expect("reap vouch");
-    std::fs::write(&release, b"").expect("release");
-    let server = Killed(serve(dir));
+    std::fs::write(release.join("referral.converted"), b"").expect("release");
+    let mut server = Killed(serve(dir));
     wait_or_explain(
         "referral.converted again after the restart",
         || receiver.count("/hook", "referral.converted", 200.into()) == 1,
@@ -219,6 +222,36 @@ fn signed_events_arrive_once_each_across_retries_and_a_crash_mid_delivery() {
             receiver.count("/hook", "reward.approved", 200.into()) == 2
                 && receiver.count("/hook", "reward.paid", 200.into()) == 1
         },
+        || receiver.explain(),
+    );
+
+    // SIGTERM while the receiver holds a delivery: vouch stops at once (not
+    // after the 30 s timeout) and sends the same webhook-id after its restart.
+    assert!(admin(dir, &["webhook", "test", &h1]).contains("queued"));
+    wait_or_explain(
+        "webhook.test, held by the receiver",
+        || receiver.count("/hook", "webhook.test", "held".into()) == 1,
+        || receiver.explain(),
+    );
+    let asked = std::time::Instant::now();
+    let term = Command::new("kill").arg("-TERM").arg(server.0.id().to_string()).status().expect("kill -TERM");
+    assert!(term.success());
+    let mut status = None;
+    wait_or_explain(
+        "vouch to stop",
+        || {
+            status = server.0.try_wait().expect("try_wait");
+            status.is_some()
+        },
+        String::new,
+    );
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    assert!(asked.elapsed() < std::time::Duration::from_secs(10), "stopping took {:?}", asked.elapsed());
+    std::fs::write(release.join("webhook.test"), b"").expect("release");
+    let server = Killed(serve(dir));
+    wait_or_explain(
+        "webhook.test again after the restart",
+        || receiver.count("/hook", "webhook.test", 200.into()) == 1,
         || receiver.explain(),
     );
 
@@ -246,11 +279,17 @@ fn signed_events_arrive_once_each_across_retries_and_a_crash_mid_delivery() {
     assert_eq!(accepted.len(), distinct.len(), "each event took effect once: {accepted:?}");
     assert_eq!(distinct, queued, "{}", receiver.explain());
     let types: Vec<&str> = rows.iter().map(|r| r["data"]["type"].as_str().expect("type")).collect();
-    assert_eq!(types, ["referral.created", "referral.converted", "reward.approved", "reward.approved", "reward.paid"]);
-    // The held delivery and its resend: one id.
-    let converted: BTreeSet<&str> =
-        entries.iter().filter(|e| e["type"] == "referral.converted").map(|e| e["id"].as_str().expect("id")).collect();
-    assert_eq!(converted.len(), 1, "{converted:?}");
+    assert_eq!(
+        types,
+        ["referral.created", "referral.converted", "reward.approved", "reward.approved", "reward.paid", "webhook.test"]
+    );
+    // Each held delivery and its resend: one id.
+    for kind in ["referral.converted", "webhook.test"] {
+        let ids: Vec<&str> =
+            entries.iter().filter(|e| e["type"] == kind).map(|e| e["id"].as_str().expect("id")).collect();
+        assert_eq!(ids.len(), 2, "held, then sent again: {ids:?}");
+        assert_eq!(ids[0], ids[1], "{kind}");
+    }
     // The payload: type, RFC 3339 timestamp, stable ids.
     let converted = entries.iter().find(|e| e["type"] == "referral.converted" && e["answer"] == 200).expect("one");
     let payload: Value = serde_json::from_str(converted["body"].as_str().expect("body")).expect("JSON body");

@@ -20,6 +20,9 @@ const MAX_RETRY_AFTER: Duration = Duration::from_secs(3600);
 pub struct WebhookTransport {
     engine: Arc<Engine>,
     client: reqwest::Client,
+    /// Raised when `serve` stops: a receiver holding a request must not
+    /// hold up the shutdown (the row stays due, and goes again at start).
+    stop: tokio::sync::watch::Receiver<bool>,
 }
 
 /// A row ready to POST: where, with which key, what body.
@@ -35,16 +38,21 @@ impl std::fmt::Debug for Outgoing {
     }
 }
 
+/// The HTTP client of webhooks out: `timeout` bounds a whole attempt
+/// (connect, send, the receiver's answer); no redirects followed.
+pub fn client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("vouch-webhooks/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
 impl WebhookTransport {
-    /// `timeout` bounds a whole attempt (connect, send, the receiver's answer).
-    pub fn new(engine: Arc<Engine>, timeout: Duration) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("vouch-webhooks/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        Ok(Self { engine, client })
+    /// `client` from [`client`]; `stop` cuts an attempt short when `serve` stops.
+    pub fn new(engine: Arc<Engine>, client: reqwest::Client, stop: tokio::sync::watch::Receiver<bool>) -> Self {
+        Self { engine, client, stop }
     }
 }
 
@@ -55,6 +63,10 @@ impl Transport for WebhookTransport {
 
     fn render(&self, message: &OutboxMessage, _lang: &str) -> Result<Outgoing, String> {
         let id = message.to.webhook_id().ok_or_else(|| format!("{} is not a webhook endpoint", message.to))?;
+        // Only event rows (written by the engine's webhook helpers) leave this way.
+        if message.data.get("type").and_then(|t| t.as_str()) != Some(message.template.as_str()) {
+            return Err(format!("outbox row {} is not a webhook event", message.id));
+        }
         let endpoint = match self.engine.webhook_endpoint(id).map_err(|e| e.to_string())? {
             Some(e) if e.enabled => e,
             Some(_) => return Err(format!("webhook {id} is disabled")),
@@ -72,7 +84,7 @@ impl Transport for WebhookTransport {
             Ok(s) => s,
             Err(e) => return SendOutcome::FailedForGood(e.to_string()),
         };
-        let sent = self
+        let request = self
             .client
             .post(&out.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -80,8 +92,18 @@ impl Transport for WebhookTransport {
             .header("webhook-timestamp", timestamp.to_string())
             .header("webhook-signature", signature)
             .body(out.body.clone())
-            .send()
-            .await;
+            .send();
+        let mut stop = self.stop.clone();
+        // Down, not failed: the pass ends here, and the endpoint's record
+        // is left as it was (vouch stopping says nothing about the receiver).
+        let stopping = || SendOutcome::TransportDown("vouch is stopping".into());
+        if *stop.borrow() {
+            return stopping();
+        }
+        let sent = tokio::select! {
+            sent = request => sent,
+            _ = stop.wait_for(|stopped| *stopped) => return stopping(),
+        };
         match sent {
             Ok(response) => outcome(response.status().as_u16(), response.headers().get(reqwest::header::RETRY_AFTER)),
             Err(e) if e.is_timeout() => SendOutcome::retry("timeout"),

@@ -8,9 +8,9 @@ requests get 400.
 
 usage: webhook_receiver.py PORT LOG --secret PATH=SECRET [...]
          [--fail-first PATH:TYPE]   answer 500 to the first delivery of TYPE on PATH
-         [--hold-first PATH:TYPE --release FILE]
+         [--hold-first PATH:TYPE --release DIR]
                                     hold the first delivery of TYPE on PATH
-                                    unanswered until FILE exists
+                                    unanswered until the file DIR/TYPE exists
 """
 
 import argparse
@@ -89,7 +89,8 @@ class Handler(BaseHTTPRequestHandler):
         if first and key in hold_first:
             log({**entry, "answer": "held"})
             deadline = time.monotonic() + 60
-            while not os.path.exists(args.release) and time.monotonic() < deadline:
+            release = os.path.join(args.release, payload.get("type"))
+            while not os.path.exists(release) and time.monotonic() < deadline:
                 time.sleep(0.02)
             self.answer(200)
             return

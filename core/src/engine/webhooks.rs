@@ -245,6 +245,10 @@ impl EngineCore {
         now: Timestamp,
     ) -> Result<bool, UserError> {
         let Some(id) = row.to.webhook_id() else { return Ok(false) };
+        // The transport is down when vouch itself is stopping: not the receiver's doing.
+        if matches!(outcome, SendOutcome::TransportDown(_)) {
+            return Ok(false);
+        }
         let Some(mut endpoint) = tx.webhook(id)? else { return Ok(false) };
         let status = match outcome {
             SendOutcome::Sent => "delivered".to_string(),

@@ -172,3 +172,36 @@ fn bad_urls_and_event_names_are_refused() {
     assert!(e.secret.expose().starts_with("whsec_"));
     assert!(!format!("{e:?}").contains(e.secret.expose()));
 }
+
+#[test]
+fn introductions_and_rsvps_are_events_too() {
+    let w = World::with_organizer();
+    let id = w.engine.webhook_add("http://127.0.0.1:9/h", None).expect("add").id;
+    w.expect("alice", "refer Jane Doe jane@acme.com", "reply/introduction_received", &[]);
+    w.expect("alice", "refer Sam sam@acme.com", "reply/introduction_received", &[]);
+    assert_eq!(w.types(id), ["referral.created", "introduction.created", "referral.created", "introduction.created"]);
+    let intro = w.webhook_rows(id).remove(1);
+    assert_eq!(intro.data["data"]["champion"], w.member("alice").id.to_string());
+    assert_eq!(intro.data["data"]["prospect"], w.member("email:jane@acme.com").id.to_string());
+    assert_eq!(intro.data["data"]["stage"], "consent_requested");
+    w.expect("email:jane@acme.com", "consent R1 yes", "reply/consent_accepted", &[]);
+    w.expect("email:sam@acme.com", "consent R2 no", "reply/consent_declined", &[]);
+    let types = w.types(id);
+    assert_eq!(types[4..], ["introduction.accepted", "introduction.declined", "referral.rejected"]);
+    let declined = &w.webhook_rows(id)[5];
+    assert_eq!(
+        (declined.data["data"]["referral"].as_str(), declined.data["data"]["stage"].as_str()),
+        (Some("R2"), Some("declined"))
+    );
+
+    let settings = "kind=lunch title=\"Referral lunch\" start=\"2026-12-03 12:30\" tz=Europe/Bucharest";
+    let text = w.expect("olga", &format!("event create {settings}"), "reply/event_created", &[]);
+    let event = text.lines().last().expect("the id").trim().to_string();
+    w.expect("olga", &format!("event invite {event} alice"), "reply/event_invited", &[]);
+    w.say("alice", &format!("rsvp {event} yes"));
+    let rsvp = w.webhook_rows(id).pop().expect("a row");
+    assert_eq!(rsvp.data["type"], "event.rsvp");
+    assert_eq!(rsvp.data["data"]["event"], event.as_str());
+    assert_eq!(rsvp.data["data"]["member"], w.member("alice").id.to_string());
+    assert_eq!(rsvp.data["data"]["status"], "yes");
+}
