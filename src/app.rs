@@ -181,6 +181,10 @@ impl App {
                     Ok(report) => Answer::Doctor(Box::new(report)),
                     Err(e) => Answer::Error(e.to_string()),
                 },
+                Request::ApiKey { key_op } => match crate::api_keys::apply(&self.engine, key_op) {
+                    Ok(answer) => Answer::ApiKey(answer),
+                    Err(e) => Answer::Error(format!("{e:#}")),
+                },
             };
             serde_json::to_writer(&mut writer, &response)?;
             writer.write_all(b"\n")?;
@@ -256,6 +260,10 @@ enum Request {
     Doctor {
         repair: bool,
     },
+    #[serde(rename = "api-key")]
+    ApiKey {
+        key_op: crate::api_keys::ApiKeyOp,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -267,6 +275,8 @@ enum Answer {
     Texts(Vec<String>),
     Export(Box<vouch_store::Dump>),
     Doctor(Box<vouch_store::DoctorReport>),
+    #[serde(rename = "api-key")]
+    ApiKey(crate::api_keys::ApiKeyAnswer),
     Error(String),
 }
 
@@ -350,6 +360,14 @@ impl Remote {
         }
         match serde_json::from_str(&line)? {
             Answer::Streamed(counts) => Ok(counts),
+            Answer::Error(e) => bail!(e),
+            _ => bail!("unexpected answer"),
+        }
+    }
+
+    pub fn api_key(&mut self, op: &crate::api_keys::ApiKeyOp) -> anyhow::Result<crate::api_keys::ApiKeyAnswer> {
+        match self.call(&Request::ApiKey { key_op: op.clone() })? {
+            Answer::ApiKey(answer) => Ok(answer),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),
         }

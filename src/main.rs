@@ -1,5 +1,6 @@
 //! vouch: the binary. CLI parsing and wiring only; rules live in vouch-core.
 
+mod api_keys;
 mod app;
 mod backup;
 mod chat;
@@ -151,6 +152,9 @@ enum Cmd {
         #[arg(long, value_enum)]
         only: Option<BenchPart>,
     },
+    /// Keys of the HTTP API (`/api/v1`): create, list, revoke. Also while `serve` runs.
+    #[command(name = "api-key", subcommand)]
+    ApiKey(api_keys::ApiKeyCmd),
     /// Any engine command, run as the administrator (`vouch help` lists them).
     #[command(external_subcommand)]
     Engine(Vec<String>),
@@ -262,6 +266,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
         Cmd::Bench { json, seconds, clients, dir, only } => bench(*json, *seconds, *clients, dir.clone(), *only),
+        Cmd::ApiKey(cmd) => api_keys::run(load_config(&cli)?, cmd),
         Cmd::Engine(args) => {
             let line = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
             let mut session = Session::open(load_config(&cli)?)?;

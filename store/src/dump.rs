@@ -49,6 +49,13 @@ pub struct Dump {
     /// before they were kept in the store.
     #[serde(default)]
     pub invites: Vec<InviteRecord>,
+    /// API keys, as their hashes (the keys themselves are never stored).
+    /// Absent in exports from before the API.
+    #[serde(default)]
+    pub api_keys: Vec<crate::ApiKey>,
+    /// External ids (API `external_id`, Stripe customers) of referrals.
+    #[serde(default)]
+    pub external_ids: Vec<crate::ExternalRef>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -97,6 +104,8 @@ struct Streamed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     link_secret: Option<LinkSecret>,
     invites: TreeSeq<'a, InviteRecord>,
+    api_keys: TreeSeq<'a, crate::ApiKey>,
+    external_ids: TreeSeq<'a, crate::ExternalRef>,
 }
 
 /// Every value of one tree, decoded and serialized one at a time.
@@ -150,6 +159,8 @@ impl Store {
             due: TreeSeq::new(self, TreeName::EventDue),
             link_secret: self.link_secret()?,
             invites: TreeSeq::new(self, TreeName::Invites),
+            api_keys: TreeSeq::new(self, TreeName::ApiKeys),
+            external_ids: TreeSeq::new(self, TreeName::ExternalIds),
         };
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
         let written = match style {
@@ -186,6 +197,8 @@ impl Store {
             due: self.due_all()?,
             link_secret: self.link_secret()?,
             invites: self.invites()?,
+            api_keys: crate::ApiRead::api_keys(self)?,
+            external_ids: crate::ApiRead::external_refs(self)?,
         })
     }
 
@@ -225,6 +238,8 @@ impl Store {
         load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
+        load(self, &dump.api_keys, |tx, k| tx.put_api_key(k))?;
+        load(self, &dump.external_ids, |tx, r| tx.put_external_ref(r))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was
         // signed with it that matters, while the backup's links are in mail.
@@ -340,6 +355,8 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "wishes" => drop(self.list(&mut map, |tx, w: &crate::Wish| tx.put_wish(w))?),
                 "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
                 "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
+                "api_keys" => drop(self.list(&mut map, |tx, k: &crate::ApiKey| tx.put_api_key(k))?),
+                "external_ids" => drop(self.list(&mut map, |tx, r: &crate::ExternalRef| tx.put_external_ref(r))?),
                 "link_secret" => {
                     if let Err(e) = self.check_header() {
                         return Err(self.fail(e));

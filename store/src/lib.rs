@@ -10,6 +10,7 @@
 //! - every value carries a codec version byte, and the data dir a schema
 //!   version, so a later release can migrate.
 
+pub mod apikey;
 mod doctor;
 mod dump;
 mod durability;
@@ -26,6 +27,7 @@ mod write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub use apikey::{ApiKey, ApiRead, ApiScope, ExternalRef, KeyHash};
 pub use doctor::{DoctorReport, Problem, ProblemKind};
 pub use dump::{Dump, DumpCounts, DumpStyle, SCHEMA_VERSION};
 pub use error::{ParseError, StoreError};

@@ -56,10 +56,16 @@ pub enum TreeName {
     Invites,
     /// owner identity ++ 0 ++ invite code
     InvitesByOwner,
+    /// API key id -> ApiKey (the key's hash, never the key)
+    ApiKeys,
+    /// key hash (hex) -> API key id
+    ApiKeysByHash,
+    /// external id (API `external_id`, Stripe customer) -> ExternalRef
+    ExternalIds,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 27] = [
+    pub const ALL: [TreeName; 30] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -87,6 +93,9 @@ impl TreeName {
         TreeName::Stats,
         TreeName::Invites,
         TreeName::InvitesByOwner,
+        TreeName::ApiKeys,
+        TreeName::ApiKeysByHash,
+        TreeName::ExternalIds,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -118,6 +127,9 @@ impl TreeName {
             TreeName::Stats => "stats",
             TreeName::Invites => "invites",
             TreeName::InvitesByOwner => "invites_by_owner",
+            TreeName::ApiKeys => "api_keys",
+            TreeName::ApiKeysByHash => "api_keys_by_hash",
+            TreeName::ExternalIds => "external_ids",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! store transaction (with its outbox rows) and answers once it is durable.
 
 mod alts;
+mod api;
 mod calendar;
 mod consent;
 mod event_settings;
@@ -33,6 +34,7 @@ pub use crate::limit::Limits;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
+pub use api::{ApiKeyCreated, idempotency_key};
 pub use consent::stage as introduction_stage;
 pub use mail::{BounceOutcome, MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
@@ -650,7 +652,7 @@ impl EngineCore {
         mail: Option<&MailIn>,
     ) -> Result<(Outcome, bool), UserError> {
         if let Some(key) = dedupe_key
-            && let Some(seen) = tx.inbound(key)?
+            && let Some(seen) = api::seen(tx, key)?
         {
             let outcome: Outcome = serde_json::from_value(seen.outcome).unwrap_or_default();
             return Ok((outcome, true));
@@ -873,7 +875,9 @@ pub(super) fn remember(
     sender_auth: Option<vouch_store::SenderAuth>,
 ) -> Result<(), UserError> {
     let stored = serde_json::to_value(outcome).map_err(|e| UserError::Internal(e.to_string()))?;
-    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored, sender_auth })?;
+    let (key, fingerprint) = api::split_fingerprint(key);
+    let fingerprint = fingerprint.map(str::to_string);
+    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored, sender_auth, fingerprint })?;
     Ok(())
 }
 
