@@ -11,6 +11,7 @@
 //! exception the RFC makes on purpose: its POST acts at once, without a
 //! confirmation page, because only a mail client's deliberate button sends it.
 
+mod api;
 mod page;
 
 use std::net::SocketAddr;
@@ -57,7 +58,10 @@ pub async fn run(
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    http_server::serve("http", listener, router(Arc::new(Http { engine, renderer })), limits, stop).await;
+    let api =
+        api::router(Arc::clone(&engine), Arc::clone(&renderer), api::ApiLimits::default(), limits.request_timeout);
+    let router = router(Arc::new(Http { engine, renderer })).merge(api);
+    http_server::serve("http", listener, router, limits, stop).await;
     Ok(())
 }
 

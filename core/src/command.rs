@@ -98,6 +98,11 @@ pub enum Command {
         referral: ReferralId,
         reason: String,
     },
+    /// `refund REFERRAL [reason]`: the customer got their money back.
+    Refund {
+        referral: ReferralId,
+        reason: String,
+    },
     RewardPaid {
         reward: vouch_store::RewardId,
     },
@@ -584,6 +589,14 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 return Err(a.usage("the reason is too long (300 characters at most)"));
             }
             Command::Reject { referral, reason }
+        }
+        "refund" => {
+            let referral = referral_id(a, 0)?;
+            let reason = a.rest_from(1);
+            if reason.chars().count() > 300 {
+                return Err(a.usage("the reason is too long (300 characters at most)"));
+            }
+            Command::Refund { referral, reason }
         }
         "thank" => {
             let referral = referral_id(a, 0)?;

@@ -3,12 +3,13 @@
 //! SHA-256, so a copied data dir or an export lets nobody call the API.
 
 use std::fmt;
+use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
 
 use crate::read::Read;
 use crate::tree::{TreeName, encode};
-use crate::{ReferralId, StoreError, Timestamp, WriteTx};
+use crate::{Referral, ReferralId, ReferralState, StoreError, Timestamp, WriteTx};
 
 /// What a key may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -131,6 +132,67 @@ pub trait ApiRead: Read {
 
     fn external_refs(&self) -> Result<Vec<ExternalRef>, StoreError> {
         self.scan_values(TreeName::ExternalIds, b"")
+    }
+
+    /// Up to `limit` referrals with ids from `from` on, in id order, of
+    /// one state or all: a range scan of the referrals tree (or of the
+    /// state index in `stats`), so a page costs `limit` reads however many
+    /// referrals there are.
+    fn referrals_from(
+        &self,
+        state: Option<ReferralState>,
+        from: ReferralId,
+        limit: usize,
+    ) -> Result<Vec<Referral>, StoreError> {
+        let ids: Vec<ReferralId> = match state {
+            None => self
+                .scan_raw_limited(TreeName::Referrals, &from.to_key(), Bound::Unbounded, limit, false)?
+                .iter()
+                .filter_map(|(k, _)| ReferralId::from_key(k))
+                .collect(),
+            Some(s) => {
+                let mut prefix = vec![b's'];
+                prefix.extend_from_slice(s.as_str().as_bytes());
+                prefix.push(b'|');
+                let start = [prefix.as_slice(), &from.to_key()].concat();
+                let mut end = prefix.clone();
+                if let Some(last) = end.last_mut() {
+                    *last += 1;
+                }
+                self.scan_raw_limited(TreeName::Stats, &start, Bound::Excluded(&end), limit, false)?
+                    .iter()
+                    .filter_map(|(k, _)| ReferralId::from_key(&k[prefix.len()..]))
+                    .collect()
+            }
+        };
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.referral(id)?);
+        }
+        Ok(out)
+    }
+
+    /// The first referral id created at or after `since` (ids grow with
+    /// time): a binary search over ids, a few reads however many there are.
+    fn first_referral_since(&self, since: Timestamp) -> Result<ReferralId, StoreError> {
+        let (mut lo, mut hi) = (1u64, self.counter("referral")? + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let next = self.scan_raw_limited(TreeName::Referrals, &mid.to_be_bytes(), Bound::Unbounded, 1, false)?;
+            let found = next.first().and_then(|(k, v)| Some((ReferralId::from_key(k)?, v.clone())));
+            match found {
+                Some((id, bytes)) => {
+                    let r: Referral = crate::tree::decode(TreeName::Referrals, &bytes)?;
+                    if r.created_at >= since {
+                        hi = mid;
+                    } else {
+                        lo = id.0 + 1;
+                    }
+                }
+                None => hi = mid,
+            }
+        }
+        Ok(ReferralId(lo))
     }
 }
 

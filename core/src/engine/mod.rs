@@ -14,6 +14,7 @@ mod members;
 mod occurrences;
 mod programs;
 mod referrals;
+mod refunds;
 mod report;
 mod schedule;
 mod wishes;
@@ -755,6 +756,7 @@ impl EngineCore {
             Command::Convert { referral, value } => referrals::convert(cx, referral, value),
             Command::Approve { referral } => referrals::approve(cx, referral),
             Command::Reject { referral, reason } => referrals::reject(cx, referral, &reason),
+            Command::Refund { referral, reason } => refunds::refund(cx, referral, &reason),
             Command::RewardPaid { reward } => referrals::reward_paid(cx, reward),
             Command::RewardList { status } => referrals::reward_list(cx, status),
             Command::Role { grant, identity, role } => members::role(cx, grant, &identity, role),
@@ -799,6 +801,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Convert { .. } => "convert",
         Command::Approve { .. } => "approve",
         Command::Reject { .. } => "reject",
+        Command::Refund { .. } => "refund",
         Command::RewardPaid { .. } | Command::RewardList { .. } => "reward",
         Command::Role { .. } => "role",
         Command::Report { .. } => "report",
