@@ -13,6 +13,9 @@
 
 mod api;
 mod page;
+mod stripe;
+
+pub use api::{ApiConfig, ApiLimits};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -55,11 +58,11 @@ pub async fn run(
     renderer: Arc<Renderer>,
     listener: std::net::TcpListener,
     limits: ServerLimits,
+    api: ApiConfig,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    let api =
-        api::router(Arc::clone(&engine), Arc::clone(&renderer), api::ApiLimits::default(), limits.request_timeout);
+    let api = api::router(Arc::clone(&engine), Arc::clone(&renderer), api, limits.request_timeout);
     let router = router(Arc::new(Http { engine, renderer })).merge(api);
     http_server::serve("http", listener, router, limits, stop).await;
     Ok(())

@@ -333,6 +333,11 @@ fn serve(
         Some(addr) => Some(http::bind(addr)?),
         None => None,
     };
+    let (per_second, burst) = app.config.api_rate()?;
+    let api = http::ApiConfig {
+        limits: http::ApiLimits { per_second, burst },
+        stripe_secret: app.config.stripe_webhook_secret()?.map(|s| s.expose().to_string()),
+    };
     if frontends.is_empty() {
         println!(
             "vouch: no chat or email frontends configured (set VOUCH_TELEGRAM_TOKEN, VOUCH_DISCORD_TOKEN or VOUCH_IMAP_URL)."
@@ -411,7 +416,7 @@ fn serve(
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
             let limits = http_limits.clone();
             tokio::spawn(async move {
-                if let Err(e) = http::run(engine, renderer, listener, limits, stopped).await {
+                if let Err(e) = http::run(engine, renderer, listener, limits, api, stopped).await {
                     tracing::error!("http: {e:#}; the HTTP server is stopped");
                 }
             })

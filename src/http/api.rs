@@ -52,6 +52,21 @@ impl Default for ApiLimits {
     }
 }
 
+/// What `serve` configures of the API.
+#[derive(Clone, Default)]
+pub struct ApiConfig {
+    pub limits: ApiLimits,
+    /// `VOUCH_STRIPE_WEBHOOK_SECRET`: with it, `POST /webhooks/stripe`.
+    pub stripe_secret: Option<String>,
+}
+
+impl std::fmt::Debug for ApiConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let stripe = self.stripe_secret.as_ref().map(|_| "<redacted>");
+        f.debug_struct("ApiConfig").field("limits", &self.limits).field("stripe_secret", &stripe).finish()
+    }
+}
+
 pub(super) struct Api {
     pub engine: Arc<Engine>,
     pub renderer: Arc<Renderer>,
@@ -63,9 +78,10 @@ pub(super) struct Api {
 pub(super) fn router(
     engine: Arc<Engine>,
     renderer: Arc<Renderer>,
-    limits: ApiLimits,
+    config: ApiConfig,
     request_timeout: Duration,
 ) -> Router {
+    let limits = config.limits;
     let quota = Quota::per_second(limits.per_second).allow_burst(limits.burst);
     let api = Arc::new(Api { engine, renderer, limiter: RateLimiter::keyed(quota) });
     let timeout = request_timeout.saturating_sub(request_timeout / 10).max(Duration::from_millis(100));
@@ -78,9 +94,12 @@ pub(super) fn router(
         .route("/report", get(reads::report))
         .route("/openapi.json", get(openapi_json))
         .fallback(|| async { ApiError::new(StatusCode::NOT_FOUND, "not_found", "No such API route.").into_response() })
-        .with_state(api);
-    Router::new()
-        .nest("/api/v1", v1)
+        .with_state(Arc::clone(&api));
+    let mut routes = Router::new().nest("/api/v1", v1);
+    if let Some(secret) = config.stripe_secret {
+        routes = routes.merge(super::stripe::router(api, secret));
+    }
+    routes
         .route(
             "/api/{*rest}",
             axum::routing::any(|| async {

@@ -37,19 +37,29 @@ pub fn post(url: &str, body: &[u8]) -> std::io::Result<Reply> {
 
 /// `url` is `http://HOST:PORT/path`.
 pub fn request(method: &str, url: &str, body: &[u8]) -> std::io::Result<Reply> {
+    request_with(method, url, &[("Content-Type", "application/x-www-form-urlencoded")], body)
+}
+
+/// [`request`] with these headers. A server that answers before reading
+/// the whole body (a 413) may close while it is sent: the answer counts.
+pub fn request_with(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<Reply> {
     let rest = url.strip_prefix("http://").unwrap_or_else(|| panic!("not an http:// URL: {url}"));
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
     let mut stream = TcpStream::connect(host)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    let _ = stream.write_all(body);
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
+    if let Err(e) = stream.read_to_end(&mut raw)
+        && raw.is_empty()
+    {
+        return Err(e);
+    }
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.split("\r\n");
