@@ -83,7 +83,8 @@ impl App {
             }
         };
         let renderer = Renderer::load(config.templates_dir.as_deref()).map_err(|e| OpenError::Other(e.into()))?;
-        let settings = config.settings(renderer.languages()).map_err(OpenError::Other)?;
+        let mut settings = config.settings(renderer.languages()).map_err(OpenError::Other)?;
+        settings.languages = settings.languages.with_calendar_words(|lang, id| renderer.text(lang, id));
         let engine = Engine::new(Arc::clone(&store), Arc::new(SystemClock), ids, settings)
             .map_err(|e| OpenError::Other(anyhow::anyhow!("cannot start the engine: {e}")))?;
         let organizers = config.organizer_identities().map_err(OpenError::Other)?;
@@ -177,6 +178,7 @@ impl App {
                     Ok(dump) => Answer::Export(Box::new(dump)),
                     Err(e) => Answer::Error(e.to_string()),
                 },
+                Request::Webhook { cmd } => Answer::Webhook(crate::webhook::apply(&self.engine, &cmd)),
                 Request::Doctor { repair } => match self.store.doctor(repair) {
                     Ok(report) => Answer::Doctor(Box::new(report)),
                     Err(e) => Answer::Error(e.to_string()),
@@ -260,6 +262,9 @@ enum Request {
     Doctor {
         repair: bool,
     },
+    Webhook {
+        cmd: crate::webhook::WebhookCmd,
+    },
     #[serde(rename = "api-key")]
     ApiKey {
         key_op: crate::api_keys::ApiKeyOp,
@@ -275,6 +280,8 @@ enum Answer {
     Texts(Vec<String>),
     Export(Box<vouch_store::Dump>),
     Doctor(Box<vouch_store::DoctorReport>),
+    /// A webhook command's lines, or why it was refused.
+    Webhook(Result<Vec<String>, String>),
     #[serde(rename = "api-key")]
     ApiKey(crate::api_keys::ApiKeyAnswer),
     Error(String),
@@ -321,6 +328,15 @@ impl Remote {
     pub fn ingest(&mut self, plan: &vouch_mailer::intake::Plan) -> anyhow::Result<Vec<String>> {
         match self.call(&Request::Ingest { plan: Box::new(plan.clone()) })? {
             Answer::Texts(t) => Ok(t),
+            Answer::Error(e) => bail!(e),
+            _ => bail!("unexpected answer"),
+        }
+    }
+
+    /// Runs a `vouch webhook` command in the running process.
+    pub fn webhook(&mut self, cmd: &crate::webhook::WebhookCmd) -> anyhow::Result<Result<Vec<String>, String>> {
+        match self.call(&Request::Webhook { cmd: cmd.clone() })? {
+            Answer::Webhook(answer) => Ok(answer),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),
         }

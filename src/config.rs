@@ -235,6 +235,13 @@ impl Config {
             if !url.contains("{code}") {
                 bail!("VOUCH_SHARE_URL must contain {{code}}, e.g. https://example.org/join?ref={{code}}");
             }
+            // `/r/CODE` redirects there with `vouch_click` added to the query.
+            let sample = url.replace("{code}", "ABCD-EFGH");
+            if !url::Url::parse(&sample).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+                bail!(
+                    "VOUCH_SHARE_URL must be an http:// or https:// address, e.g. https://example.org/join?ref={{code}}"
+                );
+            }
             s.share_url = Some(url.clone());
         }
         if let Some(c) = &self.currency {
@@ -435,6 +442,8 @@ mod tests {
         assert!(toml::from_str::<Config>("dataa_dir = 1").is_err());
         let c = Config { share_url: Some("https://x.example/join".into()), ..Config::default() };
         assert!(c.settings(vec!["en".into()]).is_err());
+        let c = Config { share_url: Some("x.example/join?ref={code}".into()), ..Config::default() };
+        assert!(c.settings(vec!["en".into()]).is_err(), "not an http(s) address");
         let c = Config { public_url: Some("vouch.example.org".into()), ..Config::default() };
         assert!(c.settings(vec!["en".into()]).is_err());
         let c = Config { http_listen: Some("localhost".into()), ..Config::default() };

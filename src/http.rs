@@ -10,9 +10,12 @@
 //! the choice with a button; the button POSTs. RFC 8058 unsubscribe is the
 //! exception the RFC makes on purpose: its POST acts at once, without a
 //! confirmation page, because only a mail client's deliberate button sends it.
+//! Share links (`/r/CODE`, `http/share.rs`) only count: a GET records a
+//! click, never a choice.
 
 mod api;
 mod page;
+mod share;
 mod stripe;
 
 pub use api::{ApiConfig, ApiLimits};
@@ -74,6 +77,7 @@ fn router(http: Arc<Http>) -> Router {
         .route("/a/{token}", get(action_page).post(action_run))
         .route("/u/{token}", get(unsubscribe_page).post(unsubscribe_run))
         .route("/ics/{file}", get(feed))
+        .route("/r/{code}", get(share::open))
         .fallback(|| async { not_found() })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(http)

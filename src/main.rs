@@ -14,6 +14,7 @@ mod ingest;
 mod log;
 mod secure;
 mod telegram;
+mod webhook;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -78,6 +79,13 @@ enum Cmd {
         /// milliseconds; doubles per further failure up to an hour, with jitter.
         #[arg(long, default_value_t = 30_000)]
         mail_retry_ms: u64,
+        /// Wait after a webhook delivery's first failure, in milliseconds;
+        /// doubles per further failure up to an hour, with jitter.
+        #[arg(long, default_value_t = 30_000)]
+        webhook_retry_ms: u64,
+        /// Longest wait for a webhook receiver's answer, in milliseconds.
+        #[arg(long, default_value_t = 10_000)]
+        webhook_timeout_ms: u64,
     },
     /// Walk through the main flows on a temporary data dir.
     Demo {
@@ -132,6 +140,11 @@ enum Cmd {
         /// stopped); the current store is moved aside, not deleted.
         #[arg(long, value_name = "BACKUP")]
         restore: Option<PathBuf>,
+    },
+    /// Signed webhooks out: add, list, remove, enable or test an endpoint.
+    Webhook {
+        #[command(subcommand)]
+        cmd: webhook::WebhookCmd,
     },
     /// Measure durable throughput and latency on this disk.
     Bench {
@@ -246,12 +259,22 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let speaker = Speaker { identity: Some(who.clone()), name: name.clone() };
             chat::run(config, speaker)
         }
-        Cmd::Serve { poll_ms, backup_hours, backup_keep, mail_retry_ms } => serve(
-            load_config(&cli)?,
-            Duration::from_millis((*poll_ms).max(10)),
-            (*backup_hours > 0).then(|| (Duration::from_secs(backup_hours.saturating_mul(3600)), *backup_keep)),
-            RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..RetryPolicy::MAIL },
-        ),
+        Cmd::Serve { poll_ms, backup_hours, backup_keep, mail_retry_ms, webhook_retry_ms, webhook_timeout_ms } => {
+            serve(
+                load_config(&cli)?,
+                Duration::from_millis((*poll_ms).max(10)),
+                (*backup_hours > 0).then(|| (Duration::from_secs(backup_hours.saturating_mul(3600)), *backup_keep)),
+                RetryPolicy { base: Duration::from_millis((*mail_retry_ms).max(1)), ..RetryPolicy::MAIL },
+                Webhooks {
+                    retry: RetryPolicy {
+                        base: Duration::from_millis((*webhook_retry_ms).max(1)),
+                        ..RetryPolicy::WEBHOOK
+                    },
+                    timeout: Duration::from_millis((*webhook_timeout_ms).max(1)),
+                },
+            )
+        }
+        Cmd::Webhook { cmd } => webhook::run(load_config(&cli)?, cmd),
         Cmd::Demo { language } => demo::run(language.as_deref()),
         Cmd::Export { out, csv } => export(load_config(&cli)?, out.as_deref(), *csv),
         Cmd::Import { file } => import(load_config(&cli)?, file),
@@ -298,11 +321,18 @@ fn quote(arg: &str) -> String {
     if arg.chars().any(char::is_whitespace) && !arg.contains('"') { format!("\"{arg}\"") } else { arg.to_string() }
 }
 
+/// How `serve` delivers webhooks out.
+struct Webhooks {
+    retry: RetryPolicy,
+    timeout: Duration,
+}
+
 fn serve(
     config: Config,
     poll: Duration,
     backups: Option<(Duration, usize)>,
     retry: RetryPolicy,
+    webhooks: Webhooks,
 ) -> anyhow::Result<ExitCode> {
     let frontends = config.frontends();
     let mail = vouch_mailer::MailConfig {
@@ -390,6 +420,7 @@ fn serve(
             poisoned.notify_one();
         });
     }
+    let webhook_transport = vouch_bots::webhook::WebhookTransport::new(Arc::clone(&app.engine), webhooks.timeout)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let failed = runtime.block_on(async {
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -427,6 +458,9 @@ fn serve(
             backups.map(|(every, keep)| tokio::spawn(backup::periodic(Arc::clone(&app), every, keep, stopped.clone())));
         let mail =
             vouch_mailer::MailTransport::new(mailer, Arc::clone(&app.renderer), app.engine.public_links().cloned());
+        let webhook_worker = tokio::spawn(
+            Worker::new(Arc::clone(&app.engine), webhook_transport, webhooks.retry).run(poll, stopped.clone()),
+        );
         let worker = tokio::spawn(Worker::new(Arc::clone(&app.engine), mail, retry).run(poll, stopped));
         let failed = tokio::select! {
             () = shutdown_signal() => false,
@@ -434,6 +468,7 @@ fn serve(
         };
         let _ = stop.send(true);
         let _ = worker.await;
+        let _ = webhook_worker.await;
         let _ = housekeeping.await;
         let _ = scheduler.await;
         if let Some(backups) = backups {

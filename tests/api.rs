@@ -20,7 +20,7 @@ use serde_json::json;
 
 #[test]
 fn signup_conversion_idempotency_refund_and_errors_over_http() {
-    let v = Served::start(&[]);
+    let v = Served::start(&[("VOUCH_SHARE_URL", "https://acme.example/join?ref={code}")]);
     let key = v.key("crm", "read,write");
     let reader = v.key("dashboard", "read");
     // Listed without the key itself.
@@ -66,8 +66,15 @@ fn signup_conversion_idempotency_refund_and_errors_over_http() {
     );
     assert_eq!(ru.code(), "self_referral", "the code stays: {ru:?}");
     assert_ne!(ru.body["error"]["message"], own.body["error"]["message"], "the message follows Accept-Language");
-    let click = v.post("/api/v1/signups", &key, json!({ "click": "C1", "email": "dan@example.org" }));
+    let click = v.post("/api/v1/signups", &key, json!({ "click": "C999", "email": "dan@example.org" }));
     assert_eq!((click.status, click.code()), (404, "unknown_click"), "{click:?}");
+    // A click on Alice's share link names her code.
+    let browser = [("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0")];
+    let visit = http_client::request_with("GET", &format!("{}/r/{code}", v.base), &browser, b"").expect("share link");
+    let location = visit.header("location").unwrap_or_else(|| panic!("{visit:?}")).to_string();
+    let clicked = location.split("vouch_click=").nth(1).expect("a click id").to_string();
+    let by_click = v.post("/api/v1/signups", &key, json!({ "click": clicked, "email": "dan@example.org" }));
+    assert_eq!((by_click.status, &by_click.body["code"]), (201, &json!(code)), "{by_click:?}");
 
     // Bad bodies are JSON errors with stable codes.
     let bad = v.call("POST", "/api/v1/conversions", Some(&key), &[], b"{not json");

@@ -197,10 +197,16 @@ async fn connection(
     mut stop: watch::Receiver<bool>,
 ) {
     let activity = Arc::new(Activity::new());
+    // Handlers that need the client's address (share-link clicks hash it)
+    // read it as axum's `ConnectInfo`.
+    let peer = stream.peer_addr().ok();
     let io = TokioIo::new(Watched { stream, activity: Arc::clone(&activity) });
     let service = {
         let (tower, activity) = (TowerToHyperService::new(router), Arc::clone(&activity));
-        hyper::service::service_fn(move |request| {
+        hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            if let Some(peer) = peer {
+                request.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            }
             let busy = Busy::start(&activity);
             let answer = hyper::service::Service::call(&tower, request);
             async move {

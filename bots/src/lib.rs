@@ -4,3 +4,4 @@
 pub mod discord;
 pub mod http_server;
 pub mod telegram;
+pub mod webhook;

@@ -8,7 +8,7 @@ use vouch_store::{
 };
 
 use crate::catalog::{self, ArgKind, CommandSpec};
-use crate::error::UserError;
+use crate::error::{UserError, parse_problem, problem};
 
 /// Longest accepted command line; chat platforms allow more, nobody needs it.
 pub const MAX_LINE: usize = 2000;
@@ -45,7 +45,7 @@ impl OccurrenceDate {
         if let Ok(t) = chrono::DateTime::parse_from_rfc3339(w) {
             return Some(Ok(Self::At(t.with_timezone(&chrono::Utc))));
         }
-        Some(Err(format!("write the date as YYYY-MM-DD, not '{}'", truncate(w, 20))))
+        Some(Err(problem("date", &[("word", truncate(w, 20).into())])))
     }
 }
 
@@ -327,6 +327,38 @@ pub fn parse(line: &str) -> Result<(&'static CommandSpec, Command), UserError> {
     Ok((spec, cmd))
 }
 
+/// Builds a command from named values (Discord's slash options), each value
+/// one argument exactly as given: never written into a line and split
+/// again, so a value with spaces or quotes stays one argument and cannot
+/// smuggle in another. A `Rest` or `Settings` argument takes its value's
+/// words, as typed. Missing optional values are left out, as in a line.
+pub fn from_options(name: &str, options: &[(&str, &str)]) -> Result<(&'static CommandSpec, Command), UserError> {
+    let size = name.len() + options.iter().map(|(_, v)| v.len() + 1).sum::<usize>();
+    if size > MAX_LINE {
+        return Err(UserError::TooLong { max: MAX_LINE });
+    }
+    let spec = catalog::find(name).ok_or_else(|| UserError::UnknownCommand {
+        input: name.chars().take(40).collect(),
+        suggestion: catalog::closest(name).map(|c| c.name),
+    })?;
+    let (mut words, mut given) = (Vec::new(), Vec::new());
+    for arg in spec.args {
+        let Some((_, value)) = options.iter().find(|(n, _)| n.eq_ignore_ascii_case(arg.name)) else { continue };
+        let value = clean(value);
+        let value = value.trim();
+        if value.is_empty() {
+            continue;
+        }
+        match arg.kind {
+            ArgKind::Rest | ArgKind::Settings => words.extend(tokenize(value)),
+            _ => words.push(value.to_string()),
+        }
+        given.push(value.to_string());
+    }
+    let args = Args { spec, words: &words, rest: given.join(" ") };
+    Ok((spec, build(spec, &args)?))
+}
+
 /// Drops control characters (keeps newlines as spaces) so nothing odd is stored.
 fn clean(line: &str) -> String {
     line.chars()
@@ -351,7 +383,7 @@ impl Args<'_> {
     }
 
     fn required(&self, i: usize, what: &str) -> Result<&str, UserError> {
-        self.word(i).ok_or_else(|| self.usage(format!("{what} is missing")))
+        self.word(i).ok_or_else(|| self.usage(problem(&format!("missing-{what}"), &[])))
     }
 
     /// Text from word `i` to the end of the line, keeping the user's spacing
@@ -365,7 +397,7 @@ impl Args<'_> {
 
     fn no_more_than(&self, n: usize) -> Result<(), UserError> {
         match self.words.get(n) {
-            Some(extra) => Err(self.usage(format!("I didn't expect '{}'", truncate(extra, 40)))),
+            Some(extra) => Err(self.usage(problem("unexpected", &[("word", truncate(extra, 40).into())]))),
             None => Ok(()),
         }
     }
@@ -382,8 +414,8 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
 }
 
 fn slug(args: &Args<'_>, i: usize) -> Result<Slug, UserError> {
-    let w = args.required(i, "the program name")?;
-    Slug::parse(w).map_err(|e| args.usage(e.to_string()))
+    let w = args.required(i, "program")?;
+    Slug::parse(w).map_err(|e| args.usage(parse_problem(&e)))
 }
 
 fn settings(args: &Args<'_>, from: usize) -> Result<Vec<(String, String)>, UserError> {
@@ -394,7 +426,7 @@ fn settings(args: &Args<'_>, from: usize) -> Result<Vec<(String, String)>, UserE
         .map(|w| {
             w.split_once('=')
                 .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                .ok_or_else(|| args.usage(format!("settings look like key=value, not '{}'", truncate(w, 40))))
+                .ok_or_else(|| args.usage(problem("settings-form", &[("word", truncate(w, 40).into())])))
         })
         .collect()
 }
@@ -407,7 +439,10 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
         if options.contains(&w.as_str()) {
             Ok(Some(w))
         } else {
-            Err(a.usage(format!("'{}' isn't one of {}", truncate(&w, 30), options.join(", "))))
+            Err(a.usage(problem(
+                "not-one-of",
+                &[("word", truncate(&w, 30).into()), ("options", options.join(", ").into())],
+            )))
         }
     };
     let cmd = match spec.name {
@@ -420,28 +455,27 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             // Codes may be typed with a space in the middle.
             let code = a.rest.clone();
             if code.is_empty() {
-                return Err(a.usage("the code is missing"));
+                return Err(a.usage(problem("missing-code", &[])));
             }
             Command::Redeem { code }
         }
         "refer" => {
-            // NAME may be several words: everything before the email address.
-            let at = a
-                .words
-                .iter()
-                .position(|w| w.contains('@'))
-                .ok_or_else(|| a.usage("I need their email address, e.g. refer Jane Doe jane@acme.com"))?;
+            // NAME may be several words: everything before the email address
+            // (the first word that is one; a typed name may hold an `@`).
+            let at = (a.words.iter().position(|w| EmailAddress::parse(w).is_ok()))
+                .or_else(|| a.words.iter().position(|w| w.contains('@')))
+                .ok_or_else(|| a.usage(problem("refer-email", &[])))?;
             if at == 0 {
-                return Err(a.usage("their name comes first, then the email address"));
+                return Err(a.usage(problem("refer-name-first", &[])));
             }
             let name = a.words[..at].join(" ");
-            let email = EmailAddress::parse(&a.words[at]).map_err(|e| a.usage(e.to_string()))?;
+            let email = EmailAddress::parse(&a.words[at]).map_err(|e| a.usage(parse_problem(&e)))?;
             let note = a.rest_from(at + 1);
             if name.chars().count() > 80 {
-                return Err(a.usage("the name is too long (80 characters at most)"));
+                return Err(a.usage(problem("name-too-long", &[("max", 80.into())])));
             }
             if note.chars().count() > 500 {
-                return Err(a.usage("the note is too long (500 characters at most)"));
+                return Err(a.usage(problem("note-too-long", &[("max", 500.into())])));
             }
             let (name, company) = crate::company::split_name(&name);
             Command::Refer { name: name.to_string(), email, note, company: company.map(str::to_string) }
@@ -465,30 +499,31 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             Command::Leaderboard { period }
         }
         "nps" => {
-            let w = a.required(0, "the score")?;
-            let score = w.parse::<u8>().ok().filter(|s| *s <= 10).ok_or_else(|| {
-                a.usage(format!("the score is a whole number from 0 to 10, not '{}'", truncate(w, 20)))
-            })?;
+            let w = a.required(0, "score")?;
+            let score = w
+                .parse::<u8>()
+                .ok()
+                .filter(|s| *s <= 10)
+                .ok_or_else(|| a.usage(problem("score", &[("word", truncate(w, 20).into())])))?;
             let comment = a.rest_from(1);
             if comment.chars().count() > 1000 {
-                return Err(a.usage("the comment is too long (1000 characters at most)"));
+                return Err(a.usage(problem("comment-too-long", &[("max", 1000.into())])));
             }
             Command::Nps { score, comment }
         }
         "heard" => {
             let source = a.rest.clone();
             if source.is_empty() {
-                return Err(a.usage("tell me who or what, e.g. heard a friend at Acme"));
+                return Err(a.usage(problem("heard-what", &[])));
             }
             if source.chars().count() > 200 {
-                return Err(a.usage("that's a bit long (200 characters at most)"));
+                return Err(a.usage(problem("answer-too-long", &[("max", 200.into())])));
             }
             Command::Heard { source }
         }
         "link" => Command::Link { code: (!a.rest.is_empty()).then(|| a.rest.clone()) },
         "program" => {
-            let action =
-                choice(0)?.ok_or_else(|| a.usage("say what to do: list, show, create, set, pause or resume"))?;
+            let action = choice(0)?.ok_or_else(|| a.usage(problem("program-action", &[])))?;
             let action = match action.as_str() {
                 "list" => {
                     a.no_more_than(1)?;
@@ -502,7 +537,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 "set" => {
                     let s = settings(a, 2)?;
                     if s.is_empty() {
-                        return Err(a.usage("say what to change, e.g. program set customer cap=12/year"));
+                        return Err(a.usage(problem("program-set-what", &[])));
                     }
                     ProgramAction::Set(slug(a, 1)?, s)
                 }
@@ -525,12 +560,11 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             a.no_more_than(2)?;
             let referral = referral_id(a, 0)?;
             let value =
-                a.word(1).map(|v| vouch_store::Money::parse(v).map_err(|e| a.usage(e.to_string()))).transpose()?;
+                a.word(1).map(|v| vouch_store::Money::parse(v).map_err(|e| a.usage(parse_problem(&e)))).transpose()?;
             Command::Convert { referral, value }
         }
         "partner" => {
-            let email = EmailAddress::parse(a.required(0, "the partner's email address")?)
-                .map_err(|e| a.usage(e.to_string()))?;
+            let email = EmailAddress::parse(a.required(0, "partner-email")?).map_err(|e| a.usage(e.to_string()))?;
             Command::AskPartner { email, name: a.rest_from(1) }
         }
         "consent" => {
@@ -539,7 +573,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let accept = match choice(1)?.as_deref() {
                 Some("yes") => true,
                 Some("no") => false,
-                _ => return Err(a.usage("answer yes or no, e.g. consent 12 yes")),
+                _ => return Err(a.usage(problem("consent-answer", &[]))),
             };
             Command::Consent { referral, accept }
         }
@@ -547,20 +581,20 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             Some("add") => {
                 let text = a.rest_from(1);
                 if text.trim().is_empty() {
-                    return Err(a.usage("say who you'd like to meet, e.g. wish add Northwind Traders northwind.com"));
+                    return Err(a.usage(problem("wish-who", &[])));
                 }
                 if text.chars().count() > 120 {
-                    return Err(a.usage("keep it under 120 characters"));
+                    return Err(a.usage(problem("wish-too-long", &[("max", 120.into())])));
                 }
                 Command::WishAdd { text }
             }
             Some(_) => {
                 a.no_more_than(2)?;
-                let w = a.required(1, "the wish's id (see `wishes`)")?;
-                let wish = w.parse().map_err(|_| a.usage(format!("'{}' isn't a wish id like A3", truncate(w, 20))))?;
+                let w = a.required(1, "wish-id")?;
+                let wish = w.parse().map_err(|_| a.usage(problem("wish-id", &[("word", truncate(w, 20).into())])))?;
                 Command::WishDrop { wish }
             }
-            None => return Err(a.usage("add TEXT, or drop ID")),
+            None => return Err(a.usage(problem("wish-action", &[]))),
         },
         "wishes" => {
             a.no_more_than(0)?;
@@ -571,7 +605,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             match choice(0)?.as_deref() {
                 Some("on") => Command::Shoutout { on: true },
                 Some("off") => Command::Shoutout { on: false },
-                _ => return Err(a.usage("say on or off")),
+                _ => return Err(a.usage(problem("on-off", &[]))),
             }
         }
         "subscribe" | "unsubscribe" => {
@@ -586,7 +620,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let referral = referral_id(a, 0)?;
             let reason = a.rest_from(1);
             if reason.chars().count() > 300 {
-                return Err(a.usage("the reason is too long (300 characters at most)"));
+                return Err(a.usage(problem("reason-too-long", &[("max", 300.into())])));
             }
             Command::Reject { referral, reason }
         }
@@ -602,7 +636,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let referral = referral_id(a, 0)?;
             let message = a.rest_from(1);
             if message.chars().count() > 500 {
-                return Err(a.usage("keep the note under 500 characters"));
+                return Err(a.usage(problem("note-too-long", &[("max", 500.into())])));
             }
             Command::Thank { referral, message }
         }
@@ -610,8 +644,9 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             a.no_more_than(2)?;
             match choice(0)?.as_deref() {
                 Some("paid") => {
-                    let w = a.required(1, "the reward id")?;
-                    let reward = w.parse().map_err(|_| a.usage(format!("'{}' isn't a reward id", truncate(w, 20))))?;
+                    let w = a.required(1, "reward-id")?;
+                    let reward =
+                        w.parse().map_err(|_| a.usage(problem("reward-id", &[("word", truncate(w, 20).into())])))?;
                     Command::RewardPaid { reward }
                 }
                 _ => {
@@ -622,7 +657,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                             "approved" => RewardStatus::Approved,
                             "paid" => RewardStatus::Paid,
                             "void" => RewardStatus::Void,
-                            _ => return Err(a.usage("status is pending, approved, paid or void")),
+                            _ => return Err(a.usage(problem("reward-status", &[]))),
                         }),
                     };
                     Command::RewardList { status }
@@ -633,11 +668,11 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             a.no_more_than(3)?;
             let grant = choice(0)?.as_deref() == Some("grant");
             let who = a.required(1, "who")?;
-            let identity = IdentityKey::parse(who).map_err(|e| a.usage(e.to_string()))?;
+            let identity = IdentityKey::parse(who).map_err(|e| a.usage(parse_problem(&e)))?;
             let role: Role = choice(2)?
-                .ok_or_else(|| a.usage("the role is missing"))?
+                .ok_or_else(|| a.usage(problem("missing-role", &[])))?
                 .parse()
-                .map_err(|e: vouch_store::ParseError| a.usage(e.to_string()))?;
+                .map_err(|e: vouch_store::ParseError| a.usage(parse_problem(&e)))?;
             Command::Role { grant, identity, role }
         }
         "report" => {
@@ -645,8 +680,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let month = a
                 .word(0)
                 .map(|w| {
-                    YearMonth::parse(w)
-                        .ok_or_else(|| a.usage(format!("write the month as YYYY-MM, not '{}'", truncate(w, 20))))
+                    YearMonth::parse(w).ok_or_else(|| a.usage(problem("month", &[("word", truncate(w, 20).into())])))
                 })
                 .transpose()?;
             Command::Report { month }
@@ -667,7 +701,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 None => None,
                 Some(w) => Some(
                     OccurrenceDate::parse(w)
-                        .unwrap_or_else(|| Err(format!("give a date as YYYY-MM-DD or next, not '{}'", truncate(w, 20))))
+                        .unwrap_or_else(|| Err(problem("occurrence-date", &[("word", truncate(w, 20).into())])))
                         .map_err(|p| a.usage(p))?,
                 ),
             };
@@ -679,18 +713,18 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let mut i = 0;
             while let Some(w) = a.word(i) {
                 if matches!(w.to_ascii_lowercase().as_str(), "--member" | "member" | "-m") {
-                    let who = a.required(i + 1, "whose feed")?;
-                    member = Some(IdentityKey::parse(who).map_err(|e| a.usage(e.to_string()))?);
+                    let who = a.required(i + 1, "feed-owner")?;
+                    member = Some(IdentityKey::parse(who).map_err(|e| a.usage(parse_problem(&e)))?);
                     i += 2;
                 } else if event.is_none() && member.is_none() && w.parse::<EventId>().is_ok() {
                     event = Some(event_id(a, i)?);
                     i += 1;
                 } else if member.is_none() && event.is_none() {
                     // Discord's slash options arrive as bare words: `ics alice`.
-                    member = Some(IdentityKey::parse(w).map_err(|e| a.usage(e.to_string()))?);
+                    member = Some(IdentityKey::parse(w).map_err(|e| a.usage(parse_problem(&e)))?);
                     i += 1;
                 } else {
-                    return Err(a.usage(format!("I didn't expect '{}'", truncate(w, 40))));
+                    return Err(a.usage(problem("unexpected", &[("word", truncate(w, 40).into())])));
                 }
             }
             Command::Ics { event, member }
@@ -700,7 +734,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             match choice(0)?.as_deref() {
                 None => Command::Feed { reset: false },
                 Some("reset") => Command::Feed { reset: true },
-                Some(_) => return Err(a.usage("feed, or feed reset to revoke the old link")),
+                Some(_) => return Err(a.usage(problem("feed-action", &[]))),
             }
         }
         "timezone" => {
@@ -708,12 +742,7 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
             let zone = a
                 .word(0)
                 .map(|w| {
-                    Timezone::parse(w).map_err(|_| {
-                        a.usage(format!(
-                            "'{}' isn't a time zone I know; use an IANA name like Europe/Bucharest",
-                            truncate(w, 40)
-                        ))
-                    })
+                    Timezone::parse(w).map_err(|_| a.usage(problem("timezone", &[("word", truncate(w, 40).into())])))
                 })
                 .transpose()?;
             Command::Timezone { zone }
@@ -728,18 +757,18 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
 }
 
 fn event_id(a: &Args<'_>, i: usize) -> Result<EventId, UserError> {
-    let w = a.required(i, "the event id")?;
-    w.parse().map_err(|_| a.usage(format!("'{}' isn't an event id; `events` lists them", truncate(w, 20))))
+    let w = a.required(i, "event-id")?;
+    w.parse().map_err(|_| a.usage(problem("event-id", &[("word", truncate(w, 20).into())])))
 }
 
 fn event_action(a: &Args<'_>, action: Option<String>) -> Result<EventAction, UserError> {
-    let action = action.ok_or_else(|| a.usage("say what to do: create, edit, cancel, invite, show or skip"))?;
+    let action = action.ok_or_else(|| a.usage(problem("event-action", &[])))?;
     Ok(match action.as_str() {
         "create" => EventAction::Create(event_settings(a, 1)?),
         "edit" => {
             let s = event_settings(a, 2)?;
             if s.is_empty() {
-                return Err(a.usage("say what to change, e.g. event edit E3 capacity=12"));
+                return Err(a.usage(problem("event-edit-what", &[])));
             }
             EventAction::Edit(event_id(a, 1)?, s)
         }
@@ -755,20 +784,20 @@ fn event_action(a: &Args<'_>, action: Option<String>) -> Result<EventAction, Use
             let id = event_id(a, 1)?;
             let who = a.words.get(2..).unwrap_or_default();
             if who.len() > 100 {
-                return Err(a.usage("invite at most 100 people at a time"));
+                return Err(a.usage(problem("invite-max", &[("max", 100.into())])));
             }
             let who = who
                 .iter()
-                .map(|w| IdentityKey::parse(w).map_err(|e| a.usage(e.to_string())))
+                .map(|w| IdentityKey::parse(w).map_err(|e| a.usage(parse_problem(&e))))
                 .collect::<Result<_, _>>()?;
             EventAction::Invite(id, who)
         }
         _ => {
             a.no_more_than(3)?;
             let id = event_id(a, 1)?;
-            let w = a.required(2, "the date to skip (YYYY-MM-DD)")?;
+            let w = a.required(2, "skip-date")?;
             let date = chrono::NaiveDate::parse_from_str(w, "%Y-%m-%d")
-                .map_err(|_| a.usage(format!("write the date as YYYY-MM-DD, not '{}'", truncate(w, 20))))?;
+                .map_err(|_| a.usage(problem("date", &[("word", truncate(w, 20).into())])))?;
             EventAction::Skip(id, date)
         }
     })
@@ -785,14 +814,16 @@ fn event_settings(a: &Args<'_>, from: usize) -> Result<Vec<(String, String)>, Us
                 Some((k, v)) => (k.to_string(), v.to_string()),
                 None => {
                     i += 1;
-                    let v = words.get(i).ok_or_else(|| a.usage(format!("--{} needs a value", truncate(flag, 30))))?;
+                    let v = words
+                        .get(i)
+                        .ok_or_else(|| a.usage(problem("flag-value", &[("flag", truncate(flag, 30).into())])))?;
                     (flag.to_string(), v.clone())
                 }
             }
         } else {
             let (k, v) = w
                 .split_once('=')
-                .ok_or_else(|| a.usage(format!("settings look like key=value, not '{}'", truncate(w, 40))))?;
+                .ok_or_else(|| a.usage(problem("settings-form", &[("word", truncate(w, 40).into())])))?;
             (k.to_string(), v.to_string())
         };
         out.push((key.trim().to_ascii_lowercase().replace('_', "-"), value.trim().to_string()));
@@ -811,7 +842,7 @@ fn rsvp(a: &Args<'_>) -> Result<Command, UserError> {
         let lower = w.to_ascii_lowercase();
         if let Some(parsed) = OccurrenceDate::parse(w) {
             if date.is_some() {
-                return Err(a.usage("answer for one date at a time"));
+                return Err(a.usage(problem("one-date", &[])));
             }
             date = Some(parsed.map_err(|p| a.usage(p))?);
             continue;
@@ -825,27 +856,27 @@ fn rsvp(a: &Args<'_>) -> Result<Command, UserError> {
                     .parse()
                     .ok()
                     .filter(|g| *g <= 20)
-                    .ok_or_else(|| a.usage(format!("guests look like +1 or +2, not '{}'", truncate(w, 20))))?;
+                    .ok_or_else(|| a.usage(problem("guests", &[("word", truncate(w, 20).into())])))?;
             }
             _ if on_behalf.is_none() => {
                 on_behalf = Some(
                     IdentityKey::parse(w)
-                        .map_err(|_| a.usage(format!("answer yes, no or maybe (not '{}')", truncate(w, 20))))?,
+                        .map_err(|_| a.usage(problem("rsvp-answer-not", &[("word", truncate(w, 20).into())])))?,
                 )
             }
-            _ => return Err(a.usage(format!("I didn't expect '{}'", truncate(w, 40)))),
+            _ => return Err(a.usage(problem("unexpected", &[("word", truncate(w, 40).into())]))),
         }
     }
-    let answer = answer.ok_or_else(|| a.usage("answer yes, no or maybe"))?;
+    let answer = answer.ok_or_else(|| a.usage(problem("rsvp-answer", &[])))?;
     if date.is_some() && answer == RsvpStatus::Maybe {
-        return Err(a.usage("for one date answer yes or no; maybe is for the whole series"));
+        return Err(a.usage(problem("rsvp-maybe-date", &[])));
     }
     Ok(Command::Rsvp { event, answer, guests, on_behalf, date })
 }
 
 fn referral_id(a: &Args<'_>, i: usize) -> Result<ReferralId, UserError> {
-    let w = a.required(i, "the referral id")?;
-    w.parse().map_err(|_| a.usage(format!("'{}' isn't a referral id; `referrals` lists them", truncate(w, 20))))
+    let w = a.required(i, "referral-id")?;
+    w.parse().map_err(|_| a.usage(problem("referral-id", &[("word", truncate(w, 20).into())])))
 }
 
 #[cfg(test)]
@@ -974,8 +1005,12 @@ mod tests {
                 date: at.map(OccurrenceDate::At)
             }
         );
+        let renderer = crate::Renderer::builtin().expect("templates");
         let bad = |line: &str, needle: &str| match parse(line) {
-            Err(UserError::Usage { problem, .. }) => assert!(problem.contains(needle), "{line}: {problem}"),
+            Err(UserError::Usage { problem, .. }) => {
+                let problem = renderer.localize("en", &problem);
+                assert!(problem.contains(needle), "{line}: {problem}")
+            }
             other => panic!("{line}: {other:?}"),
         };
         bad("rsvp E2 no 2026-13-03", "YYYY-MM-DD");

@@ -92,6 +92,11 @@ impl RetryPolicy {
     /// Chat DMs: a notice days late is worth less than a mail, so fewer tries.
     pub const CHAT: RetryPolicy =
         RetryPolicy { base: Duration::from_secs(60), max: Duration::from_secs(3600), max_attempts: 12 };
+    /// Webhooks: 30 s doubling to an hour, for about three days (at most
+    /// an hour apart with jitter, 150 attempts outlast 72 hours); the
+    /// endpoint itself is disabled after 3 days of failures.
+    pub const WEBHOOK: RetryPolicy =
+        RetryPolicy { base: Duration::from_secs(30), max: Duration::from_secs(3600), max_attempts: 150 };
 
     /// The wait before attempt `attempts + 1`: `base · 2^(attempts-1)`
     /// capped at `max`, then "equal jitter" (half fixed, half random, by

@@ -2,9 +2,35 @@
 //! (`error/<name>`); none shows internals. A refused command changes nothing.
 
 use serde_json::{Value, json};
-use vouch_store::{Role, StoreError};
+use vouch_store::{ParseError, Role, StoreError};
 
 use crate::reply::{Failure, Reply};
+
+/// A refusal's `problem` ("the code is missing") in the reader's language:
+/// message `problem-ID` of the catalog, as a mark the renderer writes out
+/// (see [`crate::intl::text`]).
+pub(crate) fn problem(id: &str, args: &[(&str, Value)]) -> String {
+    crate::intl::text(&format!("problem-{id}"), args)
+}
+
+/// Why a typed value does not parse, in the reader's language. The store's
+/// own `Display` stays English: it is for operators (config, CLI, logs).
+pub(crate) fn parse_problem(e: &ParseError) -> String {
+    let value = |v: &str| -> Value { crate::command::truncate(v, 60).into() };
+    match e {
+        ParseError::CodeLength(n) => problem("code-length", &[("count", (*n).into())]),
+        ParseError::CodeChar(c) => problem("code-char", &[("char", c.to_string().into())]),
+        ParseError::Email(v) => problem("email", &[("value", value(v))]),
+        ParseError::Identity(v) => problem("identity", &[("value", value(v))]),
+        ParseError::Role(v) => problem("role", &[("value", value(v))]),
+        ParseError::Money(v) => problem("money", &[("value", value(v))]),
+        ParseError::Id(v) => problem("id", &[("value", value(v))]),
+        ParseError::Slug(v) => problem("slug", &[("value", value(v))]),
+        ParseError::Reward(v) => problem("reward", &[("value", value(v))]),
+        ParseError::Value { key, value: v } => problem("value", &[("key", (*key).into()), ("value", value(v))]),
+        ParseError::LinkSecret(_) => problem("invalid", &[]),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum UserError {
@@ -93,7 +119,7 @@ pub enum UserError {
     /// A date that is not an answerable occurrence of the event; `upcoming`
     /// lists the next dates (YYYY-MM-DD, the event's zone) to pick from.
     #[error("not an occurrence")]
-    NotAnOccurrence { event: String, title: String, date: String, reason: &'static str, upcoming: Vec<String> },
+    NotAnOccurrence { event: String, title: String, date: String, reason: String, upcoming: Vec<String> },
     /// No seat left on one date of a series (there is no per-date waitlist).
     #[error("date full")]
     DateFull { event: String, title: String, date: String },
@@ -288,5 +314,73 @@ impl UserError {
             code: Some(self.code().to_string()),
             ..Reply::new(&format!("error/{name}"), data)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Renderer;
+
+    /// Every problem id in core's source (the calls of `problem` and
+    /// `Args::required`) names a message of the English catalog (the completeness test then holds
+    /// every other language to the same ids): a typo would render as
+    /// nothing.
+    #[test]
+    fn every_problem_in_the_code_has_a_message() {
+        let renderer = Renderer::builtin().expect("templates");
+        let ids = renderer.locales().ids("en");
+        let mut files = vec![std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/src"))];
+        let mut seen = 0;
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).expect("dir").map(|e| e.expect("entry").path()));
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("source");
+            for (prefix, marker) in [("problem-", "problem(\""), ("problem-missing-", "required(")] {
+                for (at, _) in source.match_indices(marker) {
+                    let rest = &source[at + marker.len()..];
+                    let rest = if marker == "required(" {
+                        match rest.split_once(", \"") {
+                            Some((_, r)) => r,
+                            None => continue,
+                        }
+                    } else {
+                        rest
+                    };
+                    let Some((id, _)) = rest.split_once('"') else { continue };
+                    if id.contains('{') || id.contains(' ') {
+                        continue;
+                    }
+                    seen += 1;
+                    let name = format!("{prefix}{id}");
+                    assert!(ids.contains_key(&name), "{}: no message {name}", path.display());
+                }
+            }
+        }
+        assert!(seen > 60, "the scan found the call sites ({seen})");
+    }
+
+    /// A refusal's problem is written in the reader's language, with the
+    /// typed value in it and no mark left over.
+    #[test]
+    fn problems_are_written_in_the_readers_language() {
+        let renderer = Renderer::builtin().expect("templates");
+        let e = ParseError::CodeChar('0');
+        let text = |lang: &str| renderer.localize(lang, &parse_problem(&e));
+        assert!(text("en").starts_with("referral codes never contain '0'"), "{}", text("en"));
+        assert!(text("ru").contains("не бывает «0»"), "{}", text("ru"));
+        assert!(text("ro").contains("„0”"), "{}", text("ro"));
+        assert!(text("ar").contains('0') && text("ar").contains("رموز الإحالة"), "{}", text("ar"));
+        let usage = match crate::command::parse("rsvp E2 yes +lots") {
+            Err(UserError::Usage { problem, .. }) => problem,
+            other => panic!("{other:?}"),
+        };
+        for lang in ["en", "ru", "ar", "ro"] {
+            let written = renderer.localize(lang, &usage);
+            assert!(written.contains("+lots") && !written.contains('\u{E000}'), "{lang}: {written}");
+        }
+        assert_ne!(renderer.localize("ru", &usage), renderer.localize("en", &usage));
     }
 }

@@ -65,6 +65,8 @@ pub struct Entry<'a> {
     /// This VEVENT is one occurrence of the series (RFC 5545 RECURRENCE-ID,
     /// same UID): a seat for that date only.
     pub recurrence_id: Option<Timestamp>,
+    /// The labels of the DESCRIPTION, in the calendar owner's language.
+    pub words: crate::CalendarWords,
 }
 
 /// An event's UID: stable across edits, and it names the event so a
@@ -118,13 +120,13 @@ fn text(s: &str) -> String {
     s.chars().filter(|c| *c == '\n' || !c.is_control()).collect()
 }
 
-fn description(event: &Event) -> String {
+fn description(event: &Event, words: &crate::CalendarWords) -> String {
     let mut parts = Vec::new();
     if let Some(expert) = &event.expert {
-        parts.push(format!("Guest expert: {expert}"));
+        parts.push(format!("{}: {expert}", words.expert));
     }
     if !event.agenda.is_empty() {
-        parts.push(format!("Agenda:\n{}", event.agenda));
+        parts.push(format!("{}:\n{}", words.agenda, event.agenda));
     }
     text(&parts.join("\n\n"))
 }
@@ -136,7 +138,7 @@ fn vevent(entry: &Entry<'_>, method: Method, stamp: Timestamp) -> icalendar::Eve
     v.add_property("DTSTAMP", utc(stamp));
     v.add_property("SEQUENCE", e.sequence.to_string());
     v.summary(&text(&e.title));
-    let desc = description(e);
+    let desc = description(e, &entry.words);
     if !desc.is_empty() {
         v.description(&desc);
     }

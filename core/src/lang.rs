@@ -5,6 +5,7 @@
 //! (`VOUCH_LANGUAGE`). A tag vouch does not speak falls back along its
 //! subtags (`pt-BR -> pt`) and then to the next rule.
 
+use std::collections::BTreeMap;
 use vouch_store::{Language, Member};
 
 /// The languages vouch speaks (the renderer's locale directories) and the
@@ -13,6 +14,25 @@ use vouch_store::{Language, Member};
 pub struct Languages {
     supported: Vec<String>,
     default: String,
+    /// Per language, the words of the calendars vouch writes.
+    calendar: BTreeMap<String, CalendarWords>,
+}
+
+/// Words the engine writes itself, outside any template: the labels in an
+/// event's ICS DESCRIPTION, which a calendar shows exactly as written (no
+/// renderer sees an `.ics`, and a mark would be cut by line folding).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalendarWords {
+    /// "Guest expert", "Приглашённый эксперт".
+    pub expert: String,
+    /// "Agenda", "Программа".
+    pub agenda: String,
+}
+
+impl Default for CalendarWords {
+    fn default() -> Self {
+        Self { expert: "Guest expert".into(), agenda: "Agenda".into() }
+    }
 }
 
 impl Default for Languages {
@@ -26,11 +46,30 @@ impl Languages {
     /// `default` itself falls back (`ru-RU` -> `ru`); a default vouch does
     /// not speak at all becomes English.
     pub fn new(supported: Vec<String>, default: &Language) -> Self {
-        let mut me = Self { supported, default: "en".into() };
+        let mut me = Self { supported, default: "en".into(), calendar: BTreeMap::new() };
         if let Some(d) = me.negotiate(default) {
             me.default = d.to_string();
         }
         me
+    }
+
+    /// With the calendar words of each supported language, from the
+    /// message catalog (`text(lang, id)`: `ics-expert`, `ics-agenda`).
+    pub fn with_calendar_words(mut self, text: impl Fn(&str, &str) -> Option<String>) -> Self {
+        let english = CalendarWords::default();
+        for lang in &self.supported {
+            let words = CalendarWords {
+                expert: text(lang, "ics-expert").unwrap_or_else(|| english.expert.clone()),
+                agenda: text(lang, "ics-agenda").unwrap_or_else(|| english.agenda.clone()),
+            };
+            self.calendar.insert(lang.clone(), words);
+        }
+        self
+    }
+
+    /// The words of `lang`'s calendars (English when none were given).
+    pub fn calendar_words(&self, lang: &str) -> CalendarWords {
+        self.calendar.get(lang).cloned().unwrap_or_default()
     }
 
     /// Supported tags, the default first.

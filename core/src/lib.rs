@@ -18,7 +18,9 @@ pub mod links;
 pub mod ports;
 pub mod render;
 pub mod reply;
+pub mod share;
 pub mod tasks;
+pub mod webhook;
 
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};
@@ -26,8 +28,9 @@ pub use engine::{
     ApiKeyCreated, BounceOutcome, Caller, Engine, Extras, Input, LINK_ANSWER_KEY, Limits, MailIn, MailRef, Settings,
     ThreadReply, ThreadText, consent_word, idempotency_key, introduction_stage,
 };
+pub use engine::{Counted, ShareLink, Visit};
 pub use error::UserError;
-pub use lang::Languages;
+pub use lang::{CalendarWords, Languages};
 pub use links::{ACTION_LINK_DAYS, Link, LinkError, PublicLinks, PublicUrl, Purpose, Signer};
 pub use ports::{Clock, IdGen, ManualClock, RandomIds, SeededIds, SystemClock};
 pub use render::{Format, Renderer};

@@ -3,6 +3,7 @@
 //! entries. Restarting forgets the counts, which only ever helps a person.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 
 use vouch_store::{IdentityKey, Timestamp};
@@ -39,15 +40,16 @@ impl Default for Limits {
 
 const MAX_TRACKED: usize = 100_000;
 
+/// Buckets per `K`: an identity for commands, a hashed visitor for clicks.
 #[derive(Debug)]
-pub(crate) struct Limiter {
+pub(crate) struct Limiter<K = IdentityKey> {
     limits: Limits,
-    state: Mutex<State>,
+    state: Mutex<State<K>>,
 }
 
-#[derive(Debug, Default)]
-struct State {
-    buckets: HashMap<IdentityKey, Bucket>,
+#[derive(Debug)]
+struct State<K> {
+    buckets: HashMap<K, Bucket>,
     last_prune: Option<Timestamp>,
 }
 
@@ -58,12 +60,12 @@ struct Bucket {
     failed_guesses: Vec<Timestamp>,
 }
 
-impl Limiter {
+impl<K: Hash + Eq + Clone> Limiter<K> {
     pub(crate) fn new(limits: Limits) -> Self {
-        Self { limits, state: Mutex::new(State::default()) }
+        Self { limits, state: Mutex::new(State { buckets: HashMap::new(), last_prune: None }) }
     }
 
-    fn with_bucket<T>(&self, who: &IdentityKey, now: Timestamp, f: impl FnOnce(&mut Bucket) -> T) -> T {
+    fn with_bucket<T>(&self, who: &K, now: Timestamp, f: impl FnOnce(&mut Bucket) -> T) -> T {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         // Prune at most every few seconds, so a flood of new identities
         // cannot make every call scan the whole map. A bucket idle long
@@ -86,7 +88,7 @@ impl Limiter {
     }
 
     /// Takes one token, or says how long to wait for the next.
-    pub(crate) fn check(&self, who: &IdentityKey, now: Timestamp) -> Result<(), UserError> {
+    pub(crate) fn check(&self, who: &K, now: Timestamp) -> Result<(), UserError> {
         let per_second = f64::from(self.limits.per_minute.max(1)) / 60.0;
         let burst = f64::from(self.limits.burst.max(1));
         self.with_bucket(who, now, |b| {
@@ -103,7 +105,7 @@ impl Limiter {
         })
     }
 
-    pub(crate) fn check_guesses(&self, who: &IdentityKey, now: Timestamp) -> Result<(), UserError> {
+    pub(crate) fn check_guesses(&self, who: &K, now: Timestamp) -> Result<(), UserError> {
         let hour_ago = now - chrono::Duration::hours(1);
         let max = self.limits.failed_codes_per_hour as usize;
         self.with_bucket(who, now, |b| {
@@ -118,7 +120,7 @@ impl Limiter {
         })
     }
 
-    pub(crate) fn record_failed_guess(&self, who: &IdentityKey, now: Timestamp) {
+    pub(crate) fn record_failed_guess(&self, who: &K, now: Timestamp) {
         self.with_bucket(who, now, |b| b.failed_guesses.push(now));
     }
 }

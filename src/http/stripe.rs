@@ -169,14 +169,23 @@ fn referral_of_customer(engine: &vouch_core::Engine, object: &Value) -> Result<O
 
 fn checkout(engine: &vouch_core::Engine, dedupe: &str, object: &Value) -> Result<&'static str, TryLater> {
     let metadata = &object["metadata"];
-    let code = metadata["vouch_code"].as_str().or_else(|| object["client_reference_id"].as_str());
+    // A click id (what `GET /r/CODE` hands the landing page) names its code.
+    let clicked = |text: &str| -> Result<Option<String>, TryLater> {
+        let Ok(id) = text.trim().parse::<vouch_store::ClickId>() else { return Ok(None) };
+        Ok(engine.click(id).map_err(|_| TryLater)?.map(|c| c.code.to_string()))
+    };
+    let reference = object["client_reference_id"].as_str();
+    let code = match (metadata["vouch_code"].as_str(), metadata["vouch_click"].as_str(), reference) {
+        (Some(code), _, _) => Some(code.to_string()),
+        (None, Some(click), _) => clicked(click)?,
+        (None, None, Some(r)) if ReferralCode::parse(r).is_ok() => Some(r.to_string()),
+        (None, None, Some(r)) => clicked(r)?,
+        (None, None, None) => None,
+    };
     let Some(code) = code.filter(|c| ReferralCode::parse(c).is_ok()) else {
-        if metadata["vouch_click"].is_string() {
-            // Click ids are resolved by the share links (`GET /r/CODE`).
-            tracing::info!("stripe: {dedupe}: a vouch_click this data dir does not know");
-        }
         return Ok("ignored: no referral code");
     };
+    let code = code.as_str();
     let email = object["customer_details"]["email"].as_str().or_else(|| object["customer_email"].as_str());
     let Some(email) = email.and_then(|e| EmailAddress::parse(e).ok()) else { return Ok("ignored: no email") };
     let identity = IdentityKey::new_email(&email);

@@ -168,10 +168,12 @@ impl Store {
             let rewards = c.entities::<RewardEntry>(tx, TreeName::Ledger, |w| w.id.to_key().to_vec())?;
             let surveys = c.entities::<SurveyRecord>(tx, TreeName::Surveys, |s| s.id.to_key().to_vec())?;
             let wishes = c.entities::<crate::Wish>(tx, TreeName::Wishes, |w| w.id.to_key().to_vec())?;
+            let webhooks = c.entities::<crate::WebhookEndpoint>(tx, TreeName::Webhooks, |w| w.id.to_key().to_vec())?;
             let outbox = c.entities::<OutboxMessage>(tx, TreeName::Outbox, |m| m.id.to_key().to_vec())?;
             c.entities::<InboundRecord>(tx, TreeName::Inbound, |r| r.key.as_bytes().to_vec())?;
             c.entities::<LinkCode>(tx, TreeName::LinkCodes, |l| l.code.as_str().as_bytes().to_vec())?;
             let invites = c.entities::<InviteRecord>(tx, TreeName::Invites, |i| i.code.as_bytes().to_vec())?;
+            let clicks = c.entities::<crate::Click>(tx, TreeName::Clicks, |k| k.id.to_key().to_vec())?;
             let api_keys =
                 c.entities::<crate::ApiKey>(tx, TreeName::ApiKeys, |k| crate::apikey::api_key_id(k.id).to_vec())?;
             let external_ids =
@@ -300,6 +302,12 @@ impl Store {
             for i in &invites {
                 put(TreeName::InvitesByOwner, crate::write::invite_owner_key(&i.owner, &i.code), Vec::new());
             }
+            for k in &clicks {
+                put(TreeName::ClicksByCode, crate::click::by_code_key(k), Vec::new());
+            }
+            for (key, value) in crate::click::expected(&clicks) {
+                put(TreeName::ClickStats, key, value);
+            }
             for m in outbox.iter().filter(|m| m.state == OutboxState::Pending) {
                 put(TreeName::OutboxDue, due_key(m), Vec::new());
                 put(TreeName::OutboxPendingByRecipient, recipient_key(&m.to, m.id), Vec::new());
@@ -315,6 +323,8 @@ impl Store {
                 TreeName::OutboxPendingByRecipient,
                 TreeName::Stats,
                 TreeName::InvitesByOwner,
+                TreeName::ClicksByCode,
+                TreeName::ClickStats,
                 TreeName::ApiKeysByHash,
             ];
             let mut fixes: Vec<(TreeName, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
@@ -353,7 +363,9 @@ impl Store {
                 ("reward", max(rewards.iter().map(|w| w.id.0).collect())),
                 ("survey", max(surveys.iter().map(|s| s.id.0).collect())),
                 ("wish", max(wishes.iter().map(|w| w.id.0).collect())),
+                ("webhook", max(webhooks.iter().map(|w| w.id.0).collect())),
                 ("outbox", max(outbox.iter().map(|m| m.id.0).collect())),
+                ("click", max(clicks.iter().map(|k| k.id.0).collect())),
                 ("api_key", max(api_keys.iter().map(|k| k.id).collect())),
             ];
             let mut raise = Vec::new();

@@ -49,6 +49,14 @@ pub struct Dump {
     /// before they were kept in the store.
     #[serde(default)]
     pub invites: Vec<InviteRecord>,
+    /// Webhook endpoints, signing secrets included (an export is a 0600
+    /// file, and a restore must keep signing as before); their pending
+    /// deliveries are in `outbox`. Absent in exports from before them.
+    #[serde(default)]
+    pub webhooks: Vec<crate::WebhookEndpoint>,
+    /// Counted visits of share links. Absent in exports from before them.
+    #[serde(default)]
+    pub clicks: Vec<crate::Click>,
     /// API keys, as their hashes (the keys themselves are never stored).
     /// Absent in exports from before the API.
     #[serde(default)]
@@ -104,6 +112,8 @@ struct Streamed<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     link_secret: Option<LinkSecret>,
     invites: TreeSeq<'a, InviteRecord>,
+    webhooks: TreeSeq<'a, crate::WebhookEndpoint>,
+    clicks: TreeSeq<'a, crate::Click>,
     api_keys: TreeSeq<'a, crate::ApiKey>,
     external_ids: TreeSeq<'a, crate::ExternalRef>,
 }
@@ -159,6 +169,8 @@ impl Store {
             due: TreeSeq::new(self, TreeName::EventDue),
             link_secret: self.link_secret()?,
             invites: TreeSeq::new(self, TreeName::Invites),
+            webhooks: TreeSeq::new(self, TreeName::Webhooks),
+            clicks: TreeSeq::new(self, TreeName::Clicks),
             api_keys: TreeSeq::new(self, TreeName::ApiKeys),
             external_ids: TreeSeq::new(self, TreeName::ExternalIds),
         };
@@ -197,6 +209,8 @@ impl Store {
             due: self.due_all()?,
             link_secret: self.link_secret()?,
             invites: self.invites()?,
+            webhooks: self.webhooks()?,
+            clicks: crate::ClickRead::clicks(self)?,
             api_keys: crate::ApiRead::api_keys(self)?,
             external_ids: crate::ApiRead::external_refs(self)?,
         })
@@ -238,6 +252,8 @@ impl Store {
         load(self, &dump.wishes, |tx, w| tx.put_wish(w))?;
         load(self, &dump.due, |tx, d| tx.put_due(d))?;
         load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
+        load(self, &dump.webhooks, |tx, w| tx.put_webhook(w))?;
+        load(self, &dump.clicks, |tx, c| tx.put_click(c).map(drop))?;
         load(self, &dump.api_keys, |tx, k| tx.put_api_key(k))?;
         load(self, &dump.external_ids, |tx, r| tx.put_external_ref(r))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
@@ -355,6 +371,8 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "wishes" => drop(self.list(&mut map, |tx, w: &crate::Wish| tx.put_wish(w))?),
                 "due" => drop(self.list(&mut map, |tx, d| tx.put_due(d))?),
                 "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
+                "webhooks" => drop(self.list(&mut map, |tx, w: &crate::WebhookEndpoint| tx.put_webhook(w))?),
+                "clicks" => drop(self.list(&mut map, |tx, c: &crate::Click| tx.put_click(c).map(drop))?),
                 "api_keys" => drop(self.list(&mut map, |tx, k: &crate::ApiKey| tx.put_api_key(k))?),
                 "external_ids" => drop(self.list(&mut map, |tx, r: &crate::ExternalRef| tx.put_external_ref(r))?),
                 "link_secret" => {

@@ -11,6 +11,7 @@
 //!   version, so a later release can migrate.
 
 pub mod apikey;
+pub mod click;
 mod doctor;
 mod dump;
 mod durability;
@@ -21,6 +22,7 @@ mod read;
 mod stats;
 mod tree;
 pub mod types;
+pub mod webhook;
 pub mod wish;
 mod write;
 
@@ -28,6 +30,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub use apikey::{ApiKey, ApiRead, ApiScope, ExternalRef, KeyHash};
+pub use click::{Click, ClickCount, ClickMonth, ClickRead};
 pub use doctor::{DoctorReport, Problem, ProblemKind};
 pub use dump::{Dump, DumpCounts, DumpStyle, SCHEMA_VERSION};
 pub use error::{ParseError, StoreError};
@@ -37,6 +40,7 @@ pub use read::Read;
 pub use stats::{ConversionCount, CostCount, Leader, LeaderBucket, StateCount, StatsRead};
 pub use tree::TreeName;
 pub use types::*;
+pub use webhook::*;
 pub use wish::*;
 pub use write::WriteTx;
 

@@ -234,6 +234,15 @@ pub trait Read {
         self.get(TreeName::Wishes, &id.to_key())
     }
 
+    fn webhook(&self, id: crate::WebhookId) -> Result<Option<crate::WebhookEndpoint>, StoreError> {
+        self.get(TreeName::Webhooks, &id.to_key())
+    }
+
+    /// Every webhook endpoint, oldest first (enabled and disabled).
+    fn webhooks(&self) -> Result<Vec<crate::WebhookEndpoint>, StoreError> {
+        self.scan_values(TreeName::Webhooks, b"")
+    }
+
     /// The wish list, oldest first (open, met and dropped).
     fn wishes(&self) -> Result<Vec<crate::Wish>, StoreError> {
         self.scan_values(TreeName::Wishes, b"")

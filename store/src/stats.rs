@@ -33,11 +33,11 @@ use crate::*;
 /// Three numbers per key (their meaning depends on the key, see above).
 pub type Counts = [i64; 3];
 
-fn encode_counts(c: Counts) -> Vec<u8> {
+pub(crate) fn encode_counts(c: Counts) -> Vec<u8> {
     c.iter().flat_map(|n| n.to_be_bytes()).collect()
 }
 
-fn decode_counts(bytes: &[u8]) -> Result<Counts, StoreError> {
+pub(crate) fn decode_counts(bytes: &[u8]) -> Result<Counts, StoreError> {
     if bytes.len() != 24 {
         return Err(StoreError::Corrupt(format!("stats: a value of {} bytes", bytes.len())));
     }
@@ -51,14 +51,14 @@ fn decode_counts(bytes: &[u8]) -> Result<Counts, StoreError> {
 }
 
 /// `YYYYMM` of a moment, in UTC.
-fn month_key(t: Timestamp) -> [u8; 6] {
+pub(crate) fn month_key(t: Timestamp) -> [u8; 6] {
     let mut out = [0u8; 6];
     let text = format!("{:04}{:02}", t.year().clamp(0, 9999), t.month());
     out.copy_from_slice(&text.as_bytes()[..6]);
     out
 }
 
-fn parse_month(bytes: &[u8]) -> Option<(i32, u32)> {
+pub(crate) fn parse_month(bytes: &[u8]) -> Option<(i32, u32)> {
     let text = std::str::from_utf8(bytes.get(..6)?).ok()?;
     Some((text[..4].parse().ok()?, text[4..].parse().ok()?))
 }

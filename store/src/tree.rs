@@ -56,6 +56,14 @@ pub enum TreeName {
     Invites,
     /// owner identity ++ 0 ++ invite code
     InvitesByOwner,
+    /// webhook id -> WebhookEndpoint (see `webhook.rs`); its deliveries are outbox rows.
+    Webhooks,
+    /// click id -> Click (counted visits of share links, see `click.rs`)
+    Clicks,
+    /// code ++ time (ms, big endian) ++ click id
+    ClicksByCode,
+    /// Aggregates of clicks, kept with them (see `click.rs`).
+    ClickStats,
     /// API key id -> ApiKey (the key's hash, never the key)
     ApiKeys,
     /// key hash (hex) -> API key id
@@ -65,7 +73,7 @@ pub enum TreeName {
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 30] = [
+    pub const ALL: [TreeName; 34] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -93,6 +101,10 @@ impl TreeName {
         TreeName::Stats,
         TreeName::Invites,
         TreeName::InvitesByOwner,
+        TreeName::Webhooks,
+        TreeName::Clicks,
+        TreeName::ClicksByCode,
+        TreeName::ClickStats,
         TreeName::ApiKeys,
         TreeName::ApiKeysByHash,
         TreeName::ExternalIds,
@@ -127,6 +139,10 @@ impl TreeName {
             TreeName::Stats => "stats",
             TreeName::Invites => "invites",
             TreeName::InvitesByOwner => "invites_by_owner",
+            TreeName::Webhooks => "webhooks",
+            TreeName::Clicks => "clicks",
+            TreeName::ClicksByCode => "clicks_by_code",
+            TreeName::ClickStats => "click_stats",
             TreeName::ApiKeys => "api_keys",
             TreeName::ApiKeysByHash => "api_keys_by_hash",
             TreeName::ExternalIds => "external_ids",

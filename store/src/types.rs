@@ -75,6 +75,15 @@ id_type!(
     /// A wish on the champions' wish list, as typed after `wish drop`.
     WishId, "A"
 );
+id_type!(
+    /// A webhook endpoint, as typed after `webhook remove`.
+    WebhookId, "H"
+);
+id_type!(
+    /// A counted visit of a share link (`/r/CODE`), passed on to the
+    /// destination as `vouch_click`.
+    ClickId, "C"
+);
 
 /// The alphabet of referral and link codes: no 0/O, 1/I/L, so a code read
 /// aloud or copied by hand survives.
@@ -221,10 +230,14 @@ pub enum Channel {
     Telegram,
     Discord,
     Email,
+    /// A webhook endpoint (`webhook:ID`): not a person, the outbox's way to
+    /// the customer's product or CRM.
+    Webhook,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 4] = [Channel::Console, Channel::Telegram, Channel::Discord, Channel::Email];
+    pub const ALL: [Channel; 5] =
+        [Channel::Console, Channel::Telegram, Channel::Discord, Channel::Email, Channel::Webhook];
 
     /// Stable byte used in index keys; never renumber.
     pub fn key_byte(self) -> u8 {
@@ -233,6 +246,7 @@ impl Channel {
             Channel::Telegram => 1,
             Channel::Discord => 2,
             Channel::Email => 3,
+            Channel::Webhook => 4,
         }
     }
 
@@ -242,6 +256,7 @@ impl Channel {
             Channel::Telegram => "telegram",
             Channel::Discord => "discord",
             Channel::Email => "email",
+            Channel::Webhook => "webhook",
         }
     }
 }
@@ -266,6 +281,7 @@ impl IdentityKey {
                     "telegram" | "tg" => Channel::Telegram,
                     "discord" => Channel::Discord,
                     "email" | "mailto" => Channel::Email,
+                    "webhook" => Channel::Webhook,
                     _ => return Err(bad()),
                 };
                 (channel, rest)
@@ -287,6 +303,10 @@ impl IdentityKey {
                 }
                 rest.to_string()
             }
+            Channel::Webhook => {
+                let id: WebhookId = rest.parse().map_err(|_| bad())?;
+                id.0.to_string()
+            }
             Channel::Console => {
                 let ok = !rest.is_empty()
                     && rest.len() <= 32
@@ -305,6 +325,16 @@ impl IdentityKey {
     pub fn discord_channel(&self) -> Option<u64> {
         let id = self.external.strip_prefix('#').filter(|_| self.channel == Channel::Discord)?;
         id.parse().ok()
+    }
+
+    /// The outbox recipient of a webhook endpoint's deliveries.
+    pub fn webhook(id: WebhookId) -> Self {
+        Self { channel: Channel::Webhook, external: id.0.to_string() }
+    }
+
+    /// The endpoint a `webhook:ID` recipient names.
+    pub fn webhook_id(&self) -> Option<WebhookId> {
+        (self.channel == Channel::Webhook).then(|| self.external.parse().ok().map(WebhookId)).flatten()
     }
 
     pub fn new_email(email: &EmailAddress) -> Self {

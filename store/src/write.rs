@@ -281,6 +281,14 @@ impl WriteTx<'_> {
         self.put(TreeName::Wishes, &w.id.to_key(), w)
     }
 
+    pub fn put_webhook(&self, w: &crate::WebhookEndpoint) -> Result<(), StoreError> {
+        self.put(TreeName::Webhooks, &w.id.to_key(), w)
+    }
+
+    pub fn remove_webhook(&self, id: crate::WebhookId) -> Result<(), StoreError> {
+        self.remove_raw(TreeName::Webhooks, &id.to_key())
+    }
+
     /// Inserts or updates an outbox row; only pending rows are in the due index.
     pub fn put_outbox(&self, m: &OutboxMessage) -> Result<(), StoreError> {
         if let Some(old) = self.outbox(m.id)? {

@@ -37,18 +37,23 @@ pub fn post(url: &str, body: &[u8]) -> std::io::Result<Reply> {
 
 /// `url` is `http://HOST:PORT/path`.
 pub fn request(method: &str, url: &str, body: &[u8]) -> std::io::Result<Reply> {
-    request_with(method, url, &[("Content-Type", "application/x-www-form-urlencoded")], body)
+    request_with(method, url, &[], body)
 }
 
-/// [`request`] with these headers. A server that answers before reading
-/// the whole body (a 413) may close while it is sent: the answer counts.
-pub fn request_with(method: &str, url: &str, headers: &[(&str, &str)], body: &[u8]) -> std::io::Result<Reply> {
+/// [`request`] with extra headers (`User-Agent`, `Accept-Language`…); the
+/// body is form-encoded unless they name a `Content-Type`. A server that
+/// answers before reading the whole body (a 413) may close while it is
+/// sent: the answer counts.
+pub fn request_with(method: &str, url: &str, extra: &[(&str, &str)], body: &[u8]) -> std::io::Result<Reply> {
     let rest = url.strip_prefix("http://").unwrap_or_else(|| panic!("not an http:// URL: {url}"));
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
     let mut stream = TcpStream::connect(host)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
-    for (name, value) in headers {
+    if !extra.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+        head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    for (name, value) in extra {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));

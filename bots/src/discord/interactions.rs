@@ -18,13 +18,43 @@ use serenity::builder::Builder as _;
 use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons, display_name, identity, invites, slash};
 
-/// One interaction to answer: who, what line, and how to reach Discord.
+/// What an interaction asks for.
+#[derive(Clone, Debug)]
+pub(super) enum Asked {
+    /// A button's or a select menu's command line.
+    Line(String),
+    /// A slash command's name and its options by argument name, each value
+    /// one argument as Discord delivered it.
+    Options { name: String, options: Vec<(String, String)> },
+}
+
+impl Asked {
+    /// The catalog name of the command (aliases resolved).
+    fn command_name(&self) -> Option<&'static str> {
+        match self {
+            Asked::Line(line) => command_name(line),
+            Asked::Options { name, .. } => vouch_core::catalog::find(name).map(|spec| spec.name),
+        }
+    }
+
+    fn run(&self, engine: &Engine, caller: &Caller, key: &str) -> Response {
+        match self {
+            Asked::Line(line) => engine.handle(caller, Input::Line(line), Some(key)),
+            Asked::Options { name, options } => {
+                let options: Vec<(&str, &str)> = options.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                engine.handle(caller, Input::Options { name, options: &options }, Some(key))
+            }
+        }
+    }
+}
+
+/// One interaction to answer: who, what, and how to reach Discord.
 struct Ask<'a> {
     id: InteractionId,
     token: &'a str,
     user: &'a User,
     member: Option<&'a Member>,
-    line: String,
+    asked: Asked,
     /// Answer only the asker whatever the replies say (button presses: the
     /// message with the button may be public, the press is personal).
     always_ephemeral: bool,
@@ -41,7 +71,7 @@ pub(super) async fn on_command(shared: &Arc<Shared>, ctx: &Context, command: &Co
         token: &command.token,
         user: &command.user,
         member: command.member.as_deref(),
-        line: slash::line(&command.data),
+        asked: slash::asked(&command.data),
         always_ephemeral: false,
         private,
         locale: &command.locale,
@@ -71,7 +101,7 @@ pub(super) async fn on_component(shared: &Arc<Shared>, ctx: &Context, press: &Co
         token: &press.token,
         user: &press.user,
         member: press.member.as_ref(),
-        line: line.to_string(),
+        asked: Asked::Line(line.to_string()),
         always_ephemeral: true,
         private: true,
         locale: &press.locale,
@@ -91,8 +121,8 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
     let key = format!("discord:interaction:{}", ask.id);
     let engine = Arc::clone(&shared.engine);
     let run_caller = caller.clone();
-    let line = ask.line.clone();
-    let mut job = tokio::task::spawn_blocking(move || engine.handle(&run_caller, Input::Line(&line), Some(&key)));
+    let asked = ask.asked.clone();
+    let mut job = tokio::task::spawn_blocking(move || asked.run(&engine, &run_caller, &key));
     // Zero defers every answer (useful on a slow link); otherwise only one
     // not ready in time.
     let wait = shared.config.defer_after;
@@ -121,7 +151,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
         return;
     }
     let mut text = render(shared, &response);
-    let is_code = command_name(&ask.line) == Some("code");
+    let is_code = ask.asked.command_name() == Some("code");
     if is_code
         && succeeded(&response)
         && let Some(extra) = personal_invite(shared, ctx, ask.user, &caller.display_name).await
@@ -164,7 +194,7 @@ async fn answer(shared: &Arc<Shared>, ctx: &Context, ask: Ask<'_>) {
         sent = followup.execute(&ctx.http, (None, ask.token)).await.map(|_| ());
     }
     if let Err(e) = sent {
-        tracing::warn!("discord: cannot answer `{}`: {e}", command_name(&ask.line).unwrap_or("?"));
+        tracing::warn!("discord: cannot answer `{}`: {e}", ask.asked.command_name().unwrap_or("?"));
     }
 }
 

@@ -2,6 +2,7 @@
 //! back into one command line for the engine, so Discord input goes through
 //! exactly the parser, limits and role checks every other channel uses.
 
+use super::interactions::Asked;
 use serenity::all::{CommandData, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption};
 use vouch_core::catalog::{ArgKind, ArgSpec, CommandSpec};
 use vouch_core::{CATALOG, Renderer};
@@ -76,27 +77,24 @@ fn describe(text: &str) -> String {
     text.chars().take(DESCRIPTION_MAX).collect()
 }
 
-/// The command line a slash invocation stands for: `redeem 7K3M-9QXP`.
-/// Unknown commands come back as their bare name, which the engine answers
-/// with its usual "unknown command" help.
-pub(super) fn line(data: &CommandData) -> String {
+/// What a slash invocation asks for: the command's name and each option
+/// by argument name, as typed values the engine builds the command from
+/// (never a line it would split again). Unknown commands keep their bare
+/// name, which the engine answers with its usual "unknown command" help.
+pub(super) fn asked(data: &CommandData) -> Asked {
     let Some(spec) = vouch_core::catalog::find(&data.name) else {
-        return data.name.chars().filter(|c| !c.is_whitespace()).collect();
+        return Asked::Line(data.name.chars().filter(|c| !c.is_whitespace()).collect());
     };
-    let mut line = spec.name.to_string();
-    for arg in spec.args {
-        let name = option_name(arg);
-        let Some(value) = data.options.iter().find(|o| o.name == name).and_then(|o| text(&o.value)) else {
-            continue;
-        };
-        line.push(' ');
-        match arg.kind {
-            // The engine takes these raw to the end of the line.
-            ArgKind::Rest | ArgKind::Settings => line.push_str(value.trim()),
-            _ => line.push_str(&word(&value)),
-        }
-    }
-    line
+    let options = spec
+        .args
+        .iter()
+        .filter_map(|arg| {
+            let name = option_name(arg);
+            let value = data.options.iter().find(|o| o.name == name).and_then(|o| text(&o.value))?;
+            Some((arg.name.to_string(), value))
+        })
+        .collect();
+    Asked::Options { name: spec.name.to_string(), options }
 }
 
 fn text(value: &CommandDataOptionValue) -> Option<String> {
@@ -106,19 +104,6 @@ fn text(value: &CommandDataOptionValue) -> Option<String> {
         CommandDataOptionValue::Number(n) => Some(n.to_string()),
         CommandDataOptionValue::Boolean(b) => Some(b.to_string()),
         _ => None,
-    }
-}
-
-/// One option value as exactly one word of the line: quoted when it has
-/// spaces, with quote characters dropped so a value cannot end the quote
-/// early and smuggle in further arguments.
-fn word(value: &str) -> String {
-    let value: String = value.chars().filter(|c| *c != '"').collect();
-    let value = value.trim();
-    if value.is_empty() || value.chars().any(char::is_whitespace) || value.starts_with('\'') {
-        format!("\"{value}\"")
-    } else {
-        value.to_string()
     }
 }
 
@@ -162,10 +147,25 @@ mod tests {
         }
     }
 
+    /// A value is one argument whatever it holds: spaces and quotes cannot
+    /// end it early and smuggle in another (`refer`'s name, a settings list).
     #[test]
-    fn values_stay_one_word() {
-        assert_eq!(word("7K3M-9QXP"), "7K3M-9QXP");
-        assert_eq!(word("a b\" c"), "\"a b c\"");
-        assert_eq!(word("'x"), "\"'x\"");
+    fn option_values_reach_the_engine_as_given() {
+        let options =
+            |name: &str, values: &[(&str, &str)]| vouch_core::command::from_options(name, values).map(|(_, cmd)| cmd);
+        let refer = options("refer", &[("name", "Ana \"Pop\" x@y.z"), ("email", "ana@acme.com")]);
+        match refer {
+            Ok(vouch_core::Command::Refer { name, email, .. }) => {
+                assert_eq!(name, "Ana \"Pop\" x@y.z");
+                assert_eq!(email.as_str(), "ana@acme.com");
+            }
+            other => panic!("{other:?}"),
+        }
+        let redeem = options("redeem", &[("code", "7k3m 9qxp")]);
+        assert!(matches!(redeem, Ok(vouch_core::Command::Redeem { ref code }) if code == "7k3m 9qxp"), "{redeem:?}");
+        let settings = options("event", &[("action", "create"), ("settings", "title=\"Referral lunch\" kind=lunch")]);
+        assert!(settings.is_ok(), "{settings:?}");
+        let unknown = options("frobnicate", &[]);
+        assert!(matches!(unknown, Err(vouch_core::UserError::UnknownCommand { .. })), "{unknown:?}");
     }
 }

@@ -35,6 +35,11 @@ fn organizer_of(settings: &Settings, tx: &impl Read, event: &Event) -> Result<Pe
     }
 }
 
+/// The words of `member`'s calendars, in their language.
+fn calendar_words(settings: &Settings, member: &Member) -> crate::CalendarWords {
+    settings.languages.calendar_words(settings.languages.for_member(Some(member), None))
+}
+
 /// The `.ics` one member receives for `event` (them as the attendee).
 pub(super) fn ics_for(
     cx: &Cx<'_, '_>,
@@ -50,6 +55,7 @@ pub(super) fn ics_for(
         attendees: vec![Attendee { person: person(member), status }],
         skips: Vec::new(),
         recurrence_id: None,
+        words: calendar_words(cx.settings(), member),
     };
     let name = if method == Method::Cancel { "cancel.ics" } else { "invite.ics" };
     Ok(Attachment {
@@ -78,6 +84,7 @@ pub(super) fn ics(cx: &mut Cx<'_, '_>, id: Option<EventId>, who: Option<&Identit
                 attendees,
                 skips: Vec::new(),
                 recurrence_id: None,
+                words: cx.settings().languages.calendar_words(cx.language()),
             };
             ics::calendar(Method::Publish, &[entry], event.updated_at)
         }
@@ -118,6 +125,7 @@ fn member_feed(
             rows.push((e, r));
         }
     }
+    let words = calendar_words(settings, member);
     let mut entries = Vec::new();
     for (e, r) in &rows {
         let organizer = organizer_of(settings, tx, e)?;
@@ -138,6 +146,7 @@ fn member_feed(
                 attendees: attendee(r.status),
                 skips: on(RsvpStatus::No).collect(),
                 recurrence_id: None,
+                words: words.clone(),
             });
         }
         if r.status != RsvpStatus::Yes && e.recurrence.is_series() {
@@ -149,6 +158,7 @@ fn member_feed(
                     attendees: attendee(RsvpStatus::Yes),
                     skips: Vec::new(),
                     recurrence_id: Some(o),
+                    words: words.clone(),
                 });
             }
         }

@@ -126,6 +126,8 @@ pub(super) fn introduce(
         intro.request = request;
     }
     cx.tx.put_referral(&referral)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralCreated, &referral)?;
+    super::webhooks::introduction(cx, super::webhooks::EventType::IntroductionCreated, &referral)?;
     tell_organizers(cx, &referral, &me, &referred, email, false)?;
     let wish = super::wishes::meet(cx, &referral, &me, &referred, email)?;
     Ok(cx.reply(
@@ -185,6 +187,12 @@ pub(super) fn consent(cx: &mut Cx<'_, '_>, id: ReferralId, accept: bool) -> Resu
         opt_out(cx, &r, &intro)?;
     }
     cx.tx.put_referral(&r)?;
+    if accept {
+        super::webhooks::introduction(cx, super::webhooks::EventType::IntroductionAccepted, &r)?;
+    } else {
+        super::webhooks::introduction(cx, super::webhooks::EventType::IntroductionDeclined, &r)?;
+        super::webhooks::referral(cx, super::webhooks::EventType::ReferralRejected, &r)?;
+    }
     if accept {
         let email = cx.caller.identity.email().or(me.email.clone());
         if let Some(email) = email {

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use vouch_store::{Audience, Event, EventKind, Recurrence, Timezone};
 
 use crate::command::truncate;
-use crate::error::UserError;
+use crate::error::{UserError, problem};
 
 pub(super) const SETTING_KEYS: &[&str] = &[
     "kind",
@@ -34,15 +34,13 @@ fn parse_local(key: &str, value: &str) -> Result<NaiveDateTime, UserError> {
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(v, f).ok())
         .ok_or(())
-        .map_err(|_| {
-            bad(key, format!("write it as YYYY-MM-DD HH:MM in the event's time zone, not '{}'", truncate(value, 30)))
-        })
+        .map_err(|_| bad(key, problem("event-time", &[("value", truncate(value, 30).into())])))
 }
 
 /// `90m`, `1h30m`, `2h`, `90`.
 fn parse_minutes(key: &str, value: &str) -> Result<u32, UserError> {
     let v = value.trim().to_ascii_lowercase();
-    let fail = || bad(key, format!("'{}' isn't a duration like 90m or 1h30m", truncate(value, 20)));
+    let fail = || bad(key, problem("duration", &[("value", truncate(value, 20).into())]));
     let (hours, rest) = match v.split_once('h') {
         Some((h, rest)) => (h.trim().parse::<u32>().map_err(|_| fail())?, rest.trim()),
         None => (0, v.as_str()),
@@ -58,8 +56,8 @@ pub(super) fn apply_settings(event: &mut Event, settings: &[(String, String)]) -
     let get = |names: &[&str]| settings.iter().rev().find(|(k, _)| names.contains(&k.as_str())).map(|(_, v)| v.clone());
     if let Some(tz) = get(&["tz", "timezone", "zone"]) {
         let local_start = event.timezone.local(event.start);
-        event.timezone = Timezone::parse(&tz)
-            .map_err(|_| bad("tz", format!("'{}' isn't an IANA zone like Europe/Bucharest", truncate(&tz, 40))))?;
+        event.timezone =
+            Timezone::parse(&tz).map_err(|_| bad("tz", problem("timezone", &[("word", truncate(&tz, 40).into())])))?;
         event.start = event.timezone.to_utc(local_start);
     }
     for (key, value) in settings {
@@ -67,21 +65,20 @@ pub(super) fn apply_settings(event: &mut Event, settings: &[(String, String)]) -
         match key.as_str() {
             "tz" | "timezone" | "zone" => {}
             "kind" => {
-                event.kind = value
-                    .parse()
-                    .map_err(|_| bad("kind", format!("kinds are {}", EventKind::ALL.map(|k| k.as_str()).join(", "))))?
+                event.kind = value.parse().map_err(|_| {
+                    bad("kind", problem("kinds", &[("list", EventKind::ALL.map(|k| k.as_str()).join(", ").into())]))
+                })?
             }
             "title" | "name" => {
                 let t = value.trim();
                 if t.is_empty() || t.chars().count() > 120 {
-                    return Err(bad("title", "a title has 1 to 120 characters"));
+                    return Err(bad("title", problem("title", &[("max", 120.into())])));
                 }
                 event.title = t.to_string();
             }
             "start" | "at" | "when" => event.start = event.timezone.to_utc(parse_local("start", value)?),
             "every" | "repeat" | "recurrence" => {
-                event.recurrence = Recurrence::parse(value)
-                    .map_err(|_| bad("every", "use week, month, month-weekday, quarter or none"))?
+                event.recurrence = Recurrence::parse(value).map_err(|_| bad("every", problem("every", &[])))?
             }
             "duration" | "length" => event.duration_minutes = parse_minutes("duration", value)?,
             "capacity" | "seats" => {
@@ -93,7 +90,7 @@ pub(super) fn apply_settings(event: &mut Event, settings: &[(String, String)]) -
                             .parse::<u32>()
                             .ok()
                             .filter(|c| *c <= 100_000)
-                            .ok_or_else(|| bad("capacity", "a number of seats, or none"))?,
+                            .ok_or_else(|| bad("capacity", problem("capacity", &[])))?,
                     )
                 }
             }
@@ -102,7 +99,7 @@ pub(super) fn apply_settings(event: &mut Event, settings: &[(String, String)]) -
                     .parse::<u8>()
                     .ok()
                     .filter(|g| *g <= 20)
-                    .ok_or_else(|| bad("plus-ones", "0 to 20 guests per person"))?
+                    .ok_or_else(|| bad("plus-ones", problem("plus-ones", &[("max", 20.into())])))?
             }
             "agenda" | "description" => event.agenda = truncate(&value.replace("\\n", "\n"), 2000),
             "expert" | "guest" => event.expert = (!value.trim().is_empty()).then(|| truncate(value.trim(), 120)),
@@ -110,8 +107,7 @@ pub(super) fn apply_settings(event: &mut Event, settings: &[(String, String)]) -
                 event.location = (!value.trim().is_empty()).then(|| truncate(value.trim(), 300))
             }
             "audience" | "for" => {
-                event.audience = Audience::parse(value)
-                    .map_err(|_| bad("audience", "use everyone, champions:N, role:champion or list"))?
+                event.audience = Audience::parse(value).map_err(|_| bad("audience", problem("audience", &[])))?
             }
             "deadline" | "rsvp-by" => {
                 event.rsvp_deadline = if value.eq_ignore_ascii_case("none") {
@@ -128,7 +124,7 @@ pub(super) fn apply_settings(event: &mut Event, settings: &[(String, String)]) -
                 }
             }
             other => {
-                return Err(bad(other, format!("the settings are {}", SETTING_KEYS.join(", "))));
+                return Err(bad(other, problem("setting-keys", &[("list", SETTING_KEYS.join(", ").into())])));
             }
         }
     }

@@ -563,6 +563,7 @@ pub(super) fn rsvp(
     r.at = cx.now;
     r.tidy_exceptions(event.date_of(cx.now));
     cx.tx.put_rsvp(&r)?;
+    super::webhooks::rsvp(cx, &event, &r)?;
     promote(cx, &event)?;
     let mut data = json!({
         "event": event_json(&event, zone, cx.now),

@@ -169,6 +169,7 @@ fn try_record(
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralCreated, &referral)?;
     if !held {
         let me = cx.me.clone();
         cx.notify(

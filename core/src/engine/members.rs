@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use vouch_store::{
-    Action, IdentityKey, LeaderBucket, LinkCode, Member, Read, ReferralCode, RewardStatus, Role, StatsRead,
+    Action, ClickRead, IdentityKey, LeaderBucket, LinkCode, Member, Read, ReferralCode, RewardStatus, Role, StatsRead,
     SurveyAnswer, SurveyId, SurveyRecord, normalize_code,
 };
 
@@ -88,7 +88,9 @@ pub(super) fn mine(cx: &mut Cx<'_, '_>) -> Result<Outcome, UserError> {
         .programs()?
         .iter()
         .filter_map(|p| match store.code_of(cx.me.id, p.id) {
-            Ok(Some(c)) if !c.revoked => Some(Ok(json!({ "code": c.code.to_string(), "program": p.slug.as_str() }))),
+            Ok(Some(c)) if !c.revoked => Some(store.clicks_of_code(&c.code).map(|n| {
+                json!({ "code": c.code.to_string(), "program": p.slug.as_str(), "clicks": n.clicks, "visitors": n.visitors })
+            })),
             Ok(_) => None,
             Err(e) => Some(Err(e)),
         })

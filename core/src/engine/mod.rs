@@ -4,6 +4,7 @@
 mod alts;
 mod api;
 mod calendar;
+mod clicks;
 mod consent;
 mod event_settings;
 mod events;
@@ -17,6 +18,7 @@ mod referrals;
 mod refunds;
 mod report;
 mod schedule;
+mod webhooks;
 mod wishes;
 
 use std::sync::Arc;
@@ -36,9 +38,11 @@ use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
 pub use api::{ApiKeyCreated, idempotency_key};
+pub use clicks::{Counted, ShareLink, Visit};
 pub use consent::stage as introduction_stage;
 pub use mail::{BounceOutcome, MailIn, MailRef, ThreadReply, ThreadText, consent_word};
 pub use programs::preset;
+pub use webhooks::{EndpointView, EventType};
 
 /// Deployment-wide settings the engine needs (from config).
 #[derive(Clone, Debug)]
@@ -144,9 +148,13 @@ pub fn clean_name(name: &str, fallback: &str) -> String {
 pub enum Input<'a> {
     /// Text as typed: a chat message, a console line, a button's command.
     Line(&'a str),
-    /// A command the adapter built from typed arguments (Discord slash
-    /// options): never re-parsed from text.
+    /// A command the adapter built itself (a role granted at start, a
+    /// button's typed action).
     Command(Command),
+    /// A command by name with named values (Discord's slash options): each
+    /// value is one argument as given, never re-parsed from a line (see
+    /// [`command::from_options`]).
+    Options { name: &'a str, options: &'a [(&'a str, &'a str)] },
 }
 
 /// The engine a frontend holds. Commands are executed by one writer thread
@@ -168,6 +176,8 @@ pub struct EngineCore {
     signer: crate::Signer,
     /// Builds links (mail, `feed`); `None` without a public URL.
     links: Option<crate::PublicLinks>,
+    /// Share-link clicks: the visitor key and flood limits.
+    clicks: clicks::Clicks,
 }
 
 impl std::ops::Deref for Engine {
@@ -353,9 +363,11 @@ impl Engine {
         settings: Settings,
     ) -> Result<Self, UserError> {
         let limiter = Limiter::new(settings.limits);
-        let signer = crate::Signer::new(&link_secret(&store, ids.as_ref())?);
+        let secret = link_secret(&store, ids.as_ref())?;
+        let signer = crate::Signer::new(&secret);
+        let clicks = clicks::Clicks::new(&secret);
         let links = settings.public_url.clone().map(|base| crate::PublicLinks::new(base, signer.clone()));
-        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter, signer, links });
+        let core = Arc::new(EngineCore { store, clock, ids, settings, limiter, signer, links, clicks });
         core.ensure_default_program()?;
         let writer = executor::Writer::start(Arc::clone(&core))?;
         Ok(Self { core, writer })
@@ -427,10 +439,14 @@ impl EngineCore {
         retry: &crate::delivery::RetryPolicy,
     ) -> Result<OutboxMessage, UserError> {
         use rand::Rng;
-        let row = crate::delivery::settled(message, outcome, self.clock.now(), retry, rand::rng().random());
+        let now = self.clock.now();
+        let mut row = crate::delivery::settled(message, outcome, now, retry, rand::rng().random());
         self.store.write(|tx| {
             if matches!(outcome, crate::delivery::SendOutcome::RecipientGone(_)) {
                 mark_unreachable_in(tx, &row.to)?;
+            }
+            if row.to.channel() == vouch_store::Channel::Webhook {
+                self.webhook_attempted(tx, &mut row, outcome, now)?;
             }
             tx.put_outbox(&row)?;
             Ok::<_, UserError>(())
@@ -498,6 +514,12 @@ impl Engine {
         match input {
             Input::Line(line) => self.respond(caller, line, dedupe_key),
             Input::Command(cmd) => self.respond_command(caller, cmd, dedupe_key),
+            Input::Options { name, options } => {
+                let response = self
+                    .try_parsed(caller, || command::from_options(name, options), dedupe_key)
+                    .unwrap_or_else(|e| self.refusal(e));
+                self.in_language(caller, response)
+            }
         }
     }
 
@@ -539,11 +561,20 @@ impl Engine {
     }
 
     fn try_respond(&self, caller: &Caller, line: &str, dedupe_key: Option<&str>) -> Result<Response, UserError> {
+        self.try_parsed(caller, || command::parse(line), dedupe_key)
+    }
+
+    fn try_parsed(
+        &self,
+        caller: &Caller,
+        parse: impl FnOnce() -> Result<(&'static CommandSpec, Command), UserError>,
+        dedupe_key: Option<&str>,
+    ) -> Result<Response, UserError> {
         // Limit before parsing: a flood of garbage costs as much as commands.
         if !caller.admin {
             self.limiter.check(&caller.identity, self.clock.now())?;
         }
-        let (spec, cmd) = command::parse(line)?;
+        let (spec, cmd) = parse()?;
         self.execute(caller, spec, cmd, dedupe_key)
     }
 

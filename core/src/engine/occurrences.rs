@@ -49,19 +49,19 @@ pub(super) fn resolve(
         OccurrenceDate::On(day) => day,
         OccurrenceDate::At(t) => event.date_of(t),
     };
-    let refuse = |reason: &'static str| UserError::NotAnOccurrence {
+    let refuse = |reason: &str| UserError::NotAnOccurrence {
         event: event.id.to_string(),
         title: event.title.clone(),
         date: day.to_string(),
-        reason,
+        reason: crate::intl::text(&format!("occurrence-{reason}"), &[]),
         upcoming: event.upcoming(now, SUGGESTED).into_iter().map(|o| event.date_of(o).to_string()).collect(),
     };
-    let start = event.occurrence_on(day).ok_or_else(|| refuse("doesn't meet"))?;
+    let start = event.occurrence_on(day).ok_or_else(|| refuse("no-meeting"))?;
     if event.skipped.contains(&start) {
-        return Err(refuse("is skipped"));
+        return Err(refuse("skipped"));
     }
     if answering && start <= now {
-        return Err(refuse("already started"));
+        return Err(refuse("started"));
     }
     Ok(Occurrence { date: day, start })
 }
@@ -153,6 +153,7 @@ pub(super) fn answer(
     };
     r.tidy_exceptions(event.date_of(cx.now));
     cx.tx.put_rsvp(&r)?;
+    super::webhooks::rsvp(cx, event, &r)?;
     if r.seats_on(occurrence.date) < before {
         offer_date(cx, event, occurrence, member.id)?;
     }

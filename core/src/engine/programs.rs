@@ -7,7 +7,7 @@ use vouch_store::{
 
 use super::Cx;
 use crate::command::ProgramAction;
-use crate::error::UserError;
+use crate::error::{UserError, parse_problem, problem};
 use crate::reply::Outcome;
 
 /// Realistic defaults for each kind of program; organizers tune with `set`.
@@ -137,34 +137,34 @@ fn apply(p: &mut Program, key: &str, value: &str) -> Result<(), UserError> {
             .parse::<u32>()
             .ok()
             .filter(|d| *d <= 3650)
-            .ok_or_else(|| bad(format!("'{v}' isn't a number of days")))
+            .ok_or_else(|| bad(problem("days", &[("value", crate::command::truncate(v, 20).into())])))
     };
-    let money = |v: &str| Money::parse(v).map_err(|e| bad(e.to_string()));
+    let money = |v: &str| Money::parse(v).map_err(|e| bad(parse_problem(&e)));
     match key {
         "kind" => {
-            p.kind = value
-                .parse()
-                .map_err(|_| bad(format!("kinds are {}", ProgramKind::ALL.map(|k| k.as_str()).join(", "))))?
+            p.kind = value.parse().map_err(|_| {
+                bad(problem("kinds", &[("list", ProgramKind::ALL.map(|k| k.as_str()).join(", ").into())]))
+            })?
         }
         "description" => p.description = crate::command::truncate(value, 300),
-        "referrer" => p.referrer_reward.reward = Reward::parse(value).map_err(|e| bad(e.to_string()))?,
-        "referred" => p.referred_reward.reward = Reward::parse(value).map_err(|e| bad(e.to_string()))?,
+        "referrer" => p.referrer_reward.reward = Reward::parse(value).map_err(|e| bad(parse_problem(&e)))?,
+        "referred" => p.referred_reward.reward = Reward::parse(value).map_err(|e| bad(parse_problem(&e)))?,
         "referrer-cost" => p.referrer_reward.cost = Some(money(value)?),
         "referred-cost" => p.referred_reward.cost = Some(money(value)?),
-        "cap" => p.cap = Cap::parse(value).map_err(|_| bad("write it like 12/year, 3/month or none".into()))?,
+        "cap" => p.cap = Cap::parse(value).map_err(|_| bad(problem("cap", &[])))?,
         "window" => p.attribution_days = days(value)?.max(1),
         "approval" => {
             p.approval = match value.to_ascii_lowercase().as_str() {
                 "auto" | "automatic" => Approval::Auto,
                 "manual" | "review" => Approval::Manual,
-                _ => return Err(bad("approval is auto or manual".into())),
+                _ => return Err(bad(problem("approval", &[]))),
             }
         }
         "min-tenure" => p.min_tenure_days = days(value)?,
         "ideal-client" => p.ideal_client = crate::command::truncate(value, 300),
         "currency" => {
             if value.len() != 3 || !value.bytes().all(|b| b.is_ascii_alphabetic()) {
-                return Err(bad("use a three-letter code like USD or EUR".into()));
+                return Err(bad(problem("currency", &[])));
             }
             p.currency = value.to_ascii_uppercase();
         }
@@ -175,14 +175,14 @@ fn apply(p: &mut Program, key: &str, value: &str) -> Result<(), UserError> {
                 .parse()
                 .ok()
                 .filter(|y: &f64| y.is_finite() && *y > 0.0 && *y <= 100.0)
-                .ok_or_else(|| bad("lifetime is in years, e.g. 3 or 2.5".into()))?;
+                .ok_or_else(|| bad(problem("lifetime", &[])))?;
             p.lifetime_years = Some(years);
         }
         "cac" => p.cac = Some(money(value)?),
         _ => {
             return Err(UserError::InvalidSetting {
                 key: key.to_string(),
-                problem: format!("settings are {}", SETTING_KEYS.join(", ")),
+                problem: problem("setting-keys", &[("list", SETTING_KEYS.join(", ").into())]),
             });
         }
     }
@@ -205,7 +205,7 @@ pub(crate) fn program_json(p: &Program) -> Value {
         "has_referred_reward": !p.referred_reward.reward.is_nothing(),
         "cap": p.cap.map(|c| crate::intl::cap(c.max, c.period)),
         "window_days": p.attribution_days,
-        "approval": match p.approval { Approval::Auto => "automatic", Approval::Manual => "reviewed by an organizer" },
+        "approval": crate::intl::text(match p.approval { Approval::Auto => "approval-auto", Approval::Manual => "approval-manual" }, &[]),
         "min_tenure_days": p.min_tenure_days,
         "ideal_client": p.ideal_client,
         "paused": p.paused,
@@ -244,7 +244,7 @@ pub(super) fn program(cx: &mut Cx<'_, '_>, action: ProgramAction) -> Result<Outc
             let kind = match settings.iter().find(|(k, _)| k == "kind") {
                 Some((_, v)) => v.parse().map_err(|_| UserError::InvalidSetting {
                     key: "kind".into(),
-                    problem: format!("kinds are {}", ProgramKind::ALL.map(|k| k.as_str()).join(", ")),
+                    problem: problem("kinds", &[("list", ProgramKind::ALL.map(|k| k.as_str()).join(", ").into())]),
                 })?,
                 None => slug.as_str().parse().unwrap_or(ProgramKind::Customer),
             };

@@ -11,7 +11,7 @@ use vouch_store::{
 
 use super::{Cx, Extras, alts, create_member};
 use crate::abuse;
-use crate::error::UserError;
+use crate::error::{UserError, parse_problem, problem};
 use crate::reply::Outcome;
 
 /// The day of `t` (UTC) in the reader's language ("23 Nov 2026").
@@ -68,7 +68,7 @@ pub(super) fn code_for(cx: &mut Cx<'_, '_>, program: &Program) -> Result<CodeRec
 }
 
 pub(super) fn share_data(cx: &Cx<'_, '_>, program: &Program, code: &ReferralCode) -> Value {
-    let link = cx.settings().share_url.as_ref().map(|u| u.replace("{code}", &code.to_string()));
+    let link = super::clicks::share_link(cx.settings(), code);
     json!({
         "code": code.to_string(),
         "program": program.slug.as_str(),
@@ -157,7 +157,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
     // No "did you mean": a hint found by looking up stored codes near the
     // typed one would reveal live codes to anyone guessing. The refusal
     // says which characters codes never contain (0/O, 1/I/L) instead.
-    let code = ReferralCode::parse(typed).map_err(|e| UserError::MalformedCode { problem: e.to_string() })?;
+    let code = ReferralCode::parse(typed).map_err(|e| UserError::MalformedCode { problem: parse_problem(&e) })?;
     let Some(record) = cx.tx.code(&code)? else {
         return Err(UserError::UnknownCode { code: code.to_string() });
     };
@@ -220,6 +220,7 @@ pub(super) fn redeem(cx: &mut Cx<'_, '_>, typed: &str) -> Result<Outcome, UserEr
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralCreated, &referral)?;
     // The referrer's natural next step: see where their referrals stand.
     let see_referrals = Extras { actions: vec![Action::new("action.see_referrals", "mine")], ..Extras::default() };
     cx.notify_with(
@@ -279,6 +280,7 @@ pub(super) fn refer(
         introduction: None,
     };
     cx.tx.put_referral(&referral)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralCreated, &referral)?;
     super::wishes::meet(cx, &referral, &me, &referred, email)?;
     Ok(cx.reply(
         "reply/referred",
@@ -407,8 +409,10 @@ fn transition(r: &mut Referral, state: ReferralState, cx: &Cx<'_, '_>, note: &st
     r.history.push(StateChange { at: cx.now, state, by: Some(cx.me.id), note: note.to_string() });
 }
 
+/// `hint` names a `hint-…` message: what to do instead, in the reader's language.
 fn refuse(r: &Referral, action: &'static str, hint: &str) -> UserError {
-    UserError::InvalidTransition { id: r.id.to_string(), state: r.state.as_str(), action, hint: hint.to_string() }
+    let hint = crate::intl::text(&format!("hint-{hint}"), &[]);
+    UserError::InvalidTransition { id: r.id.to_string(), state: r.state.as_str(), action, hint }
 }
 
 /// Writes the ledger entries a converted referral earns.
@@ -480,9 +484,9 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
     let mut r = load_referral(cx, id)?;
     if !r.state.is_open() {
         let hint = match r.state {
-            ReferralState::Converted => "it is waiting for `approve`",
-            ReferralState::Rewarded => "its rewards were already granted",
-            _ => "rejected referrals stay rejected",
+            ReferralState::Converted => "waiting-approve",
+            ReferralState::Rewarded => "rewards-granted",
+            _ => "stays-rejected",
         };
         return Err(refuse(&r, "convert", hint));
     }
@@ -524,6 +528,10 @@ pub(super) fn convert(cx: &mut Cx<'_, '_>, id: ReferralId, value: Option<Money>)
         )?;
     }
     cx.tx.put_referral(&r)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralConverted, &r)?;
+    for e in entries.iter().filter(|e| e.status == RewardStatus::Approved) {
+        super::webhooks::reward(cx, super::webhooks::EventType::RewardApproved, e)?;
+    }
     let referrer = cx.member(r.referrer)?;
     super::members::thank_in_public(cx, &referrer, "someone they referred just became a customer.")?;
     let mut data = referral_json(cx, &r)?;
@@ -555,6 +563,7 @@ pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, Us
                         note: String::new(),
                     });
                     cx.tx.put_reward(&e)?;
+                    super::webhooks::reward(cx, super::webhooks::EventType::RewardApproved, &e)?;
                     approved.push(e);
                 }
             }
@@ -566,11 +575,9 @@ pub(super) fn approve(cx: &mut Cx<'_, '_>, id: ReferralId) -> Result<Outcome, Us
             data["entries"] = json!(approved.iter().map(|e| entry_json(e, cx)).collect::<Result<Vec<_>, _>>()?);
             Ok(cx.reply("reply/approved", data))
         }
-        ReferralState::Qualified => {
-            Err(refuse(&r, "approve", "it is already qualified; `convert` it when they become a customer"))
-        }
-        ReferralState::Rewarded => Err(refuse(&r, "approve", "its rewards were already approved")),
-        ReferralState::Rejected => Err(refuse(&r, "approve", "rejected referrals stay rejected")),
+        ReferralState::Qualified => Err(refuse(&r, "approve", "already-qualified")),
+        ReferralState::Rewarded => Err(refuse(&r, "approve", "rewards-approved")),
+        ReferralState::Rejected => Err(refuse(&r, "approve", "stays-rejected")),
     }
 }
 
@@ -584,7 +591,7 @@ pub(super) fn thank(cx: &mut Cx<'_, '_>, id: ReferralId, message: &str) -> Resul
     let referred = cx.member(r.referred)?;
     let me = cx.me.clone();
     if referrer.id == me.id {
-        return Err(UserError::InvalidSetting { key: "thank".into(), problem: "that's your own referral".into() });
+        return Err(UserError::InvalidSetting { key: "thank".into(), problem: problem("own-referral", &[]) });
     }
     let message = message.trim();
     let note = if message.is_empty() { "thanked".to_string() } else { format!("thanked: {message}") };
@@ -604,7 +611,7 @@ pub(super) fn thank(cx: &mut Cx<'_, '_>, id: ReferralId, message: &str) -> Resul
 pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Result<Outcome, UserError> {
     let mut r = load_referral(cx, id)?;
     if r.state == ReferralState::Rejected {
-        return Err(refuse(&r, "reject", "it is already rejected"));
+        return Err(refuse(&r, "reject", "already-rejected"));
     }
     let entries: Vec<RewardEntry> = cx
         .tx
@@ -614,7 +621,7 @@ pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Resul
         .filter(|e| e.referral == r.id)
         .collect();
     if entries.iter().any(|e| e.status == RewardStatus::Paid) {
-        return Err(refuse(&r, "reject", "a reward for it was already paid out"));
+        return Err(refuse(&r, "reject", "reward-paid-out"));
     }
     for mut e in entries.into_iter().filter(|e| e.status != RewardStatus::Void) {
         e.status = RewardStatus::Void;
@@ -629,6 +636,7 @@ pub(super) fn reject(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Resul
     r.reject_reason = (!reason.is_empty()).then(|| reason.to_string());
     transition(&mut r, ReferralState::Rejected, cx, reason);
     cx.tx.put_referral(&r)?;
+    super::webhooks::referral(cx, super::webhooks::EventType::ReferralRejected, &r)?;
     let referrer = cx.member(r.referrer)?;
     let referred = cx.member(r.referred)?;
     cx.notify(
@@ -674,17 +682,18 @@ pub(super) fn reward_paid(cx: &mut Cx<'_, '_>, id: RewardId) -> Result<Outcome, 
         id: id.to_string(),
         state: e.status.as_str(),
         action: "mark as paid",
-        hint: hint.to_string(),
+        hint: crate::intl::text(&format!("hint-{hint}"), &[]),
     };
     match e.status {
         RewardStatus::Approved => {}
-        RewardStatus::Pending => return Err(refuse("approve its referral first")),
-        RewardStatus::Paid => return Err(refuse("it was already paid")),
-        RewardStatus::Void => return Err(refuse("its referral was rejected")),
+        RewardStatus::Pending => return Err(refuse("approve-first")),
+        RewardStatus::Paid => return Err(refuse("already-paid")),
+        RewardStatus::Void => return Err(refuse("referral-rejected")),
     }
     e.status = RewardStatus::Paid;
     e.history.push(RewardChange { at: cx.now, status: RewardStatus::Paid, by: Some(cx.me.id), note: String::new() });
     cx.tx.put_reward(&e)?;
+    super::webhooks::reward(cx, super::webhooks::EventType::RewardPaid, &e)?;
     let member = cx.member(e.member)?;
     cx.notify(
         &member,

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
-use vouch_store::{Money, Read, ReferralState, StatsRead, SurveyAnswer};
+use vouch_store::{ClickRead, Money, Read, ReferralState, StatsRead, SurveyAnswer};
 
 use super::Cx;
 use crate::command::YearMonth;
@@ -37,6 +37,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     let conversions = store.conversion_counts()?;
     let costs = store.cost_counts()?;
     let programs = store.programs()?;
+    let clicks = store.click_months()?;
     let currency = cx.settings().currency.clone();
     let month_of = |(year, month): (i32, u32)| YearMonth { year, month };
     let in_scope = |m: (i32, u32)| month.is_none_or(|s| month_of(m) == s);
@@ -61,6 +62,16 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
         .collect();
 
     let scoped: Vec<_> = counts.iter().filter(|c| in_scope(c.month)).collect();
+    // The funnel: clicks on share links (and the visitors behind them) ->
+    // signups (referrals created) -> conversions.
+    let scoped_clicks: Vec<_> = clicks.iter().filter(|c| in_scope(c.month)).collect();
+    let clicks_of = |program: Option<vouch_store::ProgramId>| -> (usize, usize) {
+        let (n, v) = scoped_clicks
+            .iter()
+            .filter(|c| program.is_none_or(|p| c.program == p))
+            .fold((0u64, 0u64), |(n, v), c| (n + c.count.clicks, v + c.count.visitors));
+        (usize::try_from(n).unwrap_or(usize::MAX), usize::try_from(v).unwrap_or(usize::MAX))
+    };
     let sum = |keep: &dyn Fn(&vouch_store::StateCount) -> bool| -> usize {
         let n: u64 = scoped.iter().filter(|c| keep(c)).map(|c| c.count).sum();
         usize::try_from(n).unwrap_or(usize::MAX)
@@ -84,6 +95,7 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
         .map(|p| {
             let mine = sum(&|c| c.program == p.id);
             let won = sum(&|c| c.program == p.id && c.state.is_converted());
+            let (clicked, visitors) = clicks_of(Some(p.id));
             let ltv = match (p.arpa, p.lifetime_years) {
                 (Some(arpa), Some(years)) => Some(Money((arpa.cents() as f64 * years).round() as i64)),
                 _ => None,
@@ -106,6 +118,9 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
                 "referrals": mine,
                 "converted": won,
                 "conversion": pct(won, mine),
+                "clicks": clicked,
+                "visitors": visitors,
+                "signup_rate": pct(mine, visitors),
                 "ltv": ltv.map(|l| crate::intl::money(l, &p.currency)),
                 "cac": p.cac.map(|c| crate::intl::money(c, &p.currency)),
                 "ltv_cac": ratio_text(ltv_cac),
@@ -140,9 +155,13 @@ pub(super) fn report(cx: &mut Cx<'_, '_>, month: Option<YearMonth>) -> Result<Ou
     let wishes_met =
         wishes.iter().filter(|w| matches!(w.state, vouch_store::WishState::Met { at, .. } if at_in_scope(at))).count();
 
+    let (clicked, visitors) = clicks_of(None);
     Ok(cx.reply(
         "reply/report",
         json!({
+            "clicks": clicked,
+            "visitors": visitors,
+            "signup_rate": pct(total, visitors),
             "scope": month.map(|m| crate::intl::month(m.year, m.month)),
             "months": per_month,
             "total": total,

@@ -661,7 +661,7 @@ fn programs_are_created_tuned_listed_paused_and_resumed() {
 fn invalid_settings_and_duplicate_programs_are_refused() {
     let w = World::with_organizer();
     w.expect("olga", "program set customer cap=abc", "error/invalid_setting", &["for `cap`: write it like 12/year"]);
-    let parts = ["for `color`: settings are kind, description"];
+    let parts = ["for `color`: the settings are kind, description"];
     w.expect("olga", "program set customer color=red", "error/invalid_setting", &parts);
     let parts = ["A program called `customer` already exists."];
     w.expect("olga", "program create customer", "error/program_exists", &parts);
@@ -998,7 +998,9 @@ fn a_join_by_a_new_account_is_converted_only_with_an_organizers_approval() {
     has(&text, &["approve R1"]);
     assert_eq!(w.statuses("alice"), vec![Pending]);
 }
+mod clicks;
 mod events;
+mod webhooks;
 #[test]
 fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
     let w = World::new();

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use vouch_store::{EmailAddress, Member, Read, Referral, Wish, WishId, WishState};
 
 use super::Cx;
-use crate::error::UserError;
+use crate::error::{UserError, problem};
 use crate::reply::Outcome;
 
 /// How long a met wish stays on the list, as thanks to its champion.
@@ -44,8 +44,11 @@ pub(super) fn add(cx: &mut Cx<'_, '_>, text: &str) -> Result<Outcome, UserError>
         w.target.eq_ignore_ascii_case(&target) || (domain.is_some() && w.domain.as_deref() == domain.as_deref())
     };
     if let Some(existing) = open.iter().find(same) {
-        let problem = format!("{} is already on the list as {}", existing.target, existing.id);
-        return Err(UserError::InvalidSetting { key: "wish".into(), problem });
+        let listed = problem(
+            "wish-exists",
+            &[("target", existing.target.clone().into()), ("id", existing.id.to_string().into())],
+        );
+        return Err(UserError::InvalidSetting { key: "wish".into(), problem: listed });
     }
     let wish = Wish {
         id: WishId(cx.tx.next_id("wish")?),

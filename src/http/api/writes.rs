@@ -123,10 +123,17 @@ async fn signup_in(api: Arc<Api>, headers: HeaderMap, body: Bytes) -> Result<Res
     }
 }
 
-/// The code a share-link click came through. Clicks are recorded by the
-/// share links (`GET /r/CODE`); until a data dir has them, no click is known.
-async fn click_code(_api: &Api, click: &str) -> Result<String, ApiError> {
-    Err(unknown("unknown_click", &format!("No click {click} is known: send the `code` instead.")))
+/// The code a share-link click (`GET /r/CODE` adds `vouch_click=C…` to the
+/// landing URL) came through.
+async fn click_code(api: &Api, click: &str) -> Result<String, ApiError> {
+    let unknown_click = || unknown("unknown_click", &format!("No click {click} is known: send the `code` instead."));
+    let Ok(id) = click.trim().parse::<vouch_store::ClickId>() else { return Err(unknown_click()) };
+    let engine = Arc::clone(&api.engine);
+    let found = blocking(move || engine.click(id)).await?.map_err(|e| {
+        tracing::warn!("api: reading click {id}: {e}");
+        ApiError::unavailable()
+    })?;
+    found.map(|c| c.code.to_string()).ok_or_else(unknown_click)
 }
 
 /// A referred customer paid: the referral converts.

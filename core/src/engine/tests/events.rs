@@ -771,3 +771,31 @@ fn someone_with_a_seat_for_one_date_hears_when_that_date_is_called_off() {
     let told: Vec<String> = w.notices("notice/event_updated").iter().map(|m| m.to.to_string()).collect();
     assert_eq!(told, ["console:alice", "console:bob"], "bob held a seat that date; carol declined everything");
 }
+
+#[test]
+fn calendars_are_labelled_in_their_owners_language() {
+    let renderer = crate::Renderer::builtin().expect("templates");
+    let languages = Settings::default().languages.with_calendar_words(|lang, id| renderer.text(lang, id));
+    let w = World::with_settings(Settings { languages, ..Settings::default() });
+    w.organizer("olga");
+    let id = w.create_event(LUNCH);
+    w.expect("olga", &format!("event edit {id} expert=\"Ana Pop\" agenda=Intros"), "reply/event_updated", &[]);
+    w.expect("boris", "language ru", "reply/language", &[]);
+    w.expect("olga", &format!("event invite {id} alice boris"), "reply/event_invited", &[]);
+    let english = w.expect("alice", &format!("ics {id}"), "reply/ics", &[]);
+    has(&english, &["DESCRIPTION:Guest expert: Ana Pop\\n\\nAgenda:\\nIntros"]);
+    // Folded at 75 octets as RFC 5545 says; unfolded, a calendar reads it whole.
+    let unfold = |ics: &str| ics.replace("\r\n ", "").replace("\n ", "");
+    let russian = unfold(&w.expect("boris", &format!("ics {id}"), "reply/ics", &[]));
+    has(&russian, &["DESCRIPTION:Приглашённый эксперт: Ana Pop\\n\\nПрограмма:\\nIntros"]);
+    // The invitation's .ics is written in the invitee's language too.
+    let invites: Vec<String> = w
+        .store()
+        .outbox_messages()
+        .expect("outbox")
+        .into_iter()
+        .filter(|m| m.to == identity("boris"))
+        .flat_map(|m| m.attachments.into_iter().map(|a| unfold(&a.content)))
+        .collect();
+    assert!(invites.iter().any(|ics| ics.contains("Приглашённый эксперт: Ana Pop")), "{invites:?}");
+}

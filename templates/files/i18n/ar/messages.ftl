@@ -180,6 +180,11 @@ page-unsubscribed = تمّ إلغاء اشتراكك
 page-unsubscribed-text = لن يراسل { $community } العنوان { $address } مرة أخرى.
 page-expired = انتهت صلاحية هذا الرابط
 page-expired-text = تعمل الروابط في رسائل { $community } لمدة 30 يومًا. لم يتغيّر شيء؛ يمكنك الرد على الرسالة أو استخدام الدردشة بدلًا من ذلك.
+page-share-unknown = هذا الرابط لا يعمل
+page-share-unknown-text = الرمز الموجود فيه غير معروف أو لم يعد فعّالًا. اطلب من الشخص الذي شاركه رابطًا جديدًا.
+page-share-title = دعوتك للانضمام إلى { $community }
+page-share-code = رمز الإحالة الخاص بك: { $code }
+page-share-how = استخدمه عند انضمامك إلى { $community }. هل أنت معنا بالفعل؟ أرسل «redeem { $code }» إلى بوت { $community } على Telegram أو Discord، أو عبر البريد الإلكتروني.
 
 unverified-refer = تسجيل هذا التعريف
 unverified-consent = قبول هذا الرد على التعريف
@@ -306,3 +311,104 @@ rsvp-waitlisted = على قائمة الانتظار
 role-refused-member = الجميع أعضاء أصلًا؛ يمكنك منح champion أو organizer أو admin
 role-refused-admin = وحده المشرف يستطيع منح admin أو سحبه
 role-refused-stranger = لم يراسلني { $identity } من قبل، لذلك ليس لديه أي دور
+
+# لماذا لم يُقبل أمر أو إعداد («عذرًا، { problem }.»).
+problem-missing-code = الرمز ناقص
+problem-missing-program = اسم البرنامج ناقص
+problem-missing-score = التقييم ناقص
+problem-missing-partner-email = عنوان البريد الإلكتروني للشريك ناقص
+problem-missing-wish-id = رقم الأمنية ناقص (انظر `wishes`)
+problem-missing-reward-id = رقم المكافأة ناقص
+problem-missing-who = قل مَن
+problem-missing-role = الدور ناقص
+problem-missing-feed-owner = قل تقويم مَن
+problem-missing-event-id = رقم الفعالية ناقص
+problem-missing-skip-date = تاريخ التخطي ناقص (YYYY-MM-DD)
+problem-missing-referral-id = رقم الإحالة ناقص
+problem-unexpected = لم أتوقع «{ $word }»
+problem-settings-form = تُكتب الإعدادات بالشكل مفتاح=قيمة، لا «{ $word }»
+problem-not-one-of = «{ $word }» ليست من بين: { $options }
+problem-refer-email = أحتاج إلى عنوان بريده الإلكتروني، مثلًا: refer سارة أحمد sara@acme.com
+problem-refer-name-first = الاسم أولًا، ثم عنوان البريد الإلكتروني
+problem-name-too-long = الاسم طويل جدًا (الحد الأقصى { $max } حرفًا)
+problem-note-too-long = الملاحظة طويلة جدًا (الحد الأقصى { $max } حرف)
+problem-comment-too-long = التعليق طويل جدًا (الحد الأقصى { $max } حرف)
+problem-answer-too-long = هذا طويل بعض الشيء (الحد الأقصى { $max } حرف)
+problem-reason-too-long = السبب طويل جدًا (الحد الأقصى { $max } حرف)
+problem-wish-too-long = اجعلها أقل من { $max } حرفًا
+problem-score = التقييم عدد صحيح من 0 إلى 10، لا «{ $word }»
+problem-heard-what = أخبرني مَن أو ماذا، مثلًا: heard صديق في Acme
+problem-program-action = قل ماذا أفعل: list أو show أو create أو set أو pause أو resume
+problem-program-set-what = قل ماذا أغيّر، مثلًا: program set customer cap=12/year
+problem-consent-answer = أجب بـ yes أو no، مثلًا: consent 12 yes
+problem-wish-who = قل مَن تودّ أن تتعرّف إليه، مثلًا: wish add Northwind Traders northwind.com
+problem-wish-id = «{ $word }» ليس رقم أمنية مثل A3
+problem-wish-action = add النص، أو drop الرقم
+problem-wish-exists = { $target } موجود في القائمة بالفعل برقم { $id }
+problem-on-off = قل on أو off
+problem-reward-id = «{ $word }» ليس رقم مكافأة
+problem-reward-status = الحالة: pending أو approved أو paid أو void
+problem-month = اكتب الشهر بالشكل YYYY-MM، لا «{ $word }»
+problem-date = اكتب التاريخ بالشكل YYYY-MM-DD، لا «{ $word }»
+problem-occurrence-date = اكتب تاريخًا بالشكل YYYY-MM-DD أو next، لا «{ $word }»
+problem-feed-action = feed، أو feed reset لإلغاء الرابط القديم
+problem-timezone = لا أعرف المنطقة الزمنية «{ $word }»؛ استخدم اسمًا من IANA مثل Asia/Riyadh
+problem-event-id = «{ $word }» ليس رقم فعالية؛ الأمر `events` يعرضها
+problem-event-action = قل ماذا أفعل: create أو edit أو cancel أو invite أو show أو skip
+problem-event-edit-what = قل ماذا أغيّر، مثلًا: event edit E3 capacity=12
+problem-invite-max = ادعُ { $max } شخص على الأكثر في المرة الواحدة
+problem-flag-value = ‎--{ $flag } يحتاج إلى قيمة
+problem-one-date = أجب عن تاريخ واحد في كل مرة
+problem-guests = يُكتب الضيوف بالشكل +1 أو +2، لا «{ $word }»
+problem-rsvp-answer = أجب بـ yes أو no أو maybe
+problem-rsvp-answer-not = أجب بـ yes أو no أو maybe (لا «{ $word }»)
+problem-rsvp-maybe-date = لتاريخ واحد أجب بـ yes أو no؛ أما maybe فللسلسلة كلها
+problem-referral-id = «{ $word }» ليس رقم إحالة؛ الأمر `referrals` يعرضها
+problem-own-referral = هذه إحالتك أنت
+problem-event-time = اكتبه بالشكل YYYY-MM-DD HH:MM بتوقيت الفعالية، لا «{ $value }»
+problem-duration = «{ $value }» ليست مدة مثل 90m أو 1h30m
+problem-kinds = الأنواع: { $list }
+problem-title = العنوان من 1 إلى { $max } حرفًا
+problem-every = استخدم week أو month أو month-weekday أو quarter أو none
+problem-capacity = عدد المقاعد، أو none
+problem-plus-ones = من 0 إلى { $max } ضيفًا لكل شخص
+problem-audience = استخدم everyone أو champions:N أو role:champion أو list
+problem-setting-keys = الإعدادات: { $list }
+problem-days = «{ $value }» ليس عددًا من الأيام
+problem-cap = اكتبه مثل 12/year أو 3/month أو none
+problem-approval = الموافقة auto أو manual
+problem-currency = استخدم رمزًا من ثلاثة أحرف مثل SAR أو USD أو EUR
+problem-lifetime = المدة بالسنوات، مثلًا 3 أو 2.5
+problem-code-length = رمز الإحالة 8 أحرف وأرقام، لكن هذا فيه { $count }
+problem-code-char = رموز الإحالة لا تحتوي أبدًا على «{ $char }» (لا 0 ولا O ولا 1 ولا I ولا L، لتسهل قراءتها)
+problem-email = «{ $value }» لا يبدو عنوان بريد إلكتروني
+problem-identity = «{ $value }» ليس هوية؛ استخدم اسمًا في وحدة التحكم أو telegram:ID أو discord:ID أو email:العنوان
+problem-role = «{ $value }» ليس دورًا؛ الأدوار: member وchampion وorganizer وadmin
+problem-money = «{ $value }» ليس مبلغًا؛ اكتبه مثل 50 أو 49.99
+problem-id = «{ $value }» ليس رقمًا صالحًا
+problem-slug = «{ $value }» ليس اسمًا صالحًا؛ استخدم حروفًا لاتينية وأرقامًا وشرطات، يبدأ بحرف
+problem-reward = «{ $value }» ليست مكافأة؛ جرّب credit:50 أو discount:20% أو free-months:1 أو cashback:25 أو donation:25 أو swag:نص أو feature:نص أو event-seat:نص أو custom:نص
+problem-value = «{ $value }» ليست قيمة صالحة لـ { $key }
+problem-invalid = هذه القيمة غير صالحة
+approval-auto = تلقائية
+approval-manual = يراجعها منظِّم
+
+# لماذا لا يمكن للإحالة أو المكافأة أن تنتقل إلى هذه الخطوة.
+hint-waiting-approve = إنها تنتظر `approve`
+hint-rewards-granted = مُنحت مكافآتها بالفعل
+hint-stays-rejected = الإحالات المرفوضة تبقى مرفوضة
+hint-already-qualified = إنها مؤهَّلة بالفعل؛ نفِّذ `convert` حين يصبح الشخص عميلًا
+hint-rewards-approved = اعتُمدت مكافآتها بالفعل
+hint-already-rejected = إنها مرفوضة بالفعل
+hint-reward-paid-out = دُفعت مكافأة عنها بالفعل
+hint-approve-first = اعتمد إحالتها أولًا
+hint-already-paid = دُفعت بالفعل
+hint-referral-rejected = رُفضت إحالتها
+# لماذا لا يُقبل رد على موعد من السلسلة («عذرًا، الغداء السبب في 2026-12-11»).
+occurrence-no-meeting = لا تنعقد
+occurrence-skipped = أُلغيت
+occurrence-started = بدأت بالفعل
+
+# تسميات وصف الفعالية في التقويمات التي يكتبها vouch.
+ics-expert = الخبير الضيف
+ics-agenda = جدول الأعمال

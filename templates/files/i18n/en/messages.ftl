@@ -155,6 +155,11 @@ page-unsubscribed = You are unsubscribed
 page-unsubscribed-text = { $community } will not mail { $address } again.
 page-expired = This link has expired
 page-expired-text = Links in { $community }'s mail work for 30 days. Nothing was changed; reply to the mail or use the chat instead.
+page-share-unknown = This link does not work
+page-share-unknown-text = The code in it is unknown or no longer active. Ask the person who shared it for a fresh link.
+page-share-title = Your invitation to { $community }
+page-share-code = Your referral code: { $code }
+page-share-how = Use it when you join { $community }. Already with us? Send “redeem { $code }” to the { $community } bot in Telegram or Discord, or by email.
 
 unverified-refer = record this introduction
 unverified-consent = take this answer to the introduction
@@ -278,3 +283,105 @@ rsvp-waitlisted = on the waitlist
 role-refused-member = everyone is a member; grant champion, organizer or admin
 role-refused-admin = only an admin can grant or revoke admin
 role-refused-stranger = { $identity } has never talked to me, so has no roles
+
+# Why a command or a setting was refused: the `problem` of a usage or
+# setting error ("Sorry, { problem }.").
+problem-missing-code = the code is missing
+problem-missing-program = the program name is missing
+problem-missing-score = the score is missing
+problem-missing-partner-email = the partner's email address is missing
+problem-missing-wish-id = the wish's id is missing (see `wishes`)
+problem-missing-reward-id = the reward id is missing
+problem-missing-who = say who
+problem-missing-role = the role is missing
+problem-missing-feed-owner = say whose feed
+problem-missing-event-id = the event id is missing
+problem-missing-skip-date = the date to skip is missing (YYYY-MM-DD)
+problem-missing-referral-id = the referral id is missing
+problem-unexpected = I didn't expect '{ $word }'
+problem-settings-form = settings look like key=value, not '{ $word }'
+problem-not-one-of = '{ $word }' isn't one of { $options }
+problem-refer-email = I need their email address, e.g. refer Jane Doe jane@acme.com
+problem-refer-name-first = their name comes first, then the email address
+problem-name-too-long = the name is too long ({ $max } characters at most)
+problem-note-too-long = the note is too long ({ $max } characters at most)
+problem-comment-too-long = the comment is too long ({ $max } characters at most)
+problem-answer-too-long = that's a bit long ({ $max } characters at most)
+problem-reason-too-long = the reason is too long ({ $max } characters at most)
+problem-wish-too-long = keep it under { $max } characters
+problem-score = the score is a whole number from 0 to 10, not '{ $word }'
+problem-heard-what = tell me who or what, e.g. heard a friend at Acme
+problem-program-action = say what to do: list, show, create, set, pause or resume
+problem-program-set-what = say what to change, e.g. program set customer cap=12/year
+problem-consent-answer = answer yes or no, e.g. consent 12 yes
+problem-wish-who = say who you'd like to meet, e.g. wish add Northwind Traders northwind.com
+problem-wish-id = '{ $word }' isn't a wish id like A3
+problem-wish-action = add TEXT, or drop ID
+problem-wish-exists = { $target } is already on the list as { $id }
+problem-on-off = say on or off
+problem-reward-id = '{ $word }' isn't a reward id
+problem-reward-status = status is pending, approved, paid or void
+problem-month = write the month as YYYY-MM, not '{ $word }'
+problem-date = write the date as YYYY-MM-DD, not '{ $word }'
+problem-occurrence-date = give a date as YYYY-MM-DD or next, not '{ $word }'
+problem-feed-action = feed, or feed reset to revoke the old link
+problem-timezone = '{ $word }' isn't a time zone I know; use an IANA name like Europe/Bucharest
+problem-event-id = '{ $word }' isn't an event id; `events` lists them
+problem-event-action = say what to do: create, edit, cancel, invite, show or skip
+problem-event-edit-what = say what to change, e.g. event edit E3 capacity=12
+problem-invite-max = invite at most { $max } people at a time
+problem-flag-value = --{ $flag } needs a value
+problem-one-date = answer for one date at a time
+problem-guests = guests look like +1 or +2, not '{ $word }'
+problem-rsvp-answer = answer yes, no or maybe
+problem-rsvp-answer-not = answer yes, no or maybe (not '{ $word }')
+problem-rsvp-maybe-date = for one date answer yes or no; maybe is for the whole series
+problem-referral-id = '{ $word }' isn't a referral id; `referrals` lists them
+problem-own-referral = that's your own referral
+problem-event-time = write it as YYYY-MM-DD HH:MM in the event's time zone, not '{ $value }'
+problem-duration = '{ $value }' isn't a duration like 90m or 1h30m
+problem-kinds = kinds are { $list }
+problem-title = a title has 1 to { $max } characters
+problem-every = use week, month, month-weekday, quarter or none
+problem-capacity = a number of seats, or none
+problem-plus-ones = 0 to { $max } guests per person
+problem-audience = use everyone, champions:N, role:champion or list
+problem-setting-keys = the settings are { $list }
+problem-days = '{ $value }' isn't a number of days
+problem-cap = write it like 12/year, 3/month or none
+problem-approval = approval is auto or manual
+problem-currency = use a three-letter code like USD or EUR
+problem-lifetime = lifetime is in years, e.g. 3 or 2.5
+problem-code-length = a referral code has 8 letters and digits, but that has { $count }
+problem-code-char = referral codes never contain '{ $char }' (no 0, O, 1, I or L, so they are easy to read)
+problem-email = '{ $value }' doesn't look like an email address
+problem-identity = '{ $value }' isn't an identity; use a console name, telegram:ID, discord:ID or email:ADDRESS
+problem-role = '{ $value }' isn't a role; roles are member, champion, organizer and admin
+problem-money = '{ $value }' isn't an amount; write it like 50 or 49.99
+problem-id = '{ $value }' isn't a valid id
+problem-slug = '{ $value }' isn't a valid name; use letters, digits and dashes, starting with a letter
+problem-reward = '{ $value }' isn't a reward; try credit:50, discount:20%, free-months:1, cashback:25, donation:25, swag:TEXT, feature:TEXT, event-seat:TEXT or custom:TEXT
+problem-value = '{ $value }' isn't a valid { $key }
+problem-invalid = that value isn't valid
+approval-auto = automatic
+approval-manual = reviewed by an organizer
+
+# Why a referral or reward cannot take that step ("Can't convert R1: it is converted — HINT.").
+hint-waiting-approve = it is waiting for `approve`
+hint-rewards-granted = its rewards were already granted
+hint-stays-rejected = rejected referrals stay rejected
+hint-already-qualified = it is already qualified; `convert` it when they become a customer
+hint-rewards-approved = its rewards were already approved
+hint-already-rejected = it is already rejected
+hint-reward-paid-out = a reward for it was already paid out
+hint-approve-first = approve its referral first
+hint-already-paid = it was already paid
+hint-referral-rejected = its referral was rejected
+# Why a date of a series takes no answer ("Sorry, Lunch REASON on 2026-12-11").
+occurrence-no-meeting = doesn't meet
+occurrence-skipped = is skipped
+occurrence-started = already started
+
+# The labels of an event's description in the calendars vouch writes.
+ics-expert = Guest expert
+ics-agenda = Agenda

@@ -164,6 +164,11 @@ page-unsubscribed = Te-ai dezabonat
 page-unsubscribed-text = { $community } nu va mai scrie la { $address }.
 page-expired = Acest link a expirat
 page-expired-text = Linkurile din e-mailurile { $community } funcționează 30 de zile. Nu s-a schimbat nimic; răspunde la e-mail sau scrie-ne pe chat.
+page-share-unknown = Acest link nu funcționează
+page-share-unknown-text = Codul din el este necunoscut sau nu mai este activ. Cere-i persoanei care l-a trimis un link nou.
+page-share-title = Invitația ta în { $community }
+page-share-code = Codul tău de recomandare: { $code }
+page-share-how = Folosește-l când te alături { $community }. Ești deja cu noi? Trimite „redeem { $code }” botului { $community } pe Telegram sau Discord ori prin e-mail.
 
 unverified-refer = să înregistrăm această punere în legătură
 unverified-consent = să luăm în seamă acest răspuns la punerea în legătură
@@ -282,3 +287,104 @@ rsvp-waitlisted = pe lista de așteptare
 role-refused-member = toată lumea e membru; poți da champion, organizer sau admin
 role-refused-admin = doar un administrator poate da sau retrage admin
 role-refused-stranger = { $identity } nu mi-a scris niciodată, deci nu are niciun rol
+
+# De ce o comandă sau o setare n-a fost primită („Îmi pare rău, { problem }.”).
+problem-missing-code = lipsește codul
+problem-missing-program = lipsește numele programului
+problem-missing-score = lipsește nota
+problem-missing-partner-email = lipsește adresa de e-mail a partenerului
+problem-missing-wish-id = lipsește numărul dorinței (vezi `wishes`)
+problem-missing-reward-id = lipsește numărul recompensei
+problem-missing-who = spune cine
+problem-missing-role = lipsește rolul
+problem-missing-feed-owner = spune al cui calendar
+problem-missing-event-id = lipsește numărul evenimentului
+problem-missing-skip-date = lipsește data de sărit (AAAA-LL-ZZ)
+problem-missing-referral-id = lipsește numărul recomandării
+problem-unexpected = nu mă așteptam la „{ $word }”
+problem-settings-form = setările se scriu cheie=valoare, nu „{ $word }”
+problem-not-one-of = „{ $word }” nu e printre { $options }
+problem-refer-email = am nevoie de adresa de e-mail, de exemplu refer Ana Popescu ana@acme.ro
+problem-refer-name-first = întâi numele, apoi adresa de e-mail
+problem-name-too-long = numele e prea lung (cel mult { $max } de caractere)
+problem-note-too-long = nota e prea lungă (cel mult { $max } de caractere)
+problem-comment-too-long = comentariul e prea lung (cel mult { $max } de caractere)
+problem-answer-too-long = e cam lung (cel mult { $max } de caractere)
+problem-reason-too-long = motivul e prea lung (cel mult { $max } de caractere)
+problem-wish-too-long = rămâi sub { $max } de caractere
+problem-score = nota e un număr întreg de la 0 la 10, nu „{ $word }”
+problem-heard-what = spune-mi cine sau ce, de exemplu heard un prieten de la Acme
+problem-program-action = spune ce să fac: list, show, create, set, pause sau resume
+problem-program-set-what = spune ce să schimb, de exemplu program set customer cap=12/year
+problem-consent-answer = răspunde yes sau no, de exemplu consent 12 yes
+problem-wish-who = spune pe cine ai vrea să cunoști, de exemplu wish add Northwind Traders northwind.com
+problem-wish-id = „{ $word }” nu e un număr de dorință ca A3
+problem-wish-action = add TEXT sau drop NUMĂR
+problem-wish-exists = { $target } e deja pe listă ca { $id }
+problem-on-off = spune on sau off
+problem-reward-id = „{ $word }” nu e un număr de recompensă
+problem-reward-status = starea e pending, approved, paid sau void
+problem-month = scrie luna ca AAAA-LL, nu „{ $word }”
+problem-date = scrie data ca AAAA-LL-ZZ, nu „{ $word }”
+problem-occurrence-date = dă o dată ca AAAA-LL-ZZ sau next, nu „{ $word }”
+problem-feed-action = feed, sau feed reset ca să revoci linkul vechi
+problem-timezone = nu cunosc fusul orar „{ $word }”; folosește un nume IANA ca Europe/Bucharest
+problem-event-id = „{ $word }” nu e un număr de eveniment; `events` le arată
+problem-event-action = spune ce să fac: create, edit, cancel, invite, show sau skip
+problem-event-edit-what = spune ce să schimb, de exemplu event edit E3 capacity=12
+problem-invite-max = invită cel mult { $max } de persoane o dată
+problem-flag-value = --{ $flag } are nevoie de o valoare
+problem-one-date = răspunde pentru o singură dată o dată
+problem-guests = invitații se scriu +1 sau +2, nu „{ $word }”
+problem-rsvp-answer = răspunde yes, no sau maybe
+problem-rsvp-answer-not = răspunde yes, no sau maybe (nu „{ $word }”)
+problem-rsvp-maybe-date = pentru o singură dată răspunde yes sau no; maybe e pentru toată seria
+problem-referral-id = „{ $word }” nu e un număr de recomandare; `referrals` le arată
+problem-own-referral = e chiar recomandarea ta
+problem-event-time = scrie AAAA-LL-ZZ HH:MM în fusul orar al evenimentului, nu „{ $value }”
+problem-duration = „{ $value }” nu e o durată ca 90m sau 1h30m
+problem-kinds = tipurile sunt { $list }
+problem-title = un titlu are între 1 și { $max } de caractere
+problem-every = folosește week, month, month-weekday, quarter sau none
+problem-capacity = un număr de locuri, sau none
+problem-plus-ones = între 0 și { $max } invitați de persoană
+problem-audience = folosește everyone, champions:N, role:champion sau list
+problem-setting-keys = setările sunt { $list }
+problem-days = „{ $value }” nu e un număr de zile
+problem-cap = scrie ca 12/year, 3/month sau none
+problem-approval = aprobarea e auto sau manual
+problem-currency = folosește un cod de trei litere ca RON, EUR sau USD
+problem-lifetime = durata e în ani, de exemplu 3 sau 2.5
+problem-code-length = un cod de recomandare are 8 litere și cifre, dar acesta are { $count }
+problem-code-char = codurile de recomandare nu conțin niciodată „{ $char }” (fără 0, O, 1, I sau L, ca să se citească ușor)
+problem-email = „{ $value }” nu arată ca o adresă de e-mail
+problem-identity = „{ $value }” nu e o identitate; folosește un nume de consolă, telegram:ID, discord:ID sau email:ADRESĂ
+problem-role = „{ $value }” nu e un rol; rolurile sunt member, champion, organizer și admin
+problem-money = „{ $value }” nu e o sumă; scrie ca 50 sau 49.99
+problem-id = „{ $value }” nu e un număr valid
+problem-slug = „{ $value }” nu e un nume valid; folosește litere, cifre și cratime, începând cu o literă
+problem-reward = „{ $value }” nu e o recompensă; încearcă credit:50, discount:20%, free-months:1, cashback:25, donation:25, swag:TEXT, feature:TEXT, event-seat:TEXT sau custom:TEXT
+problem-value = „{ $value }” nu e o valoare validă pentru { $key }
+problem-invalid = valoarea nu e validă
+approval-auto = automată
+approval-manual = verificată de un organizator
+
+# De ce o recomandare sau o recompensă nu poate face pasul acesta.
+hint-waiting-approve = așteaptă `approve`
+hint-rewards-granted = recompensele ei au fost deja acordate
+hint-stays-rejected = recomandările respinse rămân respinse
+hint-already-qualified = e deja calificată; dă `convert` când persoana devine client
+hint-rewards-approved = recompensele ei au fost deja aprobate
+hint-already-rejected = e deja respinsă
+hint-reward-paid-out = o recompensă pentru ea a fost deja plătită
+hint-approve-first = aprobă întâi recomandarea ei
+hint-already-paid = a fost deja plătită
+hint-referral-rejected = recomandarea ei a fost respinsă
+# De ce o dată din serie nu primește răspuns („Ne pare rău, Prânz MOTIV pe 2026-12-11”).
+occurrence-no-meeting = nu are întâlnire
+occurrence-skipped = nu are loc
+occurrence-started = a început deja
+
+# Etichetele din descrierea evenimentului în calendarele scrise de vouch.
+ics-expert = Expert invitat
+ics-agenda = Program

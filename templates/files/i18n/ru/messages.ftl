@@ -158,6 +158,11 @@ page-unsubscribed = Вы отписаны
 page-unsubscribed-text = { $community } больше не будет писать на { $address }.
 page-expired = Срок действия ссылки истёк
 page-expired-text = Ссылки в письмах { $community } действуют 30 дней. Ничего не изменилось — ответьте на письмо или напишите нам в чате.
+page-share-unknown = Эта ссылка не работает
+page-share-unknown-text = Код в ней неизвестен или больше не действует. Попросите того, кто поделился ссылкой, прислать новую.
+page-share-title = Приглашение в { $community }
+page-share-code = Ваш код рекомендации: { $code }
+page-share-how = Укажите его, когда будете присоединяться к { $community }. Вы уже с нами? Отправьте «redeem { $code }» боту { $community } в Telegram или Discord либо по электронной почте.
 
 unverified-refer = записать это знакомство
 unverified-consent = принять этот ответ на знакомство
@@ -312,3 +317,104 @@ rsvp-waitlisted = в листе ожидания
 role-refused-member = участник — это каждый; выдать можно champion, organizer или admin
 role-refused-admin = выдать или забрать admin может только администратор
 role-refused-stranger = { $identity } ещё ни разу мне не писал, так что ролей у него нет
+
+# Почему команда или настройка не принята («Извините, { problem }.»).
+problem-missing-code = не хватает кода
+problem-missing-program = не хватает названия программы
+problem-missing-score = не хватает оценки
+problem-missing-partner-email = не хватает адреса почты партнёра
+problem-missing-wish-id = не хватает номера пожелания (см. `wishes`)
+problem-missing-reward-id = не хватает номера награды
+problem-missing-who = укажите, кого
+problem-missing-role = не хватает роли
+problem-missing-feed-owner = укажите, чей календарь
+problem-missing-event-id = не хватает номера встречи
+problem-missing-skip-date = не хватает даты, которую пропустить (ГГГГ-ММ-ДД)
+problem-missing-referral-id = не хватает номера рекомендации
+problem-unexpected = я не ожидал «{ $word }»
+problem-settings-form = настройки пишутся как ключ=значение, а не «{ $word }»
+problem-not-one-of = «{ $word }» — не из списка: { $options }
+problem-refer-email = мне нужен адрес почты, например: refer Иван Петров ivan@acme.com
+problem-refer-name-first = сначала имя, потом адрес почты
+problem-name-too-long = имя слишком длинное (не больше { $max } символов)
+problem-note-too-long = заметка слишком длинная (не больше { $max } символов)
+problem-comment-too-long = комментарий слишком длинный (не больше { $max } символов)
+problem-answer-too-long = это длинновато (не больше { $max } символов)
+problem-reason-too-long = причина слишком длинная (не больше { $max } символов)
+problem-wish-too-long = уложитесь в { $max } символов
+problem-score = оценка — целое число от 0 до 10, а не «{ $word }»
+problem-heard-what = напишите, кто или что, например: heard друг из Acme
+problem-program-action = скажите, что сделать: list, show, create, set, pause или resume
+problem-program-set-what = скажите, что изменить, например: program set customer cap=12/year
+problem-consent-answer = ответьте yes или no, например: consent 12 yes
+problem-wish-who = скажите, с кем хотите познакомиться, например: wish add Northwind Traders northwind.com
+problem-wish-id = «{ $word }» — не номер пожелания вроде A3
+problem-wish-action = add ТЕКСТ или drop НОМЕР
+problem-wish-exists = { $target } уже есть в списке под номером { $id }
+problem-on-off = скажите on или off
+problem-reward-id = «{ $word }» — не номер награды
+problem-reward-status = статус — pending, approved, paid или void
+problem-month = напишите месяц как ГГГГ-ММ, а не «{ $word }»
+problem-date = напишите дату как ГГГГ-ММ-ДД, а не «{ $word }»
+problem-occurrence-date = укажите дату как ГГГГ-ММ-ДД или next, а не «{ $word }»
+problem-feed-action = feed или feed reset, чтобы отозвать прежнюю ссылку
+problem-timezone = «{ $word }» — незнакомый мне часовой пояс; укажите имя IANA, например Europe/Moscow
+problem-event-id = «{ $word }» — не номер встречи; список покажет `events`
+problem-event-action = скажите, что сделать: create, edit, cancel, invite, show или skip
+problem-event-edit-what = скажите, что изменить, например: event edit E3 capacity=12
+problem-invite-max = приглашайте не больше { $max } человек за раз
+problem-flag-value = для --{ $flag } нужно значение
+problem-one-date = отвечайте за одну дату за раз
+problem-guests = гости пишутся как +1 или +2, а не «{ $word }»
+problem-rsvp-answer = ответьте yes, no или maybe
+problem-rsvp-answer-not = ответьте yes, no или maybe (а не «{ $word }»)
+problem-rsvp-maybe-date = за одну дату ответьте yes или no; maybe — только для всей серии
+problem-referral-id = «{ $word }» — не номер рекомендации; список покажет `referrals`
+problem-own-referral = это ваша собственная рекомендация
+problem-event-time = напишите как ГГГГ-ММ-ДД ЧЧ:ММ в часовом поясе встречи, а не «{ $value }»
+problem-duration = «{ $value }» — не длительность вроде 90m или 1h30m
+problem-kinds = виды: { $list }
+problem-title = в названии от 1 до { $max } символов
+problem-every = укажите week, month, month-weekday, quarter или none
+problem-capacity = число мест или none
+problem-plus-ones = от 0 до { $max } гостей на человека
+problem-audience = укажите everyone, champions:N, role:champion или list
+problem-setting-keys = настройки: { $list }
+problem-days = «{ $value }» — не число дней
+problem-cap = напишите как 12/year, 3/month или none
+problem-approval = одобрение — auto или manual
+problem-currency = укажите трёхбуквенный код, например RUB, USD или EUR
+problem-lifetime = срок жизни клиента — в годах, например 3 или 2.5
+problem-code-length = в реферальном коде 8 букв и цифр, а здесь { $count }
+problem-code-char = в реферальных кодах не бывает «{ $char }» (нет 0, O, 1, I и L, чтобы их было легко читать)
+problem-email = «{ $value }» не похоже на адрес почты
+problem-identity = «{ $value }» — не идентификатор; укажите имя в консоли, telegram:ID, discord:ID или email:АДРЕС
+problem-role = «{ $value }» — не роль; роли: member, champion, organizer и admin
+problem-money = «{ $value }» — не сумма; напишите как 50 или 49.99
+problem-id = «{ $value }» — недопустимый номер
+problem-slug = «{ $value }» — недопустимое имя; используйте латинские буквы, цифры и дефисы, начиная с буквы
+problem-reward = «{ $value }» — не награда; попробуйте credit:50, discount:20%, free-months:1, cashback:25, donation:25, swag:ТЕКСТ, feature:ТЕКСТ, event-seat:ТЕКСТ или custom:ТЕКСТ
+problem-value = «{ $value }» — недопустимое значение для { $key }
+problem-invalid = это значение недопустимо
+approval-auto = автоматически
+approval-manual = проверяет организатор
+
+# Почему рекомендация или награда не может перейти дальше.
+hint-waiting-approve = она ждёт `approve`
+hint-rewards-granted = награды за неё уже начислены
+hint-stays-rejected = отклонённые рекомендации остаются отклонёнными
+hint-already-qualified = она уже подтверждена; сделайте `convert`, когда человек станет клиентом
+hint-rewards-approved = награды за неё уже одобрены
+hint-already-rejected = она уже отклонена
+hint-reward-paid-out = награда за неё уже выплачена
+hint-approve-first = сначала одобрите её рекомендацию
+hint-already-paid = она уже выплачена
+hint-referral-rejected = её рекомендация отклонена
+# Почему на дату серии нельзя ответить («Извините, Обед ПРИЧИНА 2026-12-11»).
+occurrence-no-meeting = не проходит
+occurrence-skipped = пропускается
+occurrence-started = уже началась
+
+# Подписи в описании встречи в календарях, которые пишет vouch.
+ics-expert = Приглашённый эксперт
+ics-agenda = Программа
