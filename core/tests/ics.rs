@@ -86,6 +86,7 @@ fn cases() -> Vec<(&'static str, String)> {
             attendees: vec![attendee("Ana \"the connector\" Pop", "ana@example.org", RsvpStatus::Invited)],
             skips: Vec::new(),
             recurrence_id: None,
+            words: Default::default(),
         }],
         lunch.updated_at,
     );
@@ -106,6 +107,7 @@ fn cases() -> Vec<(&'static str, String)> {
             attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
             skips: Vec::new(),
             recurrence_id: None,
+            words: Default::default(),
         }],
         mastermind.updated_at,
     );
@@ -127,6 +129,7 @@ fn cases() -> Vec<(&'static str, String)> {
                 attendees: vec![attendee("Cy", "cy@example.org", RsvpStatus::Maybe)],
                 skips: Vec::new(),
                 recurrence_id: None,
+                words: Default::default(),
             },
             Entry {
                 event: &board,
@@ -135,6 +138,7 @@ fn cases() -> Vec<(&'static str, String)> {
                 attendees: vec![attendee("Cy", "cy@example.org", RsvpStatus::Yes)],
                 skips: Vec::new(),
                 recurrence_id: None,
+                words: Default::default(),
             },
         ],
         club.updated_at,
@@ -152,6 +156,7 @@ fn cases() -> Vec<(&'static str, String)> {
             attendees: vec![attendee("Ana Pop", "ana@example.org", RsvpStatus::Yes)],
             skips: Vec::new(),
             recurrence_id: None,
+            words: Default::default(),
         }],
         cancelled.updated_at,
     );
@@ -171,6 +176,7 @@ fn cases() -> Vec<(&'static str, String)> {
                 attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
                 skips: vec![december],
                 recurrence_id: None,
+                words: Default::default(),
             },
             Entry {
                 event: &club,
@@ -179,6 +185,7 @@ fn cases() -> Vec<(&'static str, String)> {
                 attendees: vec![attendee("Bo", "bo@example.org", RsvpStatus::Yes)],
                 skips: Vec::new(),
                 recurrence_id: Some(march),
+                words: Default::default(),
             },
         ],
         skipping.updated_at,

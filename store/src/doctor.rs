@@ -242,6 +242,15 @@ impl Store {
                     );
                 }
             }
+            // A click's member may be folded into another by `link` (its codes
+            // go with it); its program never goes.
+            for k in &clicks {
+                c.require(
+                    TreeName::Clicks,
+                    format!("{} -> missing {}", k.id, k.program),
+                    program_ids.contains(&k.program),
+                );
+            }
             // Surveys and link codes may outlive a member folded into another
             // by `link` (an account with no referral history): not a fault.
 

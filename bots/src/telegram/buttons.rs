@@ -30,6 +30,18 @@ pub fn keyboard(renderer: &Renderer, lang: &str, actions: &[Action]) -> Option<I
     Some(InlineKeyboardMarkup::new(rows))
 }
 
+/// `keyboard` with a last row holding a "Share" button: Telegram's own
+/// share sheet (`t.me/share/url`) with `link`, the link the reply's text
+/// shares (`/r/CODE` with a public URL). `None` for a link that is not http(s).
+pub fn with_share(keyboard: Option<InlineKeyboardMarkup>, label: String, link: &str) -> Option<InlineKeyboardMarkup> {
+    let shared = url::Url::parse(link).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+    let Some(shared) = shared else { return keyboard };
+    let mut sheet = url::Url::parse("https://t.me/share/url").ok()?;
+    sheet.query_pairs_mut().append_pair("url", shared.as_str());
+    let button = InlineKeyboardButton::url(label, sheet);
+    Some(keyboard.unwrap_or_default().append_row(vec![button]))
+}
+
 /// The toast shown on the pressed button: the answer's first line, within
 /// Telegram's 200 characters.
 pub fn toast(text: &str) -> String {
@@ -49,6 +61,26 @@ mod tests {
     fn layout(actions: &[Action]) -> serde_json::Value {
         let renderer = Renderer::builtin().expect("templates");
         serde_json::to_value(keyboard(&renderer, "en", actions)).expect("json")
+    }
+
+    #[test]
+    fn a_share_link_gets_telegrams_share_sheet_below_the_buttons() {
+        let renderer = Renderer::builtin().expect("templates");
+        let label = renderer.label("ru", "action.share");
+        assert_eq!(label, "Поделиться ссылкой");
+        let link = "https://vouch.example.org/r/7K3M-9QXP";
+        let shared = with_share(keyboard(&renderer, "en", &[Action::new("action.get_code", "code")]), label, link);
+        let rows = serde_json::to_value(shared).expect("json")["inline_keyboard"].clone();
+        assert_eq!(rows.as_array().map(Vec::len), Some(2), "{rows}");
+        assert_eq!(
+            rows[1][0],
+            serde_json::json!({
+                "text": "Поделиться ссылкой",
+                "url": "https://t.me/share/url?url=https%3A%2F%2Fvouch.example.org%2Fr%2F7K3M-9QXP"
+            })
+        );
+        // Not an http(s) link: no button, the keyboard as it was.
+        assert!(with_share(None, "Share".into(), "7K3M-9QXP").is_none());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use teloxide::types::{CallbackQuery, ChatId, Message, Update, UpdateKind, User};
 use vouch_core::{Caller, Failure, Format, Input, Reply, Response};
 use vouch_store::IdentityKey;
 
-use super::buttons::{keyboard, toast};
+use super::buttons::{keyboard, toast, with_share};
 use super::input::{deep_link, engine_line};
 use super::send::send_html;
 use super::{Ctx, log};
@@ -200,7 +200,11 @@ async fn deliver(ctx: &Ctx, place: &Place<'_>, replies: &[Reply]) {
     let mut for_dm = Vec::new();
     for reply in replies {
         let text = render(ctx, reply);
-        let keyboard = keyboard(&ctx.renderer, reply_language(reply), &reply.actions);
+        let mut keyboard = keyboard(&ctx.renderer, reply_language(reply), &reply.actions);
+        if let Some(link) = share_link(reply) {
+            let label = ctx.renderer.label(reply_language(reply), "action.share");
+            keyboard = with_share(keyboard, label, link);
+        }
         if place.private_chat || !reply.private {
             let reply_to = place.reply_to.filter(|_| !place.private_chat);
             let outcome = send_html(&ctx.bot, place.chat, &text, reply_to, keyboard.as_ref()).await;
@@ -252,6 +256,11 @@ fn render(ctx: &Ctx, reply: &Reply) -> String {
         text.push_str(&chat_text(ctx, reply_language(reply), "chat/telegram_link", json!({ "url": link })));
     }
     text
+}
+
+/// The link a code's reply shares (the same in every channel's text).
+fn share_link(reply: &Reply) -> Option<&str> {
+    reply.share.as_ref().and(reply.data.get("share_link")).and_then(|v| v.as_str())
 }
 
 /// The adapter's own lines, from templates like every other text.

@@ -37,6 +37,7 @@ action-pass_seat = تمرير المقعد لغيري
 action-skip_date = لن أتمكّن هذه المرة
 action-take_seat_date = احجز المقعد ليوم { $value }
 action-choose = اختر…
+action-share = مشاركة رابطي
 action-consent_yes = نعم، عرّفوني بهم
 action-consent_no = لا، شكرًا
 

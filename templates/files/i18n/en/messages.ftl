@@ -38,6 +38,7 @@ action-pass_seat = Pass it on
 action-skip_date = Can't make it this time
 action-take_seat_date = Take the seat for { $value }
 action-choose = Choose…
+action-share = Share my link
 action-consent_yes = Yes, introduce me
 action-consent_no = No, thank you
 

@@ -40,6 +40,7 @@ action-pass_seat = Las locul altcuiva
 action-skip_date = Nu pot de data asta
 action-take_seat_date = Iau locul pe { $value }
 action-choose = Alege…
+action-share = Distribuie linkul
 action-consent_yes = Da, puneți-mă în legătură
 action-consent_no = Nu, mulțumesc
 

@@ -37,6 +37,7 @@ action-pass_seat = Уступить место
 action-skip_date = В этот раз не смогу
 action-take_seat_date = Занять место на { $value }
 action-choose = Выберите…
+action-share = Поделиться ссылкой
 action-consent_yes = Да, познакомьте нас
 action-consent_no = Нет, спасибо
 
