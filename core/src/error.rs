@@ -16,7 +16,8 @@ pub(crate) fn problem(id: &str, args: &[(&str, Value)]) -> String {
 /// Why a typed value does not parse, in the reader's language. The store's
 /// own `Display` stays English: it is for operators (config, CLI, logs).
 pub(crate) fn parse_problem(e: &ParseError) -> String {
-    let value = |v: &str| -> Value { crate::command::truncate(v, 60).into() };
+    // The store keeps a bad value short already (40 to 80 characters).
+    let value = |v: &str| -> Value { v.into() };
     match e {
         ParseError::CodeLength(n) => problem("code-length", &[("count", (*n).into())]),
         ParseError::CodeChar(c) => problem("code-char", &[("char", c.to_string().into())]),

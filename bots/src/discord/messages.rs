@@ -10,7 +10,8 @@ use serde_json::json;
 use serenity::all::{ChannelId, Context, CreateAllowedMentions, CreateMessage, HttpError, Message, MessageReference};
 use vouch_core::{Caller, Format, Input, Reply};
 
-use super::interactions::{command_name, personal_invite, succeeded, sync_organizer};
+use super::asked::command_name;
+use super::interactions::{personal_invite, succeeded, sync_organizer};
 use super::name_with_nick;
 use super::split::{MAX_MESSAGE, split_markdown};
 use super::{Shared, buttons, identity};

@@ -3,6 +3,7 @@
 //! invite attribution on member joins. It turns events into engine calls and
 //! renders the replies; every rule (roles, limits, dedupe) lives in the core.
 
+mod asked;
 mod buttons;
 mod delivery;
 mod interactions;

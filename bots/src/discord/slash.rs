@@ -2,7 +2,7 @@
 //! back into one command line for the engine, so Discord input goes through
 //! exactly the parser, limits and role checks every other channel uses.
 
-use super::interactions::Asked;
+use super::asked::Asked;
 use serenity::all::{CommandData, CommandDataOptionValue, CommandOptionType, CreateCommand, CreateCommandOption};
 use vouch_core::catalog::{ArgKind, ArgSpec, CommandSpec};
 use vouch_core::{CATALOG, Renderer};

@@ -3,6 +3,7 @@
 use std::convert::Infallible;
 
 use html5gum::emitters::callback::{CallbackEmitter, CallbackEvent};
+use html5gum::{Emitter, ForwardingEmitter};
 
 /// HTML to text with html5gum's tokenizer: text as the browser would lay
 /// it out in lines — a break at `<br>` and around block elements (table
@@ -113,11 +114,28 @@ pub(super) fn html_text(html: &str) -> String {
     emitter.naively_switch_states(true);
     // The callback keeps no tokens and a string reader has no errors:
     // pulling on the tokenizer runs it to the end of the input.
-    html5gum::Tokenizer::new_with_emitter(&html[..end], emitter).for_each(|token| {
+    html5gum::Tokenizer::new_with_emitter(&html[..end], Quiet(emitter)).for_each(|token| {
         let Ok(never) = token;
         match never {}
     });
     out
+}
+
+/// An emitter that asks for no parse errors: the callback ignores them,
+/// and without them the tokenizer skips its per-byte check for control
+/// and non-characters (a fifth of the HTML cost on the forward corpus).
+struct Quiet<E>(E);
+
+impl<E: Emitter> ForwardingEmitter for Quiet<E> {
+    type Token = E::Token;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.0
+    }
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

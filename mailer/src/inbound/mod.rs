@@ -198,9 +198,12 @@ fn clean_into(out: &mut String, text: &str, max_chars: usize) {
         out.push_str(&trimmed[..trimmed.len().min(max_chars)]);
         return;
     }
-    // Otherwise one pass: whitespace runs become one space, then the ends
-    // are trimmed and the length capped.
-    let mut kept = String::with_capacity(text.len());
+    // Otherwise one pass straight into `out`: whitespace runs become one
+    // space, nothing is kept before the first character the trim keeps,
+    // then the end is trimmed and the length capped.
+    let trim = |c: char| c == '\'' || c == ',' || c.is_whitespace();
+    let start = out.len();
+    out.reserve(text.len());
     let mut space = false;
     for c in text.chars() {
         let c = if c.is_control() { ' ' } else { c };
@@ -211,15 +214,20 @@ fn clean_into(out: &mut String, text: &str, max_chars: usize) {
             space = true;
             continue;
         }
-        if space && !kept.is_empty() {
-            kept.push(' ');
+        if out.len() == start && trim(c) {
+            continue;
+        }
+        if space && out.len() > start {
+            out.push(' ');
         }
         space = false;
-        kept.push(c);
+        out.push(c);
     }
-    let trimmed = kept.trim_matches(|c: char| c == '\'' || c == ',' || c.is_whitespace());
-    let end = trimmed.char_indices().nth(max_chars).map_or(trimmed.len(), |(i, _)| i);
-    out.push_str(&trimmed[..end]);
+    let kept = out[start..].trim_end_matches(trim).len();
+    out.truncate(start + kept);
+    if let Some((i, _)) = out[start..].char_indices().nth(max_chars) {
+        out.truncate(start + i);
+    }
 }
 
 /// `text` lowercased into `buffer`, as `str::to_lowercase` would, or None
@@ -826,6 +834,11 @@ mod tests {
             "two  spaces",
             "plain, simple line.",
             "'quoted'",
+            "' , Жанна",
+            "Жанна ' ,",
+            ",,'Ана', \u{a0}",
+            "\u{7}'\u{202E} x",
+            "naïve ' , ' café",
         ] {
             for max in [0, 1, 3, 200] {
                 assert_eq!(clean(text, max, "?"), clean_reference(text, max, "?"), "{text:?} max {max}");
