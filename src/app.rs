@@ -186,6 +186,10 @@ impl App {
                     Ok(report) => Answer::Doctor(Box::new(report)),
                     Err(e) => Answer::Error(e.to_string()),
                 },
+                Request::ApiKey { key_op } => match crate::api_keys::apply(&self.engine, key_op) {
+                    Ok(answer) => Answer::ApiKey(answer),
+                    Err(e) => Answer::Error(format!("{e:#}")),
+                },
             };
             serde_json::to_writer(&mut writer, &response)?;
             writer.write_all(b"\n")?;
@@ -264,6 +268,10 @@ enum Request {
     Webhook {
         cmd: crate::webhook::WebhookCmd,
     },
+    #[serde(rename = "api-key")]
+    ApiKey {
+        key_op: crate::api_keys::ApiKeyOp,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -277,6 +285,8 @@ enum Answer {
     Doctor(Box<vouch_store::DoctorReport>),
     /// A webhook command's lines, or why it was refused.
     Webhook(Result<Vec<String>, String>),
+    #[serde(rename = "api-key")]
+    ApiKey(crate::api_keys::ApiKeyAnswer),
     Error(String),
 }
 
@@ -369,6 +379,14 @@ impl Remote {
         }
         match serde_json::from_str(&line)? {
             Answer::Streamed(counts) => Ok(counts),
+            Answer::Error(e) => bail!(e),
+            _ => bail!("unexpected answer"),
+        }
+    }
+
+    pub fn api_key(&mut self, op: &crate::api_keys::ApiKeyOp) -> anyhow::Result<crate::api_keys::ApiKeyAnswer> {
+        match self.call(&Request::ApiKey { key_op: op.clone() })? {
+            Answer::ApiKey(answer) => Ok(answer),
             Answer::Error(e) => bail!(e),
             _ => bail!("unexpected answer"),
         }

@@ -107,6 +107,15 @@ pub struct Config {
     pub email_max_bytes: Option<String>,
     /// Mail from an address vouch does not know: `accept` (default) or `ignore`.
     pub email_unknown: Option<String>,
+    /// The signing secret of the Stripe endpoint (`whsec_…`): with it,
+    /// `POST /webhooks/stripe` takes Stripe's events.
+    pub stripe_webhook_secret: Option<Secret>,
+    /// API calls per second per key after the burst (default 50).
+    #[serde(deserialize_with = "number_or_text")]
+    pub api_rate_per_second: Option<String>,
+    /// API calls a key may make at once (default 100).
+    #[serde(deserialize_with = "number_or_text")]
+    pub api_burst: Option<String>,
 }
 
 /// A number in the TOML file (`http_max_connections = 100`) or text, as
@@ -169,6 +178,9 @@ impl Config {
         set!(telegram_webhook_url, get("VOUCH_TELEGRAM_WEBHOOK_URL"));
         set!(telegram_webhook_listen, get("VOUCH_TELEGRAM_WEBHOOK_LISTEN"));
         set!(telegram_webhook_secret, secret("VOUCH_TELEGRAM_WEBHOOK_SECRET"));
+        set!(stripe_webhook_secret, secret("VOUCH_STRIPE_WEBHOOK_SECRET"));
+        set!(api_rate_per_second, get("VOUCH_API_RATE_PER_SECOND"));
+        set!(api_burst, get("VOUCH_API_BURST"));
         set!(discord_token, secret("VOUCH_DISCORD_TOKEN"));
         set!(discord_api_url, get("VOUCH_DISCORD_API_URL"));
         set!(discord_guild_id, get("VOUCH_DISCORD_GUILD_ID"));
@@ -250,6 +262,37 @@ impl Config {
             s.public_url = Some(vouch_core::PublicUrl::parse(url).context("VOUCH_PUBLIC_URL")?);
         }
         Ok(s)
+    }
+
+    /// The Stripe endpoint's signing secret, checked at start: Stripe's
+    /// are `whsec_` and base62 characters.
+    pub fn stripe_webhook_secret(&self) -> anyhow::Result<Option<Secret>> {
+        let Some(secret) = &self.stripe_webhook_secret else { return Ok(None) };
+        let text = secret.expose().trim();
+        let body = text.strip_prefix("whsec_").unwrap_or_default();
+        if body.len() < 16 || !body.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            bail!(
+                "VOUCH_STRIPE_WEBHOOK_SECRET is not a Stripe signing secret: copy the `whsec_…` value of the \
+                 endpoint from the Stripe dashboard (Developers → Webhooks)"
+            );
+        }
+        Ok(Some(Secret(text.to_string())))
+    }
+
+    /// The HTTP API's rate per key: (per second, burst).
+    pub fn api_rate(&self) -> anyhow::Result<(std::num::NonZeroU32, std::num::NonZeroU32)> {
+        let read = |value: &Option<String>, name: &str, default: u32| -> anyhow::Result<std::num::NonZeroU32> {
+            match value.as_deref().map(str::trim) {
+                None | Some("") => Ok(std::num::NonZeroU32::new(default).unwrap_or(std::num::NonZeroU32::MIN)),
+                Some(v) => v
+                    .parse::<std::num::NonZeroU32>()
+                    .with_context(|| format!("{name} {v:?} is not a positive whole number")),
+            }
+        };
+        Ok((
+            read(&self.api_rate_per_second, "VOUCH_API_RATE_PER_SECOND", 50)?,
+            read(&self.api_burst, "VOUCH_API_BURST", 100)?,
+        ))
     }
 
     /// Where `serve` listens for HTTP, if anywhere.

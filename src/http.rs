@@ -13,8 +13,12 @@
 //! Share links (`/r/CODE`, `http/share.rs`) only count: a GET records a
 //! click, never a choice.
 
+mod api;
 mod page;
 mod share;
+mod stripe;
+
+pub use api::{ApiConfig, ApiLimits};
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -57,10 +61,13 @@ pub async fn run(
     renderer: Arc<Renderer>,
     listener: std::net::TcpListener,
     limits: ServerLimits,
+    api: ApiConfig,
     stop: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;
-    http_server::serve("http", listener, router(Arc::new(Http { engine, renderer })), limits, stop).await;
+    let api = api::router(Arc::clone(&engine), Arc::clone(&renderer), api, limits.request_timeout);
+    let router = router(Arc::new(Http { engine, renderer })).merge(api);
+    http_server::serve("http", listener, router, limits, stop).await;
     Ok(())
 }
 

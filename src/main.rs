@@ -1,5 +1,6 @@
 //! vouch: the binary. CLI parsing and wiring only; rules live in vouch-core.
 
+mod api_keys;
 mod app;
 mod backup;
 mod chat;
@@ -164,6 +165,9 @@ enum Cmd {
         #[arg(long, value_enum)]
         only: Option<BenchPart>,
     },
+    /// Keys of the HTTP API (`/api/v1`): create, list, revoke. Also while `serve` runs.
+    #[command(name = "api-key", subcommand)]
+    ApiKey(api_keys::ApiKeyCmd),
     /// Any engine command, run as the administrator (`vouch help` lists them).
     #[command(external_subcommand)]
     Engine(Vec<String>),
@@ -285,6 +289,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
         Cmd::Bench { json, seconds, clients, dir, only } => bench(*json, *seconds, *clients, dir.clone(), *only),
+        Cmd::ApiKey(cmd) => api_keys::run(load_config(&cli)?, cmd),
         Cmd::Engine(args) => {
             let line = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
             let mut session = Session::open(load_config(&cli)?)?;
@@ -357,6 +362,11 @@ fn serve(
     let http = match app.config.http_listen()? {
         Some(addr) => Some(http::bind(addr)?),
         None => None,
+    };
+    let (per_second, burst) = app.config.api_rate()?;
+    let api = http::ApiConfig {
+        limits: http::ApiLimits { per_second, burst },
+        stripe_secret: app.config.stripe_webhook_secret()?.map(|s| s.expose().to_string()),
     };
     if frontends.is_empty() {
         println!(
@@ -437,7 +447,7 @@ fn serve(
             let (engine, renderer, stopped) = (Arc::clone(&app.engine), Arc::clone(&app.renderer), stopped.clone());
             let limits = http_limits.clone();
             tokio::spawn(async move {
-                if let Err(e) = http::run(engine, renderer, listener, limits, stopped).await {
+                if let Err(e) = http::run(engine, renderer, listener, limits, api, stopped).await {
                     tracing::error!("http: {e:#}; the HTTP server is stopped");
                 }
             })

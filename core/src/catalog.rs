@@ -318,6 +318,17 @@ pub static CATALOG: &[CommandSpec] = &[
         private: false,
     },
     CommandSpec {
+        name: "refund",
+        aliases: &[],
+        args: &[
+            arg("REFERRAL", ArgKind::Id, "Referral id from `referrals`"),
+            opt("reason", ArgKind::Rest, "Shown in `why` and to organizers"),
+        ],
+        summary: "A converted customer was refunded: reverse the rewards",
+        role: Role::Organizer,
+        private: false,
+    },
+    CommandSpec {
         name: "reward",
         aliases: &[],
         args: &[

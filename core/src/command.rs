@@ -98,6 +98,11 @@ pub enum Command {
         referral: ReferralId,
         reason: String,
     },
+    /// `refund REFERRAL [reason]`: the customer got their money back.
+    Refund {
+        referral: ReferralId,
+        reason: String,
+    },
     RewardPaid {
         reward: vouch_store::RewardId,
     },
@@ -618,6 +623,14 @@ fn build(spec: &'static CommandSpec, a: &Args<'_>) -> Result<Command, UserError>
                 return Err(a.usage(problem("reason-too-long", &[("max", 300.into())])));
             }
             Command::Reject { referral, reason }
+        }
+        "refund" => {
+            let referral = referral_id(a, 0)?;
+            let reason = a.rest_from(1);
+            if reason.chars().count() > 300 {
+                return Err(a.usage("the reason is too long (300 characters at most)"));
+            }
+            Command::Refund { referral, reason }
         }
         "thank" => {
             let referral = referral_id(a, 0)?;

@@ -130,6 +130,9 @@ pub enum UserError {
     /// Another of the same mail's links was used already.
     #[error("already answered")]
     AlreadyAnswered,
+    /// An `Idempotency-Key` used before with a different request.
+    #[error("idempotency key reused with another request")]
+    IdempotencyMismatch,
     /// Storage failed; nothing was acknowledged. Details go to the log only.
     #[error("internal: {0}")]
     Internal(String),
@@ -154,7 +157,68 @@ impl UserError {
     /// A refusal that another delivery of the same message must get again.
     /// Storage trouble and rate limits are passing: a redelivery may succeed.
     pub fn is_final(&self) -> bool {
-        !matches!(self, UserError::Internal(_) | UserError::Unavailable(_) | UserError::RateLimited { .. })
+        !matches!(
+            self,
+            UserError::Internal(_)
+                | UserError::Unavailable(_)
+                | UserError::RateLimited { .. }
+                | UserError::IdempotencyMismatch
+        )
+    }
+
+    /// The refusal's stable name for machines (the HTTP API's
+    /// `error.code`): snake_case, one per variant, never renamed.
+    pub fn code(&self) -> &'static str {
+        match self {
+            UserError::Empty => "empty",
+            UserError::TooLong { .. } => "too_long",
+            UserError::UnknownCommand { .. } => "unknown_command",
+            UserError::Usage { .. } => "usage",
+            UserError::NotAllowed { .. } => "not_allowed",
+            UserError::MalformedCode { .. } => "malformed_code",
+            UserError::UnknownCode { .. } => "unknown_code",
+            UserError::CodeRevoked => "code_revoked",
+            UserError::SelfReferral => "self_referral",
+            UserError::AlreadyRedeemed { .. } => "already_redeemed",
+            UserError::AlreadyReferred { .. } => "already_referred",
+            UserError::CapReached { .. } => "cap_reached",
+            UserError::ProgramPaused { .. } => "program_paused",
+            UserError::TooNew { .. } => "too_new",
+            UserError::UnknownProgram { .. } => "unknown_program",
+            UserError::NoProgram => "no_program",
+            UserError::ProgramExists { .. } => "program_exists",
+            UserError::InvalidSetting { .. } => "invalid_setting",
+            UserError::UnknownReferral { .. } => "unknown_referral",
+            UserError::UnknownReward { .. } => "unknown_reward",
+            UserError::InvalidTransition { .. } => "invalid_transition",
+            UserError::OutsideWindow { .. } => "outside_window",
+            UserError::RateLimited { .. } => "rate_limited",
+            UserError::LinkInvalid => "link_invalid",
+            UserError::LinkConflict => "link_conflict",
+            UserError::ProspectOptedOut { .. } => "prospect_opted_out",
+            UserError::ConsentUnclear { .. } => "consent_unclear",
+            UserError::ConsentNotYours => "consent_not_yours",
+            UserError::UnknownWish { .. } => "unknown_wish",
+            UserError::Unverified { .. } => "unverified",
+            UserError::ConsentAnswered { .. } => "consent_answered",
+            UserError::AlreadyLinked => "already_linked",
+            UserError::RoleRefused { .. } => "role_refused",
+            UserError::UnknownEvent { .. } => "unknown_event",
+            UserError::EventCancelled { .. } => "event_cancelled",
+            UserError::EventOver { .. } => "event_over",
+            UserError::RsvpClosed { .. } => "rsvp_closed",
+            UserError::NotInvited { .. } => "not_invited",
+            UserError::TooManyGuests { .. } => "too_many_guests",
+            UserError::NoRoomForGuests { .. } => "no_room_for_guests",
+            UserError::UnknownPerson { .. } => "unknown_person",
+            UserError::NotAnOccurrence { .. } => "not_an_occurrence",
+            UserError::DateFull { .. } => "date_full",
+            UserError::IntroductionLimit { .. } => "introduction_limit",
+            UserError::AlreadyAnswered => "already_answered",
+            UserError::IdempotencyMismatch => "idempotency_mismatch",
+            UserError::Internal(_) => "internal",
+            UserError::Unavailable(_) => "unavailable",
+        }
     }
 
     /// Template name under `error/` and the data it renders.
@@ -236,6 +300,7 @@ impl UserError {
             UserError::IntroductionLimit { max, whose } => {
                 ("introduction_limit", json!({ "max": max, "community": *whose == "community" }))
             }
+            UserError::IdempotencyMismatch => ("idempotency_mismatch", json!({})),
             UserError::Internal(_) => ("internal", json!({})),
             UserError::Unavailable(_) => ("internal", json!({ "unavailable": true })),
         };
@@ -245,7 +310,11 @@ impl UserError {
             UserError::Unavailable(_) => Failure::Unavailable,
             _ => Failure::Refused,
         };
-        Reply { failure: Some(failure), ..Reply::new(&format!("error/{name}"), data) }
+        Reply {
+            failure: Some(failure),
+            code: Some(self.code().to_string()),
+            ..Reply::new(&format!("error/{name}"), data)
+        }
     }
 }
 

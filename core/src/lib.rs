@@ -25,8 +25,8 @@ pub mod webhook;
 pub use catalog::{CATALOG, CommandSpec};
 pub use command::{Command, parse};
 pub use engine::{
-    BounceOutcome, Caller, Engine, Extras, Input, LINK_ANSWER_KEY, Limits, MailIn, MailRef, Settings, ThreadReply,
-    ThreadText, consent_word, introduction_stage,
+    ApiKeyCreated, BounceOutcome, Caller, Engine, Extras, Input, LINK_ANSWER_KEY, Limits, MailIn, MailRef, Settings,
+    ThreadReply, ThreadText, consent_word, idempotency_key, introduction_stage,
 };
 pub use engine::{Counted, ShareLink, Visit};
 pub use error::UserError;

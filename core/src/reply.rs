@@ -14,6 +14,10 @@ pub struct Reply {
     /// Set on a refusal: why, typed, so no adapter reads template names.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
+    /// With a failure: the refusal's stable code ([`crate::UserError::code`]),
+    /// which the HTTP API answers as `error.code`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
     /// A referral code this reply hands out: adapters add their own share
     /// link for it (a Telegram deep link, a Discord invite).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -36,6 +40,7 @@ impl Reply {
             data,
             private: false,
             failure: None,
+            code: None,
             share: None,
             actions: Vec::new(),
             language: None,

@@ -174,6 +174,10 @@ impl Store {
             c.entities::<LinkCode>(tx, TreeName::LinkCodes, |l| l.code.as_str().as_bytes().to_vec())?;
             let invites = c.entities::<InviteRecord>(tx, TreeName::Invites, |i| i.code.as_bytes().to_vec())?;
             let clicks = c.entities::<crate::Click>(tx, TreeName::Clicks, |k| k.id.to_key().to_vec())?;
+            let api_keys =
+                c.entities::<crate::ApiKey>(tx, TreeName::ApiKeys, |k| crate::apikey::api_key_id(k.id).to_vec())?;
+            let external_ids =
+                c.entities::<crate::ExternalRef>(tx, TreeName::ExternalIds, |r| r.external_id.as_bytes().to_vec())?;
             if let Err(e) = tx.link_secret() {
                 // Not derived data: a restore brings the backup's key back.
                 c.problem(TreeName::Meta, ProblemKind::Undecodable, format!("link secret: {e}"));
@@ -189,6 +193,13 @@ impl Store {
                     TreeName::Identities,
                     format!("{} -> missing {}", i.key, i.member),
                     member_ids.contains(&i.member),
+                );
+            }
+            for r in &external_ids {
+                c.require(
+                    TreeName::ExternalIds,
+                    format!("{} -> missing {}", r.external_id, r.referral),
+                    referral_ids.contains(&r.referral),
                 );
             }
             for r in &codes {
@@ -294,6 +305,9 @@ impl Store {
             for (key, value) in crate::stats::expected(&referrals, &rewards) {
                 put(TreeName::Stats, key, value);
             }
+            for k in &api_keys {
+                put(TreeName::ApiKeysByHash, k.hash.0.as_bytes().to_vec(), crate::apikey::api_key_id(k.id).to_vec());
+            }
             for i in &invites {
                 put(TreeName::InvitesByOwner, crate::write::invite_owner_key(&i.owner, &i.code), Vec::new());
             }
@@ -320,6 +334,7 @@ impl Store {
                 TreeName::InvitesByOwner,
                 TreeName::ClicksByCode,
                 TreeName::ClickStats,
+                TreeName::ApiKeysByHash,
             ];
             let mut fixes: Vec<(TreeName, Vec<u8>, Option<Vec<u8>>)> = Vec::new();
             for index in indexes {
@@ -360,6 +375,7 @@ impl Store {
                 ("webhook", max(webhooks.iter().map(|w| w.id.0).collect())),
                 ("outbox", max(outbox.iter().map(|m| m.id.0).collect())),
                 ("click", max(clicks.iter().map(|k| k.id.0).collect())),
+                ("api_key", max(api_keys.iter().map(|k| k.id).collect())),
             ];
             let mut raise = Vec::new();
             for (name, highest) in in_use {

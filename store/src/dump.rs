@@ -57,6 +57,13 @@ pub struct Dump {
     /// Counted visits of share links. Absent in exports from before them.
     #[serde(default)]
     pub clicks: Vec<crate::Click>,
+    /// API keys, as their hashes (the keys themselves are never stored).
+    /// Absent in exports from before the API.
+    #[serde(default)]
+    pub api_keys: Vec<crate::ApiKey>,
+    /// External ids (API `external_id`, Stripe customers) of referrals.
+    #[serde(default)]
+    pub external_ids: Vec<crate::ExternalRef>,
 }
 
 const FORMAT: &str = "vouch-export";
@@ -107,6 +114,8 @@ struct Streamed<'a> {
     invites: TreeSeq<'a, InviteRecord>,
     webhooks: TreeSeq<'a, crate::WebhookEndpoint>,
     clicks: TreeSeq<'a, crate::Click>,
+    api_keys: TreeSeq<'a, crate::ApiKey>,
+    external_ids: TreeSeq<'a, crate::ExternalRef>,
 }
 
 /// Every value of one tree, decoded and serialized one at a time.
@@ -162,6 +171,8 @@ impl Store {
             invites: TreeSeq::new(self, TreeName::Invites),
             webhooks: TreeSeq::new(self, TreeName::Webhooks),
             clicks: TreeSeq::new(self, TreeName::Clicks),
+            api_keys: TreeSeq::new(self, TreeName::ApiKeys),
+            external_ids: TreeSeq::new(self, TreeName::ExternalIds),
         };
         let mut out = std::io::BufWriter::with_capacity(256 * 1024, out);
         let written = match style {
@@ -200,6 +211,8 @@ impl Store {
             invites: self.invites()?,
             webhooks: self.webhooks()?,
             clicks: crate::ClickRead::clicks(self)?,
+            api_keys: crate::ApiRead::api_keys(self)?,
+            external_ids: crate::ApiRead::external_refs(self)?,
         })
     }
 
@@ -241,6 +254,8 @@ impl Store {
         load(self, &dump.invites, |tx, i| tx.put_invite(i))?;
         load(self, &dump.webhooks, |tx, w| tx.put_webhook(w))?;
         load(self, &dump.clicks, |tx, c| tx.put_click(c).map(drop))?;
+        load(self, &dump.api_keys, |tx, k| tx.put_api_key(k))?;
+        load(self, &dump.external_ids, |tx, r| tx.put_external_ref(r))?;
         load(self, &dump.counters, |tx, (name, value)| tx.raise_counter(name, *value))?;
         // A fresh store may already have made a key of its own; nothing was
         // signed with it that matters, while the backup's links are in mail.
@@ -358,6 +373,8 @@ impl<'de> Visitor<'de> for &mut Loader<'_> {
                 "invites" => drop(self.list(&mut map, |tx, i| tx.put_invite(i))?),
                 "webhooks" => drop(self.list(&mut map, |tx, w: &crate::WebhookEndpoint| tx.put_webhook(w))?),
                 "clicks" => drop(self.list(&mut map, |tx, c: &crate::Click| tx.put_click(c).map(drop))?),
+                "api_keys" => drop(self.list(&mut map, |tx, k: &crate::ApiKey| tx.put_api_key(k))?),
+                "external_ids" => drop(self.list(&mut map, |tx, r: &crate::ExternalRef| tx.put_external_ref(r))?),
                 "link_secret" => {
                     if let Err(e) = self.check_header() {
                         return Err(self.fail(e));

@@ -10,6 +10,7 @@
 //! - every value carries a codec version byte, and the data dir a schema
 //!   version, so a later release can migrate.
 
+pub mod apikey;
 pub mod click;
 mod doctor;
 mod dump;
@@ -28,6 +29,7 @@ mod write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub use apikey::{ApiKey, ApiRead, ApiScope, ExternalRef, KeyHash};
 pub use click::{Click, ClickCount, ClickMonth, ClickRead};
 pub use doctor::{DoctorReport, Problem, ProblemKind};
 pub use dump::{Dump, DumpCounts, DumpStyle, SCHEMA_VERSION};

@@ -669,6 +669,10 @@ pub struct InboundRecord {
     /// For mail: the sender authentication verdict.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sender_auth: Option<SenderAuth>,
+    /// For an API `Idempotency-Key`: a hash of the request it first came
+    /// with, so the same key with another request is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
 }
 
 /// A one-time code pairing a second identity with a member (`link`).

@@ -64,10 +64,16 @@ pub enum TreeName {
     ClicksByCode,
     /// Aggregates of clicks, kept with them (see `click.rs`).
     ClickStats,
+    /// API key id -> ApiKey (the key's hash, never the key)
+    ApiKeys,
+    /// key hash (hex) -> API key id
+    ApiKeysByHash,
+    /// external id (API `external_id`, Stripe customer) -> ExternalRef
+    ExternalIds,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 31] = [
+    pub const ALL: [TreeName; 34] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -99,6 +105,9 @@ impl TreeName {
         TreeName::Clicks,
         TreeName::ClicksByCode,
         TreeName::ClickStats,
+        TreeName::ApiKeys,
+        TreeName::ApiKeysByHash,
+        TreeName::ExternalIds,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -134,6 +143,9 @@ impl TreeName {
             TreeName::Clicks => "clicks",
             TreeName::ClicksByCode => "clicks_by_code",
             TreeName::ClickStats => "click_stats",
+            TreeName::ApiKeys => "api_keys",
+            TreeName::ApiKeysByHash => "api_keys_by_hash",
+            TreeName::ExternalIds => "external_ids",
         }
     }
 }

@@ -40,25 +40,31 @@ pub fn request(method: &str, url: &str, body: &[u8]) -> std::io::Result<Reply> {
     request_with(method, url, &[], body)
 }
 
-/// [`request`] with extra headers (`User-Agent`, `Accept-Language`…).
+/// [`request`] with extra headers (`User-Agent`, `Accept-Language`…); the
+/// body is form-encoded unless they name a `Content-Type`. A server that
+/// answers before reading the whole body (a 413) may close while it is
+/// sent: the answer counts.
 pub fn request_with(method: &str, url: &str, extra: &[(&str, &str)], body: &[u8]) -> std::io::Result<Reply> {
     let rest = url.strip_prefix("http://").unwrap_or_else(|| panic!("not an http:// URL: {url}"));
     let (host, path) = rest.split_once('/').map_or((rest, "/".to_string()), |(h, p)| (h, format!("/{p}")));
     let mut stream = TcpStream::connect(host)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
-        body.len()
-    );
-    let head = head.trim_end_matches("\r\n").to_string()
-        + "\r\n"
-        + &extra.iter().map(|(n, v)| format!("{n}: {v}\r\n")).collect::<String>()
-        + "\r\n";
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+    if !extra.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+        head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
+    }
+    for (name, value) in extra {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
     stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    let _ = stream.write_all(body);
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
+    if let Err(e) = stream.read_to_end(&mut raw)
+        && raw.is_empty()
+    {
+        return Err(e);
+    }
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.split("\r\n");

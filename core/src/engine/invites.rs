@@ -125,6 +125,7 @@ impl EngineCore {
                 at: now,
                 outcome: stored,
                 sender_auth: None,
+                fingerprint: None,
             })?;
             Ok(result)
         })

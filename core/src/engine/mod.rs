@@ -2,6 +2,7 @@
 //! store transaction (with its outbox rows) and answers once it is durable.
 
 mod alts;
+mod api;
 mod calendar;
 mod clicks;
 mod consent;
@@ -14,6 +15,7 @@ mod members;
 mod occurrences;
 mod programs;
 mod referrals;
+mod refunds;
 mod report;
 mod schedule;
 mod webhooks;
@@ -35,6 +37,7 @@ pub use crate::limit::Limits;
 use crate::ports::{Clock, IdGen};
 use crate::reply::{Effect, Outcome, Reply, Response};
 
+pub use api::{ApiKeyCreated, idempotency_key};
 pub use clicks::{Counted, ShareLink, Visit};
 pub use consent::stage as introduction_stage;
 pub use mail::{BounceOutcome, MailIn, MailRef, ThreadReply, ThreadText, consent_word};
@@ -681,7 +684,7 @@ impl EngineCore {
         mail: Option<&MailIn>,
     ) -> Result<(Outcome, bool), UserError> {
         if let Some(key) = dedupe_key
-            && let Some(seen) = tx.inbound(key)?
+            && let Some(seen) = api::seen(tx, key)?
         {
             let outcome: Outcome = serde_json::from_value(seen.outcome).unwrap_or_default();
             return Ok((outcome, true));
@@ -784,6 +787,7 @@ impl EngineCore {
             Command::Convert { referral, value } => referrals::convert(cx, referral, value),
             Command::Approve { referral } => referrals::approve(cx, referral),
             Command::Reject { referral, reason } => referrals::reject(cx, referral, &reason),
+            Command::Refund { referral, reason } => refunds::refund(cx, referral, &reason),
             Command::RewardPaid { reward } => referrals::reward_paid(cx, reward),
             Command::RewardList { status } => referrals::reward_list(cx, status),
             Command::Role { grant, identity, role } => members::role(cx, grant, &identity, role),
@@ -828,6 +832,7 @@ fn command_name(cmd: &Command) -> &'static str {
         Command::Convert { .. } => "convert",
         Command::Approve { .. } => "approve",
         Command::Reject { .. } => "reject",
+        Command::Refund { .. } => "refund",
         Command::RewardPaid { .. } | Command::RewardList { .. } => "reward",
         Command::Role { .. } => "role",
         Command::Report { .. } => "report",
@@ -904,7 +909,9 @@ pub(super) fn remember(
     sender_auth: Option<vouch_store::SenderAuth>,
 ) -> Result<(), UserError> {
     let stored = serde_json::to_value(outcome).map_err(|e| UserError::Internal(e.to_string()))?;
-    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored, sender_auth })?;
+    let (key, fingerprint) = api::split_fingerprint(key);
+    let fingerprint = fingerprint.map(str::to_string);
+    tx.put_inbound(&InboundRecord { key: key.to_string(), at, outcome: stored, sender_auth, fingerprint })?;
     Ok(())
 }
 

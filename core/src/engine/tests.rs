@@ -1000,6 +1000,7 @@ fn a_join_by_a_new_account_is_converted_only_with_an_organizers_approval() {
 }
 mod clicks;
 mod events;
+mod refunds;
 mod webhooks;
 #[test]
 fn answers_whose_next_step_is_a_code_offer_it_as_a_button() {
