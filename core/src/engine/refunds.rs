@@ -51,6 +51,7 @@ pub(super) fn refund(cx: &mut Cx<'_, '_>, id: ReferralId, reason: &str) -> Resul
                     note: note.clone(),
                 });
                 cx.tx.put_reward(&e)?;
+                super::webhooks::reward(cx, super::webhooks::EventType::RewardReversed, &e)?;
                 reversed.push(e);
             }
             RewardStatus::Paid => {

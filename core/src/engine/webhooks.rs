@@ -103,7 +103,7 @@ pub(crate) fn reward(cx: &Cx<'_, '_>, kind: EventType, e: &RewardEntry) -> Resul
     reward_in(cx.tx, cx.now, kind, e)
 }
 
-/// [`reward`] without a command context (a refund from the API or Stripe).
+/// [`reward`] without a command context (a change made outside a command).
 pub(crate) fn reward_in(tx: &WriteTx<'_>, now: Timestamp, kind: EventType, e: &RewardEntry) -> Result<(), UserError> {
     let program = tx.program(e.program)?.map(|p| p.slug.as_str().to_string());
     let data = json!({

@@ -205,3 +205,20 @@ fn introductions_and_rsvps_are_events_too() {
     assert_eq!(rsvp.data["data"]["member"], w.member("alice").id.to_string());
     assert_eq!(rsvp.data["data"]["status"], "yes");
 }
+
+#[test]
+fn a_refund_reverses_each_unpaid_reward_as_an_event() {
+    let w = World::with_r1();
+    let id = w.engine.webhook_add("http://127.0.0.1:9/h", Some("reward.reversed")).expect("add").id;
+    w.say("olga", "convert R1 1200");
+    w.say("olga", "approve R1");
+    let rewards = w.store().rewards().expect("rewards");
+    assert!(rewards.len() >= 2, "{rewards:?}");
+    w.say("olga", &format!("reward paid {}", rewards[0].id));
+    w.say("olga", "refund R1 chargeback");
+    let rows = w.webhook_rows(id);
+    // The paid reward is flagged for the organizers, not reversed.
+    assert_eq!(rows.len(), rewards.len() - 1, "{rows:?}");
+    assert!(rows.iter().all(|r| r.data["type"] == "reward.reversed" && r.data["data"]["status"] == "void"));
+    assert!(rows.iter().all(|r| r.data["data"]["reward"] != rewards[0].id.to_string()));
+}
