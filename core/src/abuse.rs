@@ -8,10 +8,6 @@ use std::sync::LazyLock;
 
 use vouch_store::EmailAddress;
 
-/// Domains whose mail all lands in one Gmail inbox, which ignores dots in
-/// the local part.
-const GMAIL_DOMAINS: &[&str] = &["gmail.com", "googlemail.com"];
-
 /// Disposable-mailbox services: a vendored, dated copy of the maintained
 /// community blocklist (about 10,000 domains; `scripts/update-disposable-domains`
 /// refreshes it). Embedded, so a lookup needs no file or network.
@@ -31,13 +27,7 @@ fn disposable_domains() -> &'static HashSet<&'static str> {
 /// plus-addressed mail to the base inbox and a false match only asks for a
 /// second look.
 pub fn mailbox_key(email: &EmailAddress) -> String {
-    let (local, domain) = email.as_str().rsplit_once('@').unwrap_or((email.as_str(), ""));
-    let local = local.split_once('+').map_or(local, |(base, _)| base);
-    if GMAIL_DOMAINS.contains(&domain) {
-        format!("{}@gmail.com", local.replace('.', ""))
-    } else {
-        format!("{local}@{domain}")
-    }
+    email.mailbox()
 }
 
 /// True when both addresses reach the same inbox (see [`mailbox_key`]).

@@ -261,6 +261,9 @@ impl Store {
             };
             for i in &identities {
                 put(TreeName::IdentitiesByMember, key2(&i.member.to_key(), i.key.to_string().as_bytes()), Vec::new());
+                if let Some(email) = i.key.email() {
+                    put(TreeName::IdentitiesByMailbox, crate::tree::mailbox_key(&email, &i.key.to_string()), Vec::new());
+                }
             }
             for p in &programs {
                 put(TreeName::ProgramsBySlug, p.slug.as_str().as_bytes().to_vec(), p.id.to_key().to_vec());
@@ -323,6 +326,7 @@ impl Store {
             }
             let indexes = [
                 TreeName::IdentitiesByMember,
+                TreeName::IdentitiesByMailbox,
                 TreeName::ProgramsBySlug,
                 TreeName::CodesByOwner,
                 TreeName::ReferralsByReferrer,

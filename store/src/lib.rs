@@ -145,6 +145,7 @@ impl Store {
         };
         store.check_schema()?;
         store.build_stats_if_missing()?;
+        store.build_mailboxes_if_missing()?;
         Ok(store)
     }
 
@@ -198,6 +199,29 @@ impl Store {
             }
             for (key, value) in stats::expected(&referrals, &rewards) {
                 tx.insert_raw(TreeName::Stats, &key, &value)?;
+            }
+            tx.insert_raw(TreeName::Meta, BUILT, &[1])
+        })
+    }
+
+    /// A data dir from before the `identities_by_mailbox` index gets it
+    /// built once, from its email identities (a fresh one only the mark).
+    fn build_mailboxes_if_missing(&self) -> Result<(), StoreError> {
+        const BUILT: &[u8] = b"mailboxes-built";
+        let meta = self.tree(TreeName::Meta);
+        if meta.get(BUILT)?.is_some() {
+            return Ok(());
+        }
+        if self.tree(TreeName::Identities).is_empty() {
+            meta.insert(BUILT, &[1])?;
+            return Ok(());
+        }
+        self.write(|tx| {
+            for identity in tx.scan_values::<Identity>(TreeName::Identities, b"email:")? {
+                if let Some(email) = identity.key.email() {
+                    let key = tree::mailbox_key(&email, &identity.key.to_string());
+                    tx.insert_raw(TreeName::IdentitiesByMailbox, &key, b"")?;
+                }
             }
             tx.insert_raw(TreeName::Meta, BUILT, &[1])
         })

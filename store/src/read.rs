@@ -202,6 +202,20 @@ pub trait Read {
         Ok(out)
     }
 
+    /// Every email identity reading `mailbox` (see `EmailAddress::mailbox`),
+    /// from the index: no scan of the community's identities.
+    fn identities_at_mailbox(&self, mailbox: &str) -> Result<Vec<Identity>, StoreError> {
+        let mut prefix = mailbox.as_bytes().to_vec();
+        prefix.push(0);
+        let mut out = Vec::new();
+        for (k, _) in self.scan_prefix_raw(TreeName::IdentitiesByMailbox, &prefix)? {
+            if let Some(identity) = self.get(TreeName::Identities, &k[prefix.len()..])? {
+                out.push(identity);
+            }
+        }
+        Ok(out)
+    }
+
     fn programs(&self) -> Result<Vec<Program>, StoreError> {
         self.scan_values(TreeName::Programs, b"")
     }

@@ -492,3 +492,39 @@ fn limited_scans_in_a_transaction_match_the_full_scan() {
         })
         .expect("scans");
 }
+
+/// Who reads an inbox under any spelling is an index lookup, kept with the
+/// identities, checked by doctor, and built once for a data dir from before it.
+#[test]
+fn identities_are_found_by_inbox_under_any_spelling() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let (jane, other) = store
+        .write(|tx| {
+            let jane = member(tx, "email:jane.doe+news@googlemail.com")?;
+            let other = member(tx, "email:jane@example.org")?;
+            member(tx, "alice")?;
+            Ok::<_, StoreError>((jane, other))
+        })
+        .expect("write");
+    let inbox = |spelling: &str| crate::EmailAddress::parse(spelling).expect("address").mailbox();
+    assert_eq!(inbox("Jane.Doe+x@gmail.com"), "janedoe@gmail.com");
+    assert_eq!(inbox("jane+x@example.org"), "jane@example.org");
+    let at = |store: &Store, spelling: &str| -> Vec<MemberId> {
+        store.identities_at_mailbox(&inbox(spelling)).expect("lookup").into_iter().map(|i| i.member).collect()
+    };
+    assert_eq!(at(&store, "janedoe@gmail.com"), [jane.id]);
+    assert_eq!(at(&store, "JANE@example.org"), [other.id]);
+    assert!(at(&store, "jane@example.com").is_empty());
+    assert!(store.doctor(false).expect("doctor").problems.is_empty());
+
+    // A data dir written before the index: nothing in it, and no mark.
+    store.tree(TreeName::IdentitiesByMailbox).clear().expect("clear");
+    store.tree(TreeName::Meta).remove(b"mailboxes-built").expect("remove");
+    let kinds: Vec<(String, ProblemKind)> = store.doctor(false).expect("doctor").summary().into_keys().collect();
+    assert_eq!(kinds, vec![("identities_by_mailbox".to_string(), ProblemKind::MissingIndex)]);
+    drop(store);
+    let store = Store::open(dir.path()).expect("reopen");
+    assert_eq!(at(&store, "jane.doe@gmail.com"), [jane.id], "built at open");
+    assert!(store.doctor(false).expect("doctor").problems.is_empty());
+}

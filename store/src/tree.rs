@@ -70,10 +70,13 @@ pub enum TreeName {
     ApiKeysByHash,
     /// external id (API `external_id`, Stripe customer) -> ExternalRef
     ExternalIds,
+    /// inbox (`EmailAddress::mailbox`) ++ 0 ++ email identity key: who reads
+    /// that inbox under any spelling, without a scan of every identity.
+    IdentitiesByMailbox,
 }
 
 impl TreeName {
-    pub const ALL: [TreeName; 34] = [
+    pub const ALL: [TreeName; 35] = [
         TreeName::Meta,
         TreeName::Members,
         TreeName::Identities,
@@ -108,6 +111,7 @@ impl TreeName {
         TreeName::ApiKeys,
         TreeName::ApiKeysByHash,
         TreeName::ExternalIds,
+        TreeName::IdentitiesByMailbox,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -146,6 +150,7 @@ impl TreeName {
             TreeName::ApiKeys => "api_keys",
             TreeName::ApiKeysByHash => "api_keys_by_hash",
             TreeName::ExternalIds => "external_ids",
+            TreeName::IdentitiesByMailbox => "identities_by_mailbox",
         }
     }
 }
@@ -171,6 +176,14 @@ pub(crate) fn decode<T: DeserializeOwned>(tree: TreeName, bytes: &[u8]) -> Resul
 }
 
 /// Concatenates key parts (ids are big-endian so keys sort by id).
+/// The `IdentitiesByMailbox` key of an email identity.
+pub(crate) fn mailbox_key(email: &crate::EmailAddress, identity: &str) -> Vec<u8> {
+    let mut k = email.mailbox().into_bytes();
+    k.push(0);
+    k.extend_from_slice(identity.as_bytes());
+    k
+}
+
 pub(crate) fn key2(a: &[u8], b: &[u8]) -> Vec<u8> {
     let mut k = Vec::with_capacity(a.len() + b.len());
     k.extend_from_slice(a);

@@ -152,7 +152,23 @@ impl From<ReferralCode> for String {
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
 
+/// Domains where dots in the local part are ignored (one inbox).
+const GMAIL_DOMAINS: &[&str] = &["gmail.com", "googlemail.com"];
+
 impl EmailAddress {
+    /// The inbox this address reaches, the same string for every spelling
+    /// of it: `+tag` dropped, and at Gmail dots too (`jane.doe+x@gmail.com`
+    /// and `janedoe@googlemail.com` are `janedoe@gmail.com`).
+    pub fn mailbox(&self) -> String {
+        let (local, domain) = self.0.rsplit_once('@').unwrap_or((self.0.as_str(), ""));
+        let local = local.split_once('+').map_or(local, |(base, _)| base);
+        if GMAIL_DOMAINS.contains(&domain) {
+            format!("{}@gmail.com", local.replace('.', ""))
+        } else {
+            format!("{local}@{domain}")
+        }
+    }
+
     pub fn parse(input: &str) -> Result<Self, ParseError> {
         let trimmed = input.trim().trim_start_matches('<').trim_end_matches('>');
         let bad = || ParseError::Email(input.trim().chars().take(80).collect());

@@ -232,6 +232,9 @@ impl WriteTx<'_> {
             self.remove_raw(TreeName::IdentitiesByMember, &key2(&old.member.to_key(), key.as_bytes()))?;
         }
         self.insert_raw(TreeName::IdentitiesByMember, &key2(&identity.member.to_key(), key.as_bytes()), b"")?;
+        if let Some(email) = identity.key.email() {
+            self.insert_raw(TreeName::IdentitiesByMailbox, &crate::tree::mailbox_key(&email, &key), b"")?;
+        }
         self.put(TreeName::Identities, key.as_bytes(), identity)
     }
 

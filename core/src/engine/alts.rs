@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use vouch_store::{EmailAddress, Identity, Member, MemberId, Read, Referral, ReferralSource, TreeName};
+use vouch_store::{EmailAddress, Member, MemberId, Read, Referral, ReferralSource};
 
 use super::Cx;
 use crate::abuse::{is_disposable, mailbox_key};
@@ -33,9 +33,8 @@ pub(super) fn same_person(cx: &Cx<'_, '_>, a: &Member, b: &Member) -> Result<boo
     Ok(emails_of(cx, a)?.iter().any(|e| theirs.contains(&mailbox_key(e))))
 }
 
-/// Members other than `except` who use the same inbox as any of `emails`.
-/// Email identities share one key prefix, so this reads only those (one
-/// pass over the community's email identities, no extra index to keep).
+/// Members other than `except` who use the same inbox as any of `emails`,
+/// from the store's inbox index (a lookup per address, not a scan).
 pub(super) fn members_at_inbox(
     cx: &Cx<'_, '_>,
     emails: &[EmailAddress],
@@ -44,14 +43,11 @@ pub(super) fn members_at_inbox(
     if emails.is_empty() {
         return Ok(Vec::new());
     }
-    let keys: BTreeSet<String> = emails.iter().map(mailbox_key).collect();
-    let identities: Vec<Identity> = cx.tx.scan_values(TreeName::Identities, b"email:")?;
-    let found: BTreeSet<MemberId> = identities
-        .iter()
-        .filter(|i| Some(i.member) != except)
-        .filter(|i| i.key.email().is_some_and(|e| keys.contains(&mailbox_key(&e))))
-        .map(|i| i.member)
-        .collect();
+    let inboxes: BTreeSet<String> = emails.iter().map(mailbox_key).collect();
+    let mut found = BTreeSet::new();
+    for inbox in &inboxes {
+        found.extend(cx.tx.identities_at_mailbox(inbox)?.into_iter().map(|i| i.member).filter(|m| Some(*m) != except));
+    }
     Ok(found.into_iter().collect())
 }
 
