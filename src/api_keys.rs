@@ -10,9 +10,6 @@ use serde::{Deserialize, Serialize};
 use vouch_core::Engine;
 use vouch_store::{ApiKey, ApiScope};
 
-use crate::app::Session;
-use crate::config::Config;
-
 #[derive(Subcommand, Debug)]
 pub enum ApiKeyCmd {
     /// Make a key; it is printed once and never shown again.
@@ -87,18 +84,19 @@ fn when(t: Option<vouch_store::Timestamp>) -> String {
     t.map_or_else(|| "never".to_string(), |t| t.format("%Y-%m-%d %H:%M UTC").to_string())
 }
 
-pub fn run(config: Config, cmd: &ApiKeyCmd) -> anyhow::Result<ExitCode> {
-    let op = match cmd {
+/// What `cmd` asks of the store, for [`apply`] here or in the running `serve`.
+pub fn op(cmd: &ApiKeyCmd) -> anyhow::Result<ApiKeyOp> {
+    Ok(match cmd {
         ApiKeyCmd::Create { name, scopes } => {
             ApiKeyOp::Create { name: name.clone(), scopes: ApiScope::parse_list(scopes).map_err(anyhow::Error::msg)? }
         }
         ApiKeyCmd::List => ApiKeyOp::List,
         ApiKeyCmd::Revoke { id } => ApiKeyOp::Revoke { id: parse_id(id)? },
-    };
-    let answer = match Session::open(config)? {
-        Session::Local(app) => apply(&app.engine, op)?,
-        Session::Remote(mut remote) => remote.api_key(&op)?,
-    };
+    })
+}
+
+/// Prints what [`apply`] answered to `cmd`.
+pub fn print(cmd: &ApiKeyCmd, answer: ApiKeyAnswer) -> anyhow::Result<ExitCode> {
     match answer {
         ApiKeyAnswer::Created { record, key } => {
             println!("{key}");

@@ -274,7 +274,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
             )
         }
-        Cmd::Webhook { cmd } => webhook::run(load_config(&cli)?, cmd),
+        Cmd::Webhook { cmd } => {
+            let answer = match Session::open(load_config(&cli)?)? {
+                Session::Local(app) => webhook::apply(&app.engine, cmd),
+                Session::Remote(mut remote) => remote.webhook(cmd)?,
+            };
+            Ok(webhook::print(answer))
+        }
         Cmd::Demo { language } => demo::run(language.as_deref()),
         Cmd::Export { out, csv } => export(load_config(&cli)?, out.as_deref(), *csv),
         Cmd::Import { file } => import(load_config(&cli)?, file),
@@ -289,7 +295,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Cmd::Backup { out } => backup::run(load_config(&cli)?, out.as_deref()),
         Cmd::Doctor { repair, restore } => doctor::run(load_config(&cli)?, *repair, restore.as_deref()),
         Cmd::Bench { json, seconds, clients, dir, only } => bench(*json, *seconds, *clients, dir.clone(), *only),
-        Cmd::ApiKey(cmd) => api_keys::run(load_config(&cli)?, cmd),
+        Cmd::ApiKey(cmd) => {
+            let op = api_keys::op(cmd)?;
+            let answer = match Session::open(load_config(&cli)?)? {
+                Session::Local(app) => api_keys::apply(&app.engine, op)?,
+                Session::Remote(mut remote) => remote.api_key(&op)?,
+            };
+            api_keys::print(cmd, answer)
+        }
         Cmd::Engine(args) => {
             let line = args.iter().map(|a| quote(a)).collect::<Vec<_>>().join(" ");
             let mut session = Session::open(load_config(&cli)?)?;

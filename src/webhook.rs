@@ -9,9 +9,6 @@ use serde::{Deserialize, Serialize};
 use vouch_core::Engine;
 use vouch_store::WebhookId;
 
-use crate::app::Session;
-use crate::config::Config;
-
 #[derive(Subcommand, Debug, Clone, Serialize, Deserialize)]
 pub enum WebhookCmd {
     /// Add an endpoint; prints its id and signing secret (shown once).
@@ -32,23 +29,19 @@ pub enum WebhookCmd {
     Test { id: String },
 }
 
-pub fn run(config: Config, cmd: &WebhookCmd) -> anyhow::Result<ExitCode> {
-    let mut session = Session::open(config)?;
-    let answer = match &mut session {
-        Session::Local(app) => apply(&app.engine, cmd),
-        Session::Remote(remote) => remote.webhook(cmd)?,
-    };
+/// Prints what [`apply`] answered (here or in the running `serve`).
+pub fn print(answer: Result<Vec<String>, String>) -> ExitCode {
     match answer {
         Ok(lines) => {
             for line in lines {
                 println!("{line}");
             }
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("vouch: {e}");
             // sysexits.h EX_DATAERR, as for a refused engine command.
-            Ok(ExitCode::from(65))
+            ExitCode::from(65)
         }
     }
 }

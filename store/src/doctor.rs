@@ -262,7 +262,11 @@ impl Store {
             for i in &identities {
                 put(TreeName::IdentitiesByMember, key2(&i.member.to_key(), i.key.to_string().as_bytes()), Vec::new());
                 if let Some(email) = i.key.email() {
-                    put(TreeName::IdentitiesByMailbox, crate::tree::mailbox_key(&email, &i.key.to_string()), Vec::new());
+                    put(
+                        TreeName::IdentitiesByMailbox,
+                        crate::tree::mailbox_key(&email, &i.key.to_string()),
+                        Vec::new(),
+                    );
                 }
             }
             for p in &programs {
