@@ -67,7 +67,7 @@ pub fn apply(engine: &Engine, cmd: &WebhookCmd) -> Result<Vec<String>, String> {
             vec![
                 format!("webhook {} added: {} ({events})", e.id, e.url),
                 "signing secret (shown only now; give it to the receiver):".to_string(),
-                e.secret.expose().to_string(),
+                engine.webhook_secret(&e).expose().to_string(),
             ]
         }
         WebhookCmd::List => {

@@ -73,7 +73,8 @@ impl Transport for WebhookTransport {
             None => return Err(format!("webhook {id} was removed")),
         };
         let body = serde_json::to_vec(&message.data).map_err(|e| e.to_string())?;
-        Ok(Outgoing { url: endpoint.url, secret: endpoint.secret, body })
+        let secret = self.engine.webhook_secret(&endpoint);
+        Ok(Outgoing { url: endpoint.url, secret, body })
     }
 
     async fn send(&self, message: &OutboxMessage, out: &Outgoing) -> SendOutcome {

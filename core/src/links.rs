@@ -129,6 +129,15 @@ impl Signer {
 
     /// The tag in a member's UID for an event (`ics::attendee_uid`): 64 bits
     /// of HMAC, so a calendar REPLY names the invitation it answers.
+    /// The signing secret of webhook endpoint `id`: HMAC of its random
+    /// `salt` under the link secret, so only a store holding both can sign,
+    /// and a restore signs exactly as before without the secret being
+    /// written anywhere.
+    pub fn webhook_secret(&self, id: vouch_store::WebhookId, salt: &str) -> vouch_store::WebhookSecret {
+        let tag = hmac::sign(&self.key, format!("vouch webhook secret v1|{id}|{salt}").as_bytes());
+        crate::webhook::new_secret(tag.as_ref())
+    }
+
     pub fn calendar_tag(&self, event: vouch_store::EventId, member: MemberId) -> String {
         let tag = hmac::sign(&self.key, format!("uid:{}:{}", event.0, member.0).as_bytes());
         tag.as_ref().iter().take(8).map(|b| format!("{b:02x}")).collect()

@@ -49,9 +49,9 @@ pub struct Dump {
     /// before they were kept in the store.
     #[serde(default)]
     pub invites: Vec<InviteRecord>,
-    /// Webhook endpoints, signing secrets included (an export is a 0600
-    /// file, and a restore must keep signing as before); their pending
-    /// deliveries are in `outbox`. Absent in exports from before them.
+    /// Webhook endpoints, with the salt their signing secret is derived
+    /// from (never the secret); their pending deliveries are in `outbox`.
+    /// Absent in exports from before them.
     #[serde(default)]
     pub webhooks: Vec<crate::WebhookEndpoint>,
     /// Counted visits of share links. Absent in exports from before them.

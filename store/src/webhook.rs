@@ -15,8 +15,10 @@ pub fn failing_limit() -> chrono::Duration {
     chrono::Duration::days(3)
 }
 
-/// The Standard Webhooks signing secret, `whsec_` + base64 of the key. Kept
-/// in the store because it must sign; never shown by `Debug`.
+/// The Standard Webhooks signing secret, `whsec_` + base64 of the key. Never
+/// stored: it is derived from the store's link secret and the endpoint's
+/// salt when it signs (so no export, backup or log holds it), and never
+/// shown by `Debug`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct WebhookSecret(String);
@@ -49,7 +51,9 @@ pub struct WebhookEndpoint {
     /// The event types it gets (`referral.converted`); empty is all of them.
     #[serde(default)]
     pub events: Vec<String>,
-    pub secret: WebhookSecret,
+    /// Random; with the store's link secret it gives the signing secret
+    /// (`Signer::webhook_secret`). Alone it signs nothing.
+    pub salt: String,
     pub created_at: Timestamp,
     pub enabled: bool,
     /// Why and when it was disabled (gone, failing for days).
@@ -122,7 +126,7 @@ mod tests {
             id: WebhookId(1),
             url: "https://crm.example/hook".into(),
             events: vec![],
-            secret: WebhookSecret::new("whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0".into()),
+            salt: "5a17".into(),
             created_at: at,
             enabled: true,
             disabled: None,
@@ -134,14 +138,14 @@ mod tests {
 
     #[test]
     fn debug_hides_the_secret() {
-        let e = endpoint(chrono::Utc::now());
-        let shown = format!("{e:?}");
+        let secret = WebhookSecret::new("whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0".into());
+        let shown = format!("{secret:?}");
         assert!(!shown.contains("whsec_"), "{shown}");
         assert!(shown.contains("redacted"));
     }
 
     #[test]
-    fn export_and_import_carry_endpoints_secrets_and_pending_deliveries() {
+    fn export_and_import_carry_endpoints_and_pending_deliveries_but_no_secret() {
         let now = chrono::Utc::now();
         let (a, b) = (tempfile::tempdir().expect("tempdir"), tempfile::tempdir().expect("tempdir"));
         let store = crate::Store::open(a.path()).expect("open");
@@ -176,7 +180,9 @@ mod tests {
         let restored = crate::Store::open(b.path()).expect("open");
         restored.import(&dump).expect("import");
         let back = restored.webhook(WebhookId(1)).expect("read").expect("endpoint");
-        assert_eq!(back.secret.expose(), endpoint.secret.expose());
+        assert_eq!(back.salt, endpoint.salt, "with the link secret (exported too) it signs as before");
+        let text = serde_json::to_string(&dump).expect("json");
+        assert!(!text.contains("whsec_"), "no signing secret in an export");
         assert_eq!(restored.outbox_pending_for(&endpoint.identity()).expect("read"), vec![row]);
         assert!(restored.doctor(false).expect("doctor").problems.is_empty());
         // An export from before webhooks existed still imports.

@@ -146,21 +146,26 @@ pub struct EndpointView {
 }
 
 impl EngineCore {
-    /// `vouch webhook add URL [--events a,b]`: the new endpoint, with the
-    /// secret the caller prints once.
+    /// The signing secret of `endpoint` (see `Signer::webhook_secret`).
+    pub fn webhook_secret(&self, endpoint: &WebhookEndpoint) -> vouch_store::WebhookSecret {
+        self.signer.webhook_secret(endpoint.id, &endpoint.salt)
+    }
+
+    /// `vouch webhook add URL [--events a,b]`: the new endpoint; the caller
+    /// prints its [`EngineCore::webhook_secret`] once.
     pub fn webhook_add(&self, url: &str, events: Option<&str>) -> Result<WebhookEndpoint, UserError> {
         let bad =
             |e: crate::webhook::UrlError| UserError::InvalidSetting { key: "webhook".into(), problem: e.to_string() };
         let url = crate::webhook::parse_url(url).map_err(bad)?;
         let events = crate::webhook::parse_events(events).map_err(bad)?;
-        let secret = crate::webhook::new_secret(&self.ids.secret());
+        let salt: String = self.ids.secret().iter().map(|b| format!("{b:02x}")).collect();
         let now = self.clock.now();
         self.store.write(|tx| {
             let endpoint = WebhookEndpoint {
                 id: WebhookId(tx.next_id("webhook")?),
                 url: url.clone(),
                 events: events.clone(),
-                secret: secret.clone(),
+                salt: salt.clone(),
                 created_at: now,
                 enabled: true,
                 disabled: None,
