@@ -3,6 +3,8 @@
 mod api_keys;
 mod app;
 mod backup;
+#[cfg(feature = "bench")]
+mod bench_api;
 mod chat;
 mod config;
 mod csv_export;
@@ -178,6 +180,8 @@ enum Cmd {
 enum BenchPart {
     /// (d): ingest's parse + classify + extract next to mail-parser's raw parse.
     Ingest,
+    /// The HTTP API: signups/s and conversions/s at `--clients` over loopback.
+    Api,
 }
 
 fn main() -> ExitCode {
@@ -219,10 +223,21 @@ fn bench(
             let report = vouch_bench::run_ingest(seconds).map_err(|e| anyhow::anyhow!(e))?;
             if json { report.to_json().to_string() } else { report.table() }
         }
+        Some(BenchPart::Api) => {
+            let api = bench_api::measure(seconds, clients, dir.as_deref())?;
+            if json { api.to_json().to_string() } else { api.line() }
+        }
         None => {
-            let opts = vouch_bench::BenchOptions { dir, seconds, clients };
+            let opts = vouch_bench::BenchOptions { dir: dir.clone(), seconds, clients };
             let report = vouch_bench::run(&opts).map_err(|e| anyhow::anyhow!(e))?;
-            if json { report.to_json().to_string() } else { report.table() }
+            let api = bench_api::measure(seconds, clients, dir.as_deref())?;
+            if json {
+                let mut all = report.to_json();
+                all["api"] = api.to_json();
+                all.to_string()
+            } else {
+                format!("{}\n{}", report.table(), api.line())
+            }
         }
     };
     println!("{report}");
